@@ -1,0 +1,22 @@
+import { redirect } from 'next/navigation';
+import { auth } from './auth';
+import { loadSessionUser } from './load-session-user';
+import { hasAnyRole, homePath, type Role, type SessionUser } from './roles';
+
+/** The signed-in person, or null. */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  return id ? loadSessionUser(id) : null;
+}
+
+/**
+ * For pages: the signed-in person if they hold one of `roles`. Anyone else is sent away: to
+ * sign-in when signed out, to their own home when signed in with another role.
+ */
+export async function requirePageUser(roles: readonly Role[], from: string): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent(from)}`);
+  if (!hasAnyRole(user, roles)) redirect(`${homePath(user)}?denied=${encodeURIComponent(from)}`);
+  return user;
+}

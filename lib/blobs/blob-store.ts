@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { env } from '@/lib/config/env';
+import { AppError } from '@/lib/errors/app-error';
+
+/**
+ * Content-addressed blob store: a blob's key is the SHA-256 of its bytes. On the filesystem under
+ * <data dir>/blobs/ab/cd/<sha256>; writes go to a temporary file that is fsynced and renamed, so a
+ * reader never sees a partial blob and a crash leaves at most a stray temporary file. An
+ * S3-compatible store can replace it behind the same functions.
+ */
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export type BlobRef = { sha256: string; size: number };
+
+function root(): string {
+  return path.join(env().dataDir, 'blobs');
+}
+
+export function blobPath(sha256: string): string {
+  if (!SHA256.test(sha256)) throw new AppError('bad_request', `Not a SHA-256 digest: ${JSON.stringify(sha256)}.`);
+  return path.join(root(), sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+/** Stores bytes or a stream; returns their digest and size. Storing the same bytes twice is a no-op. */
+export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8Array>): Promise<BlobRef> {
+  const tmpDir = path.join(root(), 'tmp');
+  await fsp.mkdir(tmpDir, { recursive: true });
+  const tmp = path.join(tmpDir, `${process.pid}-${crypto.randomUUID()}`);
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  const source = data instanceof Uint8Array ? Readable.from([data]) : Readable.from(data);
+  try {
+    const out = fs.createWriteStream(tmp, { flags: 'wx' });
+    await pipeline(
+      source,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          size += chunk.length;
+          yield chunk;
+        }
+      },
+      out,
+    );
+    const handle = await fsp.open(tmp, 'r');
+    await handle.sync();
+    await handle.close();
+    const sha256 = hash.digest('hex');
+    const dest = blobPath(sha256);
+    await fsp.mkdir(path.dirname(dest), { recursive: true });
+    await fsp.rename(tmp, dest);
+    return { sha256, size };
+  } finally {
+    await fsp.rm(tmp, { force: true });
+  }
+}
+
+/** The bytes of a blob, checked against their digest. */
+export async function getBlob(sha256: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(blobPath(sha256));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('blob_missing', `Blob ${sha256} is missing from the store.`);
+    throw err;
+  }
+  if (crypto.createHash('sha256').update(bytes).digest('hex') !== sha256) {
+    throw new AppError('blob_corrupt', `Blob ${sha256} does not match its digest: the stored file was altered.`);
+  }
+  return bytes;
+}
+
+/** A stream of a blob's bytes (not re-hashed: for large downloads whose client checks the digest). */
+export function blobStream(sha256: string): fs.ReadStream {
+  return fs.createReadStream(blobPath(sha256));
+}
+
+export async function hasBlob(sha256: string): Promise<boolean> {
+  return fsp.access(blobPath(sha256)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Deletes a blob (retention); deleting a missing blob is not an error. */
+export async function deleteBlob(sha256: string): Promise<void> {
+  await fsp.rm(blobPath(sha256), { force: true });
+}

@@ -1,0 +1,110 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Every variable is validated once; a bad value stops
+ * start-up with a message naming the variable. See the configuration table in README.md.
+ */
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+    error: 'must be one of 1, 0, true, false, yes, no, on, off',
+  })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  FORGETME_ROOT: z.string().min(1).optional(),
+  FORGETME_DATA_DIR: z.string().min(1).default('./data'),
+  FORGETME_PUBLIC_URL: z.url({ error: 'must be an absolute URL such as http://localhost:3000' }).default('http://localhost:3000'),
+  FORGETME_DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  FORGETME_SIGNING_KEY: z
+    .string()
+    .includes('BEGIN PRIVATE KEY', { error: 'must be an Ed25519 private key in PKCS#8 PEM form' })
+    .optional(),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 33)').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('forgetme <no-reply@forgetme.localhost>'),
+  FORGETME_SEED_DEMO: bool.optional(),
+  FORGETME_RUN_JOBS: bool.optional(),
+  FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = {
+  nodeEnv: 'development' | 'production' | 'test';
+  databaseUrl: string | undefined;
+  embedded: boolean;
+  /** The project checkout (migrations, worker entry); the CLI sets FORGETME_ROOT, else the cwd. */
+  root: string;
+  dataDir: string;
+  publicUrl: string;
+  dataKey: string | undefined;
+  signingKeyPem: string | undefined;
+  authSecret: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  seedDemo: boolean;
+  runJobsInProcess: boolean;
+  workerThreads: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Tests only: a PostgreSQL server on which the integration suite also runs. */
+  testDatabaseUrl: string | undefined;
+};
+
+export class EnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid environment:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment (process.env by default). Throws EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const blanksRemoved = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(blanksRemoved);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = result.data;
+  const embedded = !e.DATABASE_URL;
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    embedded,
+    root: path.resolve(e.FORGETME_ROOT ?? '.'),
+    dataDir: path.resolve(e.FORGETME_DATA_DIR),
+    publicUrl: e.FORGETME_PUBLIC_URL.replace(/\/$/, ''),
+    dataKey: e.FORGETME_DATA_KEY,
+    signingKeyPem: e.FORGETME_SIGNING_KEY,
+    authSecret: e.AUTH_SECRET,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    seedDemo: e.FORGETME_SEED_DEMO ?? embedded,
+    runJobsInProcess: e.FORGETME_RUN_JOBS ?? embedded,
+    workerThreads: e.FORGETME_WORKER_THREADS ?? os.availableParallelism(),
+    logLevel: e.FORGETME_LOG_LEVEL,
+    testDatabaseUrl: e.TEST_DATABASE_URL,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Tests only: forget the cached environment so that the next env() re-reads process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { ThreadPool } from './thread-pool';
+
+export type JobContext = {
+  /** pg-boss's id of this attempt's job. */
+  jobId: string;
+  /**
+   * Runs `fn` once per logical job: its result is recorded under (job key, name) and returned
+   * as recorded when the job runs again after a crash or a retry.
+   */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** The process's worker threads, for CPU-heavy work. */
+  threads: ThreadPool;
+};
+
+export type JobDefinition<P> = {
+  /** Dotted id, for example `mail.send`. */
+  id: string;
+  /** Bump when the payload changes incompatibly; each version has its own queue. */
+  version: number;
+  schema: z.ZodType<P>;
+  /** The logical identity of a job: two sends with the same key share recorded steps. */
+  key: (payload: P) => string;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  expireInSeconds?: number;
+  /** Jobs of this queue run at once in one process. */
+  concurrency?: number;
+  /** A cron expression: the runner schedules the job with an empty payload. */
+  cron?: string;
+  handler: (payload: P, ctx: JobContext) => Promise<void>;
+};
+
+export function defineJob<P>(def: JobDefinition<P>): JobDefinition<P> {
+  return def;
+}
+
+export function queueName(def: { id: string; version: number }): string {
+  return `${def.id}.v${def.version}`;
+}

@@ -1,0 +1,48 @@
+import type { PgBoss } from 'pg-boss';
+import { log } from '@/lib/log/logger';
+import { getBoss } from './boss';
+import { queueName, type JobDefinition } from './define-job';
+import { ensureQueue } from './ensure-queue';
+import { JOBS } from './registry';
+import { runStep } from './run-step';
+import { getThreadPool } from './thread-pool';
+
+/**
+ * Hosts the job loop: one pg-boss worker per job definition, payloads re-validated before the
+ * handler runs, and each handler given step recording and the worker-thread pool. Used in-process
+ * on the embedded default and by `npm run worker` processes in scale-out.
+ */
+export async function startJobRunner(opts: { jobs?: JobDefinition<never>[]; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
+  const boss = await getBoss();
+  const jobs = opts.jobs ?? JOBS;
+  for (const def of jobs) {
+    const name = await ensureQueue(boss, def);
+    await boss.work<unknown>(
+      name,
+      { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1, localConcurrency: def.concurrency ?? 1 },
+      async ([job]) => {
+        const parsed = def.schema.safeParse(job.data);
+        if (!parsed.success) {
+          log.error('job payload rejected', { job: name, id: job.id, issues: parsed.error.issues.map((i) => i.message) });
+          throw new Error(`invalid payload for ${name}: ${parsed.error.message}`);
+        }
+        const key = def.key(parsed.data as never);
+        const started = performance.now();
+        try {
+          await def.handler(parsed.data as never, {
+            jobId: job.id,
+            step: (step, fn) => runStep(key, step, fn),
+            threads: getThreadPool(),
+          });
+          log.debug('job done', { job: name, id: job.id, ms: Math.round(performance.now() - started) });
+        } catch (err) {
+          log.warn('job failed; pg-boss will retry it', { job: name, id: job.id, error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+      },
+    );
+    if (def.cron) await boss.schedule(queueName(def), def.cron, {});
+  }
+  log.info('job runner started', { queues: jobs.map(queueName) });
+  return boss;
+}

@@ -1,0 +1,40 @@
+/** Plain, accessible messages: the text part carries the same content and link as the HTML part. */
+export type MailContent = { subject: string; text: string; html: string };
+
+function escape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function layout(title: string, paragraphs: string[], link: { href: string; label: string }): string {
+  return `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;max-width:560px;margin:auto;color:#111">
+<h1 style="font-size:20px">${escape(title)}</h1>
+${paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n')}
+<p><a href="${escape(link.href)}" style="display:inline-block;padding:10px 16px;background:#111;color:#fff;border-radius:6px;text-decoration:none">${escape(link.label)}</a></p>
+<p style="font-size:12px;color:#555">Or open this address: ${escape(link.href)}</p>
+</body></html>`;
+}
+
+export function verifyEmailMail(opts: { name: string; link: string; hours: number }): MailContent {
+  const lines = [
+    `Hello ${opts.name},`,
+    'Please confirm your e-mail address to finish creating your forgetme account.',
+    `The link works once and expires in ${opts.hours} hours. If you did not sign up, ignore this message.`,
+  ];
+  return {
+    subject: 'Confirm your e-mail address for forgetme',
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout('Confirm your e-mail address', lines, { href: opts.link, label: 'Confirm my e-mail address' }),
+  };
+}
+
+export function invitationMail(opts: { organization: string; inviter: string; role: string; link: string; days: number }): MailContent {
+  const lines = [
+    `${opts.inviter} invited you to join ${opts.organization} on forgetme as ${opts.role}.`,
+    `Accept within ${opts.days} days by opening the link below and choosing a password.`,
+  ];
+  return {
+    subject: `Join ${opts.organization} on forgetme`,
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout(`Join ${opts.organization}`, lines, { href: opts.link, label: 'Accept the invitation' }),
+  };
+}

@@ -1,0 +1,22 @@
+import { getDbHandle } from '@/db/client';
+import { seedDemo } from '@/db/seed/demo';
+import { env } from '@/lib/config/env';
+import { getSigningKey } from '@/lib/crypto/signing-key';
+import { startJobRunner } from '@/lib/jobs/start-job-runner';
+import { log } from '@/lib/log/logger';
+
+/**
+ * What the web server does once at start (from instrumentation.ts): validate the environment,
+ * open and migrate the database, register the signing key, seed the demo data on the embedded
+ * default, and host the job runner in-process when configured (the embedded default: PGlite is
+ * single-process, so no separate worker can share it).
+ */
+export async function startServerRuntime(): Promise<void> {
+  const e = env();
+  const handle = await getDbHandle();
+  await getSigningKey();
+  log.info('forgetme database ready', { driver: handle.driver, dataDir: e.dataDir });
+  if (e.seedDemo) await seedDemo();
+  if (e.runJobsInProcess) await startJobRunner();
+  else log.info('jobs are run by separate `npm run worker` processes (FORGETME_RUN_JOBS=0)');
+}

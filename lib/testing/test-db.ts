@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import { after, before, describe } from 'node:test';
+import pg from 'pg';
+import { env } from '@/lib/config/env';
+import { openDatabase, setDbHandleForTests, type DbHandle } from '@/db/client';
+import { stopBoss } from '@/lib/jobs/boss';
+
+export type TestDriver = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (as .ci/run does). */
+export function testDrivers(): TestDriver[] {
+  return env().testDatabaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** A fresh, migrated database: PGlite in memory, or a new PostgreSQL database dropped on close. */
+export async function openTestDatabase(driver: TestDriver): Promise<DbHandle> {
+  if (driver === 'pglite') return openDatabase({ driver: 'pglite' });
+  const adminUrl = env().testDatabaseUrl;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `forgetme_t_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ driver: 'postgres', url: url.toString() });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/**
+ * Runs the same suite once per driver, each on its own fresh database installed as the
+ * process's database (so lib functions that call getDb() use it).
+ */
+export function describeEachDriver(name: string, suite: (ctx: { handle: () => DbHandle; driver: TestDriver }) => void): void {
+  for (const driver of testDrivers()) {
+    describe(`${name} [${driver}]`, () => {
+      let handle: DbHandle | undefined;
+      before(async () => {
+        handle = await openTestDatabase(driver);
+        setDbHandleForTests(handle);
+      });
+      after(async () => {
+        await stopBoss();
+        setDbHandleForTests(undefined);
+        await handle?.close();
+      });
+      suite({
+        driver,
+        handle: () => {
+          if (!handle) throw new Error('database not open yet');
+          return handle;
+        },
+      });
+    });
+  }
+}
