@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { Pool } from 'pg';
 import { env } from '@/lib/config/env';
+import { lockPgliteDir } from './pglite-lock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -40,10 +42,20 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       import('drizzle-orm/pglite'),
       import('drizzle-orm/pglite/migrator'),
     ]);
-    const pglite = await PGlite.create({ dataDir: opts.dataDir, extensions: { vector } });
-    const db = drizzle({ client: pglite, schema, casing: 'snake_case' });
-    await migrate(db, { migrationsFolder: migrationsFolder() });
-    return { db: db as unknown as Database, driver: 'pglite', pglite, close: () => pglite.close() };
+    let release = () => {};
+    if (opts.dataDir) {
+      fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true, mode: 0o700 });
+      release = lockPgliteDir(opts.dataDir);
+    }
+    try {
+      const pglite = await PGlite.create({ dataDir: opts.dataDir, extensions: { vector } });
+      const db = drizzle({ client: pglite, schema, casing: 'snake_case' });
+      await migrate(db, { migrationsFolder: migrationsFolder() });
+      return { db: db as unknown as Database, driver: 'pglite', pglite, close: () => pglite.close().finally(release) };
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
   const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([
     import('pg'),

@@ -2,6 +2,8 @@
  * The CPU-heavy functions that run on worker threads, by name. Each returns its result and the
  * buffers to transfer (not copy) back. Later work adds face detection and unlearning here.
  */
+import type { Transferable } from 'node:worker_threads';
+
 export type ThreadTask = (input: never) => Promise<{ result: unknown; transfer?: Transferable[] }>;
 
 export const TASKS: Record<string, ThreadTask> = {

@@ -23,7 +23,18 @@ export type ChainedFields = {
 
 /** hash = SHA-256(prevHash ‖ canonical JSON of the event's fields). */
 export function auditEventHash(e: ChainedFields): string {
-  const body = canonicalJson({ ...e, at: e.at.toISOString() });
+  const body = canonicalJson({
+    id: e.id,
+    at: e.at.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    organizationId: e.organizationId,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    data: e.data,
+    prevHash: e.prevHash,
+  });
   return crypto.createHash('sha256').update(e.prevHash).update(body).digest('hex');
 }
 

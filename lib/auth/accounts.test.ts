@@ -6,14 +6,14 @@ import { AppError, type ErrorCode } from '@/lib/errors/app-error';
 import { stopBoss } from '@/lib/jobs/boss';
 import { deliverEmail } from '@/lib/mail/deliver-email';
 import { describeEachDriver } from '@/lib/testing/test-db';
-import { useTestEnvironment } from '@/lib/testing/test-env';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { readOutbox } from '@/lib/testing/outbox';
 import { resendVerification } from './resend-verification';
 import { signUp } from './sign-up';
 import { SIGN_IN_LIMITS, verifyCredentials } from './verify-credentials';
 import { verifyEmail } from './verify-email';
 
-useTestEnvironment();
+setUpTestEnvironment();
 after(() => stopBoss());
 
 const code = (c: ErrorCode) => (e: unknown) => e instanceof AppError && e.code === c;

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { useTestEnvironment } from '@/lib/testing/test-env';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { AppError } from '@/lib/errors/app-error';
 import { blobPath, deleteBlob, getBlob, hasBlob, putBlob } from './blob-store';
 
-useTestEnvironment();
+setUpTestEnvironment();
 
 test('a blob is keyed by its SHA-256 and reads back whole', async () => {
   const bytes = crypto.randomBytes(300_000);

@@ -43,10 +43,10 @@ async function authenticate(request: Request, spec: AuthSpec): Promise<Principal
     if (missing.length) throw new AppError('forbidden', `This API key lacks the scope(s): ${missing.join(', ')}.`);
     return { type: 'api_key', key };
   }
+  if (spec === 'public') return null;
   // Loaded only for cookie sessions, so API-key routes do not pull in Auth.js.
   const { currentUser } = await import('@/lib/auth/current-user');
   const user = await currentUser();
-  if (spec === 'public') return user ? { type: 'user', user } : null;
   if (!user) throw new AppError('unauthenticated', 'Sign in, or send an API key.');
   if (!hasAnyRole(user, spec.roles)) throw new AppError('forbidden', 'Your account does not have access to this resource.');
   return { type: 'user', user };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
 
@@ -52,6 +52,7 @@ export class ThreadPool {
       const job = slot.busy;
       if (!job || job.id !== msg.id) return;
       slot.busy = null;
+      slot.worker.unref();
       if (msg.ok) job.resolve(msg.result);
       else job.reject(msg.error?.code ? new AppError(msg.error.code as never, msg.error.message) : new Error(msg.error?.message));
       this.dispatch();
@@ -78,6 +79,7 @@ export class ThreadPool {
       if (slot.busy || !this.queue.length) continue;
       const job = this.queue.shift()!;
       slot.busy = job;
+      slot.worker.ref(); // an idle pool never keeps the process alive; a busy one does
       slot.worker.postMessage({ id: job.id, task: job.task, input: job.input }, job.transfer);
     }
   }

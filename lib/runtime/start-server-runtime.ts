@@ -1,6 +1,6 @@
 import { getDbHandle } from '@/db/client';
 import { seedDemo } from '@/db/seed/demo';
-import { env } from '@/lib/config/env';
+import { env, EnvError } from '@/lib/config/env';
 import { getSigningKey } from '@/lib/crypto/signing-key';
 import { startJobRunner } from '@/lib/jobs/start-job-runner';
 import { log } from '@/lib/log/logger';
@@ -19,4 +19,14 @@ export async function startServerRuntime(): Promise<void> {
   if (e.seedDemo) await seedDemo();
   if (e.runJobsInProcess) await startJobRunner();
   else log.info('jobs are run by separate `npm run worker` processes (FORGETME_RUN_JOBS=0)');
+}
+
+/** As startServerRuntime, but a bad configuration stops the process with a message naming the variable. */
+export async function startServerRuntimeOrExit(): Promise<void> {
+  try {
+    await startServerRuntime();
+  } catch (err) {
+    console.error(err instanceof EnvError ? err.message : err);
+    process.exit(1);
+  }
 }

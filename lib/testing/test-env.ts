@@ -8,7 +8,7 @@ import { resetSecretsForTests } from '@/lib/crypto/secrets';
  * Gives the current test process its own data directory (secrets, blobs, mail outbox) and a
  * quiet logger. Call once at the top of a test file, before anything reads the environment.
  */
-export function useTestEnvironment(): { dataDir: string } {
+export function setUpTestEnvironment(): { dataDir: string } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-test-'));
   process.env.FORGETME_DATA_DIR = dataDir;
   process.env.FORGETME_LOG_LEVEL ??= 'error';

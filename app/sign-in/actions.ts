@@ -1,0 +1,41 @@
+'use server';
+
+import { CredentialsSignin } from 'next-auth';
+import { signIn } from '@/lib/auth/auth';
+import { resendVerification } from '@/lib/auth/resend-verification';
+import { AppError, ERROR_CODES, type ErrorCode } from '@/lib/errors/app-error';
+import { formFields, runAction, type ActionState } from '@/lib/http/action-state';
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  invalid_credentials: 'The e-mail address or password is wrong.',
+  email_not_verified: 'Confirm your e-mail address first: open the link we sent you, or ask for a new one below.',
+  rate_limited: 'Too many sign-in attempts. Wait 15 minutes and try again.',
+};
+
+/** Only same-site paths, so the form cannot be used as an open redirect. */
+function safeNext(next: string): string {
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/home';
+}
+
+export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const f = formFields(form, ['email', 'password', 'next']);
+  return runAction(async () => {
+    try {
+      await signIn('credentials', { email: f.email, password: f.password, redirectTo: safeNext(f.next) });
+    } catch (err) {
+      if (err instanceof CredentialsSignin) {
+        const code = (ERROR_CODES as readonly string[]).includes(err.code) ? (err.code as ErrorCode) : 'invalid_credentials';
+        throw new AppError(code, MESSAGES[code] ?? MESSAGES.invalid_credentials!);
+      }
+      throw err;
+    }
+  }, f);
+}
+
+export async function resendVerificationAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const { email } = formFields(form, ['email']);
+    await resendVerification({ email });
+    return { ok: true, message: 'If this address has an unconfirmed account, a new link is on its way.' };
+  });
+}

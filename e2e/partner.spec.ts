@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test';
+import { signInByForm, signUpAndVerify, uniqueEmail, waitForMail , appAlert } from './fixtures';
+
+test('a partner sign-up creates an organisation whose admin invites a compliance officer, who then signs in', async ({ page, browser }) => {
+  const admin = uniqueEmail('admin');
+  const officer = uniqueEmail('officer');
+  const org = `Visionary ${Date.now()}`;
+  await signUpAndVerify(page, { kind: 'partner', name: 'Pia Partner', email: admin, password: 'a long password', organizationName: org });
+  await signInByForm(page, admin, 'a long password');
+  await expect(page).toHaveURL(/\/partner$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Partner console · ${org}`);
+
+  await page.getByRole('link', { name: 'Members' }).click();
+  await page.getByLabel('E-mail address').fill(officer);
+  await page.getByLabel('Role').selectOption('compliance');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('status')).toContainText(`Invitation sent to ${officer}`);
+  await expect(page.getByRole('cell', { name: officer })).toBeVisible();
+
+  const mail = await waitForMail(officer, { subject: /Join/ });
+  const other = await browser.newPage();
+  await other.goto(mail.links[0]);
+  await expect(other.getByText(`You are invited to join ${org} as compliance officer`)).toBeVisible();
+  await other.getByLabel('Your name').fill('Olga Officer');
+  await other.getByLabel('Choose a password').fill('another long password');
+  await other.getByRole('button', { name: 'Join the organisation' }).click();
+  await expect(other).toHaveURL(/\/sign-in\?verified=1/);
+  await signInByForm(other, officer, 'another long password');
+  await expect(other).toHaveURL(/\/compliance$/);
+  await expect(other.getByTestId('chain-status')).toContainText('Verified');
+
+  // The officer is kept out of the partner console, and an accepted link cannot be reused.
+  await other.goto('/partner/members');
+  await expect(other).toHaveURL(/\/compliance\?denied=/);
+  await other.goto(mail.links[0]);
+  await expect(appAlert(other)).toHaveAttribute('data-code', 'token_used');
+  await other.close();
+});

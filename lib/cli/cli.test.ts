@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { openDatabase } from '@/db/client';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+
+const { dataDir } = setUpTestEnvironment();
+const bin = path.resolve('lib/cli/forgetme.mjs');
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FORGETME_DATA_DIR: dataDir, FORGETME_LOG_LEVEL: 'error', ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--help lists the commands; an unknown command is a usage error', () => {
+  const help = cli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /audit verify/);
+  const bad = cli(['frobnicate']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown command "frobnicate"/);
+});
+
+test('an operator creates an auditor; the audit chain then verifies; bad input is exit 2 with the reason', () => {
+  const created = cli(['users', 'create-auditor', '--email', 'Aud@Example.test', '--name', 'Aud']);
+  assert.equal(created.code, 0, created.err);
+  assert.equal(JSON.parse(created.out).email, 'aud@example.test');
+  const again = cli(['users', 'create-auditor', '--email', 'aud@example.test', '--name', 'Aud']);
+  assert.equal(again.code, 2);
+  assert.match(again.err, /email_taken/);
+  const invalid = cli(['users', 'create-auditor', '--email', 'nope', '--name', 'X']);
+  assert.match(invalid.err, /email: must be a valid e-mail address/);
+  const unknownFlag = cli(['audit', 'verify', '--frob']);
+  assert.equal(unknownFlag.code, 2);
+  const verified = cli(['audit', 'verify']);
+  assert.equal(verified.code, 0, verified.err);
+  assert.equal(JSON.parse(verified.out).ok, true);
+});
+
+test('a bad environment variable stops the command with its name', () => {
+  const r = cli(['audit', 'verify'], { DATABASE_URL: 'mysql://nope' });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /DATABASE_URL: must be a postgres/);
+});
+
+test('the embedded database refuses a second process while one holds it', async () => {
+  const handle = await openDatabase({ driver: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+  try {
+    const r = cli(['audit', 'verify']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, new RegExp(`in use by process ${process.pid}`));
+  } finally {
+    await handle.close();
+  }
+  assert.equal(fs.existsSync(path.join(dataDir, 'pglite.lock')), false, 'the lock is released on close');
+  assert.equal(cli(['audit', 'verify']).code, 0);
+});

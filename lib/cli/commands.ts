@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+
+export type Command = { name: string; usage: string; summary: string; help?: string; run: (args: string[]) => Promise<number> };
+
+/** Every CLI command. Later work adds faces, unlearn, verify and partner commands here. */
+export const COMMANDS: Command[] = [
+  {
+    name: 'audit verify',
+    usage: 'audit verify',
+    summary: 'Recompute the audit log\'s hash chain; exit 1 if any event was altered or removed.',
+    run: async (args) => {
+      parseArgs({ args, options: {} });
+      const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
+      const r = await verifyAuditChain();
+      console.log(JSON.stringify(r));
+      return r.ok ? 0 : 1;
+    },
+  },
+  {
+    name: 'users create-auditor',
+    usage: 'users create-auditor --email E --name N',
+    summary: 'Create a platform auditor account (auditors cannot sign up); prints its one-time password.',
+    run: async (args) => {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
+      const { createAuditor } = await import('@/lib/auth/create-auditor');
+      const created = await createAuditor({ email: values.email ?? '', name: values.name ?? '' });
+      console.log(JSON.stringify(created));
+      return 0;
+    },
+  },
+  {
+    name: 'keys jwks',
+    usage: 'keys jwks',
+    summary: 'Print the published signing keys (JWKS), for verifying certificates offline.',
+    run: async (args) => {
+      parseArgs({ args, options: {} });
+      const { getJwks } = await import('@/lib/crypto/get-jwks');
+      console.log(JSON.stringify(await getJwks(), null, 2));
+      return 0;
+    },
+  },
+];
