@@ -1,0 +1,46 @@
+/**
+ * Which rows each class trains on. Without subsampling (r = 1) every class uses every row. With
+ * r < 1 a class uses its positives and the negatives whose (seed, id, class) hash falls below r;
+ * the hash depends on the sample id, never on its position, so removing rows never changes the
+ * membership of the others (retraining on the remaining data selects the same subsets).
+ */
+export function sampleHashes(ids: string[], seed: number): Uint32Array {
+  const h = new Uint32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    let v = (0x811c9dc5 ^ seed) >>> 0;
+    const id = ids[i];
+    for (let c = 0; c < id.length; c++) v = Math.imul(v ^ id.charCodeAt(c), 0x01000193) >>> 0;
+    h[i] = v;
+  }
+  return h;
+}
+
+/** A class's key for subsampling: a hash of its label, so dropping other classes never changes it. */
+export function classKey(label: string): number {
+  let v = 0x811c9dc5;
+  for (let c = 0; c < label.length; c++) v = Math.imul(v ^ label.charCodeAt(c), 0x01000193) >>> 0;
+  return v;
+}
+
+/** True when a negative sample (hash h) belongs to the subsample, at rate r, of the class with key `key`. */
+export function inSubsample(h: number, key: number, r: number): boolean {
+  if (r >= 1) return true;
+  let v = Math.imul(h ^ Math.imul(key | 1, 0x9e3779b1), 0x85ebca6b) >>> 0;
+  v = Math.imul(v ^ (v >>> 13), 0xc2b2ae35) >>> 0;
+  v = (v ^ (v >>> 16)) >>> 0;
+  return v < r * 4294967296;
+}
+
+export function classRows(label: Int32Array, hashes: Uint32Array, k: number, key: number, r: number, all?: Int32Array): Int32Array {
+  if (r >= 1 && all) return all;
+  const out = new Int32Array(label.length);
+  let n = 0;
+  for (let i = 0; i < label.length; i++) if (label[i] === k || inSubsample(hashes[i], key, r)) out[n++] = i;
+  return out.slice(0, n);
+}
+
+export function allRows(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}

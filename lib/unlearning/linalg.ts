@@ -1,0 +1,80 @@
+/**
+ * Small dense linear algebra in Float64 for the per-class D × D systems (D = d + 1 ≈ 129).
+ * Matrices are row-major Float64Arrays.
+ */
+
+/** In-place Cholesky factorisation A = L Lᵀ (lower triangle of `a` overwritten with L). Returns false if A is not positive definite. */
+export function cholesky(a: Float64Array, n: number): boolean {
+  if (a.length < n * n) throw new RangeError(`matrix must hold ${n * n} values, got ${a.length}`);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = a[rj + j];
+    for (let k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
+    if (!(d > 0)) return false;
+    const ljj = Math.sqrt(d);
+    a[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = a[ri + j];
+      for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
+      a[ri + j] = s / ljj;
+    }
+  }
+  return true;
+}
+
+/** Solves L Lᵀ x = b given the Cholesky factor in the lower triangle of `l`; writes x into `out`. */
+export function choleskySolve(l: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    const ri = i * n;
+    for (let k = 0; k < i; k++) s -= l[ri + k] * out[k];
+    out[i] = s / l[ri + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = out[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * out[k];
+    out[i] = s / l[i * n + i];
+  }
+  return out;
+}
+
+export function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    s0 += a[ao + j] * b[bo + j];
+    s1 += a[ao + j + 1] * b[bo + j + 1];
+    s2 += a[ao + j + 2] * b[bo + j + 2];
+    s3 += a[ao + j + 3] * b[bo + j + 3];
+  }
+  for (; j < n; j++) s0 += a[ao + j] * b[bo + j];
+  return s0 + s1 + s2 + s3;
+}
+
+export function norm2(a: ArrayLike<number>, offset = 0, n = a.length - offset): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[offset + i] * a[offset + i];
+  return Math.sqrt(s);
+}
+
+/** Largest eigenvalue of a symmetric positive semi-definite matrix by power iteration (for ‖X‖₂² = λmax(XᵀX)). */
+export function largestEigenvalue(a: Float64Array, n: number, iterations = 100): number {
+  let v = new Float64Array(n).fill(1 / Math.sqrt(n));
+  let w = new Float64Array(n);
+  let lambda = 0;
+  for (let it = 0; it < iterations; it++) {
+    for (let i = 0; i < n; i++) w[i] = dot(a, i * n, v, 0, n);
+    const nw = norm2(w);
+    if (nw === 0) return 0;
+    for (let i = 0; i < n; i++) w[i] /= nw;
+    const prev = lambda;
+    lambda = nw;
+    [v, w] = [w, v];
+    if (Math.abs(lambda - prev) <= 1e-12 * lambda) break;
+  }
+  return lambda;
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { removalBudget } from './budget';
+import { UnlearningError } from './errors';
+import { loadModel, saveModel } from './model-file';
+import { predict } from './predict';
+import { syntheticFaces } from './synthetic';
+import { trainNewton } from './train';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-model-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const s = syntheticFaces({ identities: 5, perIdentity: 5, d: 8 });
+const { model, report } = trainNewton(s, s.centre, { lambda: 1e-3 });
+
+test('a saved model loads back identical, and its weights are plain little-endian float64', () => {
+  const out = path.join(dir, 'v1');
+  const digest = saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
+  const { model: loaded, json } = loadModel(out);
+  assert.deepEqual(loaded.weights, model.weights);
+  assert.deepEqual(loaded.x, model.x);
+  assert.deepEqual(loaded.label, model.label);
+  assert.equal(json.files.weights.sha256, digest);
+  const raw = fs.readFileSync(path.join(out, 'weights.f64'));
+  assert.equal(raw.readDoubleLE(8 * 9), model.weights[9]);
+  assert.deepEqual(predict(loaded, s), predict(model, s));
+});
+
+test('a changed byte, a missing file or an unknown format version is refused with its reason', () => {
+  const out = path.join(dir, 'v2');
+  saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
+  const f = path.join(out, 'hessians.f64');
+  const buf = fs.readFileSync(f);
+  buf[100] ^= 1;
+  fs.writeFileSync(f, buf);
+  assert.throws(() => loadModel(out), (e: unknown) => e instanceof UnlearningError && e.code === 'model_corrupt' && /hessians\.f64/.test(e.message));
+  fs.rmSync(f);
+  assert.throws(() => loadModel(out), /missing/);
+  const j = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 2 }));
+  assert.throws(() => loadModel(out), (e: unknown) => e instanceof UnlearningError && e.code === 'model_unsupported');
+});

@@ -1,0 +1,143 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UnlearningError } from './errors';
+import type { NewtonModel } from './model';
+
+/**
+ * The on-disk model format (documented in README.md, "Model files"): a directory with
+ *   model.json     kind, d, K, classes, parameters, sample ids, parent, and each file's sha256
+ *   weights.f64    K rows of d + 1 little-endian float64 (the last column multiplies the constant 1/√2)
+ *   center.f64     the public centring vector (d float64)
+ * and the platform's caches beside them (never published to partners: noise.f64 holds the secret b):
+ *   noise.f64, hessians.f64, residual.f64, gram.f64, features.f64, labels.i32
+ * Loading checks every digest and refuses a corrupted or unknown-version model.
+ */
+export const FORMAT = 'forgetme-linear-head';
+export const FORMAT_VERSION = 1;
+
+type FileEntry = { file: string; sha256: string; bytes: number };
+
+export type ModelJson = {
+  format: typeof FORMAT;
+  formatVersion: number;
+  kind: 'newton-certified';
+  d: number;
+  K: number;
+  classes: string[];
+  params: NewtonModel['params'];
+  hessiansExact: boolean;
+  budgetUsed: number;
+  residual: number;
+  sampleIds: string[];
+  parent: { sha256: string } | null;
+  createdAt: string;
+  files: Record<'weights' | 'center' | 'noise' | 'hessians' | 'residual' | 'gram' | 'features' | 'labels', FileEntry>;
+};
+
+if (os.endianness() !== 'LE') throw new Error('the model format is little-endian; this machine is big-endian');
+
+function bytesOf(a: Float64Array | Int32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+/** Writes a model directory (atomically: into a temporary sibling, then renamed). Returns the weights' digest. */
+export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256: string } | null; residual: number; budget: number }): string {
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  const blobs = {
+    weights: bytesOf(m.weights),
+    center: bytesOf(m.center),
+    noise: bytesOf(m.noise),
+    hessians: bytesOf(m.hessians),
+    residual: bytesOf(m.residual),
+    gram: bytesOf(m.gram),
+    features: bytesOf(m.x),
+    labels: bytesOf(m.label),
+  };
+  const files = {} as ModelJson['files'];
+  for (const [name, buf] of Object.entries(blobs) as [keyof typeof blobs, Buffer][]) {
+    const file = `${name}.${name === 'labels' ? 'i32' : 'f64'}`;
+    fs.writeFileSync(path.join(tmp, file), buf);
+    files[name] = { file, sha256: sha256(buf), bytes: buf.length };
+  }
+  const json: ModelJson = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    kind: m.kind,
+    d: m.d,
+    K: m.classes.length,
+    classes: m.classes,
+    params: m.params,
+    hessiansExact: m.hessiansExact,
+    budgetUsed: meta.residual / meta.budget,
+    residual: meta.residual,
+    sampleIds: m.ids,
+    parent: meta.parent ?? null,
+    createdAt: new Date().toISOString(),
+    files,
+  };
+  fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(json, null, 1));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+  return files.weights.sha256;
+}
+
+function readChecked(dir: string, e: FileEntry): Buffer {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path.join(dir, e.file));
+  } catch {
+    throw new UnlearningError('model_corrupt', `${e.file} is missing from ${dir}`);
+  }
+  if (buf.length !== e.bytes || sha256(buf) !== e.sha256) throw new UnlearningError('model_corrupt', `${e.file} in ${dir} does not match its sha256 in model.json: the file was altered or truncated`);
+  return buf;
+}
+
+const f64 = (b: Buffer) => new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const i32 = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+/** Loads a model directory, checking the format version, the shapes and every file's digest. */
+export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } {
+  let json: ModelJson;
+  try {
+    json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  } catch (err) {
+    throw new UnlearningError('model_corrupt', `cannot read ${path.join(dir, 'model.json')}: ${(err as Error).message}`);
+  }
+  if (json.format !== FORMAT) throw new UnlearningError('model_unsupported', `${dir} is not a forgetme model (format ${JSON.stringify(json.format)})`);
+  if (json.formatVersion !== FORMAT_VERSION) throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${FORMAT_VERSION})`);
+  if (json.kind !== 'newton-certified') throw new UnlearningError('model_unsupported', `model kind ${json.kind} is not supported here`);
+  const D = json.d + 1;
+  const K = json.K;
+  const n = json.sampleIds.length;
+  const f = json.files;
+  const model: NewtonModel = {
+    kind: 'newton-certified',
+    d: json.d,
+    classes: json.classes,
+    params: json.params,
+    hessiansExact: json.hessiansExact,
+    ids: json.sampleIds,
+    center: f64(readChecked(dir, f.center)),
+    weights: f64(readChecked(dir, f.weights)),
+    noise: f64(readChecked(dir, f.noise)),
+    hessians: f64(readChecked(dir, f.hessians)),
+    residual: f64(readChecked(dir, f.residual)),
+    gram: f64(readChecked(dir, f.gram)),
+    x: f64(readChecked(dir, f.features)),
+    label: i32(readChecked(dir, f.labels)),
+  };
+  const shapes: [string, number, number][] = [
+    ['weights', model.weights.length, K * D],
+    ['hessians', model.hessians.length, K * D * D],
+    ['features', model.x.length, n * D],
+    ['labels', model.label.length, n],
+    ['center', model.center.length, json.d],
+  ];
+  for (const [name, got, want] of shapes) if (got !== want) throw new UnlearningError('model_corrupt', `${name} holds ${got} values, expected ${want}`);
+  return { model, json };
+}

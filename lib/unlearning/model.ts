@@ -1,0 +1,47 @@
+/**
+ * The state of a certified-removal model (kind newton-certified) in memory. Everything the
+ * removal mechanism needs is here: the weights, the secret noise b, the cached per-class
+ * step matrices, the exact residual of the released weights, and the remaining training data.
+ */
+export type NewtonParams = {
+  /** Per-sample L2 regularisation λ (the objective uses λ n_k). */
+  lambda: number;
+  /** Standard deviation σ of the objective's noise b_k ~ N(0, σ² I). */
+  sigma: number;
+  epsilon: number;
+  delta: number;
+  /** Fraction r of negatives each class trains on (1 = all). */
+  subsample: number;
+  seed: number;
+};
+
+export type NewtonModel = {
+  kind: 'newton-certified';
+  /** Raw feature dimension d; the model works in D = d + 1 (a bias coordinate). */
+  d: number;
+  /** The fixed public centring vector (length d). */
+  center: Float64Array;
+  params: NewtonParams;
+  /** Class labels, K of them, in weight-row order. */
+  classes: string[];
+  /** K × D weights, row k = class k, the last coordinate the bias. */
+  weights: Float64Array;
+  /** K × D secret noise b (never published). */
+  noise: Float64Array;
+  /** K × D × D cached step matrices (Hessians at training, downdated by removals). */
+  hessians: Float64Array;
+  /** K × D exact gradient residual of the released weights on the perturbed objective over the data. */
+  residual: Float64Array;
+  /** Whether the cached Hessians are exact at the current weights (true right after training). */
+  hessiansExact: boolean;
+  /** D × D Gram matrix X'ᵀX' of the remaining data (for ‖X'‖₂ in the paper's bound). */
+  gram: Float64Array;
+  /** The remaining training samples: ids, class index per row, n × D preprocessed features. */
+  ids: string[];
+  label: Int32Array;
+  x: Float64Array;
+};
+
+export function featureDim(m: Pick<NewtonModel, 'd'>): number {
+  return m.d + 1;
+}

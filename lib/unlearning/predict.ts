@@ -1,0 +1,28 @@
+import { prepareSamples, type Samples } from './dataset';
+import { rowDot, sigmoid } from './logistic';
+
+/** What prediction needs of any head: classes, D-dimensional weights and the centring vector. */
+export type Head = { classes: string[]; weights: Float64Array; center: Float64Array; d: number };
+
+/** Scores z_k = w_kᵀx' of every class for every sample (n × K, row-major). */
+export function scores(head: Head, samples: Samples): Float64Array {
+  const { x, n } = prepareSamples(samples, head.center);
+  const D = head.d + 1;
+  const K = head.classes.length;
+  const z = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) z[i * K + k] = rowDot(x, i * D, head.weights, k * D, D);
+  return z;
+}
+
+export type Prediction = { id: string; label: string; score: number };
+
+/** The top class of each sample and its probability σ(z). */
+export function predict(head: Head, samples: Samples): Prediction[] {
+  const z = scores(head, samples);
+  const K = head.classes.length;
+  return samples.ids.map((id, i) => {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (z[i * K + k] > z[i * K + best]) best = k;
+    return { id, label: head.classes[best], score: sigmoid(z[i * K + best]) };
+  });
+}

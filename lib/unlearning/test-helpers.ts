@@ -1,0 +1,29 @@
+import type { Samples } from './dataset';
+import { allRows, classKey, classRows, sampleHashes } from './class-rows';
+import { classGradient } from './logistic';
+import type { NewtonModel } from './model';
+
+/** The samples without the given ids (what "retraining on the remaining data" trains on). */
+export function without(s: Samples, ids: Set<string>): Samples {
+  const keep = s.ids.map((_, i) => i).filter((i) => !ids.has(s.ids[i]));
+  const x = new Float64Array(keep.length * s.d);
+  keep.forEach((i, j) => x.set(s.x.subarray(i * s.d, (i + 1) * s.d), j * s.d));
+  return { ids: keep.map((i) => s.ids[i]), labels: keep.map((i) => s.labels[i]), x, d: s.d };
+}
+
+export function subset(s: Samples, pick: (i: number) => boolean): Samples {
+  return without(s, new Set(s.ids.filter((_, i) => !pick(i))));
+}
+
+/** Recomputes a model's full residual from scratch, independently of what the model stores. */
+export function recomputeResidual(m: NewtonModel): number {
+  const D = m.d + 1;
+  const out = new Float64Array(m.classes.length * D);
+  const hashes = sampleHashes(m.ids, m.params.seed);
+  const all = allRows(m.ids.length);
+  m.classes.forEach((label, k) => {
+    const rows = classRows(m.label, hashes, k, classKey(label), m.params.subsample, all);
+    classGradient({ x: m.x, d: D, label: m.label, rows, k }, m.weights, k * D, m.params.lambda, m.noise, k * D, out, k * D);
+  });
+  return Math.sqrt(out.reduce((a, v) => a + v * v, 0));
+}
