@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UNLEARN_COMMANDS } from './unlearn-commands';
 
 export type Command = { name: string; usage: string; summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
@@ -39,4 +40,5 @@ export const COMMANDS: Command[] = [
       return 0;
     },
   },
+  ...UNLEARN_COMMANDS,
 ];

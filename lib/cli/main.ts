@@ -1,5 +1,6 @@
 import { EnvError } from '@/lib/config/env';
 import { isAppError } from '@/lib/errors/app-error';
+import { UnlearningError } from '@/lib/unlearning/errors';
 import { COMMANDS, type Command } from './commands';
 
 function usage(): string {
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     return await found.command.run(found.rest);
   } catch (err) {
     if (err instanceof EnvError) console.error(err.message);
-    else if (isAppError(err)) console.error(`forgetme: ${err.code}: ${err.message}`);
+    else if (isAppError(err) || err instanceof UnlearningError) console.error(`forgetme: ${err.code}: ${err.message}`);
     else if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`forgetme: ${err.message}`);
     else console.error(err);
     return 2;

@@ -76,8 +76,10 @@ export function identityTest(head: Head, label: string, personPhotos: Samples, s
   };
 }
 
+type Linear = Exclude<Head, { kind: 'sisa' }>;
+
 /** ‖w_a − w_b‖ / ‖w_b‖ over the classes both heads have (for audits against a retrained model). */
-export function relativeDistance(a: Head, b: Head): number {
+export function relativeDistance(a: Linear, b: Linear): number {
   const D = b.d + 1;
   const index = new Map(a.classes.map((c, k) => [c, k]));
   let diff = 0;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UnlearningError } from './errors';
 import type { NewtonModel } from './model';
+import { sisaAssignments, type SisaModel } from './sisa';
 
 /**
  * The on-disk model format (documented in README.md, "Model files"): a directory with
@@ -18,6 +19,21 @@ export const FORMAT = 'forgetme-linear-head';
 export const FORMAT_VERSION = 1;
 
 type FileEntry = { file: string; sha256: string; bytes: number };
+
+export type SisaModelJson = {
+  format: typeof FORMAT;
+  formatVersion: number;
+  kind: 'sisa';
+  d: number;
+  K: number;
+  classes: string[];
+  params: SisaModel['params'];
+  sampleIds: string[];
+  parent: { sha256: string } | null;
+  createdAt: string;
+  /** checkpoints: S × R × K × D float64 (shard-major; the last slice of each shard is its head); present: S × K bytes. */
+  files: Record<'checkpoints' | 'center' | 'present' | 'features' | 'labels', FileEntry>;
+};
 
 export type ModelJson = {
   format: typeof FORMAT;
@@ -38,16 +54,70 @@ export type ModelJson = {
 
 if (os.endianness() !== 'LE') throw new Error('the model format is little-endian; this machine is big-endian');
 
-function bytesOf(a: Float64Array | Int32Array): Buffer {
+function bytesOf(a: Float64Array | Int32Array | Uint8Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
-/** Writes a model directory (atomically: into a temporary sibling, then renamed). Returns the weights' digest. */
-export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256: string } | null; residual: number; budget: number }): string {
+function writeFiles<N extends string>(tmp: string, blobs: Record<N, Buffer>, ext: (name: N) => string): Record<N, FileEntry> {
+  const files = {} as Record<N, FileEntry>;
+  for (const [name, buf] of Object.entries(blobs) as [N, Buffer][]) {
+    const file = `${name}.${ext(name)}`;
+    fs.writeFileSync(path.join(tmp, file), buf);
+    files[name] = { file, sha256: sha256(buf), bytes: buf.length };
+  }
+  return files;
+}
+
+function commit(tmp: string, dir: string, json: object): void {
+  fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(json, null, 1));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+}
+
+function tempDir(dir: string): string {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   fs.mkdirSync(tmp, { recursive: true });
+  return tmp;
+}
+
+/** Writes a SISA model directory; returns the digest of its checkpoints (its weights). */
+export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha256: string } | null } = {}): string {
+  const tmp = tempDir(dir);
+  const D = m.d + 1;
+  const K = m.classes.length;
+  const S = m.params.shards;
+  const R = m.params.slices;
+  const checkpoints = new Float64Array(S * R * K * D);
+  const present = new Uint8Array(S * K);
+  m.shards.forEach((sh, s) => {
+    sh.checkpoints.forEach((c, r) => checkpoints.set(c, (s * R + r) * K * D));
+    present.set(sh.present, s * K);
+  });
+  const files = writeFiles(tmp, { checkpoints: bytesOf(checkpoints), center: bytesOf(m.center), present: bytesOf(present), features: bytesOf(m.x), labels: bytesOf(m.label) }, (n) =>
+    n === 'labels' ? 'i32' : n === 'present' ? 'u8' : 'f64',
+  );
+  const json: SisaModelJson = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    kind: 'sisa',
+    d: m.d,
+    K,
+    classes: m.classes,
+    params: m.params,
+    sampleIds: m.ids,
+    parent: meta.parent ?? null,
+    createdAt: new Date().toISOString(),
+    files,
+  };
+  commit(tmp, dir, json);
+  return files.checkpoints.sha256;
+}
+
+/** Writes a model directory (atomically: into a temporary sibling, then renamed). Returns the weights' digest. */
+export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256: string } | null; residual: number; budget: number }): string {
+  const tmp = tempDir(dir);
   const blobs = {
     weights: bytesOf(m.weights),
     center: bytesOf(m.center),
@@ -58,12 +128,7 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
     features: bytesOf(m.x),
     labels: bytesOf(m.label),
   };
-  const files = {} as ModelJson['files'];
-  for (const [name, buf] of Object.entries(blobs) as [keyof typeof blobs, Buffer][]) {
-    const file = `${name}.${name === 'labels' ? 'i32' : 'f64'}`;
-    fs.writeFileSync(path.join(tmp, file), buf);
-    files[name] = { file, sha256: sha256(buf), bytes: buf.length };
-  }
+  const files: ModelJson['files'] = writeFiles(tmp, blobs, (n) => (n === 'labels' ? 'i32' : 'f64'));
   const json: ModelJson = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -80,9 +145,7 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
     createdAt: new Date().toISOString(),
     files,
   };
-  fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(json, null, 1));
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(tmp, dir);
+  commit(tmp, dir, json);
   return files.weights.sha256;
 }
 
@@ -100,9 +163,20 @@ function readChecked(dir: string, e: FileEntry): Buffer {
 const f64 = (b: Buffer) => new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 const i32 = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
-/** Loads a model directory, checking the format version, the shapes and every file's digest. */
-export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } {
+const u8 = (b: Buffer) => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+export type LoadedModel = { model: NewtonModel; json: ModelJson } | { model: SisaModel; json: SisaModelJson };
+
+/** Loads a model directory of either kind, checking the format version, the shapes and every file's digest. */
+export function loadAnyModel(dir: string): LoadedModel {
+  const json = readJson(dir) as ModelJson | SisaModelJson;
+  if (json.kind === 'sisa') return loadSisa(dir, json);
+  return loadModel(dir);
+}
+
+function readJson(dir: string): ModelJson {
   let json: ModelJson;
+  // (model.json of either kind: the caller narrows on `kind`.)
   try {
     json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
   } catch (err) {
@@ -110,6 +184,42 @@ export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } 
   }
   if (json.format !== FORMAT) throw new UnlearningError('model_unsupported', `${dir} is not a forgetme model (format ${JSON.stringify(json.format)})`);
   if (json.formatVersion !== FORMAT_VERSION) throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${FORMAT_VERSION})`);
+  return json;
+}
+
+function loadSisa(dir: string, json: SisaModelJson): { model: SisaModel; json: SisaModelJson } {
+  const D = json.d + 1;
+  const K = json.K;
+  const { shards: S, slices: R } = json.params;
+  const f = json.files;
+  const checkpoints = f64(readChecked(dir, f.checkpoints));
+  const present = u8(readChecked(dir, f.present));
+  if (checkpoints.length !== S * R * K * D || present.length !== S * K) throw new UnlearningError('model_corrupt', `checkpoints or present have the wrong size for ${S} shards × ${R} slices × ${K} classes`);
+  const ids = json.sampleIds;
+  const x = f64(readChecked(dir, f.features));
+  const label = i32(readChecked(dir, f.labels));
+  if (x.length !== ids.length * D || label.length !== ids.length) throw new UnlearningError('model_corrupt', 'features or labels do not match the sample ids');
+  const model: SisaModel = {
+    kind: 'sisa',
+    d: json.d,
+    center: f64(readChecked(dir, f.center)),
+    params: json.params,
+    classes: json.classes,
+    ids,
+    label,
+    x,
+    ...sisaAssignments(ids, json.params),
+    shards: Array.from({ length: S }, (_, s) => ({
+      checkpoints: Array.from({ length: R }, (_, r) => checkpoints.slice((s * R + r) * K * D, (s * R + r + 1) * K * D)),
+      present: present.slice(s * K, (s + 1) * K),
+    })),
+  };
+  return { model, json };
+}
+
+/** Loads a newton-certified model directory, checking the format version, the shapes and every file's digest. */
+export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } {
+  const json = readJson(dir);
   if (json.kind !== 'newton-certified') throw new UnlearningError('model_unsupported', `model kind ${json.kind} is not supported here`);
   const D = json.d + 1;
   const K = json.K;

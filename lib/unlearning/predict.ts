@@ -1,12 +1,14 @@
 import { prepareSamples, type Samples } from './dataset';
 import { rowDot, sigmoid } from './logistic';
+import { sisaLogits, type SisaModel } from './sisa';
 
-/** What prediction needs of any head: classes, D-dimensional weights and the centring vector. */
-export type Head = { classes: string[]; weights: Float64Array; center: Float64Array; d: number };
+/** What prediction needs of a linear head (classes, D-dimensional weights, the centring vector), or a SISA ensemble. */
+export type Head = { classes: string[]; weights: Float64Array; center: Float64Array; d: number } | SisaModel;
 
-/** Scores z_k = w_kᵀx' of every class for every sample (n × K, row-major). */
+/** Scores (log-odds) of every class for every sample (n × K, row-major): z_k = w_kᵀx' for a linear head. */
 export function scores(head: Head, samples: Samples): Float64Array {
   const { x, n } = prepareSamples(samples, head.center);
+  if ('shards' in head) return sisaLogits(head, x, n);
   const D = head.d + 1;
   const K = head.classes.length;
   const z = new Float64Array(n * K);

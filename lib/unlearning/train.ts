@@ -94,7 +94,8 @@ export function fitClasses(model: NewtonModel, ks: number[], opts: TrainOptions 
   const hashes = sampleHashes(model.ids, model.params.seed);
   const all = allRows(model.ids.length);
   const budget = removalBudget(model.params);
-  const tolerance = opts.tolerance ?? (budget * 1e-4) / Math.sqrt(model.classes.length);
+  // Far below the budget, but not below what float64 sums over the rows can resolve.
+  const tolerance = opts.tolerance ?? Math.max((budget * 1e-4) / Math.sqrt(model.classes.length), 1e-12);
   return ks.map((k) => {
     const rows = classRows(model.label, hashes, k, classKey(model.classes[k]), model.params.subsample, all);
     const r = fitClass(
