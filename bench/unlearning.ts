@@ -38,7 +38,7 @@ const train = subset(all, (i) => i % (per + 5) < per);
 const test = subset(all, (i) => i % (per + 5) >= per);
 const secs = (t: number) => Math.round((performance.now() - t)) / 1000;
 
-let t = performance.now();
+const t = performance.now();
 const trained = trainNewton(train, all.centre, params);
 const trainSeconds = secs(t);
 const noiseless = trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 }).model;
