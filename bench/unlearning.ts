@@ -39,16 +39,16 @@ const test = subset(all, (i) => i % (per + 5) >= per);
 const secs = (t: number) => Math.round((performance.now() - t)) / 1000;
 
 const t = performance.now();
-const trained = trainNewton(train, all.centre, params);
+const trained = (await trainNewton(train, all.centre, params));
 const trainSeconds = secs(t);
-const noiseless = trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 }).model;
+const noiseless = (await trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 })).model;
 
-function scenario(name: string, ids: string[]) {
+async function scenario(name: string, ids: string[]) {
   const t0 = performance.now();
-  const removed = removeSamples(trained.model, ids);
+  const removed = (await removeSamples(trained.model, ids));
   const removeSeconds = secs(t0);
   const t1 = performance.now();
-  const retrained = trainNewton(without(train, new Set(ids)), all.centre, params).model;
+  const retrained = (await trainNewton(without(train, new Set(ids)), all.centre, params)).model;
   const retrainSeconds = secs(t1);
   const removedSamples = subset(train, (i) => ids.includes(train.ids[i]));
   const label = removedSamples.labels[0];
@@ -77,8 +77,8 @@ function scenario(name: string, ids: string[]) {
 }
 
 const person = train.labels[Math.floor(train.ids.length / 2)];
-const identity = scenario('one identity', train.ids.filter((_, i) => train.labels[i] === person));
-const photo = scenario('single photo', [train.ids[7]]);
+const identity = await scenario('one identity', train.ids.filter((_, i) => train.labels[i] === person));
+const photo = await scenario('single photo', [train.ids[7]]);
 clearInterval(timer);
 sample();
 console.log(

@@ -67,14 +67,14 @@ export const UNLEARN_COMMANDS: Command[] = [
         console.log(JSON.stringify({ kind: 'sisa', params, classes: model.classes.length, samples: model.ids.length, seconds: (performance.now() - started) / 1000, weightsSha256: sha256, out }));
         return 0;
       }
-      const { model, report } = trainNewton(samples, center, {
+      const { model, report } = (await trainNewton(samples, center, {
         lambda: num(v.lambda, 'lambda'),
         sigma: num(v.sigma, 'sigma'),
         epsilon: num(v.epsilon, 'epsilon'),
         delta: num(v.delta, 'delta'),
         subsample: num(v.subsample, 'subsample'),
         seed: num(v.seed, 'seed'),
-      });
+      }));
       const sha256 = saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
       console.log(JSON.stringify({ ...report, kind: model.kind, params: model.params, weightsSha256: sha256, out }));
       return 0;
@@ -103,7 +103,7 @@ export const UNLEARN_COMMANDS: Command[] = [
       }
       if (loaded.json.kind !== 'newton-certified' || loaded.model.kind !== 'newton-certified') throw new TypeError('unreachable');
       const { model, json } = loaded;
-      const { model: next, report } = removeSamples(model, ids);
+      const { model: next, report } = (await removeSamples(model, ids));
       const sha256 = saveModel(out, next, { residual: report.residual, budget: report.budget, parent: { sha256: json.files.weights.sha256 } });
       console.log(JSON.stringify({ ...report, weightsSha256: sha256, parentSha256: json.files.weights.sha256, out }));
       return 0;

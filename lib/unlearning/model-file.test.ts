@@ -13,9 +13,9 @@ import { trainNewton } from './train';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-model-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const s = syntheticFaces({ identities: 5, perIdentity: 5, d: 8 });
-const { model, report } = trainNewton(s, s.centre, { lambda: 1e-3 });
+const { model, report } = (await trainNewton(s, s.centre, { lambda: 1e-3 }));
 
-test('a saved model loads back identical, and its weights are plain little-endian float64', () => {
+test('a saved model loads back identical, and its weights are plain little-endian float64', async () => {
   const out = path.join(dir, 'v1');
   const digest = saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
   const { model: loaded, json } = loadModel(out);
@@ -28,7 +28,7 @@ test('a saved model loads back identical, and its weights are plain little-endia
   assert.deepEqual(predict(loaded, s), predict(model, s));
 });
 
-test('a changed byte, a missing file or an unknown format version is refused with its reason', () => {
+test('a changed byte, a missing file or an unknown format version is refused with its reason', async () => {
   const out = path.join(dir, 'v2');
   saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
   const f = path.join(out, 'hessians.f64');

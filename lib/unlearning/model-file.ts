@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UnlearningError } from './errors';
+import { toSharedF64, toSharedI32 } from './shared';
 import type { NewtonModel } from './model';
 import { sisaAssignments, type SisaModel } from './sisa';
 
@@ -160,8 +161,9 @@ function readChecked(dir: string, e: FileEntry): Buffer {
   return buf;
 }
 
-const f64 = (b: Buffer) => new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-const i32 = (b: Buffer) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+// Loaded into shared memory, so the class workers use the arrays without copies.
+const f64 = (b: Buffer) => toSharedF64(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8));
+const i32 = (b: Buffer) => toSharedI32(new Int32Array(b.buffer, b.byteOffset, b.byteLength / 4));
 
 const u8 = (b: Buffer) => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 

@@ -1,5 +1,6 @@
 import type { NewtonModel } from './model';
 import type { RemovalPlan } from './select-removal';
+import { sharedF64, sharedI32 } from './shared';
 
 /**
  * The model restricted to the remaining rows and the classes that keep positives: a copy with
@@ -15,14 +16,14 @@ export function remainingModel(m: NewtonModel, plan: RemovalPlan): { model: Newt
   for (let k = 0; k < K; k++) if (!droppedSet.has(k)) classMap[k] = classes.push(m.classes[k]) - 1;
   const K2 = classes.length;
   const pick = (src: Float64Array, stride: number) => {
-    const out = new Float64Array(K2 * stride);
+    const out = sharedF64(K2 * stride);
     for (let k = 0; k < K; k++) if (classMap[k] >= 0) out.set(src.subarray(k * stride, (k + 1) * stride), classMap[k] * stride);
     return out;
   };
   const n2 = m.ids.length - plan.removed.length;
-  const x = new Float64Array(n2 * D);
+  const x = sharedF64(n2 * D);
   const ids: string[] = new Array(n2);
-  const label = new Int32Array(n2);
+  const label = sharedI32(n2);
   for (let i = 0; i < m.ids.length; i++) {
     const j = plan.newIndex[i];
     if (j < 0) continue;

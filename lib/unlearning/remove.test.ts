@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { closeClassPool } from './class-pool';
 import { UnlearningError } from './errors';
 import { relativeDistance } from './evaluate';
 import { removeSamples } from './remove';
@@ -10,37 +11,37 @@ import { trainNewton } from './train';
 
 const s = syntheticFaces({ identities: 10, perIdentity: 8, d: 16, seed: 11 });
 const params = { lambda: 1e-3, sigma: 0.1, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 3 };
-const { model, report } = trainNewton(s, s.centre, params);
+const { model, report } = (await trainNewton(s, s.centre, params));
 const code = (c: string) => (e: unknown) => e instanceof UnlearningError && e.code === c;
 
-test('training reaches a residual far below the budget; the same seed gives the same model', () => {
+test('training reaches a residual far below the budget; the same seed gives the same model', async () => {
   assert.ok(report.residual < report.budget * 1e-3, `${report.residual} vs ${report.budget}`);
-  const again = trainNewton(s, s.centre, params).model;
+  const again = (await trainNewton(s, s.centre, params)).model;
   assert.deepEqual(again.weights, model.weights);
-  const other = trainNewton(s, s.centre, { ...params, seed: 4 }).model;
+  const other = (await trainNewton(s, s.centre, { ...params, seed: 4 })).model;
   assert.notDeepEqual(other.weights, model.weights);
 });
 
-test('removing one photo, or a whole identity, lands next to retraining on the rest', () => {
+test('removing one photo, or a whole identity, lands next to retraining on the rest', async () => {
   for (const ids of [[s.ids[3]], s.ids.filter((_, i) => s.labels[i] === 'person-4')]) {
-    const removed = removeSamples(model, ids);
-    const retrained = trainNewton(without(s, new Set(ids)), s.centre, params).model;
+    const removed = (await removeSamples(model, ids));
+    const retrained = (await trainNewton(without(s, new Set(ids)), s.centre, params)).model;
     assert.equal(removed.report.method, 'newton-certified');
     assert.ok(relativeDistance(removed.model, retrained) < 1e-5, `distance ${relativeDistance(removed.model, retrained)}`);
     assert.deepEqual(removed.model.classes, retrained.classes);
   }
-  const who = removeSamples(model, s.ids.filter((_, i) => s.labels[i] === 'person-4'));
+  const who = (await removeSamples(model, s.ids.filter((_, i) => s.labels[i] === 'person-4')));
   assert.deepEqual(who.report.classesDropped, ['person-4']);
   assert.equal(model.classes.length, 10, 'the input model is unchanged');
 });
 
-test('every released residual, recomputed independently, is within the budget', () => {
+test('every released residual, recomputed independently, is within the budget', async () => {
   const rng = new Rng(99);
   let current = model;
   for (let r = 0; r < 6; r++) {
     const pick = current.ids.filter(() => rng.uniform() < 0.05).slice(0, 4);
     const ids = pick.length ? pick : [current.ids[0]];
-    const out = removeSamples(current, ids);
+    const out = (await removeSamples(current, ids));
     const independent = recomputeResidual(out.model);
     assert.ok(independent <= out.report.budget, `release ${r}: ${independent} > ${out.report.budget}`);
     assert.ok(Math.abs(independent - out.report.residual) <= 1e-9 + 1e-6 * independent, 'the reported residual is the real one');
@@ -48,44 +49,55 @@ test('every released residual, recomputed independently, is within the budget', 
   }
 });
 
-test("the paper's one-step bound is never below the exact residual after that step", () => {
+test("the paper's one-step bound is never below the exact residual after that step", async () => {
   const rng = new Rng(7);
   for (let t = 0; t < 25; t++) {
     const m = 1 + Math.floor(rng.uniform() * 6);
     const ids = [...new Set(Array.from({ length: m }, () => s.ids[Math.floor(rng.uniform() * s.ids.length)]))];
-    const out = removeSamples(model, ids, { maxSteps: 1, aim: 0 });
+    const out = (await removeSamples(model, ids, { maxSteps: 1, aim: 0 }));
     assert.ok(out.report.paperBoundValid);
     assert.ok(out.report.paperBound! >= out.report.residual, `trial ${t}: bound ${out.report.paperBound} < residual ${out.report.residual}`);
   }
 });
 
-test('the fallback retrains exactly when the target cannot be met', () => {
-  const strict = trainNewton(s, s.centre, { ...params, epsilon: 1e-6 }).model;
-  const fallback = removeSamples(strict, [s.ids[0]], { maxSteps: 1 });
+test('the fallback retrains exactly when the target cannot be met', async () => {
+  const strict = (await trainNewton(s, s.centre, { ...params, epsilon: 1e-6 })).model;
+  const fallback = (await removeSamples(strict, [s.ids[0]], { maxSteps: 1 }));
   assert.equal(fallback.report.retrained, true);
   assert.equal(fallback.report.method, 'retrain');
-  const retrained = trainNewton(without(s, new Set([s.ids[0]])), s.centre, { ...params, epsilon: 1e-6 }).model;
+  const retrained = (await trainNewton(without(s, new Set([s.ids[0]])), s.centre, { ...params, epsilon: 1e-6 })).model;
   assert.ok(relativeDistance(fallback.model, retrained) < 1e-9);
-  const easy = removeSamples(model, [s.ids[0]]);
+  const easy = (await removeSamples(model, [s.ids[0]]));
   assert.equal(easy.report.retrained, false);
   assert.ok(easy.report.steps >= 1);
 });
 
-test('with negative subsampling, removal still matches retraining', () => {
+test('with negative subsampling, removal still matches retraining', async () => {
   const sub = { ...params, subsample: 0.5 };
-  const m = trainNewton(s, s.centre, sub).model;
+  const m = (await trainNewton(s, s.centre, sub)).model;
   const ids = [s.ids[10], s.ids[20], s.ids[30]];
-  const out = removeSamples(m, ids);
+  const out = (await removeSamples(m, ids));
   assert.ok(out.report.classesTouched < m.classes.length, 'only classes whose subsample held a removed row are touched');
-  const retrained = trainNewton(without(s, new Set(ids)), s.centre, sub).model;
+  const retrained = (await trainNewton(without(s, new Set(ids)), s.centre, sub)).model;
   assert.ok(relativeDistance(out.model, retrained) < 1e-5);
 });
 
-test('unknown, duplicate and already-removed ids are errors, not silent no-ops', () => {
-  assert.throws(() => removeSamples(model, ['nope']), code('unknown_ids'));
-  assert.throws(() => removeSamples(model, [s.ids[1], s.ids[1]]), code('duplicate_ids'));
-  assert.throws(() => removeSamples(model, []), code('unknown_ids'));
-  const once = removeSamples(model, [s.ids[1]]).model;
-  assert.throws(() => removeSamples(once, [s.ids[1]]), code('unknown_ids'));
-  assert.throws(() => removeSamples(model, s.ids), code('nothing_left'));
+test('worker threads give the same model and report as one thread', async () => {
+  const ids = s.ids.filter((_, i) => s.labels[i] === 'person-6');
+  const one = await removeSamples(model, ids, { threads: 1 });
+  const two = await removeSamples(model, ids, { threads: 2 });
+  assert.deepEqual(two.model.weights, one.model.weights);
+  assert.equal(two.report.residual, one.report.residual);
+  const trainedTwo = (await trainNewton(s, s.centre, params, { threads: 2 })).model;
+  assert.deepEqual(trainedTwo.weights, model.weights);
+  await closeClassPool();
+});
+
+test('unknown, duplicate and already-removed ids are errors, not silent no-ops', async () => {
+  await assert.rejects(async () => removeSamples(model, ['nope']), code('unknown_ids'));
+  await assert.rejects(async () => removeSamples(model, [s.ids[1], s.ids[1]]), code('duplicate_ids'));
+  await assert.rejects(async () => removeSamples(model, []), code('unknown_ids'));
+  const once = (await removeSamples(model, [s.ids[1]])).model;
+  await assert.rejects(async () => removeSamples(once, [s.ids[1]]), code('unknown_ids'));
+  await assert.rejects(async () => removeSamples(model, s.ids), code('nothing_left'));
 });

@@ -1,11 +1,14 @@
 import { releaseTarget, removalBudget } from './budget';
-import { allRows, classKey, classRows, inSubsample, sampleHashes } from './class-rows';
+import { runOverClasses } from './class-pool';
+import { classKey, inSubsample, sampleHashes } from './class-rows';
+import type { RemoveTaskInput } from './class-tasks';
 import { UnlearningError } from './errors';
-import { cholesky, choleskySolve, largestEigenvalue, norm2 } from './linalg';
-import { addRowGradients, classGradient, classHessian, downdateHessian, rowDot, type ClassData } from './logistic';
+import { largestEigenvalue, norm2 } from './linalg';
 import type { NewtonModel } from './model';
 import { remainingModel } from './remaining-model';
+import type { ClassRemoval, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
+import { toSharedU32 } from './shared';
 import { fitClasses, range } from './train';
 
 export type RemovalReport = {
@@ -21,32 +24,35 @@ export type RemovalReport = {
   residualEstablished: 'computed';
   /** Guo et al.'s one-step data-dependent bound after the first step (reference figure). */
   paperBound: number | null;
-  /** Whether the paper's bound is a proven bound here (the step used the exact Hessian). */
+  /** Whether the paper's bound is a proven bound here (the first step used the exact Hessian). */
   paperBoundValid: boolean;
+  /** The most Newton steps any class took. */
   steps: number;
   removedSamples: number;
   classesTouched: number;
-  classesStepped: number;
   classesDropped: string[];
   retrained: boolean;
-  seconds: { total: number; step: number; residual: number; retrain: number };
+  seconds: { total: number; classes: number; residual: number; retrain: number };
 };
 
 export type RemoveOptions = {
-  /** Newton steps before falling back to retraining (default 5). */
+  /** Newton steps per class before falling back to retraining (default 5). */
   maxSteps?: number;
-  /** Keep stepping while the residual is above this fraction of the budget (default 0.01): releases sit far inside it. */
+  /** Each class steps while its residual is above this fraction of its share of the budget (default 0.01): releases sit far inside it. */
   aim?: number;
   forceFallback?: boolean;
+  /** Worker threads (default: one per core; 1 runs in-process). */
+  threads?: number;
 };
 
 /**
  * Removes samples from a newton-certified model (UNLEARNING.md): drops identities that lose every
- * photo (exact), applies a Newton update to every class the removal touches, computes each stepped
- * class's residual exactly over its remaining rows, steps again while the total exceeds the budget,
- * and retrains from scratch if `maxSteps` do not reach it. Returns a new model; the input is unchanged.
+ * photo (exact); for every other class the removal touches, applies Newton steps with the cached
+ * Hessian downdated by the removed rows and computes the residual exactly over the class's
+ * remaining rows; releases only when the total residual is within the budget ε', and retrains
+ * from scratch otherwise. Returns a new model; the input is unchanged.
  */
-export function removeSamples(model: NewtonModel, ids: string[], opts: RemoveOptions = {}): { model: NewtonModel; report: RemovalReport } {
+export async function removeSamples(model: NewtonModel, ids: string[], opts: RemoveOptions = {}): Promise<{ model: NewtonModel; report: RemovalReport }> {
   const t0 = performance.now();
   const p = model.params;
   const D = model.d + 1;
@@ -55,95 +61,52 @@ export function removeSamples(model: NewtonModel, ids: string[], opts: RemoveOpt
   const budget = removalBudget(p);
   const target = releaseTarget(budget);
   const oldHashes = sampleHashes(model.ids, p.seed);
-  const newHashes = sampleHashes(next.ids, p.seed);
-  const allNew = allRows(next.ids.length);
 
-  // 1. Classes touched by the removal, with their removed rows (in old indices).
-  const touched: { k: number; k2: number; removedRows: Int32Array; key: number }[] = [];
+  const touched: TouchedClass[] = [];
   for (let k = 0; k < model.classes.length; k++) {
     if (classMap[k] < 0) continue;
     const key = classKey(model.classes[k]);
     const rr = Array.from(plan.removed).filter((j) => model.label[j] === k || inSubsample(oldHashes[j], key, p.subsample));
-    if (rr.length) touched.push({ k, k2: classMap[k], removedRows: Int32Array.from(rr), key });
+    if (rr.length) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
   }
 
-  // 2. One Newton step per touched class with the cached Hessian downdated by the removed rows.
-  const tStep = performance.now();
-  const factors = new Map<number, Float64Array>();
-  const dataOf = new Map<number, ClassData>();
-  const paperTerms: number[] = [];
-  const normX = Math.sqrt(largestEigenvalue(next.gram, D));
-  const v = new Float64Array(D);
-  let residualSeconds = 0;
-  for (const t of touched) {
-    const wo = t.k * D;
-    const w2o = t.k2 * D;
-    const oldData: ClassData = { x: model.x, d: D, label: model.label, rows: t.removedRows, k: t.k };
-    // u_pre = u_old − Σ_{j∈R} ∇ℓ_j(w) − λ m w: the exact residual of the unchanged weights on the remaining data.
-    const u = next.residual.subarray(w2o, w2o + D);
-    const removedGrad = new Float64Array(D);
-    addRowGradients(oldData, t.removedRows, model.weights, wo, removedGrad, 0);
-    for (let j = 0; j < D; j++) u[j] = u[j] - removedGrad[j] - p.lambda * t.removedRows.length * model.weights[wo + j];
-    const h = next.hessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D);
-    downdateHessian(h, model.x, D, t.removedRows, model.weights, wo, p.lambda);
-    const rows = classRows(next.label, newHashes, t.k2, t.key, p.subsample, allNew);
-    const data: ClassData = { x: next.x, d: D, label: next.label, rows, k: t.k2 };
-    dataOf.set(t.k2, data);
-    let l = Float64Array.from(h);
-    if (!cholesky(l, D)) {
-      classHessian(data, next.weights, w2o, p.lambda, h);
-      l = Float64Array.from(h);
-      if (!cholesky(l, D)) throw new UnlearningError('bad_params', `class ${next.classes[t.k2]}: step matrix not positive definite`);
-    }
-    factors.set(t.k2, l);
-    choleskySolve(l, D, u, v);
-    for (let j = 0; j < D; j++) next.weights[w2o + j] -= v[j];
-    const tr = performance.now();
-    let xv = 0;
-    for (let r = 0; r < rows.length; r++) {
-      const z = rowDot(next.x, rows[r] * D, v, 0, D);
-      xv += z * z;
-    }
-    paperTerms.push(0.25 * normX * norm2(v) * Math.sqrt(xv));
-    classGradient(data, next.weights, w2o, p.lambda, next.noise, w2o, next.residual, w2o);
-    residualSeconds += (performance.now() - tr) / 1000;
-  }
-  let steps = touched.length ? 1 : 0;
-
-  // 3. Further steps on the classes that carry the residual, until the total is within the budget.
-  const maxSteps = opts.maxSteps ?? 5;
+  const tClasses = performance.now();
+  const input: RemoveTaskInput = {
+    arrays: {
+      D,
+      lambda: p.lambda,
+      subsample: p.subsample,
+      oldX: model.x,
+      oldLabel: model.label,
+      oldWeights: model.weights,
+      newX: next.x,
+      newLabel: next.label,
+      newHashes: toSharedU32(sampleHashes(next.ids, p.seed)),
+      newWeights: next.weights,
+      newNoise: next.noise,
+      newHessians: next.hessians,
+      newResidual: next.residual,
+      normX: Math.sqrt(largestEigenvalue(next.gram, D)),
+    },
+    aim: (target * (opts.aim ?? 0.01)) / Math.sqrt(Math.max(1, touched.length)),
+    maxSteps: opts.forceFallback ? 1 : (opts.maxSteps ?? 5),
+  };
+  const work = next.ids.length * touched.length * Math.min(1, p.subsample + 1 / model.classes.length) * 2;
+  const outcomes = touched.length ? await runOverClasses<RemoveTaskInput, TouchedClass, ClassRemoval & { k2: number }>('remove', input, touched, { threads: opts.threads, work }) : [];
+  const classSeconds = (performance.now() - tClasses) / 1000;
   let total = norm2(next.residual);
-  const classNorm = (k2: number) => norm2(next.residual, k2 * D, D);
-  const aim = target * (opts.aim ?? 0.01);
-  while (total > aim && steps < maxSteps && !opts.forceFallback) {
-    steps++;
-    for (const t of touched) {
-      if (classNorm(t.k2) <= (budget * 1e-6) / Math.sqrt(touched.length)) continue;
-      const w2o = t.k2 * D;
-      choleskySolve(factors.get(t.k2)!, D, next.residual.subarray(w2o, w2o + D), v);
-      for (let j = 0; j < D; j++) next.weights[w2o + j] -= v[j];
-      const tr = performance.now();
-      classGradient(dataOf.get(t.k2)!, next.weights, w2o, p.lambda, next.noise, w2o, next.residual, w2o);
-      residualSeconds += (performance.now() - tr) / 1000;
-    }
-    total = norm2(next.residual);
-  }
-  const stepSeconds = (performance.now() - tStep) / 1000 - residualSeconds;
 
-  // 4. Fallback: retrain from scratch on the remaining data.
   let retrained = false;
   let retrainSeconds = 0;
   if (total > target || opts.forceFallback) {
     const tr = performance.now();
     next.weights.fill(0);
-    fitClasses(next, range(next.classes.length));
-    next.hessiansExact = true;
+    await fitClasses(next, range(next.classes.length), { threads: opts.threads });
     retrained = true;
     total = norm2(next.residual);
     retrainSeconds = (performance.now() - tr) / 1000;
-  } else {
-    next.hessiansExact = touched.length === 0 && model.hessiansExact;
   }
+  next.hessiansExact = retrained || (touched.length === 0 && model.hessiansExact);
   if (total > target) throw new UnlearningError('bad_params', `the released residual ${total} exceeds the budget ${budget} even after retraining`);
 
   return {
@@ -157,15 +120,14 @@ export function removeSamples(model: NewtonModel, ids: string[], opts: RemoveOpt
       budget,
       residual: total,
       residualEstablished: 'computed',
-      paperBound: paperTerms.length ? Math.sqrt(paperTerms.reduce((a, b) => a + b * b, 0)) : null,
-      paperBoundValid: model.hessiansExact,
-      steps,
+      paperBound: outcomes.length ? Math.sqrt(outcomes.reduce((a, o) => a + o.paperTerm ** 2, 0)) : null,
+      paperBoundValid: model.hessiansExact && !outcomes.some((o) => o.rebuiltHessian),
+      steps: outcomes.reduce((a, o) => Math.max(a, o.steps), 0),
       removedSamples: plan.removed.length,
       classesTouched: touched.length,
-      classesStepped: touched.length,
       classesDropped: plan.dropped.map((k) => model.classes[k]),
       retrained,
-      seconds: { total: (performance.now() - t0) / 1000, step: stepSeconds, residual: residualSeconds, retrain: retrainSeconds },
+      seconds: { total: (performance.now() - t0) / 1000, classes: classSeconds, residual: outcomes.reduce((a, o) => a + o.residualSeconds, 0), retrain: retrainSeconds },
     },
   };
 }

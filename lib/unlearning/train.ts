@@ -1,13 +1,15 @@
 import { removalBudget } from './budget';
-import { allRows, classKey, classRows, sampleHashes } from './class-rows';
+import { allRows, classKey, sampleHashes } from './class-rows';
+import { runOverClasses } from './class-pool';
+import type { FitArrays, FitOutcome } from './class-tasks';
 import { prepareSamples, type Samples } from './dataset';
 import { UnlearningError } from './errors';
-import { fitClass } from './fit-class';
 import { weightedGram } from './gram';
 import { norm2 } from './linalg';
 import type { NewtonModel, NewtonParams } from './model';
 import { checkParams } from './params';
 import { Rng } from './rng';
+import { sharedF64, toSharedF64, toSharedI32, toSharedU32 } from './shared';
 
 export type TrainReport = {
   seconds: number;
@@ -19,14 +21,14 @@ export type TrainReport = {
   converged: boolean;
 };
 
-export type TrainOptions = { tolerance?: number; maxIterations?: number };
+export type TrainOptions = { tolerance?: number; maxIterations?: number; /** Worker threads (default: one per core; 1 runs in-process). */ threads?: number };
 
 /**
  * Trains a newton-certified model: for every class, the exact minimiser (to a gradient norm far
  * below the removal budget) of the loss-perturbed one-vs-rest logistic objective of Guo et al.
  * The label set is the labels present in the data; the noise b is drawn from the seed.
  */
-export function trainNewton(samples: Samples, center: Float64Array, params: Partial<NewtonParams>, opts: TrainOptions = {}): { model: NewtonModel; report: TrainReport } {
+export async function trainNewton(samples: Samples, center: Float64Array, params: Partial<NewtonParams>, opts: TrainOptions = {}): Promise<{ model: NewtonModel; report: TrainReport }> {
   const started = performance.now();
   const p = checkParams(params);
   const { x, n } = prepareSamples(samples, center);
@@ -42,18 +44,18 @@ export function trainNewton(samples: Samples, center: Float64Array, params: Part
     center: Float64Array.from(center),
     params: p,
     classes,
-    weights: new Float64Array(K * D),
-    noise: drawNoise(p.seed, p.sigma, classes, D),
-    hessians: new Float64Array(K * D * D),
-    residual: new Float64Array(K * D),
+    weights: sharedF64(K * D),
+    noise: toSharedF64(drawNoise(p.seed, p.sigma, classes, D)),
+    hessians: sharedF64(K * D * D),
+    residual: sharedF64(K * D),
     hessiansExact: true,
     gram: new Float64Array(D * D),
     ids: [...samples.ids],
-    label,
-    x,
+    label: toSharedI32(label),
+    x: toSharedF64(x),
   };
   weightedGram(x, D, allRows(n), () => 1, model.gram);
-  const iterations = fitClasses(model, range(K), opts);
+  const iterations = await fitClasses(model, range(K), opts);
   const residual = norm2(model.residual);
   const budget = removalBudget(p);
   return {
@@ -89,28 +91,29 @@ export function range(k: number): number[] {
 }
 
 /** (Re)fits the given classes of a model in place, from their current weights; returns the Newton iterations of each. */
-export function fitClasses(model: NewtonModel, ks: number[], opts: TrainOptions = {}): number[] {
+export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOptions = {}): Promise<number[]> {
   const D = model.d + 1;
-  const hashes = sampleHashes(model.ids, model.params.seed);
-  const all = allRows(model.ids.length);
   const budget = removalBudget(model.params);
-  // Far below the budget, but not below what float64 sums over the rows can resolve.
-  const tolerance = opts.tolerance ?? Math.max((budget * 1e-4) / Math.sqrt(model.classes.length), 1e-12);
-  return ks.map((k) => {
-    const rows = classRows(model.label, hashes, k, classKey(model.classes[k]), model.params.subsample, all);
-    const r = fitClass(
-      { x: model.x, d: D, label: model.label, rows, k },
-      {
-        lambda: model.params.lambda,
-        noise: model.noise,
-        w: model.weights,
-        hessian: model.hessians.subarray(k * D * D, (k + 1) * D * D),
-        residual: model.residual,
-        tolerance,
-        maxIterations: opts.maxIterations ?? 50,
-      },
-    );
-    if (!r.converged) throw new UnlearningError('bad_params', `class ${model.classes[k]} did not converge (gradient norm ${r.gradientNorm.toExponential(2)}); raise lambda`);
-    return r.iterations;
-  });
+  const arrays: FitArrays = {
+    D,
+    lambda: model.params.lambda,
+    subsample: model.params.subsample,
+    x: model.x,
+    label: model.label,
+    hashes: toSharedU32(sampleHashes(model.ids, model.params.seed)),
+    keys: toSharedU32(model.classes.map(classKey)),
+    weights: model.weights,
+    noise: model.noise,
+    hessians: model.hessians,
+    residual: model.residual,
+    // Far below the budget, but not below what float64 sums over the rows can resolve.
+    tolerance: opts.tolerance ?? Math.max((budget * 1e-4) / Math.sqrt(model.classes.length), 1e-12),
+    maxIterations: opts.maxIterations ?? 50,
+  };
+  const work = model.ids.length * ks.length * Math.min(1, model.params.subsample + model.classes.length ** -1);
+  const outcomes = await runOverClasses<FitArrays, number, FitOutcome>('fit', arrays, ks, { threads: opts.threads, work });
+  const failed = outcomes.find((o) => !o.converged);
+  if (failed) throw new UnlearningError('bad_params', `class ${model.classes[failed.k]} did not converge (gradient norm ${failed.gradientNorm.toExponential(2)}); raise lambda`);
+  const byClass = new Map(outcomes.map((o) => [o.k, o.iterations]));
+  return ks.map((k) => byClass.get(k)!);
 }

@@ -1,0 +1,77 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CLASS_TASKS, type ClassTaskName } from './class-tasks';
+
+/**
+ * Spreads per-class work over worker threads (this numeric code is single-threaded, so one thread
+ * per core). Classes go out in small chunks to whichever thread is free; every thread writes its
+ * classes' results into the shared arrays. The threads stay warm between calls (a removal should
+ * not pay for starting them) and never keep the process alive when idle. With one thread, or
+ * little work, everything runs in-process.
+ */
+let pool: Worker[] = [];
+
+function workers(count: number): Worker[] {
+  while (pool.length < count) {
+    const w = new Worker(new URL('./class-worker.mjs', import.meta.url));
+    w.unref();
+    w.on('exit', () => (pool = pool.filter((p) => p !== w)));
+    pool.push(w);
+  }
+  return pool.slice(0, count);
+}
+
+/** Work below this many row-class visits runs in-process: starting threads would cost more. */
+const MIN_PARALLEL_WORK = 2_000_000;
+
+export async function runOverClasses<I, T, R>(task: ClassTaskName, input: I, items: T[], opts: { threads?: number; work?: number } = {}): Promise<R[]> {
+  const fn = CLASS_TASKS[task] as unknown as (input: I, items: T[]) => R[];
+  const threads = opts.threads ?? ((opts.work ?? Infinity) < MIN_PARALLEL_WORK ? 1 : defaultThreads());
+  if (threads <= 1 || items.length <= 1) return fn(input, items);
+  const chunk = Math.max(1, Math.min(16, Math.ceil(items.length / (threads * 8))));
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += chunk) chunks.push(items.slice(i, i + chunk));
+  const results: R[][] = new Array(chunks.length);
+  let next = 0;
+  await Promise.all(
+    workers(Math.min(threads, chunks.length)).map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          const done = (err?: Error) => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.unref();
+            if (err) reject(err);
+            else resolve();
+          };
+          const send = () => {
+            if (next >= chunks.length) return done();
+            const id = next++;
+            w.postMessage({ id, task, input, items: chunks[id] });
+          };
+          const onMessage = (msg: { id: number; ok: boolean; result?: R[]; error?: string }) => {
+            if (!msg.ok) return done(new Error(msg.error));
+            results[msg.id] = msg.result!;
+            send();
+          };
+          const onError = (err: Error) => done(err);
+          w.ref();
+          w.on('message', onMessage);
+          w.on('error', onError);
+          send();
+        }),
+    ),
+  );
+  return results.flat();
+}
+
+export function defaultThreads(): number {
+  return os.availableParallelism();
+}
+
+/** Stops the warm threads (tests, shutdown). */
+export async function closeClassPool(): Promise<void> {
+  const all = pool;
+  pool = [];
+  await Promise.all(all.map((w) => w.terminate()));
+}

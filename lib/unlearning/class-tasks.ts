@@ -1,0 +1,54 @@
+import { allRows, classRows } from './class-rows';
+import { fitClass } from './fit-class';
+import { removeFromClass, type ClassRemoval, type RemovalArrays, type TouchedClass } from './remove-class';
+
+/**
+ * The per-class work of training and removal, as functions of shared arrays: the same code runs
+ * in-process (one thread) or in the class workers (lib/unlearning/class-pool.ts).
+ */
+export type FitArrays = {
+  D: number;
+  lambda: number;
+  subsample: number;
+  x: Float64Array;
+  label: Int32Array;
+  hashes: Uint32Array;
+  keys: Uint32Array;
+  weights: Float64Array;
+  noise: Float64Array;
+  hessians: Float64Array;
+  residual: Float64Array;
+  tolerance: number;
+  maxIterations: number;
+};
+
+export type FitOutcome = { k: number; iterations: number; gradientNorm: number; converged: boolean };
+
+export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
+  const all = a.subsample >= 1 ? allRows(a.label.length) : undefined;
+  return ks.map((k) => {
+    const rows = classRows(a.label, a.hashes, k, a.keys[k], a.subsample, all);
+    const r = fitClass(
+      { x: a.x, d: a.D, label: a.label, rows, k },
+      {
+        lambda: a.lambda,
+        noise: a.noise,
+        w: a.weights,
+        hessian: a.hessians.subarray(k * a.D * a.D, (k + 1) * a.D * a.D),
+        residual: a.residual,
+        tolerance: a.tolerance,
+        maxIterations: a.maxIterations,
+      },
+    );
+    return { k, ...r };
+  });
+}
+
+export type RemoveTaskInput = { arrays: RemovalArrays; aim: number; maxSteps: number };
+
+export function removeTask(input: RemoveTaskInput, touched: TouchedClass[]): (ClassRemoval & { k2: number })[] {
+  return touched.map((t) => ({ k2: t.k2, ...removeFromClass(input.arrays, t, { aim: input.aim, maxSteps: input.maxSteps }) }));
+}
+
+export const CLASS_TASKS = { fit: fitTask, remove: removeTask } as const;
+export type ClassTaskName = keyof typeof CLASS_TASKS;
