@@ -44,3 +44,21 @@ export function allRows(n: number): Int32Array {
   for (let i = 0; i < n; i++) a[i] = i;
   return a;
 }
+
+/** Every class's rows (subsampling only; with r = 1 every class uses every row and nothing is cached). */
+export function buildRowsCache(m: { ids: string[]; label: Int32Array; classes: string[]; params: { seed: number; subsample: number } }): Int32Array[] | undefined {
+  if (m.params.subsample >= 1) return undefined;
+  const hashes = sampleHashes(m.ids, m.params.seed);
+  return m.classes.map((label, k) => classRows(m.label, hashes, k, classKey(label), m.params.subsample));
+}
+
+/** A class's rows after a removal: the kept rows, renumbered (newIndex[i] = −1 for removed rows). */
+export function remapRows(rows: Int32Array, newIndex: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  let n = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const j = newIndex[rows[r]];
+    if (j >= 0) out[n++] = j;
+  }
+  return out.slice(0, n);
+}

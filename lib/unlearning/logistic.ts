@@ -94,12 +94,30 @@ export function classGradient(
  * The exact residual ∇L_k(w) = Σ −y σ(−y z) x_i + λ n_k w + b into out (no loss value: one exp per
  * row). Rows are visited in blocks of four so that four dot products share one pass over w.
  */
-export function residualPass(c: ClassData, w: ArrayLike<number>, wo: number, lambda: number, b: ArrayLike<number>, bo: number, out: Float64Array, oo: number): void {
+export function residualPass(
+  c: ClassData,
+  w: ArrayLike<number>,
+  wo: number,
+  lambda: number,
+  b: ArrayLike<number>,
+  bo: number,
+  out: Float64Array,
+  oo: number,
+  /** When given, also returns ‖X_k v‖² (for the paper's bound) from the same pass over the rows. */
+  v?: Float64Array,
+): number {
   const { x, d, label, rows, k } = c;
   const lam = lambda * rows.length;
   const acc = new Float64Array(d);
   const n = rows.length;
+  let xv = 0;
   let r = 0;
+  if (v) {
+    for (let q = 0; q < n; q++) {
+      const z = rowDot(x, rows[q] * d, v, 0, d);
+      xv += z * z;
+    }
+  }
   for (; r + 3 < n; r += 4) {
     const i0 = rows[r];
     const i1 = rows[r + 1];
@@ -138,6 +156,7 @@ export function residualPass(c: ClassData, w: ArrayLike<number>, wo: number, lam
     for (let j = 0; j < d; j++) acc[j] += coef * x[o + j];
   }
   for (let j = 0; j < d; j++) out[oo + j] = acc[j] + lam * w[wo + j] + b[bo + j];
+  return xv;
 }
 
 /** Hessian Σ s_i x_i x_iᵀ + λ n_k I, s_i = p_i (1 − p_i), into the D × D row-major `out` (full, symmetric). */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildRowsCache } from './class-rows';
 import { UnlearningError } from './errors';
 import { toSharedF64, toSharedI32 } from './shared';
 import type { NewtonModel } from './model';
@@ -251,5 +252,6 @@ export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } 
     ['center', model.center.length, json.d],
   ];
   for (const [name, got, want] of shapes) if (got !== want) throw new UnlearningError('model_corrupt', `${name} holds ${got} values, expected ${want}`);
+  model.rowsCache = buildRowsCache(model);
   return { model, json };
 }

@@ -40,6 +40,8 @@ export type NewtonModel = {
   ids: string[];
   label: Int32Array;
   x: Float64Array;
+  /** In memory only, with subsampling: each class's rows, so removals need not rescan every row per class. */
+  rowsCache?: Int32Array[];
 };
 
 export function featureDim(m: Pick<NewtonModel, 'd'>): number {

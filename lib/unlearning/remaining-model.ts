@@ -41,6 +41,7 @@ export function remainingModel(m: NewtonModel, plan: RemovalPlan): { model: Newt
     classMap,
     model: {
       ...m,
+      rowsCache: undefined,
       classes,
       weights: pick(m.weights, D),
       noise: pick(m.noise, D),

@@ -1,6 +1,6 @@
 import { allRows, classRows } from './class-rows';
 import { cholesky, choleskySolve, norm2 } from './linalg';
-import { addRowGradients, classHessian, downdateHessian, residualPass, rowDot, type ClassData } from './logistic';
+import { addRowGradients, classHessian, downdateHessian, residualPass, type ClassData } from './logistic';
 
 /** What removing from one class reads and writes (shared arrays: the new model's arrays are written in place). */
 export type RemovalArrays = {
@@ -21,7 +21,14 @@ export type RemovalArrays = {
   normX: number;
 };
 
-export type TouchedClass = { k: number; k2: number; key: number; removedRows: Int32Array };
+export type TouchedClass = {
+  k: number;
+  k2: number;
+  key: number;
+  removedRows: Int32Array;
+  /** The class's remaining rows (new indices), when the caller has them cached; otherwise derived here. */
+  rows?: Int32Array;
+};
 
 export type ClassRemoval = { steps: number; paperTerm: number; residualSeconds: number; rebuiltHessian: boolean };
 
@@ -43,7 +50,7 @@ export function removeFromClass(a: RemovalArrays, t: TouchedClass, opts: { aim: 
   for (let j = 0; j < D; j++) u[j] = u[j] - removedGrad[j] - lambda * m * a.oldWeights[wo + j];
   const h = a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D);
   downdateHessian(h, a.oldX, D, t.removedRows, a.oldWeights, wo, lambda);
-  const rows = classRows(a.newLabel, a.newHashes, t.k2, t.key, a.subsample, a.subsample >= 1 ? allRows(a.newLabel.length) : undefined);
+  const rows = t.rows ?? classRows(a.newLabel, a.newHashes, t.k2, t.key, a.subsample, a.subsample >= 1 ? allRows(a.newLabel.length) : undefined);
   const data: ClassData = { x: a.newX, d: D, label: a.newLabel, rows, k: t.k2 };
   let l = Float64Array.from(h);
   let rebuiltHessian = false;
@@ -61,16 +68,9 @@ export function removeFromClass(a: RemovalArrays, t: TouchedClass, opts: { aim: 
     choleskySolve(l, D, u, v);
     for (let j = 0; j < D; j++) a.newWeights[w2o + j] -= v[j];
     const tr = performance.now();
-    if (steps === 0) {
-      // Guo et al.'s one-step bound, ¼ ‖X'‖₂ ‖H⁻¹Δ‖ ‖X' H⁻¹Δ‖, as a reference figure.
-      let xv = 0;
-      for (let r = 0; r < rows.length; r++) {
-        const z = rowDot(a.newX, rows[r] * D, v, 0, D);
-        xv += z * z;
-      }
-      paperTerm = 0.25 * a.normX * norm2(v) * Math.sqrt(xv);
-    }
-    residualPass(data, a.newWeights, w2o, lambda, a.newNoise, w2o, a.newResidual, w2o);
+    // With the first step, Guo et al.'s one-step bound ¼ ‖X'‖₂ ‖H⁻¹Δ‖ ‖X' H⁻¹Δ‖ as a reference figure.
+    const xv = residualPass(data, a.newWeights, w2o, lambda, a.newNoise, w2o, a.newResidual, w2o, steps === 0 ? v : undefined);
+    if (steps === 0) paperTerm = 0.25 * a.normX * norm2(v) * Math.sqrt(xv);
     residualSeconds += (performance.now() - tr) / 1000;
     steps++;
   }

@@ -9,7 +9,7 @@ import { Rng } from './rng';
 export function syntheticFaces(opts: { identities: number; perIdentity: number; d?: number; spread?: number; seed?: number; idPrefix?: string }): Samples & { centre: Float64Array } {
   const d = opts.d ?? 128;
   const rng = new Rng(opts.seed ?? 7);
-  const spread = opts.spread ?? 0.7;
+  const spread = opts.spread ?? 2.4;
   const mean = Float64Array.from({ length: d }, () => rng.normal());
   const n = opts.identities * opts.perIdentity;
   const x = new Float64Array(n * d);

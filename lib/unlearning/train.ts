@@ -1,5 +1,5 @@
 import { removalBudget } from './budget';
-import { allRows, classKey, sampleHashes } from './class-rows';
+import { allRows, buildRowsCache, classKey, sampleHashes } from './class-rows';
 import { runOverClasses } from './class-pool';
 import type { FitArrays, FitOutcome } from './class-tasks';
 import { prepareSamples, type Samples } from './dataset';
@@ -56,6 +56,7 @@ export async function trainNewton(samples: Samples, center: Float64Array, params
   };
   weightedGram(x, D, allRows(n), () => 1, model.gram);
   const iterations = await fitClasses(model, range(K), opts);
+  model.rowsCache = buildRowsCache(model);
   const residual = norm2(model.residual);
   const budget = removalBudget(p);
   return {
