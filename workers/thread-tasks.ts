@@ -7,6 +7,11 @@ import type { Transferable } from 'node:worker_threads';
 export type ThreadTask = (input: never) => Promise<{ result: unknown; transfer?: Transferable[] }>;
 
 export const TASKS: Record<string, ThreadTask> = {
+  /** Decode an image and find every face with its descriptor (face-api on wasm, warm per thread). */
+  'faces.embed': async ({ bytes }: { bytes: Uint8Array }) => {
+    const { embedImage } = await import('@/lib/faces/embed-image');
+    return { result: await embedImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
+  },
   /** Counts the primes below n by trial division: a deterministic CPU load for pool tests and benchmarks. */
   'selftest.count-primes': async ({ n }: { n: number }) => {
     let count = 0;

@@ -1,8 +1,10 @@
 // Entry of each worker thread: TypeScript through tsx, then a loop over task messages.
+import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
-register();
+// The project's tsconfig (for the @/ paths), whatever the working directory.
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 const { TASKS } = await import('./thread-tasks.ts');
 
 parentPort.on('message', async ({ id, task, input }) => {

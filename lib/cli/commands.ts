@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FACES_COMMANDS } from './faces-commands';
 import { UNLEARN_COMMANDS } from './unlearn-commands';
 
 export type Command = { name: string; usage: string; summary: string; help?: string; run: (args: string[]) => Promise<number> };
@@ -40,5 +41,6 @@ export const COMMANDS: Command[] = [
       return 0;
     },
   },
+  ...FACES_COMMANDS,
   ...UNLEARN_COMMANDS,
 ];
