@@ -5,3 +5,4 @@ export * from './mail';
 export * from './audit';
 export * from './jobs';
 export * from './keys';
+export * from './datasets';

@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
+import { at, createdAt, id } from './columns';
+import { organizations } from './organizations';
+
+export const datasetItemStatus = pgEnum('dataset_item_status', ['pending', 'embedded', 'failed']);
+
+/** A partner's registered face training set. */
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: id(),
+    organizationId: uuid().notNull().references(() => organizations.id),
+    name: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('datasets_org_idx').on(t.organizationId)],
+);
+
+/** One training image: the partner's own id and label, the image blob, and whether it was removed. */
+export const datasetItems = pgTable(
+  'dataset_items',
+  {
+    id: id(),
+    datasetId: uuid().notNull().references(() => datasets.id),
+    externalId: text().notNull(),
+    label: text().notNull(),
+    sha256: text().notNull(),
+    status: datasetItemStatus().notNull().default('pending'),
+    error: jsonb().$type<{ code: string; message: string }>(),
+    removedAt: at(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('dataset_items_external_key').on(t.datasetId, t.externalId), uniqueIndex('dataset_items_sha256_key').on(t.datasetId, t.sha256)],
+);
+
+/**
+ * Every face found in a training image, with its descriptor and the id of the model that made it
+ * (descriptors of different models are never compared). `removed` mirrors the item's removal so
+ * the matcher's index scan can filter it without a join.
+ */
+export const faces = pgTable(
+  'faces',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    itemId: uuid().notNull().references(() => datasetItems.id),
+    datasetId: uuid().notNull().references(() => datasets.id),
+    faceIndex: integer().notNull(),
+    box: real().array().notNull(),
+    score: real().notNull(),
+    embedding: vector({ dimensions: 128 }).notNull(),
+    embeddingModel: text().notNull(),
+    removed: boolean().notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('faces_item_face_key').on(t.itemId, t.faceIndex),
+    index('faces_dataset_idx').on(t.datasetId),
+    index('faces_embedding_hnsw').using('hnsw', t.embedding.op('vector_l2_ops')).where(sql`not ${t.removed}`),
+  ],
+);
+
+export type Dataset = typeof datasets.$inferSelect;
+export type DatasetItem = typeof datasetItems.$inferSelect;
+export type Face = typeof faces.$inferSelect;

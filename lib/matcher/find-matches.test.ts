@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { test } from 'node:test';
+import { datasetItems, datasets, faces } from '@/db/schema';
+import { seedPartner } from '@/db/seed/factories';
+import { AppError } from '@/lib/errors/app-error';
+import { Rng } from '@/lib/unlearning/rng';
+import { describeEachDriver } from '@/lib/testing/test-db';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { findMatches } from './find-matches';
+
+setUpTestEnvironment();
+const MODEL = 'faceapi-128@1.7.15';
+const rng = new Rng(3);
+const unit = () => {
+  const v = Array.from({ length: 128 }, () => rng.normal());
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+};
+const near = (c: number[], spread: number) => c.map((x) => x + (spread / Math.sqrt(128)) * rng.normal());
+const person = unit();
+const lookalike = near(person, 0.46); // about 0.5 from a reference: a "possible" match, not a shown one
+const tiers = { shown: 0.4, possible: 0.55 };
+
+describeEachDriver('matcher', ({ handle }) => {
+  let setA = '';
+  let setB = '';
+  const itemOf = new Map<string, string>();
+
+  test('setup: two training sets with the person, strangers, a removed photo and another model', async () => {
+    const { organization } = await seedPartner();
+    const db = handle().db;
+    [{ id: setA }, { id: setB }] = await db.insert(datasets).values([{ organizationId: organization.id, name: 'A' }, { organizationId: organization.id, name: 'B' }]).returning({ id: datasets.id });
+    const add = async (datasetId: string, externalId: string, embedding: number[], model = MODEL) => {
+      const [item] = await db.insert(datasetItems).values({ datasetId, externalId, label: externalId.split('-')[0], sha256: crypto.createHash('sha256').update(externalId).digest('hex'), status: 'embedded' }).returning({ id: datasetItems.id });
+      itemOf.set(externalId, item.id);
+      await db.insert(faces).values({ itemId: item.id, datasetId, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding, embeddingModel: model });
+    };
+    for (let i = 0; i < 4; i++) await add(setA, `me-a${i}`, near(person, 0.18));
+    await add(setB, 'me-b0', near(person, 0.18));
+    await add(setB, 'lookalike-b1', lookalike);
+    await add(setB, 'me-removed', near(person, 0.15));
+    await add(setB, 'me-othermodel', near(person, 0.15), 'other-model@1');
+    for (let i = 0; i < 300; i++) await add(i % 2 ? setA : setB, `stranger-${i}`, unit());
+    await db.update(datasetItems).set({ removedAt: new Date() }).where(eq(datasetItems.id, itemOf.get('me-removed')!));
+    await db.update(faces).set({ removed: true }).where(eq(faces.itemId, itemOf.get('me-removed')!));
+  });
+
+  test('finds the person in both sets, tiered, excluding removed items, other models and strangers', async () => {
+    const refs = [near(person, 0.18), near(person, 0.18)];
+    const result = await findMatches({ references: refs, model: MODEL, tiers });
+    const ids = (xs: { itemId: string }[]) => xs.map((x) => [...itemOf].find(([, v]) => v === x.itemId)![0]).sort();
+    const a = result.find((d) => d.datasetId === setA)!;
+    const b = result.find((d) => d.datasetId === setB)!;
+    assert.deepEqual(ids(a.shown), ['me-a0', 'me-a1', 'me-a2', 'me-a3']);
+    assert.deepEqual(ids(b.shown), ['me-b0']);
+    assert.deepEqual(ids(b.possible), ['lookalike-b1']);
+    assert.equal(a.possible.length, 0);
+    assert.ok(b.shown[0].distance < tiers.shown);
+  });
+
+  test('aggregation: the centroid of the references works too, and datasets can be restricted', async () => {
+    const refs = [near(person, 0.18), near(person, 0.18), near(person, 0.18)];
+    const result = await findMatches({ references: refs, model: MODEL, tiers, aggregation: 'centroid', datasetIds: [setA] });
+    assert.deepEqual(result.map((d) => [d.datasetId, d.shown.length]), [[setA, 4]]);
+  });
+
+  test('bad references are refused', async () => {
+    const bad = (refs: number[][]) => assert.rejects(findMatches({ references: refs, model: MODEL, tiers }), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');
+    await bad([]);
+    await bad([[1, 2, 3]]);
+    await bad([person.map(() => NaN)]);
+    await bad(Array.from({ length: 6 }, () => person));
+  });
+});

@@ -1,0 +1,80 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { faces } from '@/db/schema';
+import { AppError } from '@/lib/errors/app-error';
+
+export type Tiers = { shown: number; possible: number };
+export type Aggregation = 'nearest' | 'centroid';
+export type Match = { faceId: number; itemId: string; distance: number };
+export type DatasetMatches = { datasetId: string; shown: Match[]; possible: Match[] };
+
+const DIM = 128;
+const MAX_CANDIDATES = 20_000;
+
+function checkReferences(refs: number[][]): void {
+  if (refs.length < 1 || refs.length > 5) throw new AppError('validation_failed', `Give 1 to 5 reference descriptors, not ${refs.length}.`);
+  for (const r of refs) {
+    if (r.length !== DIM || !r.every(Number.isFinite)) throw new AppError('validation_failed', `Each reference descriptor must be ${DIM} finite numbers.`);
+  }
+}
+
+const l2 = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < DIM; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+};
+
+/**
+ * The faces in registered training sets that are the person behind `references`: candidates from
+ * the HNSW index around each reference (widened until the index has nothing left inside the
+ * possible tier), re-ranked exactly (float64, aggregated over the references: the nearest one, or
+ * their centroid), cut into the calibrated tiers, grouped by training set. Removed items and
+ * descriptors of other embedding models are never returned.
+ */
+export async function findMatches(opts: {
+  references: number[][];
+  model: string;
+  tiers: Tiers;
+  aggregation?: Aggregation;
+  datasetIds?: string[];
+}): Promise<DatasetMatches[]> {
+  checkReferences(opts.references);
+  if (!(opts.tiers.shown <= opts.tiers.possible)) throw new AppError('validation_failed', 'The shown tier must be stricter than the possible tier.');
+  const db = await getDb();
+  const aggregation = opts.aggregation ?? 'nearest';
+  const probes = aggregation === 'centroid' ? [opts.references[0].map((_, i) => opts.references.reduce((s, r) => s + r[i], 0) / opts.references.length)] : opts.references;
+  const candidates = new Map<number, { itemId: string; datasetId: string; embedding: number[] }>();
+  for (const probe of probes) {
+    const literal = JSON.stringify(probe);
+    for (let k = 200; ; k *= 4) {
+      const rows = await db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local hnsw.ef_search = ${Math.min(1000, Math.max(100, k))}`));
+        await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
+        return tx
+          .select({ id: faces.id, itemId: faces.itemId, datasetId: faces.datasetId, embedding: faces.embedding, d: sql<number>`${faces.embedding} <-> ${literal}::vector` })
+          .from(faces)
+          .where(and(sql`not ${faces.removed}`, eq(faces.embeddingModel, opts.model), opts.datasetIds ? inArray(faces.datasetId, opts.datasetIds) : undefined))
+          .orderBy(sql`${faces.embedding} <-> ${literal}::vector`)
+          .limit(k);
+      });
+      for (const r of rows) candidates.set(r.id, { itemId: r.itemId, datasetId: r.datasetId, embedding: r.embedding });
+      const farthest = rows.at(-1)?.d ?? Infinity;
+      // Index distances are float32: widen while the k-th neighbour could still be inside the possible tier.
+      if (rows.length < k || farthest > opts.tiers.possible * 1.001 || k >= MAX_CANDIDATES) break;
+    }
+  }
+  const byDataset = new Map<string, DatasetMatches>();
+  for (const [faceId, c] of candidates) {
+    const distance = Math.min(...probes.map((p) => l2(p, c.embedding)));
+    if (distance >= opts.tiers.possible) continue;
+    const entry = byDataset.get(c.datasetId) ?? { datasetId: c.datasetId, shown: [], possible: [] };
+    byDataset.set(c.datasetId, entry);
+    (distance < opts.tiers.shown ? entry.shown : entry.possible).push({ faceId, itemId: c.itemId, distance });
+  }
+  const result = [...byDataset.values()];
+  for (const d of result) {
+    d.shown.sort((a, b) => a.distance - b.distance);
+    d.possible.sort((a, b) => a.distance - b.distance);
+  }
+  return result.sort((a, b) => a.datasetId.localeCompare(b.datasetId));
+}
