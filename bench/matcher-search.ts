@@ -1,0 +1,126 @@
+/**
+ * Matcher search latency and recall at scale: fills a fresh database with N face-like descriptors
+ * (identities of ~10 faces around random centres, generated inside the database), builds the HNSW
+ * index, then times findMatches for queries near random identities and measures the index's
+ * recall@100 against exact search.
+ *
+ *   node --import tsx bench/matcher-search.ts --driver pglite --faces 100000
+ *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000
+ */
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase, setDbHandleForTests, type DbHandle } from '@/db/client';
+import { seedPartner } from '@/db/seed/factories';
+import { findMatches } from '@/lib/matcher/find-matches';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+
+const { values } = parseArgs({
+  options: { driver: { type: 'string', default: 'pglite' }, url: { type: 'string' }, faces: { type: 'string', default: '100000' }, queries: { type: 'string', default: '200' } },
+});
+setUpTestEnvironment();
+const N = Number(values.faces);
+const Q = Number(values.queries);
+const MODEL = 'faceapi-128@1.7.15';
+
+let handle: DbHandle;
+let dropDb: (() => Promise<void>) | undefined;
+if (values.driver === 'postgres') {
+  const admin = values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `forgetme_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  handle = await openDatabase({ driver: 'postgres', url: url.toString() });
+  dropDb = async () => {
+    const a = new pg.Client({ connectionString: admin });
+    await a.connect();
+    await a.query(`drop database if exists ${name} with (force)`);
+    await a.end();
+  };
+} else {
+  handle = await openDatabase({ driver: 'pglite' });
+}
+setDbHandleForTests(handle);
+const db = handle.db;
+const run = (q: string) => db.execute(sql.raw(q));
+const rows = async <T>(q: string) => ((await run(q)) as unknown as { rows: T[] }).rows;
+
+try {
+  const { organization } = await seedPartner();
+  const [{ id: datasetId }] = await rows<{ id: string }>(`insert into datasets (organization_id, name) values ('${organization.id}', 'bench') returning id`);
+  const identities = Math.ceil(N / 10);
+  let t = performance.now();
+  await run(`drop index faces_embedding_hnsw`);
+  await run(`create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c from generate_series(0, ${identities - 1}) i`);
+  for (let start = 0; start < N; start += 100_000) {
+    const end = Math.min(N, start + 100_000);
+    await run(`insert into dataset_items (dataset_id, external_id, label, sha256, status)
+      select '${datasetId}', 'item-' || g, 'person-' || (g / 10), md5(g::text) || md5((g + 1)::text), 'embedded' from generate_series(${start}, ${end - 1}) g`);
+    await run(`insert into faces (item_id, dataset_id, face_index, box, score, embedding, embedding_model)
+      select di.id, di.dataset_id, 0, '{0,0,100,100}', 0.99,
+        (select array_agg(c.c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::vector, '${MODEL}'
+      from dataset_items di join centres c on c.i = (split_part(di.external_id, '-', 2)::int / 10)
+      where di.dataset_id = '${datasetId}' and split_part(di.external_id, '-', 2)::int between ${start} and ${end - 1}`);
+  }
+  const fillSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  if (handle.driver === 'postgres') await run(`set maintenance_work_mem = '2GB'`);
+  await run(`create index faces_embedding_hnsw on faces using hnsw (embedding vector_l2_ops) where not removed`);
+  await run(`analyze faces`);
+  const indexSeconds = (performance.now() - t) / 1000;
+
+  const tiers = { shown: 0.3, possible: 0.4 };
+  const latencies: number[] = [];
+  let lastRef = '';
+  let recallHits = 0;
+  let recallTotal = 0;
+  for (let q = 0; q < Q; q++) {
+    const ident = Math.floor(Math.random() * identities);
+    const [{ c }] = await rows<{ c: string }>(`select (select array_agg(c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::text as c from centres where i = ${ident}`);
+    const ref = JSON.parse(c.replace('{', '[').replace('}', ']')) as number[];
+    lastRef = JSON.stringify(ref);
+    const s = performance.now();
+    const found = await findMatches({ references: [ref], model: MODEL, tiers });
+    latencies.push(performance.now() - s);
+    if (q < 50) {
+      // Recall of the product's search: of the faces truly inside the possible tier (exact scan), how many it returned.
+      const literal = JSON.stringify(ref);
+      const exact = await db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local enable_indexscan = off`));
+        await tx.execute(sql.raw(`set local enable_bitmapscan = off`));
+        return ((await tx.execute(sql.raw(`select id from faces where not removed and embedding <-> '${literal}' < ${tiers.possible}`))) as unknown as { rows: { id: number }[] }).rows;
+      });
+      const got = new Set(found.flatMap((d) => [...d.shown, ...d.possible]).map((m) => Number(m.faceId)));
+      recallHits += exact.filter((r) => got.has(Number(r.id))).length;
+      recallTotal += exact.length;
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const plan = await rows<{ 'QUERY PLAN': string }>(`explain select id from faces where not removed and embedding_model = '${MODEL}' order by embedding <-> '${lastRef}' limit 200`);
+  console.log(
+    JSON.stringify(
+      {
+        driver: handle.driver,
+        faces: N,
+        fillSeconds: Math.round(fillSeconds),
+        indexSeconds: Math.round(indexSeconds),
+        queries: Q,
+        latencyMs: { p50: Math.round(latencies[Math.floor(Q * 0.5)] * 10) / 10, p95: Math.round(latencies[Math.floor(Q * 0.95)] * 10) / 10, max: Math.round(latencies[Q - 1]) },
+        recallInPossibleTier: recallHits / recallTotal,
+        trueMatchesPerQuery: recallTotal / Math.min(Q, 50),
+        usesIndex: plan.some((p) => /hnsw/.test(p['QUERY PLAN'])),
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  setDbHandleForTests(undefined);
+  await handle.close();
+  await dropDb?.();
+}

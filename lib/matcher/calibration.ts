@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { env } from '@/lib/config/env';
+import { AppError } from '@/lib/errors/app-error';
+import type { Aggregation, Tiers } from './find-matches';
+
+export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation };
+
+let cached: Calibration | undefined;
+
+/**
+ * The matcher's thresholds, measured on labelled real faces by bench/face-calibration.ts and
+ * committed as lib/matcher/calibration.json (data used, date and figures are in the file).
+ */
+export function calibration(): Calibration {
+  if (cached) return cached;
+  const file = path.join(env().root, 'lib', 'matcher', 'calibration.json');
+  if (!fs.existsSync(file)) throw new AppError('unavailable', 'The matcher is not calibrated: run `node --import tsx bench/face-calibration.ts` to create lib/matcher/calibration.json.');
+  const c = JSON.parse(fs.readFileSync(file, 'utf8'));
+  cached = { model: c.model, date: c.date, aggregation: c.matcher.aggregation, tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold } };
+  return cached;
+}
