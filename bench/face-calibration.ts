@@ -165,4 +165,13 @@ const calibration = {
   matcher: { aggregation: chosen.aggregation, shownThreshold: chosen.shown.threshold, possibleThreshold: chosen.possible.threshold },
 };
 fs.writeFileSync(path.resolve('lib/matcher/calibration.json'), JSON.stringify(calibration, null, 2) + '\n');
+
+// The public centring vector for the unlearning heads (UNLEARNING.md): the mean descriptor of the
+// lfw-strangers faces, people who are in no training set here.
+const strangers = data['lfw-strangers'].map(mainFace).filter((d): d is number[] => d !== null);
+const centre = strangers[0].map((_, i) => strangers.reduce((s, d) => s + d[i], 0) / strangers.length);
+fs.writeFileSync(
+  path.resolve('lib/faces/public-centre.json'),
+  JSON.stringify({ model: 'faceapi-128@1.7.15', source: 'lfw-strangers (LFW people with 1-4 photos, in no training set here)', faces: strangers.length, date: calibration.date, centre }) + '\n',
+);
 console.log(JSON.stringify({ ...calibration, embedSeconds, failureToAcquire: Object.fromEntries(Object.entries(fta).map(([k, v]) => [k, { ...v, errors: v.errors.slice(0, 5) }])) }, null, 2));

@@ -4,10 +4,16 @@
  * synthetic face-shaped set (K identities × per-identity samples, d = 128).
  *
  *   node --import tsx bench/unlearning.ts [--identities 300] [--per 30] [--subsample 0.1] [--lambda 1e-4] [--sigma 0.1]
+ *   node --import tsx bench/unlearning.ts --lfw [--lambda 1e-4] [--sigma 0.01] [--subsample 1]
  *
- * Prints one JSON object. (The LFW variant needs face descriptors from the face engine.)
+ * With --lfw: face descriptors of ../shared/data/faces/lfw-train (199 identities) for training and
+ * lfw-train-extra for testing, from bench/.cache (made by bench/face-calibration.ts), centred
+ * with lib/faces/public-centre.json. Prints one JSON object.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Samples } from '@/lib/unlearning/dataset';
 import { accuracy, membershipAuc, predictionAgreement, relativeDistance } from '@/lib/unlearning/evaluate';
 import { removeSamples } from '@/lib/unlearning/remove';
 import { syntheticFaces } from '@/lib/unlearning/synthetic';
@@ -23,6 +29,7 @@ const { values } = parseArgs({
     sigma: { type: 'string', default: '0.1' },
     epsilon: { type: 'string', default: '0.1' },
     delta: { type: 'string', default: '1e-6' },
+    lfw: { type: 'boolean', default: false },
   },
 });
 const K = Number(values.identities);
@@ -33,9 +40,33 @@ let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
 const timer = setInterval(sample, 50);
 
-const all = syntheticFaces({ identities: K, perIdentity: per + 5, d: 128, seed: 42 });
-const train = subset(all, (i) => i % (per + 5) < per);
-const test = subset(all, (i) => i % (per + 5) >= per);
+function lfwSamples(corpus: string): Samples {
+  const file = path.resolve('bench', '.cache', `${corpus}.json`);
+  if (!fs.existsSync(file)) {
+    console.log(`unlearning --lfw: skipped, ${file} is missing (run bench/face-calibration.ts first)`);
+    process.exit(0);
+  }
+  const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as { person: string; file: string; faces: { box: number[]; descriptor: number[] }[] }[];
+  const kept = entries.filter((e) => e.faces.length);
+  const main = (e: (typeof kept)[number]) => [...e.faces].sort((a, b) => Math.hypot(a.box[0] + a.box[2] / 2 - 125, a.box[1] + a.box[3] / 2 - 125) - Math.hypot(b.box[0] + b.box[2] / 2 - 125, b.box[1] + b.box[3] / 2 - 125))[0];
+  return { ids: kept.map((e) => e.file), labels: kept.map((e) => e.person), x: Float64Array.from(kept.flatMap((e) => main(e).descriptor)), d: 128 };
+}
+
+let all: { centre: Float64Array };
+let train: Samples;
+let test: Samples;
+if (values.lfw) {
+  const centre = JSON.parse(fs.readFileSync(path.resolve('lib/faces/public-centre.json'), 'utf8')).centre as number[];
+  all = { centre: Float64Array.from(centre) };
+  train = lfwSamples('lfw-train');
+  const known = new Set(train.labels);
+  test = subset(lfwSamples('lfw-train-extra'), (i, s) => known.has(s.labels[i]));
+} else {
+  const synthetic = syntheticFaces({ identities: K, perIdentity: per + 5, d: 128, seed: 42 });
+  all = synthetic;
+  train = subset(synthetic, (i) => i % (per + 5) < per);
+  test = subset(synthetic, (i) => i % (per + 5) >= per);
+}
 const secs = (t: number) => Math.round((performance.now() - t)) / 1000;
 
 const t = performance.now();
@@ -76,15 +107,17 @@ async function scenario(name: string, ids: string[]) {
   };
 }
 
-const person = train.labels[Math.floor(train.ids.length / 2)];
+// People with held-out photos, so the identity test and membership inference have something to test.
+const person = test.labels[Math.floor(test.ids.length / 2)];
+const photoOf = train.ids.find((_, i) => train.labels[i] === test.labels[0])!;
 const identity = await scenario('one identity', train.ids.filter((_, i) => train.labels[i] === person));
-const photo = await scenario('single photo', [train.ids[7]]);
+const photo = await scenario('single photo', [photoOf]);
 clearInterval(timer);
 sample();
 console.log(
   JSON.stringify(
     {
-      data: { identities: K, trainSamples: train.ids.length, testSamples: test.ids.length, d: 128 },
+      data: { source: values.lfw ? 'lfw-train / lfw-train-extra (face-api descriptors)' : 'synthetic', identities: new Set(train.labels).size, trainSamples: train.ids.length, testSamples: test.ids.length, d: 128 },
       params,
       trainSeconds,
       trainResidual: trained.report.residual,

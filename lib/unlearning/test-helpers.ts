@@ -11,8 +11,8 @@ export function without(s: Samples, ids: Set<string>): Samples {
   return { ids: keep.map((i) => s.ids[i]), labels: keep.map((i) => s.labels[i]), x, d: s.d };
 }
 
-export function subset(s: Samples, pick: (i: number) => boolean): Samples {
-  return without(s, new Set(s.ids.filter((_, i) => !pick(i))));
+export function subset(s: Samples, pick: (i: number, s: Samples) => boolean): Samples {
+  return without(s, new Set(s.ids.filter((_, i) => !pick(i, s))));
 }
 
 /** Recomputes a model's full residual from scratch, independently of what the model stores. */
