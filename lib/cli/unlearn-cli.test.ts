@@ -14,7 +14,7 @@ const cli = (...args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-const s = syntheticFaces({ identities: 6, perIdentity: 6, d: 16 });
+const s = syntheticFaces({ identities: 6, perIdentity: 6, d: 16, spread: 0.7 });
 const features = path.join(dir, 'features.jsonl');
 fs.writeFileSync(features, s.ids.map((id, i) => JSON.stringify({ id, label: s.labels[i], x: Array.from(s.x.subarray(i * 16, (i + 1) * 16)) })).join('\n') + '\n');
 fs.writeFileSync(path.join(dir, 'center.json'), JSON.stringify(Array.from(s.centre)));

@@ -1,6 +1,6 @@
 import { allRows, classRows } from './class-rows';
 import { fitClass } from './fit-class';
-import { removeFromClass, type ClassRemoval, type RemovalArrays, type TouchedClass } from './remove-class';
+import { firstStep, furtherStep, type RemovalArrays, type StepOutcome, type TouchedClass } from './remove-class';
 
 /**
  * The per-class work of training and removal, as functions of shared arrays: the same code runs
@@ -44,11 +44,13 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
   });
 }
 
-export type RemoveTaskInput = { arrays: RemovalArrays; aim: number; maxSteps: number };
-
-export function removeTask(input: RemoveTaskInput, touched: TouchedClass[]): (ClassRemoval & { k2: number })[] {
-  return touched.map((t) => ({ k2: t.k2, ...removeFromClass(input.arrays, t, { aim: input.aim, maxSteps: input.maxSteps }) }));
+export function firstStepTask(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
+  return touched.map((t) => firstStep(a, t));
 }
 
-export const CLASS_TASKS = { fit: fitTask, remove: removeTask } as const;
+export function furtherStepTask(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
+  return touched.map((t) => furtherStep(a, t));
+}
+
+export const CLASS_TASKS = { fit: fitTask, firstStep: firstStepTask, furtherStep: furtherStepTask } as const;
 export type ClassTaskName = keyof typeof CLASS_TASKS;

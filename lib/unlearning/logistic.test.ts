@@ -7,7 +7,7 @@ import { preprocessRows } from './preprocess';
 import { Rng } from './rng';
 import { syntheticFaces } from './synthetic';
 
-const s = syntheticFaces({ identities: 4, perIdentity: 6, d: 6 });
+const s = syntheticFaces({ identities: 4, perIdentity: 6, d: 6, spread: 0.7 });
 const x = preprocessRows(s.x, s.ids.length, s.centre);
 const D = 7;
 const label = Int32Array.from(s.labels, (l) => Number(l.split('-')[1]));

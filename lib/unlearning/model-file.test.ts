@@ -12,7 +12,7 @@ import { trainNewton } from './train';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-model-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-const s = syntheticFaces({ identities: 5, perIdentity: 5, d: 8 });
+const s = syntheticFaces({ identities: 5, perIdentity: 5, d: 8, spread: 0.7 });
 const { model, report } = (await trainNewton(s, s.centre, { lambda: 1e-3 }));
 
 test('a saved model loads back identical, and its weights are plain little-endian float64', async () => {

@@ -1,12 +1,11 @@
 import { releaseTarget, removalBudget } from './budget';
 import { runOverClasses } from './class-pool';
 import { buildRowsCache, classKey, inSubsample, remapRows, sampleHashes } from './class-rows';
-import type { RemoveTaskInput } from './class-tasks';
 import { UnlearningError } from './errors';
 import { largestEigenvalue, norm2 } from './linalg';
 import type { NewtonModel } from './model';
 import { remainingModel } from './remaining-model';
-import type { ClassRemoval, TouchedClass } from './remove-class';
+import type { RemovalArrays, StepOutcome, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
 import { toSharedU32 } from './shared';
 import { fitClasses, range } from './train';
@@ -26,8 +25,10 @@ export type RemovalReport = {
   paperBound: number | null;
   /** Whether the paper's bound is a proven bound here (the first step used the exact Hessian). */
   paperBoundValid: boolean;
-  /** The most Newton steps any class took. */
+  /** Rounds of Newton steps (the first round steps every touched class, later ones only those carrying the residual). */
   steps: number;
+  /** Class steps taken in all, over all rounds. */
+  classSteps: number;
   removedSamples: number;
   classesTouched: number;
   classesDropped: string[];
@@ -36,9 +37,9 @@ export type RemovalReport = {
 };
 
 export type RemoveOptions = {
-  /** Newton steps per class before falling back to retraining (default 5). */
+  /** Rounds of Newton steps before falling back to retraining (default 5). */
   maxSteps?: number;
-  /** Each class steps while its residual is above this fraction of its share of the budget (default 0.1): releases sit well inside it. */
+  /** Step again while the total residual is above this fraction of the budget (default 0.1): releases sit well inside it. */
   aim?: number;
   forceFallback?: boolean;
   /** Worker threads (default: one per core; 1 runs in-process). */
@@ -76,30 +77,51 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   }
 
   const tClasses = performance.now();
-  const input: RemoveTaskInput = {
-    arrays: {
-      D,
-      lambda: p.lambda,
-      subsample: p.subsample,
-      oldX: model.x,
-      oldLabel: model.label,
-      oldWeights: model.weights,
-      newX: next.x,
-      newLabel: next.label,
-      newHashes: toSharedU32(sampleHashes(next.ids, p.seed)),
-      newWeights: next.weights,
-      newNoise: next.noise,
-      newHessians: next.hessians,
-      newResidual: next.residual,
-      normX: Math.sqrt(largestEigenvalue(next.gram, D)),
-    },
-    aim: (target * (opts.aim ?? 0.1)) / Math.sqrt(Math.max(1, touched.length)),
-    maxSteps: opts.forceFallback ? 1 : (opts.maxSteps ?? 5),
+  const arrays: RemovalArrays = {
+    D,
+    lambda: p.lambda,
+    subsample: p.subsample,
+    oldX: model.x,
+    oldLabel: model.label,
+    oldWeights: model.weights,
+    newX: next.x,
+    newLabel: next.label,
+    newHashes: toSharedU32(sampleHashes(next.ids, p.seed)),
+    newWeights: next.weights,
+    newNoise: next.noise,
+    newHessians: next.hessians,
+    newResidual: next.residual,
+    normX: Math.sqrt(largestEigenvalue(next.gram, D)),
   };
-  const work = next.ids.length * touched.length * Math.min(1, p.subsample + 1 / model.classes.length) * 2;
-  const outcomes = touched.length ? await runOverClasses<RemoveTaskInput, TouchedClass, ClassRemoval & { k2: number }>('remove', input, touched, { threads: opts.threads, work }) : [];
-  const classSeconds = (performance.now() - tClasses) / 1000;
+  const rowsPerClass = next.ids.length * Math.min(1, p.subsample + 1 / model.classes.length);
+  const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
+    runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, { threads: opts.threads, work: rowsPerClass * classes.length * 2 });
+  const maxSteps = opts.forceFallback ? 1 : (opts.maxSteps ?? 5);
+  const goal = target * (opts.aim ?? 0.1);
+  const outcomes = touched.length ? await round('firstStep', touched) : [];
+  let steps = touched.length ? 1 : 0;
+  let classSteps = touched.length;
+  let residualSeconds = outcomes.reduce((a, o) => a + o.residualSeconds, 0);
   let total = norm2(next.residual);
+  // Further rounds step only the classes that carry the residual: the largest first, until what
+  // the others hold is within half the goal (a stepped class's residual falls by orders of magnitude).
+  while (total > goal && steps < maxSteps) {
+    const norms = touched.map((t) => ({ t, n: norm2(next.residual, t.k2 * D, D) })).sort((a, b) => b.n - a.n);
+    let rest = total * total;
+    const pick: TouchedClass[] = [];
+    for (const { t, n } of norms) {
+      if (rest <= (goal / 2) ** 2) break;
+      pick.push(t);
+      rest -= n * n;
+    }
+    const more = await round('furtherStep', pick);
+    residualSeconds += more.reduce((a, o) => a + o.residualSeconds, 0);
+    outcomes.push(...more.map((o) => ({ ...o, paperTerm: 0 })));
+    classSteps += pick.length;
+    steps++;
+    total = norm2(next.residual);
+  }
+  const classSeconds = (performance.now() - tClasses) / 1000;
 
   let retrained = false;
   let retrainSeconds = 0;
@@ -128,12 +150,13 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
       residualEstablished: 'computed',
       paperBound: outcomes.length ? Math.sqrt(outcomes.reduce((a, o) => a + o.paperTerm ** 2, 0)) : null,
       paperBoundValid: model.hessiansExact && !outcomes.some((o) => o.rebuiltHessian),
-      steps: outcomes.reduce((a, o) => Math.max(a, o.steps), 0),
+      steps,
+      classSteps,
       removedSamples: plan.removed.length,
       classesTouched: touched.length,
       classesDropped: plan.dropped.map((k) => model.classes[k]),
       retrained,
-      seconds: { total: (performance.now() - t0) / 1000, classes: classSeconds, residual: outcomes.reduce((a, o) => a + o.residualSeconds, 0), retrain: retrainSeconds },
+      seconds: { total: (performance.now() - t0) / 1000, classes: classSeconds, residual: residualSeconds, retrain: retrainSeconds },
     },
   };
 }
