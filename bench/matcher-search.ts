@@ -7,11 +7,10 @@
  *   node --import tsx bench/matcher-search.ts --driver pglite --faces 100000
  *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000
  */
-import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { openDatabase, setDbHandleForTests, type DbHandle } from '@/db/client';
+import { setDbHandleForTests, type DbHandle } from '@/db/client';
+import { openTestDatabase } from '@/lib/testing/test-db';
 import { seedPartner } from '@/db/seed/factories';
 import { findMatches } from '@/lib/matcher/find-matches';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
@@ -24,27 +23,7 @@ const N = Number(values.faces);
 const Q = Number(values.queries);
 const MODEL = 'faceapi-128@1.7.15';
 
-let handle: DbHandle;
-let dropDb: (() => Promise<void>) | undefined;
-if (values.driver === 'postgres') {
-  const admin = values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `forgetme_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  handle = await openDatabase({ driver: 'postgres', url: url.toString() });
-  dropDb = async () => {
-    const a = new pg.Client({ connectionString: admin });
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`);
-    await a.end();
-  };
-} else {
-  handle = await openDatabase({ driver: 'pglite' });
-}
+const handle: DbHandle = await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 setDbHandleForTests(handle);
 const db = handle.db;
 const run = (q: string) => db.execute(sql.raw(q));
@@ -122,5 +101,4 @@ try {
 } finally {
   setDbHandleForTests(undefined);
   await handle.close();
-  await dropDb?.();
 }

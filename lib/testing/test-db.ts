@@ -12,10 +12,12 @@ export function testDrivers(): TestDriver[] {
   return env().testDatabaseUrl ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-/** A fresh, migrated database: PGlite in memory, or a new PostgreSQL database dropped on close. */
-export async function openTestDatabase(driver: TestDriver): Promise<DbHandle> {
+/**
+ * A fresh, migrated database: PGlite in memory, or a new PostgreSQL database (on TEST_DATABASE_URL's
+ * server, or `adminUrl`'s) dropped on close.
+ */
+export async function openTestDatabase(driver: TestDriver, adminUrl = env().testDatabaseUrl): Promise<DbHandle> {
   if (driver === 'pglite') return openDatabase({ driver: 'pglite' });
-  const adminUrl = env().testDatabaseUrl;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `forgetme_t_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
