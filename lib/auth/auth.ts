@@ -3,6 +3,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { getAuthSecret } from '@/lib/crypto/secrets';
 import { isAppError } from '@/lib/errors/app-error';
 import { clientIp } from '@/lib/http/client-ip';
+import { log } from '@/lib/log/logger';
 import { verifyCredentials } from './verify-credentials';
 
 /** A failed sign-in whose `code` (invalid_credentials, email_not_verified, rate_limited) the page shows. */
@@ -23,6 +24,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 8 * 3600 },
   pages: { signIn: '/sign-in', error: '/sign-in' },
+  // A refused sign-in is an expected outcome (already audited), not a server error.
+  logger: {
+    error: (error) => (error.name === 'CredentialsSignin' ? log.debug('sign-in refused', { code: (error as CredentialsSignin).code }) : log.error('auth error', { error })),
+    warn: (code) => log.warn('auth warning', { code }),
+  },
   providers: [
     Credentials({
       credentials: { email: { type: 'email' }, password: { type: 'password' } },
