@@ -60,17 +60,3 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
-
-/**
- * A deterministic number in [0, 1) for (seed, sample id, class): decides whether a negative sample
- * is in a class's subsample. It depends on the id, not the row position, so removing rows never
- * changes which other rows a class uses (FNV-1a then a 32-bit finaliser).
- */
-export function hashUnit(seed: number, id: string, k: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  h = Math.imul(h ^ k, 0x01000193) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
-}
