@@ -7,6 +7,12 @@ const STEPS = [
   { title: 'Keep the proof', body: 'You receive a signed removal certificate that anyone can verify, without having to trust us.' },
 ];
 
+const AUDIENCES = [
+  { title: 'People', body: 'Exercise your right to be forgotten where it is hardest: inside trained models.' },
+  { title: 'Partner companies', body: 'Register training sets and models; receive signed webhooks and certified new model versions.' },
+  { title: 'Compliance officers', body: 'Download and verify certificates, and export a tamper-evident audit trail.' },
+];
+
 export default function LandingPage() {
   return (
     <div className="space-y-12">
@@ -44,18 +50,12 @@ export default function LandingPage() {
         <h2 id="who" className="sr-only">
           Who forgetme serves
         </h2>
-        <div className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
-          <h3 className="font-semibold">People</h3>
-          <p className="mt-2 text-sm text-gray-700">Exercise your right to be forgotten where it is hardest: inside trained models.</p>
-        </div>
-        <div className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
-          <h3 className="font-semibold">Partner companies</h3>
-          <p className="mt-2 text-sm text-gray-700">Register training sets and models; receive signed webhooks and certified new model versions.</p>
-        </div>
-        <div className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
-          <h3 className="font-semibold">Compliance officers</h3>
-          <p className="mt-2 text-sm text-gray-700">Download and verify certificates, and export a tamper-evident audit trail.</p>
-        </div>
+        {AUDIENCES.map((a) => (
+          <div key={a.title} className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
+            <h3 className="font-semibold">{a.title}</h3>
+            <p className="mt-2 text-sm text-gray-700">{a.body}</p>
+          </div>
+        ))}
       </section>
     </div>
   );

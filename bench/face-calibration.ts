@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { corpusAvailable, embedCorpus, type CorpusEntry } from './face-corpus';
+import { corpusAvailable, embedCorpus, mainFace, type CorpusEntry } from './face-corpus';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' } } });
 if (!corpusAvailable()) {
@@ -31,17 +31,6 @@ for (const c of corpora) {
   embedSeconds[c] = r.seconds;
 }
 
-/** The face a labelled photo is about: the one nearest the image centre (LFW's convention), among the largest. */
-function mainFace(e: CorpusEntry): number[] | null {
-  if (!e.faces.length) return null;
-  const size = e.corpus === 'att_faces' ? [92, 112] : [250, 250];
-  const best = [...e.faces].sort((a, b) => {
-    const da = Math.hypot(a.box[0] + a.box[2] / 2 - size[0] / 2, a.box[1] + a.box[3] / 2 - size[1] / 2);
-    const db = Math.hypot(b.box[0] + b.box[2] / 2 - size[0] / 2, b.box[1] + b.box[3] / 2 - size[1] / 2);
-    return da - db;
-  })[0];
-  return best.descriptor;
-}
 const dist = (a: number[], b: number[]) => {
   let s = 0;
   for (let i = 0; i < 128; i++) s += (a[i] - b[i]) ** 2;

@@ -55,3 +55,11 @@ export async function embedCorpus(corpus: string, threads: number): Promise<{ en
     await pool.close();
   }
 }
+
+/** The face a labelled photo is about: the one nearest the image centre (LFW's convention). */
+export function mainFace(e: Pick<CorpusEntry, 'corpus' | 'faces'>): number[] | null {
+  if (!e.faces.length) return null;
+  const [w, h] = e.corpus === 'att_faces' ? [92, 112] : [250, 250];
+  const off = (f: CorpusEntry['faces'][number]) => Math.hypot(f.box[0] + f.box[2] / 2 - w / 2, f.box[1] + f.box[3] / 2 - h / 2);
+  return [...e.faces].sort((a, b) => off(a) - off(b))[0].descriptor;
+}

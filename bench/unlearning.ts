@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Samples } from '@/lib/unlearning/dataset';
+import { mainFace, type CorpusEntry } from './face-corpus';
 import { accuracy, membershipAuc, predictionAgreement, relativeDistance } from '@/lib/unlearning/evaluate';
 import { removeSamples } from '@/lib/unlearning/remove';
 import { syntheticFaces } from '@/lib/unlearning/synthetic';
@@ -47,10 +48,9 @@ function lfwSamples(corpus: string): Samples {
     console.log(`unlearning --lfw: skipped, ${file} is missing (run bench/face-calibration.ts first)`);
     process.exit(0);
   }
-  const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as { person: string; file: string; faces: { box: number[]; descriptor: number[] }[] }[];
+  const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as CorpusEntry[];
   const kept = entries.filter((e) => e.faces.length);
-  const main = (e: (typeof kept)[number]) => [...e.faces].sort((a, b) => Math.hypot(a.box[0] + a.box[2] / 2 - 125, a.box[1] + a.box[3] / 2 - 125) - Math.hypot(b.box[0] + b.box[2] / 2 - 125, b.box[1] + b.box[3] / 2 - 125))[0];
-  return { ids: kept.map((e) => e.file), labels: kept.map((e) => e.person), x: Float64Array.from(kept.flatMap((e) => main(e).descriptor)), d: 128 };
+  return { ids: kept.map((e) => e.file), labels: kept.map((e) => e.person), x: Float64Array.from(kept.flatMap((e) => mainFace(e)!)), d: 128 };
 }
 
 let all: { centre: Float64Array };

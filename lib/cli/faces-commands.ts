@@ -59,10 +59,11 @@ export const FACES_COMMANDS: Command[] = [
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { references: { type: 'string', multiple: true }, in: { type: 'string' } } });
       const refs = [...(values.references ?? []), ...positionals];
       if (!refs.length || !values.in) throw Object.assign(new TypeError('give --references IMG... and --in DIR'), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-      const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration }] = await Promise.all([
+      const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration }, { distanceToPerson, probesFor }] = await Promise.all([
         import('@/lib/jobs/thread-pool'),
         import('@/lib/faces/check-reference'),
         import('@/lib/matcher/calibration'),
+        import('@/lib/matcher/probes'),
       ]);
       const { tiers, aggregation } = calibration();
       const pool = getThreadPool();
@@ -78,14 +79,13 @@ export const FACES_COMMANDS: Command[] = [
             return 2;
           }
         }
-        const probes = aggregation === 'centroid' ? [references[0].map((_, i) => references.reduce((s, v) => s + v[i], 0) / references.length)] : references;
-        const dist = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
+        const probes = probesFor(references, aggregation);
         const images = await listImages(values.in);
         const found = await Promise.all(
           images.map(async (p) => {
             const r = await embed(p);
             if (!r.ok) return [];
-            return r.faces.map((f) => ({ path: p, distance: Math.min(...probes.map((q) => dist(q, f.descriptor))), box: f.box }));
+            return r.faces.map((f) => ({ path: p, distance: distanceToPerson(probes, f.descriptor), box: f.box }));
           }),
         );
         const matches = found

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
+import { distanceToPerson, probesFor } from './probes';
 
 export type Tiers = { shown: number; possible: number };
 export type Aggregation = 'nearest' | 'centroid';
@@ -17,12 +18,6 @@ function checkReferences(refs: number[][]): void {
     if (r.length !== DIM || !r.every(Number.isFinite)) throw new AppError('validation_failed', `Each reference descriptor must be ${DIM} finite numbers.`);
   }
 }
-
-const l2 = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < DIM; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
-};
 
 /**
  * The faces in registered training sets that are the person behind `references`: candidates from
@@ -42,7 +37,7 @@ export async function findMatches(opts: {
   if (!(opts.tiers.shown <= opts.tiers.possible)) throw new AppError('validation_failed', 'The shown tier must be stricter than the possible tier.');
   const db = await getDb();
   const aggregation = opts.aggregation ?? 'nearest';
-  const probes = aggregation === 'centroid' ? [opts.references[0].map((_, i) => opts.references.reduce((s, r) => s + r[i], 0) / opts.references.length)] : opts.references;
+  const probes = probesFor(opts.references, aggregation);
   const candidates = new Map<number, { itemId: string; datasetId: string; embedding: number[] }>();
   for (const probe of probes) {
     const literal = JSON.stringify(probe);
@@ -65,7 +60,7 @@ export async function findMatches(opts: {
   }
   const byDataset = new Map<string, DatasetMatches>();
   for (const [faceId, c] of candidates) {
-    const distance = Math.min(...probes.map((p) => l2(p, c.embedding)));
+    const distance = distanceToPerson(probes, c.embedding);
     if (distance >= opts.tiers.possible) continue;
     const entry = byDataset.get(c.datasetId) ?? { datasetId: c.datasetId, shown: [], possible: [] };
     byDataset.set(c.datasetId, entry);

@@ -1,0 +1,19 @@
+import type { Aggregation } from './find-matches';
+
+/** Euclidean distance between two descriptors, in float64. */
+export function l2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/** What a person's references are compared by: each reference (nearest), or their mean (centroid). */
+export function probesFor(references: number[][], aggregation: Aggregation): number[][] {
+  if (aggregation === 'nearest') return references;
+  return [references[0].map((_, i) => references.reduce((s, r) => s + r[i], 0) / references.length)];
+}
+
+/** A face's distance to the person: the smallest over the probes. */
+export function distanceToPerson(probes: number[][], descriptor: ArrayLike<number>): number {
+  return Math.min(...probes.map((p) => l2(p, descriptor)));
+}
