@@ -11,6 +11,7 @@
  *
  *   node --import tsx bench/face-calibration.ts [--threads 2]
  */
+import { PASSES } from '@/lib/faces/detect-faces';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,7 +43,7 @@ const fta = Object.fromEntries(
   corpora.map((c) => {
     const e = data[c];
     const none = e.filter((x) => !x.faces.length).length;
-    const byPass = [0, 1, 2].map((p) => e.filter((x) => x.faces.length && Math.min(...x.faces.map((f) => f.pass)) === p).length);
+    const byPass = PASSES.map((_, p) => e.filter((x) => x.faces.length && Math.min(...x.faces.map((f) => f.pass)) === p).length);
     return [c, { images: e.length, noFace: none, rate: none / e.length, foundByPass: byPass, errors: e.filter((x) => x.error).map((x) => `${x.file}: ${x.error}`) }];
   }),
 );
@@ -140,7 +141,7 @@ const chosen = [...retrieval].sort((a, b) => b.possible.recall + b.shown.recall 
 
 const calibration = {
   model: 'faceapi-128@1.7.15',
-  pipeline: 'SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence), 68 landmarks, mean of chip and mirrored-chip descriptors',
+  pipeline: 'Tiny face detector, then SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence) on what it misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
   date: new Date().toISOString().slice(0, 10),
   data: Object.fromEntries(corpora.map((c) => [c, data[c].length])),
   failureToAcquire: fta,

@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/face-throughput.ts [--images 300]
  */
+import { PASSES } from '@/lib/faces/detect-faces';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ThreadPool } from '@/lib/jobs/thread-pool';
@@ -31,7 +32,7 @@ for (const threads of [1, 2]) {
     seconds: Math.round(seconds * 100) / 100,
     imagesPerSecond: Math.round((files.length / seconds) * 100) / 100,
     noFace: results.filter((r) => r.ok && r.faces.length === 0).length,
-    byPass: [0, 1, 2].map((p) => results.filter((r) => r.ok && r.faces.length && Math.min(...r.faces.map((f) => f.pass)) === p).length),
+    byPass: PASSES.map((_, p) => results.filter((r) => r.ok && r.faces.length && Math.min(...r.faces.map((f) => f.pass)) === p).length),
   };
 }
 console.log(JSON.stringify(out, null, 2));

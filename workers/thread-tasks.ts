@@ -1,6 +1,6 @@
 /**
  * The CPU-heavy functions that run on worker threads, by name. Each returns its result and the
- * buffers to transfer (not copy) back. Later work adds face detection and unlearning here.
+ * buffers to transfer (not copy) back. 
  */
 import type { Transferable } from 'node:worker_threads';
 
@@ -8,9 +8,11 @@ export type ThreadTask = (input: never) => Promise<{ result: unknown; transfer?:
 
 export const TASKS: Record<string, ThreadTask> = {
   /** Decode an image and find every face with its descriptor (face-api on wasm, warm per thread). */
-  'faces.embed': async ({ bytes }: { bytes: Uint8Array }) => {
+  'faces.embed': async ({ bytes, thumbnails }: { bytes: Uint8Array; thumbnails?: boolean }) => {
     const { embedImage } = await import('@/lib/faces/embed-image');
-    return { result: await embedImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
+    const result = await embedImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { thumbnails });
+    const transfer = result.ok ? result.faces.flatMap((f) => (f.thumbnail ? [f.thumbnail.buffer as ArrayBuffer] : [])) : [];
+    return { result, transfer };
   },
   /** Counts the primes below n by trial division: a deterministic CPU load for pool tests and benchmarks. */
   'selftest.count-primes': async ({ n }: { n: number }) => {

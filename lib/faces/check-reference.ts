@@ -1,11 +1,11 @@
 import { FaceError } from './decode-image';
-import type { DetectedFace } from './detect-faces';
+import { LAST_CLEAR_PASS, PASSES, type DetectedFace } from './detect-faces';
 import type { EmbedResult } from './embed-image';
 
 /** The smallest face side, in original pixels, that a reference photo may have. */
 export const MIN_REFERENCE_FACE = 48;
-/** The detector confidence a reference photo's face must reach on the plain pass. */
-export const MIN_REFERENCE_SCORE = 0.8;
+/** The confidence a reference photo's face must reach, per detector (their scores are not on one scale). */
+export const MIN_REFERENCE_SCORE = { tiny: 0.7, ssd: 0.8 } as const;
 
 /**
  * A reference photo must show exactly one usable face: the person's own, large and clear enough to
@@ -22,7 +22,7 @@ export function checkReference(result: EmbedResult): DetectedFace {
   if (Math.min(face.box[2], face.box[3]) < MIN_REFERENCE_FACE) {
     throw new FaceError('face_too_small', `Your face is only ${Math.round(Math.min(face.box[2], face.box[3]))} pixels wide here; use a closer or larger photo (at least ${MIN_REFERENCE_FACE}).`);
   }
-  if (face.score < MIN_REFERENCE_SCORE || face.pass > 1) {
+  if (face.pass > LAST_CLEAR_PASS || face.score < MIN_REFERENCE_SCORE[PASSES[face.pass].detector]) {
     throw new FaceError('face_unclear', 'Your face is not clear enough in this photo (blurred, turned away or partly hidden). Use a sharper, front-facing photo.');
   }
   return face;

@@ -1,16 +1,26 @@
 import { decodeImage, FaceError } from './decode-image';
 import { detectFaces, type DetectedFace } from './detect-faces';
 import { EMBEDDING_MODEL } from './face-api';
+import { faceThumbnail } from './face-thumbnail';
+
+export type EmbeddedFace = DetectedFace & { thumbnail?: Uint8Array };
 
 export type EmbedResult =
-  | { ok: true; model: string; width: number; height: number; truncated: boolean; faces: DetectedFace[] }
+  | { ok: true; model: string; width: number; height: number; truncated: boolean; faces: EmbeddedFace[] }
   | { ok: false; error: { code: string; message: string } };
 
-/** Decodes an image and finds every face in it with its descriptor; bad input becomes a coded error. */
-export async function embedImage(bytes: Buffer): Promise<EmbedResult> {
+/**
+ * Decodes an image and finds every face in it with its descriptor (and, when asked, a JPEG
+ * thumbnail of each face); bad input becomes a coded error.
+ */
+export async function embedImage(bytes: Buffer, opts: { thumbnails?: boolean } = {}): Promise<EmbedResult> {
   try {
     const img = await decodeImage(bytes);
-    const faces = await detectFaces(img);
+    const faces: EmbeddedFace[] = await detectFaces(img);
+    if (opts.thumbnails) {
+      const size = { width: img.originalWidth, height: img.originalHeight };
+      for (const f of faces) f.thumbnail = new Uint8Array(await faceThumbnail(bytes, f.box, size));
+    }
     return { ok: true, model: EMBEDDING_MODEL, width: img.originalWidth, height: img.originalHeight, truncated: img.truncated, faces };
   } catch (err) {
     if (err instanceof FaceError) return { ok: false, error: { code: err.code, message: err.message } };
