@@ -4,6 +4,7 @@ import { at, createdAt, id } from './columns';
 import { organizations } from './organizations';
 
 export const datasetItemStatus = pgEnum('dataset_item_status', ['pending', 'embedded', 'failed']);
+export const ingestStatus = pgEnum('ingest_status', ['queued', 'running', 'completed']);
 
 /** A partner's registered face training set. */
 export const datasets = pgTable(
@@ -12,9 +13,34 @@ export const datasets = pgTable(
     id: id(),
     organizationId: uuid().notNull().references(() => organizations.id),
     name: text().notNull(),
+    description: text().notNull().default(''),
     createdAt: createdAt(),
   },
   (t) => [index('datasets_org_idx').on(t.organizationId)],
+);
+
+/**
+ * One upload into a dataset (a zip archive or multipart files, with a manifest). The upload is
+ * validated as a whole before anything is stored; the embedding job then works through its items
+ * and counts them here, so the console can show progress.
+ */
+export const ingests = pgTable(
+  'ingests',
+  {
+    id: id(),
+    datasetId: uuid().notNull().references(() => datasets.id),
+    status: ingestStatus().notNull().default('queued'),
+    /** Rows in the manifest. */
+    total: integer().notNull(),
+    /** Items created by this ingest (rows whose id or image the dataset already had are skipped). */
+    created: integer().notNull(),
+    skipped: jsonb().$type<{ externalId: string; code: 'duplicate_id' | 'duplicate_image'; message: string }[]>().notNull(),
+    processed: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    createdAt: createdAt(),
+    finishedAt: at(),
+  },
+  (t) => [index('ingests_dataset_idx').on(t.datasetId)],
 );
 
 /** One training image: the partner's own id and label, the image blob, and whether it was removed. */
@@ -25,13 +51,19 @@ export const datasetItems = pgTable(
     datasetId: uuid().notNull().references(() => datasets.id),
     externalId: text().notNull(),
     label: text().notNull(),
+    /** The image's sha256, which is also its key in the blob store. */
     sha256: text().notNull(),
+    ingestId: uuid().references(() => ingests.id),
     status: datasetItemStatus().notNull().default('pending'),
     error: jsonb().$type<{ code: string; message: string }>(),
     removedAt: at(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('dataset_items_external_key').on(t.datasetId, t.externalId), uniqueIndex('dataset_items_sha256_key').on(t.datasetId, t.sha256)],
+  (t) => [
+    uniqueIndex('dataset_items_external_key').on(t.datasetId, t.externalId),
+    uniqueIndex('dataset_items_sha256_key').on(t.datasetId, t.sha256),
+    index('dataset_items_ingest_idx').on(t.ingestId, t.status),
+  ],
 );
 
 /**
@@ -48,6 +80,8 @@ export const faces = pgTable(
     faceIndex: integer().notNull(),
     box: real().array().notNull(),
     score: real().notNull(),
+    /** A JPEG crop of the face alone (blob key), the only image of it a requester is ever shown. */
+    thumbnailSha256: text(),
     embedding: vector({ dimensions: 128 }).notNull(),
     embeddingModel: text().notNull(),
     removed: boolean().notNull().default(false),
@@ -63,3 +97,4 @@ export const faces = pgTable(
 export type Dataset = typeof datasets.$inferSelect;
 export type DatasetItem = typeof datasetItems.$inferSelect;
 export type Face = typeof faces.$inferSelect;
+export type Ingest = typeof ingests.$inferSelect;

@@ -6,3 +6,6 @@ export * from './audit';
 export * from './jobs';
 export * from './keys';
 export * from './datasets';
+export * from './models';
+export * from './webhooks';
+export * from './idempotency';

@@ -22,6 +22,19 @@ export type AuditEvent =
   | Ev<'member.joined', 'membership', { userId: string; role: string; invitationId?: string }>
   | Ev<'api_key.created', 'api_key', { name: string; scopes: string[] }>
   | Ev<'api_key.revoked', 'api_key'>
-  | Ev<'signing_key.registered', 'signing_key', { algorithm: string }>;
+  | Ev<'signing_key.registered', 'signing_key', { algorithm: string }>
+  | Ev<'dataset.created', 'dataset', { name: string }>
+  | Ev<'dataset.upload_accepted', 'ingest', { datasetId: string; rows: number; created: number; skipped: number }>
+  | Ev<'dataset.ingested', 'ingest', { datasetId: string; embedded: number; failed: number }>
+  | Ev<'model.created', 'model', { datasetId: string; kind: string; params: Record<string, number> }>
+  | Ev<'model.version_released', 'model_version', { modelId: string; version: number; reason: string }>
+  | Ev<'model.training_failed', 'model', { code: string }>
+  | Ev<'model_version.deployed', 'model_version', { modelId: string; version: number }>
+  | Ev<'webhook_endpoint.created', 'webhook_endpoint', { url: string; events: string[] }>
+  | Ev<'webhook_endpoint.updated', 'webhook_endpoint', { url: string; events: string[]; enabled: boolean }>
+  | Ev<'webhook_endpoint.secret_rotated', 'webhook_endpoint', { previousValidUntil: string }>
+  | Ev<'webhook_endpoint.deleted', 'webhook_endpoint'>
+  | Ev<'webhook_endpoint.disabled', 'webhook_endpoint', { reason: string }>
+  | Ev<'webhook_delivery.replayed', 'webhook_delivery', { eventId: string }>;
 
 export type AuditAction = AuditEvent['action'];

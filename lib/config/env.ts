@@ -34,6 +34,7 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('forgetme <no-reply@forgetme.localhost>'),
   FORGETME_SEED_DEMO: bool.optional(),
   FORGETME_RUN_JOBS: bool.optional(),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -55,6 +56,8 @@ export type Env = {
   seedDemo: boolean;
   runJobsInProcess: boolean;
   workerThreads: number;
+  /** Local development and tests only: let webhooks reach loopback, private and link-local addresses. */
+  webhookAllowPrivateTargets: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Tests only: a PostgreSQL server on which the integration suite also runs. */
   testDatabaseUrl: string | undefined;
@@ -91,6 +94,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     seedDemo: e.FORGETME_SEED_DEMO ?? embedded,
     runJobsInProcess: e.FORGETME_RUN_JOBS ?? embedded,
     workerThreads: e.FORGETME_WORKER_THREADS ?? os.availableParallelism(),
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
     logLevel: e.FORGETME_LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
   };

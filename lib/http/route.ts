@@ -6,6 +6,7 @@ import { AppError, isAppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/from-zod';
 import { HTTP_STATUS } from '@/lib/errors/http-status';
 import { log } from '@/lib/log/logger';
+import { callerOf, withIdempotency } from './idempotency';
 import type { Principal } from './principal';
 import { readJsonBody } from './read-json-body';
 
@@ -56,30 +57,32 @@ async function authenticate(request: Request, spec: AuthSpec): Promise<Principal
  * The one wrapper for route handlers: authenticates (session or API key) and checks roles and
  * scopes, validates the JSON body and the query with zod, runs the handler, and maps every
  * error to `{ error: { code, message } }` with the status from the one table. Unknown errors
- * become a 500 that leaks nothing.
+ * become a 500 that leaks nothing. A POST with an `Idempotency-Key` runs once (idempotency.ts).
  */
 export function route<B = undefined, Q = undefined, S extends AuthSpec = AuthSpec>(
-  spec: { auth: S; body?: z.ZodType<B>; query?: z.ZodType<Q>; maxBodyBytes?: number },
+  spec: { auth: S; body?: z.ZodType<B>; query?: z.ZodType<Q>; maxBodyBytes?: number } & Record<string, unknown>,
   handler: (ctx: Ctx<B, Q, S extends 'public' ? false : true>) => Promise<unknown>,
 ) {
   return async (request: Request, context?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const principal = await authenticate(request, spec.auth);
-      let body = undefined as B;
-      if (spec.body) {
-        const parsed = spec.body.safeParse(await readJsonBody(request, spec.maxBodyBytes ?? 64 * 1024));
-        if (!parsed.success) throw fromZodError(parsed.error);
-        body = parsed.data;
-      }
-      let query = undefined as Q;
-      if (spec.query) {
-        const parsed = spec.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-        if (!parsed.success) throw fromZodError(parsed.error);
-        query = parsed.data;
-      }
-      const params = (await context?.params) ?? {};
-      const result = await handler({ request, params, body, query, principal: principal as never });
-      return result instanceof Response ? result : Response.json(result);
+      return await withIdempotency(request, callerOf(principal, request), async () => {
+        let body = undefined as B;
+        if (spec.body) {
+          const parsed = spec.body.safeParse(await readJsonBody(request, spec.maxBodyBytes ?? 64 * 1024));
+          if (!parsed.success) throw fromZodError(parsed.error);
+          body = parsed.data;
+        }
+        let query = undefined as Q;
+        if (spec.query) {
+          const parsed = spec.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+          if (!parsed.success) throw fromZodError(parsed.error);
+          query = parsed.data;
+        }
+        const params = (await context?.params) ?? {};
+        const result = await handler({ request, params, body, query, principal: principal as never });
+        return result instanceof Response ? result : Response.json(result);
+      });
     } catch (err) {
       if (isAppError(err)) return errorResponse(err);
       if (err instanceof z.ZodError) return errorResponse(fromZodError(err));

@@ -24,6 +24,11 @@ export type JobDefinition<P> = {
   retryLimit?: number;
   retryDelaySeconds?: number;
   expireInSeconds?: number;
+  /**
+   * `exclusive`: at most one job per key is queued or running (a second send while one waits or
+   * runs is dropped), for work that sweeps re-queue. Default: `standard`.
+   */
+  policy?: 'standard' | 'exclusive';
   /** Jobs of this queue run at once in one process. */
   concurrency?: number;
   /** A cron expression: the runner schedules the job with an empty payload. */

@@ -4,12 +4,15 @@ import { getBoss } from './boss';
 import { ensureQueue } from './ensure-queue';
 import { queueName, type JobDefinition } from './define-job';
 
-/** Validates the payload and sends one job; returns pg-boss's job id. */
+/**
+ * Validates the payload and sends one job; returns pg-boss's job id, or null when the queue is
+ * `exclusive` and a job with the same key is already waiting or running.
+ */
 export async function enqueue<P>(
   def: JobDefinition<P>,
   payload: P,
   opts: { startAfterSeconds?: number } = {},
-): Promise<string> {
+): Promise<string | null> {
   const parsed = def.schema.safeParse(payload);
   if (!parsed.success) throw fromZodError(parsed.error);
   const boss = await getBoss();
@@ -20,7 +23,9 @@ export async function enqueue<P>(
     retryBackoff: true,
     expireInSeconds: def.expireInSeconds ?? 15 * 60,
     startAfter: opts.startAfterSeconds,
+    ...(def.policy === 'exclusive' ? { singletonKey: def.key(parsed.data) } : {}),
   });
+  if (!id && def.policy === 'exclusive') return null;
   if (!id) throw new AppError('unavailable', `The job ${def.id} could not be queued.`);
   return id;
 }

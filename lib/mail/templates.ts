@@ -38,3 +38,16 @@ export function invitationMail(opts: { organization: string; inviter: string; ro
     html: layout(`Join ${opts.organization}`, lines, { href: opts.link, label: 'Accept the invitation' }),
   };
 }
+
+export function webhookDisabledMail(opts: { name: string; url: string; link: string }): MailContent {
+  const lines = [
+    `Hello ${opts.name},`,
+    `Every delivery to your webhook endpoint ${opts.url} has failed for five days, so forgetme has disabled it. Events since then are in the delivery log.`,
+    'Fix the receiver, re-enable the endpoint in the console, and replay the deliveries you missed.',
+  ];
+  return {
+    subject: 'A forgetme webhook endpoint was disabled',
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout('Webhook endpoint disabled', lines, { href: opts.link, label: 'Open the webhook console' }),
+  };
+}

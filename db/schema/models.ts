@@ -1,0 +1,60 @@
+import { doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { at, createdAt, id } from './columns';
+import { datasets } from './datasets';
+import { organizations } from './organizations';
+
+export const modelKind = pgEnum('model_kind', ['newton-certified', 'sisa']);
+export const modelStatus = pgEnum('model_status', ['training', 'ready', 'failed']);
+export const versionReason = pgEnum('model_version_reason', ['trained', 'removal', 'retrain']);
+
+/** A partner model trained on one dataset: a linear identity head over face descriptors (lib/unlearning). */
+export const models = pgTable(
+  'models',
+  {
+    id: id(),
+    organizationId: uuid().notNull().references(() => organizations.id),
+    datasetId: uuid().notNull().references(() => datasets.id),
+    name: text().notNull(),
+    kind: modelKind().notNull(),
+    /** The training parameters as given (λ, σ, ε, δ, subsample, shards, seed). */
+    params: jsonb().$type<Record<string, number>>().notNull(),
+    status: modelStatus().notNull().default('training'),
+    /** 0..1 while training. */
+    progress: doublePrecision().notNull().default(0),
+    error: jsonb().$type<{ code: string; message: string }>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('models_org_idx').on(t.organizationId), index('models_dataset_idx').on(t.datasetId)],
+);
+
+/**
+ * An immutable release of a model. Its files (model.json, weights, caches) are blobs; `files` maps
+ * each file name to its sha256. Versions are appended, never edited, except `deployedAt`, the
+ * partner's acknowledgement that the version runs in production.
+ */
+export const modelVersions = pgTable(
+  'model_versions',
+  {
+    id: id(),
+    modelId: uuid().notNull().references(() => models.id),
+    version: integer().notNull(),
+    parentId: uuid(),
+    reason: versionReason().notNull(),
+    files: jsonb().$type<Record<string, string>>().notNull(),
+    weightsSha256: text().notNull(),
+    classes: integer().notNull(),
+    samples: integer().notNull(),
+    /** Held-out accuracy (null when the dataset is too small to hold some out). */
+    accuracy: doublePrecision(),
+    /** Removal budget used so far, as a fraction of ε (0 for a freshly trained version). */
+    budgetUsed: doublePrecision().notNull(),
+    /** The training or removal report (lib/unlearning), with timings. */
+    report: jsonb().$type<Record<string, unknown>>().notNull(),
+    deployedAt: at(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('model_versions_model_version_key').on(t.modelId, t.version)],
+);
+
+export type Model = typeof models.$inferSelect;
+export type ModelVersion = typeof modelVersions.$inferSelect;

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { createDatasetSchema, datasetItemSchema, datasetSchema, ingestSchema } from '@/lib/datasets/schemas';
+import { pageQuerySchema } from '@/lib/http/pagination';
+import { createModelSchema, modelSchema, modelVersionSchema } from '@/lib/models/schemas';
+import { createEndpointSchema, deliverySchema, endpointSchema, updateEndpointSchema } from '@/lib/webhooks/schemas';
+import { pageOf } from './common-schemas';
+import { operation, read, write } from './define-operation';
+
+const UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export const listDatasets = operation({ id: 'listDatasets', method: 'get', path: '/datasets', tag: 'Datasets', summary: 'List datasets', auth: read('datasets:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(datasetSchema), description: 'A page of datasets, newest first.' } });
+export const createDataset = operation({ id: 'createDataset', method: 'post', path: '/datasets', tag: 'Datasets', summary: 'Register a training set', auth: write('datasets:write'), body: createDatasetSchema, response: { status: 201, schema: z.object({ dataset: datasetSchema }), description: 'The new, empty dataset.' } });
+export const getDataset = operation({ id: 'getDataset', method: 'get', path: '/datasets/{datasetId}', tag: 'Datasets', summary: 'A dataset with its counts', auth: read('datasets:read'), response: { status: 200, schema: z.object({ dataset: datasetSchema }), description: 'The dataset.' } });
+export const uploadItems = operation({
+  id: 'uploadItems',
+  method: 'post',
+  path: '/datasets/{datasetId}/uploads',
+  tag: 'Datasets',
+  summary: 'Upload labelled images',
+  description:
+    'multipart/form-data with a `manifest` (CSV `external_id,label,file`) and either an `archive` (zip) holding the files, or the files themselves as `files` parts whose file names are the manifest\'s `file` values. The upload is checked as a whole (every listed file present, archive paths safe, sizes bounded) before anything is stored; items whose external_id or image the dataset already has are skipped and listed. Embedding runs in the background: poll the upload, or wait for `dataset.ingested`.',
+  auth: write('datasets:write'),
+  multipart: {
+    description: 'The manifest and the images.',
+    fields: {
+      manifest: { type: 'file', description: 'CSV with the header external_id,label,file.' },
+      archive: { type: 'file', description: 'A zip of the images (paths as in the manifest).' },
+      files: { type: 'file', description: 'The images, when not sent as an archive.', repeated: true },
+    },
+  },
+  maxBodyBytes: UPLOAD_BYTES,
+  response: { status: 202, schema: z.object({ upload: ingestSchema }), description: 'Accepted; embedding is queued.' },
+});
+export const listUploads = operation({ id: 'listUploads', method: 'get', path: '/datasets/{datasetId}/uploads', tag: 'Datasets', summary: 'List uploads of a dataset', auth: read('datasets:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(ingestSchema), description: 'A page of uploads with their progress.' } });
+export const getUpload = operation({ id: 'getUpload', method: 'get', path: '/datasets/{datasetId}/uploads/{uploadId}', tag: 'Datasets', summary: 'An upload and its progress', auth: read('datasets:read'), response: { status: 200, schema: z.object({ upload: ingestSchema }), description: 'The upload.' } });
+export const listItems = operation({
+  id: 'listItems',
+  method: 'get',
+  path: '/datasets/{datasetId}/items',
+  tag: 'Datasets',
+  summary: 'List the items of a dataset',
+  auth: read('datasets:read'),
+  query: pageQuerySchema.extend({ status: z.enum(['pending', 'embedded', 'failed']).optional() }),
+  response: { status: 200, schema: pageOf(datasetItemSchema), description: 'A page of items with their status and per-item error.' },
+});
+
+export const listModels = operation({ id: 'listModels', method: 'get', path: '/models', tag: 'Models', summary: 'List models', auth: read('models:read'), query: pageQuerySchema.extend({ datasetId: z.uuid().optional() }), response: { status: 200, schema: pageOf(modelSchema), description: 'A page of models, newest first.' } });
+export const createModel = operation({ id: 'createModel', method: 'post', path: '/models', tag: 'Models', summary: 'Create and train a model', description: 'Trains a certified-removal (`newton-certified`) or exact-removal (`sisa`) identity head on the dataset\'s embedded items, in the background. `model.trained` is sent when it is ready.', auth: write('models:write'), body: createModelSchema, response: { status: 202, schema: z.object({ model: modelSchema }), description: 'Accepted; training is queued.' } });
+export const getModel = operation({ id: 'getModel', method: 'get', path: '/models/{modelId}', tag: 'Models', summary: 'A model, its training progress and latest version', auth: read('models:read'), response: { status: 200, schema: z.object({ model: modelSchema }), description: 'The model.' } });
+export const listVersions = operation({ id: 'listVersions', method: 'get', path: '/models/{modelId}/versions', tag: 'Models', summary: 'Every version of a model', auth: read('models:read'), response: { status: 200, schema: z.object({ data: z.array(modelVersionSchema) }), description: 'Versions, newest first, with accuracy, budget used and reason.' } });
+export const getVersion = operation({ id: 'getVersion', method: 'get', path: '/models/{modelId}/versions/{version}', tag: 'Models', summary: 'One model version', auth: read('models:read'), response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version.' } });
+export const getVersionManifest = operation({
+  id: 'getVersionManifest',
+  method: 'get',
+  path: '/models/{modelId}/versions/{version}/model.json',
+  tag: 'Models',
+  summary: 'How to use the weights',
+  description: 'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, parameters (without the noise seed) and the weights\' sha256. See the README, "Model files".',
+  auth: read('models:read'),
+  response: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'The manifest.' },
+});
+export const downloadWeights = operation({
+  id: 'downloadWeights',
+  method: 'get',
+  path: '/models/{modelId}/versions/{version}/weights',
+  tag: 'Models',
+  summary: 'Download the weights',
+  description: 'Little-endian Float64: K rows of d + 1 (the last is the bias) for newton-certified; shards × K rows of d + 1 for sisa (average the shards\' scores). The `x-weights-sha256` header and the manifest carry its digest.',
+  auth: read('models:read'),
+  response: { status: 200, contentType: 'application/octet-stream', description: 'The weights.' },
+});
+export const acknowledgeDeployment = operation({ id: 'acknowledgeDeployment', method: 'post', path: '/models/{modelId}/versions/{version}/deployment', tag: 'Models', summary: 'Acknowledge that a version is deployed', description: 'Records when the version went into production; certificates and the compliance console show it.', auth: write('models:write'), response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version with deployedAt.' } });
+
+export const listEndpoints = operation({ id: 'listWebhookEndpoints', method: 'get', path: '/webhooks/endpoints', tag: 'Webhooks', summary: 'List webhook endpoints', auth: read('webhooks:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(endpointSchema), description: 'A page of endpoints.' } });
+export const createEndpoint = operation({ id: 'createWebhookEndpoint', method: 'post', path: '/webhooks/endpoints', tag: 'Webhooks', summary: 'Register a webhook endpoint', description: 'The signing secret (`whsec_…`) is in this response only. Deliveries follow Standard Webhooks (HMAC `v1`).', auth: write('webhooks:write'), body: createEndpointSchema, response: { status: 201, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its secret.' } });
+export const getEndpoint = operation({ id: 'getWebhookEndpoint', method: 'get', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'A webhook endpoint', auth: read('webhooks:read'), response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' } });
+export const updateEndpoint = operation({ id: 'updateWebhookEndpoint', method: 'patch', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'Change, disable or re-enable an endpoint', auth: write('webhooks:write'), body: updateEndpointSchema, response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' } });
+export const deleteEndpoint = operation({ id: 'deleteWebhookEndpoint', method: 'delete', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'Delete an endpoint', auth: write('webhooks:write'), response: { status: 204, description: 'Deleted; its delivery log is kept.' } });
+export const rotateSecret = operation({ id: 'rotateWebhookSecret', method: 'post', path: '/webhooks/endpoints/{endpointId}/rotate-secret', tag: 'Webhooks', summary: 'Rotate the signing secret', description: 'Returns the new secret once. For 24 hours, deliveries carry signatures with both the new and the previous secret.', auth: write('webhooks:write'), response: { status: 200, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its new secret.' } });
+export const pingEndpoint = operation({ id: 'pingWebhookEndpoint', method: 'post', path: '/webhooks/endpoints/{endpointId}/ping', tag: 'Webhooks', summary: 'Send a ping event', auth: write('webhooks:write'), response: { status: 202, schema: z.object({ eventId: z.string(), deliveryIds: z.array(z.uuid()) }), description: 'The ping is being delivered.' } });
+export const listDeliveries = operation({ id: 'listWebhookDeliveries', method: 'get', path: '/webhooks/endpoints/{endpointId}/deliveries', tag: 'Webhooks', summary: 'The delivery log of an endpoint', auth: read('webhooks:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(deliverySchema), description: 'Deliveries, newest first, each with every attempt.' } });
+export const getDelivery = operation({ id: 'getWebhookDelivery', method: 'get', path: '/webhooks/deliveries/{deliveryId}', tag: 'Webhooks', summary: 'A delivery and its attempts', auth: read('webhooks:read'), response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery.' } });
+export const replayDelivery = operation({ id: 'replayWebhookDelivery', method: 'post', path: '/webhooks/deliveries/{deliveryId}/replay', tag: 'Webhooks', summary: 'Send a delivery again', description: 'Same `webhook-id`, fresh timestamp and signature.', auth: write('webhooks:write'), response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery with the new attempt.' } });
+
+export const OPERATIONS = [
+  listDatasets,
+  createDataset,
+  getDataset,
+  uploadItems,
+  listUploads,
+  getUpload,
+  listItems,
+  listModels,
+  createModel,
+  getModel,
+  listVersions,
+  getVersion,
+  getVersionManifest,
+  downloadWeights,
+  acknowledgeDeployment,
+  listEndpoints,
+  createEndpoint,
+  getEndpoint,
+  updateEndpoint,
+  deleteEndpoint,
+  rotateSecret,
+  pingEndpoint,
+  listDeliveries,
+  getDelivery,
+  replayDelivery,
+] as const;

@@ -1,0 +1,138 @@
+import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { datasetItems, datasets, faces, ingests } from '@/db/schema';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { getBlob, putBlob } from '@/lib/blobs/blob-store';
+import type { EmbedResult } from '@/lib/faces/embed-image';
+import { defineJob, type JobContext } from '@/lib/jobs/define-job';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { log } from '@/lib/log/logger';
+import { emitEvent } from '@/lib/webhooks/emit-event';
+
+/** Items embedded at once: enough to keep every worker thread busy between database round trips. */
+const BATCH = 16;
+
+/**
+ * Embeds the pending items of one ingest on the worker threads: every face with its descriptor,
+ * box, score and a face-crop thumbnail; an image without a face or that cannot be decoded becomes
+ * a failed item with its reason. Idempotent: it works from item status, faces are unique per
+ * (item, face index), and counts are recomputed, so a crash or a second run adds nothing twice.
+ * When no pending item is left, the ingest completes and `dataset.ingested` is sent.
+ */
+export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads'>): Promise<void> {
+  const db = await getDb();
+  const [ingest] = await db.select().from(ingests).where(eq(ingests.id, ingestId));
+  if (!ingest) throw new Error(`ingest ${ingestId} does not exist`);
+  if (ingest.status === 'completed') return;
+  await db.update(ingests).set({ status: 'running' }).where(eq(ingests.id, ingestId));
+  for (;;) {
+    const batch = await db
+      .select({ id: datasetItems.id, sha256: datasetItems.sha256 })
+      .from(datasetItems)
+      .where(and(eq(datasetItems.ingestId, ingestId), eq(datasetItems.status, 'pending')))
+      .orderBy(datasetItems.createdAt, datasetItems.id)
+      .limit(BATCH);
+    if (!batch.length) break;
+    await Promise.all(
+      batch.map(async (item) => {
+        const bytes = await getBlob(item.sha256);
+        const r = await ctx.threads.run<EmbedResult>('faces.embed', { bytes: new Uint8Array(bytes), thumbnails: true });
+        await storeResult(ingest.datasetId, item.id, r);
+      }),
+    );
+    await refreshCounts(ingestId);
+  }
+  const counts = await refreshCounts(ingestId);
+  const [done] = await db
+    .update(ingests)
+    .set({ status: 'completed', finishedAt: new Date() })
+    .where(and(eq(ingests.id, ingestId), or(eq(ingests.status, 'running'), eq(ingests.status, 'queued'))))
+    .returning();
+  if (!done) return;
+  const [ds] = await db.select({ organizationId: datasets.organizationId }).from(datasets).where(eq(datasets.id, ingest.datasetId));
+  await recordAuditEvent(db, {
+    actor: { type: 'system' },
+    organizationId: ds.organizationId,
+    event: { action: 'dataset.ingested', subject: { type: 'ingest', id: ingestId }, data: { datasetId: ingest.datasetId, embedded: counts.processed - counts.failed, failed: counts.failed } },
+  });
+  await emitEvent({
+    organizationId: ds.organizationId,
+    type: 'dataset.ingested',
+    data: { datasetId: ingest.datasetId, ingestId, items: done.created, embedded: counts.processed - counts.failed, failed: counts.failed, skipped: done.skipped.length },
+  });
+}
+
+async function storeResult(datasetId: string, itemId: string, r: EmbedResult): Promise<void> {
+  const db = await getDb();
+  const thumbs = r.ok ? await Promise.all(r.faces.map(async (f) => (f.thumbnail ? (await putBlob(f.thumbnail)).sha256 : null))) : [];
+  await db.transaction(async (tx) => {
+    if (!r.ok || !r.faces.length) {
+      const error = r.ok ? { code: 'no_face', message: 'No face was found in this image.' } : r.error;
+      await tx.update(datasetItems).set({ status: 'failed', error }).where(eq(datasetItems.id, itemId));
+      return;
+    }
+    await tx
+      .insert(faces)
+      .values(
+        r.faces.map((f, i) => ({
+          itemId,
+          datasetId,
+          faceIndex: i,
+          box: f.box,
+          score: f.score,
+          thumbnailSha256: thumbs[i],
+          embedding: f.descriptor,
+          embeddingModel: r.model,
+        })),
+      )
+      .onConflictDoNothing();
+    await tx.update(datasetItems).set({ status: 'embedded', error: r.truncated ? { code: 'truncated', message: 'The file ended early; the part that could be decoded was used.' } : null }).where(eq(datasetItems.id, itemId));
+  });
+}
+
+async function refreshCounts(ingestId: string): Promise<{ processed: number; failed: number }> {
+  const db = await getDb();
+  const [c] = await db
+    .select({
+      processed: sql<number>`count(*) filter (where ${datasetItems.status} <> 'pending')::int`,
+      failed: sql<number>`count(*) filter (where ${datasetItems.status} = 'failed')::int`,
+    })
+    .from(datasetItems)
+    .where(eq(datasetItems.ingestId, ingestId));
+  await db.update(ingests).set(c).where(eq(ingests.id, ingestId));
+  return c;
+}
+
+export const ingestJob = defineJob({
+  id: 'datasets.ingest',
+  version: 1,
+  schema: z.object({ ingestId: z.uuid() }),
+  key: (p) => `datasets.ingest:${p.ingestId}`,
+  policy: 'exclusive',
+  retryLimit: 5,
+  retryDelaySeconds: 15,
+  expireInSeconds: 6 * 60 * 60,
+  handler: async (p, ctx) => runIngest(p.ingestId, ctx),
+});
+
+/** Re-queues ingests that are not finished and have not moved for ten minutes (a lost job, a crash). */
+export const sweepIngestsJob = defineJob({
+  id: 'datasets.ingest-sweep',
+  version: 1,
+  schema: z.object({}).loose(),
+  key: () => 'datasets.ingest-sweep',
+  cron: '*/10 * * * *',
+  handler: async () => {
+    const db = await getDb();
+    const stale = await db
+      .select({ id: ingests.id })
+      .from(ingests)
+      .where(and(sql`${ingests.status} <> 'completed'`, lt(ingests.createdAt, sql`now() - interval '10 minutes'`)))
+      .limit(100);
+    for (const { id } of stale) {
+      log.info('re-queueing an unfinished ingest', { ingestId: id });
+      await enqueue(ingestJob, { ingestId: id });
+    }
+  },
+});

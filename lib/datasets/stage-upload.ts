@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { datasetItems, datasets, ingests, type Ingest } from '@/db/schema';
+import type { Actor } from '@/lib/audit/events';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { putBlob } from '@/lib/blobs/blob-store';
+import { AppError } from '@/lib/errors/app-error';
+import { MAX_BYTES } from '@/lib/faces/decode-image';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { requireDataset } from './get-datasets';
+import { ingestJob } from './ingest-job';
+import type { ManifestRow } from './manifest';
+
+/**
+ * Accepts one upload into a dataset: every manifest row must name a file of the upload, or nothing
+ * is imported. Rows whose external id or image the dataset already has are skipped and reported
+ * (so re-running an import creates nothing twice); the rest become pending items of a new ingest,
+ * in one transaction, and the embedding job is queued.
+ */
+export async function stageUpload(opts: { organizationId: string; datasetId: string; actor: Actor; rows: ManifestRow[]; files: Map<string, Buffer> }): Promise<Ingest> {
+  const missing = opts.rows.filter((r) => !opts.files.has(r.file)).map((r) => r.file);
+  if (missing.length) {
+    throw new AppError('validation_failed', `The manifest names ${missing.length} file(s) that are not in the upload: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Nothing was imported.`, { missing: missing.slice(0, 100) });
+  }
+  const tooLarge = opts.rows.find((r) => opts.files.get(r.file)!.length > MAX_BYTES);
+  if (tooLarge) throw new AppError('payload_too_large', `"${tooLarge.file}" is larger than ${MAX_BYTES / 2 ** 20} MB. Nothing was imported.`);
+  const hashed = opts.rows.map((r) => ({ ...r, bytes: opts.files.get(r.file)!, sha256: crypto.createHash('sha256').update(opts.files.get(r.file)!).digest('hex') }));
+
+  const db = await getDb();
+  await requireDataset(db, opts.organizationId, opts.datasetId);
+  // Blobs first: content-addressed, so storing one twice or for an upload that is then refused is harmless.
+  for (const r of hashed) await putBlob(r.bytes);
+
+  const ingest = await db.transaction(async (tx) => {
+    // One upload at a time per dataset decides what is a duplicate.
+    await tx.execute(sql`select 1 from ${datasets} where ${datasets.id} = ${opts.datasetId} for update`);
+    const known = new Map<string, 'duplicate_id' | 'duplicate_image'>();
+    for (let i = 0; i < hashed.length; i += 1000) {
+      const chunk = hashed.slice(i, i + 1000);
+      const existing = await tx
+        .select({ externalId: datasetItems.externalId, sha256: datasetItems.sha256 })
+        .from(datasetItems)
+        .where(and(eq(datasetItems.datasetId, opts.datasetId), sql`(${inArray(datasetItems.externalId, chunk.map((r) => r.externalId))} or ${inArray(datasetItems.sha256, chunk.map((r) => r.sha256))})`));
+      for (const e of existing) {
+        known.set(`id:${e.externalId}`, 'duplicate_id');
+        known.set(`sha:${e.sha256}`, 'duplicate_image');
+      }
+    }
+    const skipped: Ingest['skipped'] = [];
+    const fresh: typeof hashed = [];
+    const seenSha = new Map<string, string>();
+    for (const r of hashed) {
+      if (known.has(`id:${r.externalId}`)) skipped.push({ externalId: r.externalId, code: 'duplicate_id', message: 'The dataset already has an item with this external_id.' });
+      else if (known.has(`sha:${r.sha256}`)) skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: 'The dataset already has this exact image.' });
+      else if (seenSha.has(r.sha256)) skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: `The same image as "${seenSha.get(r.sha256)}" in this upload.` });
+      else {
+        seenSha.set(r.sha256, r.externalId);
+        fresh.push(r);
+      }
+    }
+    const [row] = await tx
+      .insert(ingests)
+      .values({ datasetId: opts.datasetId, total: hashed.length, created: fresh.length, skipped, status: fresh.length ? 'queued' : 'completed', finishedAt: fresh.length ? null : new Date() })
+      .returning();
+    for (let i = 0; i < fresh.length; i += 1000) {
+      await tx.insert(datasetItems).values(fresh.slice(i, i + 1000).map((r) => ({ datasetId: opts.datasetId, externalId: r.externalId, label: r.label, sha256: r.sha256, ingestId: row.id })));
+    }
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      organizationId: opts.organizationId,
+      event: { action: 'dataset.upload_accepted', subject: { type: 'ingest', id: row.id }, data: { datasetId: opts.datasetId, rows: hashed.length, created: fresh.length, skipped: skipped.length } },
+    });
+    return row;
+  });
+  if (ingest.created) await enqueue(ingestJob, { ingestId: ingest.id });
+  return ingest;
+}

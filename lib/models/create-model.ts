@@ -1,0 +1,31 @@
+import crypto from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { datasetItems, models } from '@/db/schema';
+import type { Actor } from '@/lib/audit/events';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { requireDataset } from '@/lib/datasets/get-datasets';
+import { AppError } from '@/lib/errors/app-error';
+import { enqueue } from '@/lib/jobs/enqueue';
+import type { CreateModelInput } from './schemas';
+import { trainModelJob } from './train-job';
+
+/** Registers a model on a dataset and queues its training; the dataset must have embedded items of two identities at least. */
+export async function createModel(opts: { organizationId: string; actor: Actor; input: CreateModelInput }) {
+  const db = await getDb();
+  const params: Record<string, number> = { ...opts.input.params, seed: opts.input.params.seed ?? crypto.randomInt(0, 2 ** 32 - 1) };
+  const row = await db.transaction(async (tx) => {
+    await requireDataset(tx, opts.organizationId, opts.input.datasetId);
+    const [c] = await tx
+      .select({ pending: sql<number>`count(*) filter (where ${datasetItems.status} = 'pending')::int`, identities: sql<number>`count(distinct ${datasetItems.label}) filter (where ${datasetItems.status} = 'embedded' and ${datasetItems.removedAt} is null)::int` })
+      .from(datasetItems)
+      .where(and(eq(datasetItems.datasetId, opts.input.datasetId)));
+    if (c.pending) throw new AppError('conflict', `The dataset still has ${c.pending} item(s) being embedded; train once its uploads have finished.`);
+    if (c.identities < 2) throw new AppError('validation_failed', `A model needs embedded photos of at least two identities; the dataset has ${c.identities}.`);
+    const [m] = await tx.insert(models).values({ organizationId: opts.organizationId, datasetId: opts.input.datasetId, name: opts.input.name, kind: opts.input.kind, params }).returning();
+    await recordAuditEvent(tx, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'model.created', subject: { type: 'model', id: m.id }, data: { datasetId: m.datasetId, kind: m.kind, params } } });
+    return m;
+  });
+  await enqueue(trainModelJob, { modelId: row.id });
+  return row;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+const newtonParams = z.strictObject({
+  lambda: z.number().positive().max(10).default(1e-4).describe('L2 regularisation λ per sample.'),
+  sigma: z.number().positive().max(100).default(0.01).describe('Standard deviation σ of the objective noise.'),
+  epsilon: z.number().positive().max(10).default(0.1).describe('Privacy ε of every release.'),
+  delta: z.number().gt(0).lt(0.01).default(1e-6).describe('Privacy δ of every release.'),
+  subsample: z.number().gt(0).max(1).default(1).describe('Fraction r of negatives each class trains on.'),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('Noise seed (random when absent).'),
+});
+
+const sisaParams = z.strictObject({
+  shards: z.number().int().min(1).max(64).default(4),
+  slices: z.number().int().min(1).max(16).default(2),
+  lambda: z.number().positive().max(10).default(1e-4),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+});
+
+export const createModelSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ name: z.string().trim().min(1).max(120), datasetId: z.uuid(), kind: z.literal('newton-certified'), params: newtonParams.default(newtonParams.parse({})) }),
+  z.strictObject({ name: z.string().trim().min(1).max(120), datasetId: z.uuid(), kind: z.literal('sisa'), params: sisaParams.default(sisaParams.parse({})) }),
+]);
+export type CreateModelInput = z.infer<typeof createModelSchema>;
+
+export const modelVersionSchema = z.object({
+  id: z.uuid(),
+  modelId: z.uuid(),
+  version: z.number().int(),
+  reason: z.enum(['trained', 'removal', 'retrain']),
+  parentId: z.uuid().nullable(),
+  weightsSha256: z.string(),
+  classes: z.number().int(),
+  samples: z.number().int(),
+  accuracy: z.number().nullable().describe('Accuracy on the held-out items (never trained on).'),
+  budgetUsed: z.number().describe('Removal budget used, as a fraction of the certified budget.'),
+  deployedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export const modelSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  datasetId: z.uuid(),
+  kind: z.enum(['newton-certified', 'sisa']),
+  params: z.record(z.string(), z.number()),
+  status: z.enum(['training', 'ready', 'failed']),
+  progress: z.number(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  latestVersion: modelVersionSchema.nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export type ModelView = z.infer<typeof modelSchema>;
+export type ModelVersionView = z.infer<typeof modelVersionSchema>;

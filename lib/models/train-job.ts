@@ -1,0 +1,97 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { models, modelVersions } from '@/db/schema';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { defineJob } from '@/lib/jobs/define-job';
+import { log } from '@/lib/log/logger';
+import { removalBudget } from '@/lib/unlearning/budget';
+import { accuracy } from '@/lib/unlearning/evaluate';
+import { UnlearningError } from '@/lib/unlearning/errors';
+import { trainSisa } from '@/lib/unlearning/sisa';
+import { trainNewton } from '@/lib/unlearning/train';
+import { emitEvent } from '@/lib/webhooks/emit-event';
+import { publicCentre } from './public-centre';
+import { trainingData } from './training-data';
+import { storeModelFiles } from './version-files';
+
+/**
+ * Trains a model's first version on its dataset's live items with lib/unlearning, evaluates it on
+ * the held-out items, stores its files, and sends `model.trained`. Idempotent: a model that has a
+ * version 1 is done; a failure that retrying cannot fix (too few identities, bad parameters) marks
+ * the model failed with the reason.
+ */
+export async function runTraining(modelId: string): Promise<void> {
+  const db = await getDb();
+  const [model] = await db.select().from(models).where(eq(models.id, modelId));
+  if (!model) throw new Error(`model ${modelId} does not exist`);
+  const [existing] = await db.select({ id: modelVersions.id }).from(modelVersions).where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, 1)));
+  if (existing || model.status !== 'training') return;
+  const setProgress = (progress: number) => db.update(models).set({ progress }).where(eq(models.id, modelId));
+
+  const { train, holdout } = await trainingData(model.datasetId);
+  await setProgress(0.1);
+  const started = performance.now();
+  let stored: Awaited<ReturnType<typeof storeModelFiles>>;
+  let report: Record<string, unknown>;
+  let head;
+  try {
+    if (model.kind === 'sisa') {
+      const p = model.params as { shards: number; slices: number; lambda: number; seed: number };
+      head = trainSisa(train, publicCentre(), p);
+      await setProgress(0.8);
+      stored = await storeModelFiles(head, { parentSha256: null });
+      report = { kind: 'sisa', seconds: (performance.now() - started) / 1000, classes: head.classes.length, samples: head.ids.length };
+    } else {
+      const t = await trainNewton(train, publicCentre(), model.params);
+      head = t.model;
+      await setProgress(0.8);
+      stored = await storeModelFiles(t.model, { parentSha256: null, residual: t.report.residual, budget: removalBudget(t.model.params) });
+      report = { kind: 'newton-certified', ...t.report };
+    }
+  } catch (err) {
+    if (!(err instanceof UnlearningError)) throw err;
+    await db.transaction(async (tx) => {
+      await tx.update(models).set({ status: 'failed', error: { code: err.code, message: err.message } }).where(eq(models.id, modelId));
+      await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.training_failed', subject: { type: 'model', id: modelId }, data: { code: err.code } } });
+    });
+    log.warn('model training failed', { modelId, code: err.code, message: err.message });
+    return;
+  }
+  const acc = holdout.ids.length ? accuracy(head, holdout).accuracy : null;
+  const version = await db.transaction(async (tx) => {
+    const [v] = await tx
+      .insert(modelVersions)
+      .values({
+        modelId,
+        version: 1,
+        reason: 'trained',
+        files: stored.files,
+        weightsSha256: stored.weightsSha256,
+        classes: head.classes.length,
+        samples: head.ids.length,
+        accuracy: acc,
+        budgetUsed: 0,
+        report: { ...report, holdout: holdout.ids.length },
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!v) return null;
+    await tx.update(models).set({ status: 'ready', progress: 1 }).where(eq(models.id, modelId));
+    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: 1, reason: 'trained' } } });
+    return v;
+  });
+  if (version) await emitEvent({ organizationId: model.organizationId, type: 'model.trained', data: { modelId, versionId: version.id, version: 1, accuracy: acc } });
+}
+
+export const trainModelJob = defineJob({
+  id: 'models.train',
+  version: 1,
+  schema: z.object({ modelId: z.uuid() }),
+  key: (p) => `models.train:${p.modelId}`,
+  policy: 'exclusive',
+  retryLimit: 3,
+  retryDelaySeconds: 30,
+  expireInSeconds: 6 * 60 * 60,
+  handler: async (p) => runTraining(p.modelId),
+});
