@@ -39,6 +39,7 @@ export default defineConfig({
       FORGETME_PUBLIC_URL: `http://localhost:${E2E_PORT}`,
       FORGETME_SEED_DEMO: '1',
       FORGETME_LOG_LEVEL: 'warn',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: '1',
       DATABASE_URL: '',
     },
   },

@@ -11,9 +11,20 @@ export default async function PartnerLayout({ children }: { children: React.Reac
         <Link href="/partner" className="block rounded px-2 py-1 hover:bg-gray-100">
           Overview
         </Link>
-        <Link href="/partner/members" className="block rounded px-2 py-1 hover:bg-gray-100">
-          Members
-        </Link>
+        {(
+          [
+            ['/partner/datasets', 'Training sets'],
+            ['/partner/models', 'Models'],
+            ['/partner/webhooks', 'Webhooks'],
+            ['/partner/keys', 'API keys'],
+            ['/partner/members', 'Members'],
+            ['/partner/api', 'API reference'],
+          ] as const
+        ).map(([href, label]) => (
+          <Link key={href} href={href} className="block rounded px-2 py-1 hover:bg-gray-100">
+            {label}
+          </Link>
+        ))}
       </nav>
       <div>{children}</div>
     </div>

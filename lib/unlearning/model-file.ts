@@ -66,14 +66,14 @@ function writeFiles<N extends string>(tmp: string, blobs: Record<N, Buffer>, ext
   const files = {} as Record<N, FileEntry>;
   for (const [name, buf] of Object.entries(blobs) as [N, Buffer][]) {
     const file = `${name}.${ext(name)}`;
-    fs.writeFileSync(path.join(tmp, file), buf);
+    fs.writeFileSync(path.join(/*turbopackIgnore: true*/ tmp, file), buf);
     files[name] = { file, sha256: sha256(buf), bytes: buf.length };
   }
   return files;
 }
 
 function commit(tmp: string, dir: string, json: object): void {
-  fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(json, null, 1));
+  fs.writeFileSync(path.join(/*turbopackIgnore: true*/ tmp, 'model.json'), JSON.stringify(json, null, 1));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
 }
@@ -154,7 +154,7 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
 function readChecked(dir: string, e: FileEntry): Buffer {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(path.join(dir, e.file));
+    buf = fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, e.file));
   } catch {
     throw new UnlearningError('model_corrupt', `${e.file} is missing from ${dir}`);
   }
@@ -181,9 +181,9 @@ function readJson(dir: string): ModelJson {
   let json: ModelJson;
   // (model.json of either kind: the caller narrows on `kind`.)
   try {
-    json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    json = JSON.parse(fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, 'model.json'), 'utf8'));
   } catch (err) {
-    throw new UnlearningError('model_corrupt', `cannot read ${path.join(dir, 'model.json')}: ${(err as Error).message}`);
+    throw new UnlearningError('model_corrupt', `cannot read ${path.join(/*turbopackIgnore: true*/ dir, 'model.json')}: ${(err as Error).message}`);
   }
   if (json.format !== FORMAT) throw new UnlearningError('model_unsupported', `${dir} is not a forgetme model (format ${JSON.stringify(json.format)})`);
   if (json.formatVersion !== FORMAT_VERSION) throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${FORMAT_VERSION})`);

@@ -1,0 +1,104 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requirePageUser } from '@/lib/auth/current-user';
+import { PERSONA_ROLES } from '@/lib/auth/roles';
+import { getDataset } from '@/lib/datasets/get-datasets';
+import { isAppError } from '@/lib/errors/app-error';
+import { getModel, listVersions } from '@/lib/models/get-models';
+import { BudgetChart } from './budget-chart';
+import { DeployButton } from './deploy-button';
+import { TrainingProgress } from './training-progress';
+
+export const metadata: Metadata = { title: 'Model' };
+
+const REASONS = { trained: 'First training', removal: 'Certified removal', retrain: 'Retrained from scratch' } as const;
+
+export default async function ModelPage({ params }: { params: Promise<{ modelId: string }> }) {
+  const { modelId } = await params;
+  const user = await requirePageUser(PERSONA_ROLES.partner, `/partner/models/${modelId}`);
+  const org = user.organization!.id;
+  const model = await getModel(org, modelId).catch((err) => {
+    if (isAppError(err) && err.code === 'not_found') notFound();
+    throw err;
+  });
+  const [versions, dataset] = await Promise.all([listVersions(org, modelId), getDataset(org, model.datasetId)]);
+  return (
+    <div className="space-y-6">
+      <p className="text-sm">
+        <Link className="underline" href="/partner/models">
+          Models
+        </Link>{' '}
+        › {model.name}
+      </p>
+      <h1 className="text-2xl font-bold">{model.name}</h1>
+      <p className="text-gray-700">
+        {model.kind === 'sisa' ? 'SISA (exact removal)' : 'Certified removal'} on{' '}
+        <Link className="underline" href={`/partner/datasets/${dataset.id}`}>
+          {dataset.name}
+        </Link>
+        . Parameters:{' '}
+        {Object.entries(model.params)
+          .filter(([k]) => k !== 'seed')
+          .map(([k, v]) => `${k} = ${v}`)
+          .join(', ')}
+        .
+      </p>
+      {model.status === 'training' ? <TrainingProgress modelId={model.id} initial={model.progress} /> : null}
+      {model.status === 'failed' ? (
+        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          Training failed: {model.error?.message}
+        </div>
+      ) : null}
+      {versions.length ? (
+        <>
+          <section className="space-y-2">
+            <h2 className="text-lg font-semibold">Versions</h2>
+            <table className="w-full overflow-hidden rounded-lg bg-white text-left text-sm ring-1 ring-gray-200">
+              <caption className="sr-only">Versions of the model, newest first</caption>
+              <thead className="bg-gray-50">
+                <tr>
+                  <th scope="col" className="px-4 py-2">Version</th>
+                  <th scope="col" className="px-4 py-2">Why</th>
+                  <th scope="col" className="px-4 py-2 text-right">Identities</th>
+                  <th scope="col" className="px-4 py-2 text-right">Accuracy</th>
+                  <th scope="col" className="px-4 py-2 text-right">Budget used</th>
+                  <th scope="col" className="px-4 py-2">Weights</th>
+                  <th scope="col" className="px-4 py-2">Deployed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((v) => (
+                  <tr key={v.id} className="border-t border-gray-100">
+                    <td className="px-4 py-2">
+                      v{v.version}
+                      <div className="text-xs text-gray-500">{v.createdAt.replace('T', ' ').slice(0, 16)}</div>
+                    </td>
+                    <td className="px-4 py-2">{REASONS[v.reason]}</td>
+                    <td className="px-4 py-2 text-right">{v.classes}</td>
+                    <td className="px-4 py-2 text-right">{v.accuracy != null ? `${(v.accuracy * 100).toFixed(1)} %` : '–'}</td>
+                    <td className="px-4 py-2 text-right">{(v.budgetUsed * 100).toFixed(1)} %</td>
+                    <td className="px-4 py-2">
+                      <a className="underline" href={`/api/v1/models/${model.id}/versions/${v.version}/weights`} download>
+                        weights
+                      </a>{' '}
+                      ·{' '}
+                      <a className="underline" href={`/api/v1/models/${model.id}/versions/${v.version}/model.json`}>
+                        model.json
+                      </a>
+                      <div className="font-mono text-[10px] text-gray-500" title="sha256 of the weights">
+                        {v.weightsSha256.slice(0, 16)}…
+                      </div>
+                    </td>
+                    <td className="px-4 py-2">{v.deployedAt ? v.deployedAt.slice(0, 10) : <DeployButton modelId={model.id} version={v.version} />}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <BudgetChart versions={[...versions].reverse().map((v) => ({ version: v.version, budgetUsed: v.budgetUsed, accuracy: v.accuracy }))} />
+        </>
+      ) : null}
+    </div>
+  );
+}
