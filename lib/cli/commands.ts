@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { FACES_COMMANDS } from './faces-commands';
+import { PARTNER_COMMANDS } from './partner-commands';
 import { UNLEARN_COMMANDS } from './unlearn-commands';
 
 export type Command = { name: string; usage: string; summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
-/** Every CLI command. Later work adds faces, unlearn, verify and partner commands here. */
+/** Every CLI command. */
 export const COMMANDS: Command[] = [
   {
     name: 'audit verify',
@@ -43,4 +44,5 @@ export const COMMANDS: Command[] = [
   },
   ...FACES_COMMANDS,
   ...UNLEARN_COMMANDS,
+  ...PARTNER_COMMANDS,
 ];

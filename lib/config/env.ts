@@ -35,6 +35,8 @@ const schema = z.object({
   FORGETME_SEED_DEMO: bool.optional(),
   FORGETME_RUN_JOBS: bool.optional(),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  FORGETME_API_URL: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').optional(),
+  FORGETME_API_KEY: z.string().regex(/^fm_/, 'must be a forgetme API key (fm_…)').optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -56,6 +58,9 @@ export type Env = {
   seedDemo: boolean;
   runJobsInProcess: boolean;
   workerThreads: number;
+  /** The partner CLI's server and key (`forgetme partner …`). */
+  apiUrl: string | undefined;
+  apiKey: string | undefined;
   /** Local development and tests only: let webhooks reach loopback, private and link-local addresses. */
   webhookAllowPrivateTargets: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -95,6 +100,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     runJobsInProcess: e.FORGETME_RUN_JOBS ?? embedded,
     workerThreads: e.FORGETME_WORKER_THREADS ?? os.availableParallelism(),
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
+    apiUrl: e.FORGETME_API_URL?.replace(/\/$/, ''),
+    apiKey: e.FORGETME_API_KEY,
     logLevel: e.FORGETME_LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
   };

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import type { Command } from './commands';
+
+/** `forgetme partner …`: a partner's side of the API, for scripts (README.md, "CLI"). */
+export const PARTNER_COMMANDS: Command[] = [
+  {
+    name: 'partner import',
+    usage: 'partner import DIR --manifest labels.csv (--dataset ID | --create-dataset NAME) [--batch 200] [--no-wait]',
+    summary: 'Upload a folder of labelled face images to a training set through the API (resumable).',
+    help: [
+      'Sends the images of DIR named by the manifest (CSV external_id,label,file; file relative to DIR) to',
+      'FORGETME_API_URL with FORGETME_API_KEY (scope datasets:write), in batches. Interrupted? Run it again:',
+      'accepted batches are remembered next to the manifest and not sent twice. Prints JSON lines; waits',
+      'until every batch is embedded unless --no-wait.',
+    ].join('\n'),
+    run: async (args) => {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { manifest: { type: 'string' }, dataset: { type: 'string' }, 'create-dataset': { type: 'string' }, batch: { type: 'string', default: '200' }, 'no-wait': { type: 'boolean', default: false } },
+      });
+      const [{ env }, { partnerImport }] = await Promise.all([import('@/lib/config/env'), import('./partner-import')]);
+      const e = env();
+      const bad = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+      if (!e.apiUrl || !e.apiKey) throw bad('set FORGETME_API_URL and FORGETME_API_KEY (an API key with datasets:write)');
+      if (positionals.length !== 1) throw bad('give exactly one DIR');
+      if (!values.manifest) throw bad('--manifest is required');
+      const batch = Number(values.batch);
+      if (!Number.isInteger(batch) || batch < 1 || batch > 5000) throw bad('--batch must be an integer from 1 to 5000');
+      const r = await partnerImport({
+        apiUrl: e.apiUrl,
+        apiKey: e.apiKey,
+        dir: positionals[0],
+        manifest: values.manifest,
+        datasetId: values.dataset,
+        createDataset: values['create-dataset'],
+        batch,
+        wait: !values['no-wait'],
+        log: (line) => console.log(JSON.stringify(line)),
+      });
+      const failed = r.uploads.reduce((s, u) => s + u.failed, 0);
+      console.log(JSON.stringify({ event: 'done', datasetId: r.datasetId, batches: r.batches, created: r.sent, skipped: r.skipped, failed }));
+      return 0;
+    },
+  },
+];
