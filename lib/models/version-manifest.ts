@@ -26,7 +26,7 @@ export async function versionManifest(v: ModelVersion): Promise<Record<string, u
     classes: json.classes,
     params,
     budgetUsed: v.budgetUsed,
-    preprocessing: 'x ← (descriptor − center) / ‖descriptor − center‖, then append 1 for the bias; score_k = w_k · x',
+    preprocessing: 'u = (v − center) / ‖v − center‖ for a descriptor v; x = [u, 1] / √2; score_k = weights[k] · x; probability 1 / (1 + e^(−score))',
     center: centre,
     weights: {
       ...entry,
