@@ -12,6 +12,9 @@ export async function SiteHeader() {
           forgetme
         </Link>
         <div className="flex items-center gap-4 text-sm">
+          <Link href="/verify" className="hover:underline">
+            Verify a certificate
+          </Link>
           {user ? (
             <>
               <Link href={homePath(user)} className="hover:underline">

@@ -9,3 +9,4 @@ export * from './datasets';
 export * from './models';
 export * from './webhooks';
 export * from './idempotency';
+export * from './removals';

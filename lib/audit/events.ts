@@ -35,6 +35,7 @@ export type AuditEvent =
   | Ev<'webhook_endpoint.secret_rotated', 'webhook_endpoint', { previousValidUntil: string }>
   | Ev<'webhook_endpoint.deleted', 'webhook_endpoint'>
   | Ev<'webhook_endpoint.disabled', 'webhook_endpoint', { reason: string }>
-  | Ev<'webhook_delivery.replayed', 'webhook_delivery', { eventId: string }>;
+  | Ev<'webhook_delivery.replayed', 'webhook_delivery', { eventId: string }>
+  | Ev<'certificate.issued', 'certificate', { requestId: string; leafIndex: number }>;
 
 export type AuditAction = AuditEvent['action'];

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { FACES_COMMANDS } from './faces-commands';
 import { PARTNER_COMMANDS } from './partner-commands';
 import { UNLEARN_COMMANDS } from './unlearn-commands';
+import { VERIFY_COMMAND } from './verify-command';
 
 export type Command = { name: string; usage: string; summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
@@ -45,4 +46,5 @@ export const COMMANDS: Command[] = [
   ...FACES_COMMANDS,
   ...UNLEARN_COMMANDS,
   ...PARTNER_COMMANDS,
+  VERIFY_COMMAND,
 ];

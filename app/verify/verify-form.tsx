@@ -1,0 +1,60 @@
+'use client';
+
+import { useActionState } from 'react';
+import { verifyCertificateAction } from './actions';
+
+export function VerifyForm() {
+  const [state, action, pending] = useActionState(verifyCertificateAction, null);
+  const p = state?.ok ? state.result.predicate : null;
+  return (
+    <div className="space-y-6">
+      <form action={action} className="space-y-4 rounded-lg bg-white p-5 ring-1 ring-gray-200">
+        <p className="space-y-1">
+          <label htmlFor="certificate" className="block text-sm font-medium">
+            Certificate file (certificate.json)
+          </label>
+          <input id="certificate" name="certificate" type="file" accept=".json,application/json" className="block text-sm" />
+        </p>
+        <button type="submit" disabled={pending} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">
+          {pending ? 'Checking…' : 'Verify'}
+        </button>
+      </form>
+      {state && !state.ok ? (
+        <div role="alert" data-code="bad_file" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {state.message}
+        </div>
+      ) : null}
+      {state?.ok ? (
+        <section aria-labelledby="result" className="space-y-3">
+          <h2 id="result" data-testid="verdict" className={`text-xl font-semibold ${state.result.ok ? 'text-green-800' : 'text-red-800'}`}>
+            {state.result.ok ? 'Valid: every check passed' : 'Not valid: see the failed checks'}
+          </h2>
+          <ul className="space-y-2">
+            {state.result.checks.map((c) => (
+              <li key={c.id} data-testid={`check-${c.id}`} data-ok={c.ok} className="rounded-md bg-white p-3 text-sm ring-1 ring-gray-200">
+                <span className={`mr-2 font-semibold ${c.ok ? 'text-green-800' : 'text-red-800'}`}>{c.ok ? '✓ Pass' : '✗ Fail'}</span>
+                <strong>{c.label}</strong>: {c.detail}
+              </li>
+            ))}
+          </ul>
+          {p ? (
+            <div className="space-y-1 rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
+              <p>
+                Certificate <code>{p.certificateId}</code>, issued {p.issuedAt.replace('T', ' ').slice(0, 16)} UTC to {p.organization.name} for request{' '}
+                <code>{p.requestId}</code>.
+              </p>
+              {p.models.map((m) => (
+                <p key={m.modelId}>
+                  Model “{m.modelName}”: version {m.before.version} → {m.after.version} by{' '}
+                  {m.method === 'newton-certified' ? `certified removal (ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta})` : m.method === 'sisa' ? 'exact retraining of the affected shard (SISA)' : 'retraining from scratch'}
+                  ; {m.samplesRemoved} photo(s) removed.
+                </p>
+              ))}
+              <p className="text-gray-600">{p.scope}</p>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

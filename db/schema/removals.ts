@@ -1,0 +1,121 @@
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { at, createdAt, id } from './columns';
+import { datasetItems, datasets } from './datasets';
+import { models, modelVersions } from './models';
+import { organizations } from './organizations';
+import { users } from './users';
+
+export const requestStatus = pgEnum('removal_request_status', ['draft', 'matching', 'review', 'submitted', 'processing', 'completed', 'partially_failed', 'withdrawn']);
+export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
+export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
+
+/** A person's request to be removed (ARCHITECTURE.md lifecycle). */
+export const removalRequests = pgTable(
+  'removal_requests',
+  {
+    id: id(),
+    userId: uuid().notNull().references(() => users.id),
+    status: requestStatus().notNull().default('draft'),
+    consentVersion: text(),
+    consentedAt: at(),
+    includePossible: boolean().notNull().default(false),
+    attestedAt: at(),
+    submittedAt: at(),
+    completedAt: at(),
+    withdrawnAt: at(),
+    /** When the references and their descriptors were deleted (retention). */
+    purgedAt: at(),
+    lastActivityAt: at().notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('removal_requests_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** A reference photo: the photo and its descriptor sealed with the data key; deleted by retention. */
+export const requestReferences = pgTable('request_references', {
+  id: id(),
+  requestId: uuid().notNull().references(() => removalRequests.id),
+  photoBlob: text().notNull(),
+  descriptorSealed: text().notNull(),
+  box: real().array().notNull(),
+  createdAt: createdAt(),
+});
+
+/** A training-set face found for a request, in its tier; `confirmed` is the person's answer (shown tier only). */
+export const requestMatches = pgTable(
+  'request_matches',
+  {
+    id: id(),
+    requestId: uuid().notNull().references(() => removalRequests.id),
+    faceId: bigint({ mode: 'number' }).notNull(),
+    itemId: uuid().notNull().references(() => datasetItems.id),
+    datasetId: uuid().notNull().references(() => datasets.id),
+    distance: doublePrecision().notNull(),
+    tier: matchTier().notNull(),
+    confirmed: boolean(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('request_matches_face_key').on(t.requestId, t.faceId), index('request_matches_item_idx').on(t.itemId)],
+);
+
+/** One (request, partner model) removal. Batched per model by the unlearn job. */
+export const removalTasks = pgTable(
+  'removal_tasks',
+  {
+    id: id(),
+    requestId: uuid().notNull().references(() => removalRequests.id),
+    modelId: uuid().notNull().references(() => models.id),
+    organizationId: uuid().notNull().references(() => organizations.id),
+    status: taskStatus().notNull().default('pending'),
+    /** The item ids this task removes from the model (those the model was trained on). */
+    itemIds: uuid().array().notNull(),
+    fromVersionId: uuid().references(() => modelVersions.id),
+    toVersionId: uuid().references(() => modelVersions.id),
+    attempts: integer().notNull().default(0),
+    error: jsonb().$type<{ code: string; message: string }>(),
+    updatedAt: at().notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('removal_tasks_request_model_key').on(t.requestId, t.modelId), index('removal_tasks_model_status_idx').on(t.modelId, t.status)],
+);
+
+/** A signed removal certificate (one per request and partner organisation). */
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: id(),
+    requestId: uuid().notNull().references(() => removalRequests.id),
+    organizationId: uuid().notNull().references(() => organizations.id),
+    envelope: jsonb().$type<{ payloadType: string; payload: string; signatures: { keyid: string; sig: string }[] }>().notNull(),
+    leafIndex: integer().notNull(),
+    issuedAt: at().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('certificates_request_org_key').on(t.requestId, t.organizationId), uniqueIndex('certificates_leaf_key').on(t.leafIndex)],
+);
+
+/** The transparency log's leaves, in order (RFC 9162 leaf hashes, hex). Append-only. */
+export const logLeaves = pgTable('log_leaves', {
+  leafIndex: integer().primaryKey(),
+  leafHash: text().notNull(),
+  certificateId: uuid().notNull(),
+  createdAt: createdAt(),
+});
+
+/** Signed tree heads, one per log size. */
+export const treeHeads = pgTable(
+  'tree_heads',
+  {
+    size: integer().notNull(),
+    rootHash: text().notNull(),
+    timestamp: at().notNull(),
+    keyid: text().notNull(),
+    signature: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.size] })],
+);
+
+export type RemovalRequest = typeof removalRequests.$inferSelect;
+export type RequestMatch = typeof requestMatches.$inferSelect;
+export type RemovalTask = typeof removalTasks.$inferSelect;
+export type Certificate = typeof certificates.$inferSelect;

@@ -1,0 +1,27 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from '@/lib/audit/canonical-json';
+import type { Envelope } from './dsse';
+import { leafHash } from './merkle';
+import type { TreeHead } from './tree-head';
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** certificate.json: everything a verifier needs offline, besides the platform's JWKS. */
+export const bundleSchema = z.object({
+  mediaType: z.literal('application/vnd.forgetme.certificate.v1+json'),
+  envelope: z.object({ payloadType: z.string(), payload: z.string().min(1), signatures: z.array(z.object({ keyid: z.string(), sig: z.string() })).min(1) }),
+  inclusionProof: z.object({ leafIndex: z.number().int().min(0), treeSize: z.number().int().min(1), hashes: z.array(hex32) }),
+  treeHead: z.object({ size: z.number().int().min(1), rootHash: hex32, timestamp: z.iso.datetime(), keyid: z.string(), signature: z.string() }),
+});
+
+export type Bundle = { mediaType: 'application/vnd.forgetme.certificate.v1+json'; envelope: Envelope; inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] }; treeHead: TreeHead };
+
+/** The log leaf of an envelope: SHA-256 of its canonical JSON (sorted keys, no spaces). */
+export function envelopeDigest(env: Envelope): Buffer {
+  return crypto.createHash('sha256').update(canonicalJson(env)).digest();
+}
+
+export function envelopeLeafHash(env: Envelope): Buffer {
+  return leafHash(envelopeDigest(env));
+}

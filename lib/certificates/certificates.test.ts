@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { test } from 'node:test';
+import { seedIndividual, seedPartner } from '@/db/seed/factories';
+import { getDb } from '@/db/client';
+import { logLeaves, removalRequests } from '@/db/schema';
+import { getJwks } from '@/lib/crypto/get-jwks';
+import { describeEachDriver } from '@/lib/testing/test-db';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { eq } from 'drizzle-orm';
+import { getBundle } from './get-bundle';
+import type { Predicate } from './predicate';
+import { signCertificate } from './sign-certificate';
+import { auditLog, consistencyProofBetween, latestTreeHead } from './transparency-log';
+import { verifyBundle, type Jwk } from './verify-bundle';
+
+setUpTestEnvironment();
+
+const hex = () => crypto.randomBytes(32).toString('hex');
+
+function predicate(orgId: string, requestId: string, certificateId: string, weights: string): Predicate {
+  return {
+    version: '1.0',
+    certificateId,
+    requestId,
+    organization: { id: orgId, name: 'Org' },
+    issuedAt: new Date().toISOString(),
+    datasets: [{ id: crypto.randomUUID(), name: 'faces', removedItems: 3, confirmedItems: 2, unreviewedItems: 1, manifestSha256: hex() }],
+    models: [
+      {
+        modelId: crypto.randomUUID(),
+        modelName: 'head',
+        before: { version: 1, weightsSha256: hex() },
+        after: { version: 2, weightsSha256: weights },
+        method: 'newton-certified',
+        guarantee: { epsilon: 0.1, delta: 1e-6, sigma: 0.01, lambda: 1e-4, residual: 1e-9, residualBound: 1.9e-4, residualEstablished: 'computed', budgetUsed: 0.01 },
+        retrained: false,
+        samplesRemoved: 3,
+        classesDropped: 1,
+        accuracy: { before: 0.97, after: 0.97 },
+        identityTest: null,
+      },
+    ],
+    scope: 'test',
+    software: 'forgetme test',
+  };
+}
+
+async function issue() {
+  const org = await seedPartner();
+  const person = await seedIndividual();
+  const [req] = await (await getDb()).insert(removalRequests).values({ userId: person.id }).returning();
+  const id = crypto.randomUUID();
+  const weights = hex();
+  const cert = await signCertificate({ certificateId: id, requestId: req.id, organizationId: org.organization.id, subject: [{ name: 'model:head@2', digest: { sha256: weights } }], predicate: predicate(org.organization.id, req.id, id, weights) });
+  return cert;
+}
+
+const failed = (v: ReturnType<typeof verifyBundle>) => v.checks.filter((c) => !c.ok).map((c) => c.id);
+
+describeEachDriver('certificates and the transparency log', () => {
+  test('a certificate verifies offline, check by check, and online against later heads', async () => {
+    const a = await issue();
+    const b = await issue();
+    assert.deepEqual(await signCertificate({ certificateId: crypto.randomUUID(), requestId: a.requestId, organizationId: a.organizationId, subject: [], predicate: {} as never }).then((c) => c.id), a.id, 'idempotent');
+    const jwks = (await getJwks()) as { keys: Jwk[] };
+    const bundle = JSON.parse(JSON.stringify(await getBundle(a.id)));
+    const offline = verifyBundle(bundle, jwks);
+    assert.ok(offline.ok, JSON.stringify(offline.checks));
+    assert.deepEqual(offline.checks.map((c) => c.id), ['format', 'signature', 'schema', 'key_validity', 'tree_head', 'inclusion']);
+    const latest = (await latestTreeHead())!;
+    assert.equal(latest.size, b.leafIndex + 1);
+    const online = verifyBundle(bundle, jwks, { latest, consistency: await consistencyProofBetween(bundle.treeHead.size, latest.size) });
+    assert.ok(online.ok, JSON.stringify(online.checks));
+    assert.equal(online.checks.at(-1)!.id, 'consistency');
+    assert.deepEqual(await auditLog(), { ok: true, heads: latest.size, mismatches: [] });
+  });
+
+  test('tampering is detected and named: a payload byte, a swapped signature, a wrong key, another tree\'s proof, a rewritten log', async () => {
+    const a = await issue();
+    const b = await issue();
+    const jwks = (await getJwks()) as { keys: Jwk[] };
+    const good = await getBundle(a.id);
+    const other = await getBundle(b.id);
+    const clone = () => JSON.parse(JSON.stringify(good));
+
+    const payload = Buffer.from(good.envelope.payload, 'base64');
+    payload[payload.indexOf('"removedItems":3') + 15] = '4'.charCodeAt(0);
+    const t1 = clone();
+    t1.envelope.payload = payload.toString('base64');
+    assert.deepEqual(failed(verifyBundle(t1, jwks)), ['signature', 'key_validity', 'inclusion']);
+
+    const t2 = clone();
+    t2.envelope.signatures = other.envelope.signatures;
+    assert.ok(failed(verifyBundle(t2, jwks)).includes('signature'));
+
+    const stranger = crypto.generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+    const wrongKeys = { keys: jwks.keys.map((k) => ({ ...k, ...stranger })) };
+    assert.deepEqual(failed(verifyBundle(good, wrongKeys)), ['signature', 'key_validity', 'tree_head']);
+
+    const t4 = clone();
+    t4.inclusionProof = other.inclusionProof;
+    t4.treeHead = other.treeHead;
+    assert.deepEqual(failed(verifyBundle(t4, jwks)), ['inclusion']);
+
+    const t5 = clone();
+    t5.envelope.payloadType = 'text/plain';
+    assert.ok(failed(verifyBundle(t5, jwks)).includes('schema'));
+
+    assert.deepEqual(failed(verifyBundle({ hello: 'world' }, jwks)), ['format']);
+
+    // Rewriting a stored leaf: the log audit and the online consistency check both see it.
+    const db = await getDb();
+    await db.update(logLeaves).set({ leafHash: hex() }).where(eq(logLeaves.leafIndex, good.inclusionProof.leafIndex));
+    const audit = await auditLog();
+    assert.equal(audit.ok, false);
+    const latest = (await latestTreeHead())!;
+    const proof = await consistencyProofBetween(good.treeHead.size, latest.size);
+    // The recomputed proof comes from rewritten leaves: it no longer links the old head to the latest one.
+    const rewritten = verifyBundle(good, jwks, { latest, consistency: proof });
+    assert.ok(good.treeHead.size < latest.size);
+    assert.deepEqual(failed(rewritten), ['consistency']);
+  });
+});
