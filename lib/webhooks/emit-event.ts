@@ -12,8 +12,9 @@ export function newMessageId(): string {
 
 /**
  * Records an event and one pending delivery for every enabled endpoint of the organisation that
- * subscribed to its type, then asks for delivery now (the sweep catches anything this misses).
- * `endpointId` restricts it to one endpoint (a console ping).
+ * subscribed to its type, then delivers them at once from this process (the sweep catches anything
+ * this misses). `endpointId` restricts it to one endpoint (a console ping). With `now` (a test's
+ * clock), nothing is sent at once: the caller drives delivery with deliverDue.
  */
 export async function emitEvent(opts: { organizationId: string; type: WebhookEventType; data: Record<string, unknown>; endpointId?: string; now?: Date }): Promise<{ eventId: string; deliveryIds: string[] }> {
   const db = await getDb();
@@ -39,7 +40,7 @@ export async function emitEvent(opts: { organizationId: string; type: WebhookEve
       .returning({ id: webhookDeliveries.id });
     return rows.map((r) => r.id);
   });
-  if (deliveryIds.length) {
+  if (deliveryIds.length && !opts.now) {
     // Imported here: the job module imports the delivery code, which imports this module's callers.
     const { requestDeliveries } = await import('./jobs');
     await requestDeliveries(deliveryIds).catch((err) => log.warn('could not queue webhook deliveries now; the sweep will', { eventId, error: String(err) }));

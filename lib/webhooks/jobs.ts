@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJob } from '@/lib/jobs/define-job';
 import { enqueue } from '@/lib/jobs/enqueue';
+import { log } from '@/lib/log/logger';
 import { attemptDelivery, deliverDue } from './deliver';
 
 /** One attempt of one delivery; a failure schedules the next attempt as a delayed job. */
@@ -14,10 +15,7 @@ export const deliverWebhookJob = defineJob({
   retryLimit: 2,
   concurrency: 8,
   expireInSeconds: 120,
-  handler: async (p) => {
-    const r = await attemptDelivery(p.deliveryId);
-    if (r.retryInSeconds !== null) await enqueue(deliverWebhookJob, p, { startAfterSeconds: r.retryInSeconds });
-  },
+  handler: async (p) => deliverNow(p.deliveryId),
 });
 
 /** Every minute: attempts whatever is due and was not queued (a crash, a lost job, an expired lease). */
@@ -32,6 +30,21 @@ export const sweepWebhooksJob = defineJob({
   },
 });
 
+/** One attempt now; a failure schedules the next attempt as a delayed job. */
+async function deliverNow(deliveryId: string): Promise<void> {
+  const r = await attemptDelivery(deliveryId);
+  if (r.retryInSeconds !== null) await enqueue(deliverWebhookJob, { deliveryId }, { startAfterSeconds: r.retryInSeconds });
+}
+
+/**
+ * Delivers new events at once from this process, without waiting for a job poll (the latency a
+ * partner sees); if that cannot even start, a job does it, and the sweep catches a crash.
+ */
 export async function requestDeliveries(ids: string[]): Promise<void> {
-  for (const deliveryId of ids) await enqueue(deliverWebhookJob, { deliveryId });
+  for (const deliveryId of ids) {
+    void deliverNow(deliveryId).catch(async (err) => {
+      log.warn('immediate webhook delivery failed; queued', { deliveryId, error: String(err) });
+      await enqueue(deliverWebhookJob, { deliveryId }).catch(() => {});
+    });
+  }
 }

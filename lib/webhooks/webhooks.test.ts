@@ -101,7 +101,7 @@ describeEachDriver('webhooks', () => {
     failures = 0;
     receiver.received.length = 0;
     receiver.setSecret(old);
-    await emitEvent({ organizationId: org.organization.id, type: 'ping', data: {} });
+    await emitEvent({ organizationId: org.organization.id, type: 'ping', data: {}, now: new Date() });
     await deliverDue();
     assert.equal(receiver.received.at(-1)!.verified, true, 'the old secret still verifies');
     assert.equal(receiver.received.at(-1)!.signature.split(' ').length, 2);
@@ -140,7 +140,7 @@ describeEachDriver('webhooks', () => {
     assert.match(ep.disabledReason ?? '', /5 days/);
     const mail = await (await getDb()).select().from(emails).where(eq(emails.to, org.admin.email));
     assert.ok(mail.some((m) => /disabled/.test(m.subject)));
-    assert.equal((await emitEvent({ organizationId: org.organization.id, type: 'model.version_created', data: {} })).deliveryIds.length, 0, 'a disabled endpoint gets nothing');
+    assert.equal((await emitEvent({ organizationId: org.organization.id, type: 'model.version_created', data: {}, now: late })).deliveryIds.length, 0, 'a disabled endpoint gets nothing');
     await assert.rejects(getDelivery(other.organization.id, deliveryIds[0]), (e: unknown) => e instanceof AppError && e.code === 'not_found');
     await assert.rejects(updateEndpoint({ organizationId: other.organization.id, actor: { type: 'user', id: other.admin.id }, id: endpoint.id, input: { enabled: true } }), (e: unknown) => e instanceof AppError && e.code === 'not_found');
     const back = await updateEndpoint({ organizationId: org.organization.id, actor, id: endpoint.id, input: { enabled: true } });
