@@ -36,6 +36,14 @@ export type AuditEvent =
   | Ev<'webhook_endpoint.deleted', 'webhook_endpoint'>
   | Ev<'webhook_endpoint.disabled', 'webhook_endpoint', { reason: string }>
   | Ev<'webhook_delivery.replayed', 'webhook_delivery', { eventId: string }>
-  | Ev<'certificate.issued', 'certificate', { requestId: string; leafIndex: number }>;
+  | Ev<'certificate.issued', 'certificate', { requestId: string; leafIndex: number }>
+  | Ev<'request.created', 'removal_request', { consentVersion: string }>
+  | Ev<'request.reference_added', 'removal_request', { referenceId: string }>
+  | Ev<'request.search_started', 'removal_request', { references: number }>
+  | Ev<'request.matched', 'removal_request', { shown: number; possible: number; datasets: number }>
+  | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number }>
+  | Ev<'request.withdrawn', 'removal_request'>
+  | Ev<'request.completed', 'removal_request', { certificates: number }>
+  | Ev<'request.purged', 'removal_request', { reason: string; references: number }>;
 
 export type AuditAction = AuditEvent['action'];

@@ -5,7 +5,7 @@ import type { EmbedResult } from './embed-image';
 /** The smallest face side, in original pixels, that a reference photo may have. */
 export const MIN_REFERENCE_FACE = 48;
 /** The confidence a reference photo's face must reach, per detector (their scores are not on one scale). */
-export const MIN_REFERENCE_SCORE = { tiny: 0.7, ssd: 0.8 } as const;
+export const MIN_REFERENCE_SCORE = { tiny: 0.5, ssd: 0.8 } as const;
 
 /**
  * A reference photo must show exactly one usable face: the person's own, large and clear enough to

@@ -26,9 +26,11 @@ export type JobDefinition<P> = {
   expireInSeconds?: number;
   /**
    * `exclusive`: at most one job per key is queued or running (a second send while one waits or
-   * runs is dropped), for work that sweeps re-queue. Default: `standard`.
+   * runs is dropped), for work that sweeps re-queue. `stately`: at most one queued and one
+   * running per key, for batch work that must run again if more arrives while it runs.
+   * Default: `standard`.
    */
-  policy?: 'standard' | 'exclusive';
+  policy?: 'standard' | 'exclusive' | 'stately';
   /** Jobs of this queue run at once in one process. */
   concurrency?: number;
   /** A cron expression: the runner schedules the job with an empty payload. */

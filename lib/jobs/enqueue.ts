@@ -6,7 +6,7 @@ import { queueName, type JobDefinition } from './define-job';
 
 /**
  * Validates the payload and sends one job; returns pg-boss's job id, or null when the queue is
- * `exclusive` and a job with the same key is already waiting or running.
+ * `exclusive` or `stately` and a job with the same key is already waiting (or running).
  */
 export async function enqueue<P>(
   def: JobDefinition<P>,
@@ -23,9 +23,9 @@ export async function enqueue<P>(
     retryBackoff: true,
     expireInSeconds: def.expireInSeconds ?? 15 * 60,
     startAfter: opts.startAfterSeconds,
-    ...(def.policy === 'exclusive' ? { singletonKey: def.key(parsed.data) } : {}),
+    ...(def.policy && def.policy !== 'standard' ? { singletonKey: def.key(parsed.data) } : {}),
   });
-  if (!id && def.policy === 'exclusive') return null;
+  if (!id && def.policy && def.policy !== 'standard') return null;
   if (!id) throw new AppError('unavailable', `The job ${def.id} could not be queued.`);
   return id;
 }

@@ -1,8 +1,12 @@
 import { ingestJob, sweepIngestsJob } from '@/lib/datasets/ingest-job';
 import { sendEmailJob, sweepEmailsJob } from '@/lib/mail/jobs';
 import { trainModelJob } from '@/lib/models/train-job';
+import { certifyJob } from '@/lib/removals/certify-job';
+import { matchJob } from '@/lib/removals/matching';
+import { retentionJob } from '@/lib/removals/retention';
+import { unlearnJob } from '@/lib/removals/unlearn-job';
 import { deliverWebhookJob, sweepWebhooksJob } from '@/lib/webhooks/jobs';
 import type { JobDefinition } from './define-job';
 
 /** Every job the runner serves. A new job is added here and nowhere else. */
-export const JOBS: JobDefinition<never>[] = [sendEmailJob, sweepEmailsJob, ingestJob, sweepIngestsJob, trainModelJob, deliverWebhookJob, sweepWebhooksJob] as unknown as JobDefinition<never>[];
+export const JOBS: JobDefinition<never>[] = [sendEmailJob, sweepEmailsJob, ingestJob, sweepIngestsJob, trainModelJob, deliverWebhookJob, sweepWebhooksJob, matchJob, unlearnJob, certifyJob, retentionJob] as unknown as JobDefinition<never>[];

@@ -51,3 +51,16 @@ export function webhookDisabledMail(opts: { name: string; url: string; link: str
     html: layout('Webhook endpoint disabled', lines, { href: opts.link, label: 'Open the webhook console' }),
   };
 }
+
+export function removalCompletedMail(opts: { name: string; link: string; certificates: number }): MailContent {
+  const lines = [
+    `Hello ${opts.name},`,
+    `Your removal request is complete. The companies concerned have new versions of their face-recognition models from which your photos were removed, and forgetme issued ${opts.certificates} signed certificate(s) that anyone can verify.`,
+    'Your reference photos and the data describing your face have now been deleted from forgetme. Download your certificates from the request page.',
+  ];
+  return {
+    subject: 'Your photos were removed: your forgetme certificates',
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout('Your removal is complete', lines, { href: opts.link, label: 'See the request and its certificates' }),
+  };
+}

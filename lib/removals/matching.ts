@@ -1,0 +1,65 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { removalRequests, requestMatches, requestReferences } from '@/db/schema';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { assertUnderLimit, hitRateLimit } from '@/lib/auth/rate-limit';
+import { AppError } from '@/lib/errors/app-error';
+import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
+import { defineJob } from '@/lib/jobs/define-job';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { calibration } from '@/lib/matcher/calibration';
+import { findMatches } from '@/lib/matcher/find-matches';
+import { DAILY_SEARCHES } from './consent';
+import { requireOwnRequest, requireStatus } from './get-request';
+import { referenceDescriptors } from './references';
+
+/** Starts the search for the person's photos: at least one reference, within the daily limit. */
+export async function startMatching(opts: { userId: string; requestId: string }) {
+  const db = await getDb();
+  const r = await requireOwnRequest(db, opts.userId, opts.requestId);
+  requireStatus(r, ['draft'], 'start a search');
+  const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
+  if (!n) throw new AppError('validation_failed', 'Add at least one photo of yourself first.');
+  const limit = { key: `search:${opts.userId}`, max: DAILY_SEARCHES, windowSeconds: 24 * 3600 };
+  await assertUnderLimit(limit, `You can start ${DAILY_SEARCHES} searches a day; please try again tomorrow.`);
+  await hitRateLimit(limit);
+  await db.transaction(async (tx) => {
+    await tx.update(removalRequests).set({ status: 'matching', lastActivityAt: sql`now()` }).where(and(eq(removalRequests.id, r.id), eq(removalRequests.status, 'draft')));
+    await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.search_started', subject: { type: 'removal_request', id: r.id }, data: { references: n } } });
+  });
+  await enqueue(matchJob, { requestId: r.id });
+}
+
+/** Finds the request's matches in every registered training set, in the calibrated tiers. Idempotent. */
+export async function runMatching(requestId: string): Promise<void> {
+  const db = await getDb();
+  const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
+  if (!r || r.status !== 'matching') return;
+  const cal = calibration();
+  const found = await findMatches({ references: await referenceDescriptors(requestId), model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation });
+  const rows = found.flatMap((d) => [
+    ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
+    ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),
+  ]);
+  await db.transaction(async (tx) => {
+    if (rows.length) await tx.insert(requestMatches).values(rows).onConflictDoNothing();
+    const done = await tx.update(removalRequests).set({ status: 'review', lastActivityAt: sql`now()` }).where(and(eq(removalRequests.id, requestId), eq(removalRequests.status, 'matching'))).returning();
+    if (done.length) {
+      await recordAuditEvent(tx, {
+        actor: { type: 'system' },
+        event: { action: 'request.matched', subject: { type: 'removal_request', id: requestId }, data: { shown: rows.filter((x) => x.tier === 'shown').length, possible: rows.filter((x) => x.tier === 'possible').length, datasets: found.length } },
+      });
+    }
+  });
+}
+
+export const matchJob = defineJob({
+  id: 'removals.match',
+  version: 1,
+  schema: z.object({ requestId: z.uuid() }),
+  key: (p) => `removals.match:${p.requestId}`,
+  policy: 'exclusive',
+  retryLimit: 3,
+  handler: async (p) => runMatching(p.requestId),
+});

@@ -1,0 +1,73 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { removalRequests, requestReferences } from '@/db/schema';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { putBlob } from '@/lib/blobs/blob-store';
+import { open, seal } from '@/lib/crypto/aead';
+import { getDataKey } from '@/lib/crypto/secrets';
+import { AppError } from '@/lib/errors/app-error';
+import { checkReference } from '@/lib/faces/check-reference';
+import { FaceError } from '@/lib/faces/decode-image';
+import type { EmbedResult } from '@/lib/faces/embed-image';
+import { getThreadPool } from '@/lib/jobs/thread-pool';
+import { MAX_REFERENCES } from './consent';
+import { requireOwnRequest, requireStatus } from './get-request';
+
+export type ReferenceOutcome = { ok: true; id: string; box: number[] } | { ok: false; code: string; message: string };
+
+/**
+ * Checks one reference photo (exactly one clear, large enough face) on a worker thread and, if it
+ * passes, stores the photo and its descriptor sealed with the data key. A refused photo is not
+ * stored; the reason says what to do.
+ */
+export async function addReference(opts: { userId: string; requestId: string; bytes: Buffer }): Promise<ReferenceOutcome> {
+  const db = await getDb();
+  const r = await requireOwnRequest(db, opts.userId, opts.requestId);
+  requireStatus(r, ['draft'], 'add photos');
+  const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
+  if (n >= MAX_REFERENCES) throw new AppError('conflict', `A request takes at most ${MAX_REFERENCES} photos; remove one to add another.`);
+  const result = await getThreadPool().run<EmbedResult>('faces.embed', { bytes: new Uint8Array(opts.bytes) });
+  let face;
+  try {
+    face = checkReference(result);
+  } catch (err) {
+    if (err instanceof FaceError) return { ok: false, code: err.code, message: err.message };
+    throw err;
+  }
+  const id = crypto.randomUUID();
+  const key = getDataKey();
+  const photo = await putBlob(seal(opts.bytes, key, `reference-photo:${id}`));
+  const descriptorSealed = seal(Buffer.from(new Float64Array(face.descriptor).buffer), key, `reference-descriptor:${id}`).toString('base64');
+  await db.transaction(async (tx) => {
+    await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: face.box });
+    await tx.update(removalRequests).set({ lastActivityAt: sql`now()` }).where(eq(removalRequests.id, r.id));
+    await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.reference_added', subject: { type: 'removal_request', id: r.id }, data: { referenceId: id } } });
+  });
+  return { ok: true, id, box: face.box };
+}
+
+export async function removeReference(opts: { userId: string; requestId: string; referenceId: string }): Promise<void> {
+  const db = await getDb();
+  const r = await requireOwnRequest(db, opts.userId, opts.requestId);
+  requireStatus(r, ['draft'], 'change the photos');
+  const deleted = await db.delete(requestReferences).where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id))).returning();
+  if (!deleted.length) throw new AppError('not_found', 'No such photo in this request.');
+  const { deleteBlob } = await import('@/lib/blobs/blob-store');
+  await deleteBlob(deleted[0].photoBlob);
+}
+
+export async function listReferences(requestId: string) {
+  const db = await getDb();
+  return db.select({ id: requestReferences.id, box: requestReferences.box, createdAt: requestReferences.createdAt }).from(requestReferences).where(eq(requestReferences.requestId, requestId));
+}
+
+/** The reference descriptors of a request, unsealed (matching only). */
+export async function referenceDescriptors(requestId: string): Promise<number[][]> {
+  const db = await getDb();
+  const rows = await db.select().from(requestReferences).where(eq(requestReferences.requestId, requestId));
+  const key = getDataKey();
+  return rows.map((row) => {
+    const bytes = open(Buffer.from(row.descriptorSealed, 'base64'), key, `reference-descriptor:${row.id}`);
+    return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+  });
+}

@@ -1,0 +1,117 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { datasetItems, faces, models, modelVersions, removalRequests, removalTasks } from '@/db/schema';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { defineJob } from '@/lib/jobs/define-job';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { log } from '@/lib/log/logger';
+import { trainingData } from '@/lib/models/training-data';
+import { loadModelFiles, storeModelFiles } from '@/lib/models/version-files';
+import { removalBudget } from '@/lib/unlearning/budget';
+import { accuracy } from '@/lib/unlearning/evaluate';
+import { predict } from '@/lib/unlearning/predict';
+import { removeSamples } from '@/lib/unlearning/remove';
+import { removeSisa } from '@/lib/unlearning/sisa';
+import { emitEvent } from '@/lib/webhooks/emit-event';
+
+/**
+ * Removes every pending task's items from one model in a single new version (requests that wait
+ * together are batched): certified removal (released only within the budget, retraining as the
+ * fallback) or SISA. The new version and the tasks' completion are written in one transaction, so
+ * a job killed at any point and run again makes no second version: the tasks it finished are no
+ * longer pending. Items the model never trained on (held out) need no update.
+ */
+export async function runUnlearning(modelId: string): Promise<void> {
+  const db = await getDb();
+  const tasks = await db.select().from(removalTasks).where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+  if (!tasks.length) return;
+  await db.update(removalTasks).set({ status: 'unlearning', attempts: tasks[0].attempts + 1, updatedAt: new Date() }).where(inArray(removalTasks.id, tasks.map((t) => t.id)));
+  await db.update(removalRequests).set({ status: 'processing' }).where(and(inArray(removalRequests.id, [...new Set(tasks.map((t) => t.requestId))]), eq(removalRequests.status, 'submitted')));
+  const [model] = await db.select().from(models).where(eq(models.id, modelId));
+  const [current] = await db.select().from(modelVersions).where(eq(modelVersions.modelId, modelId)).orderBy(desc(modelVersions.version)).limit(1);
+  const started = performance.now();
+  const loaded = await loadModelFiles(current.files);
+  const inModel = new Set(loaded.model.ids);
+  const wanted = [...new Set(tasks.flatMap((t) => t.itemIds))];
+  const ids = wanted.filter((id) => inModel.has(id));
+
+  let next: { files: Record<string, string>; weightsSha256: string } | null = null;
+  let report: Record<string, unknown> = { method: 'none', removedSamples: 0, note: 'none of the items were in the model (held out for evaluation)' };
+  let head = loaded.model;
+  let budgetUsed = current.budgetUsed;
+  if (ids.length) {
+    if (loaded.model.kind === 'sisa') {
+      const r = removeSisa(loaded.model, ids);
+      head = r.model;
+      report = { ...r.report };
+      next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
+    } else {
+      const r = await removeSamples(loaded.model, ids);
+      head = r.model;
+      const budget = removalBudget(r.model.params);
+      budgetUsed = r.report.residual / budget;
+      report = { ...r.report };
+      next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256, residual: r.report.residual, budget });
+    }
+  }
+  const { holdout } = await trainingData(model.datasetId);
+  const acc = next && holdout.ids.length ? accuracy(head, holdout).accuracy : current.accuracy;
+  const identity = ids.length ? await removedIdentityRate(head, ids) : null;
+  report = { ...report, taskIds: tasks.map((t) => t.id), itemsRequested: wanted.length, accuracyBefore: current.accuracy, accuracyAfter: acc, identityTest: identity, wallSeconds: (performance.now() - started) / 1000 };
+
+  const released = await db.transaction(async (tx) => {
+    const still = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(inArray(removalTasks.id, tasks.map((t) => t.id)), eq(removalTasks.status, 'unlearning')));
+    if (still.length !== tasks.length) return null; // another run finished them
+    let toId = current.id;
+    let version = current.version;
+    if (next) {
+      const reason = report.retrained ? 'retrain' : 'removal';
+      const [v] = await tx
+        .insert(modelVersions)
+        .values({ modelId, version: current.version + 1, parentId: current.id, reason, files: next.files, weightsSha256: next.weightsSha256, classes: head.classes.length, samples: head.ids.length, accuracy: acc, budgetUsed, report })
+        .returning();
+      toId = v.id;
+      version = v.version;
+      await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason } } });
+    }
+    await tx.update(removalTasks).set({ status: 'certified', fromVersionId: current.id, toVersionId: toId, updatedAt: new Date() }).where(inArray(removalTasks.id, tasks.map((t) => t.id)));
+    return { toId, version, created: !!next };
+  });
+  if (!released) return;
+  log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: report.wallSeconds });
+  if (released.created) await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data: { modelId, versionId: released.toId, version: released.version, reason: report.retrained ? 'retrain' : 'removal', requestIds: [...new Set(tasks.map((t) => t.requestId))] } });
+  const { certifyJob } = await import('./certify-job');
+  for (const requestId of new Set(tasks.map((t) => t.requestId))) await enqueue(certifyJob, { requestId });
+  // Tasks that arrived while this ran are picked up by the next run.
+  const [more] = await db.select({ id: removalTasks.id }).from(removalTasks).where(and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'))).limit(1);
+  if (more) await enqueue(unlearnJob, { modelId });
+}
+
+/** How often the new head still names the removed photos' own identity (0 when forgotten). */
+async function removedIdentityRate(head: Parameters<typeof predict>[0], itemIds: string[]): Promise<number> {
+  const db = await getDb();
+  const rows = await db
+    .selectDistinctOn([faces.itemId], { itemId: faces.itemId, label: datasetItems.label, embedding: faces.embedding })
+    .from(faces)
+    .innerJoin(datasetItems, eq(datasetItems.id, faces.itemId))
+    .where(inArray(faces.itemId, itemIds))
+    .orderBy(faces.itemId, desc(faces.score));
+  if (!rows.length) return 0;
+  const x = new Float64Array(rows.length * 128);
+  rows.forEach((r, i) => x.set(r.embedding, i * 128));
+  const preds = predict(head, { ids: rows.map((r) => r.itemId), labels: rows.map((r) => r.label), x, d: 128 });
+  return preds.filter((p, i) => p.label === rows[i].label).length / rows.length;
+}
+
+export const unlearnJob = defineJob({
+  id: 'removals.unlearn',
+  version: 1,
+  schema: z.object({ modelId: z.uuid() }),
+  key: (p) => `removals.unlearn:${p.modelId}`,
+  policy: 'stately',
+  retryLimit: 5,
+  retryDelaySeconds: 30,
+  expireInSeconds: 6 * 60 * 60,
+  handler: async (p) => runUnlearning(p.modelId),
+});
