@@ -6,7 +6,7 @@ import { CONSENT_VERSION } from './consent';
 
 /** Opens a request once the person has agreed to the consent text (nothing is processed before). */
 export async function startRequest(opts: { userId: string; consent: boolean; consentVersion: string }) {
-  if (!opts.consent) throw new AppError('validation_failed', 'Please read and agree to how your photos will be used before starting.', { issues: [{ field: 'consent', message: 'is required' }] });
+  if (!opts.consent) throw new AppError('validation_failed', 'Please read and agree to how your photos will be used before starting.');
   if (opts.consentVersion !== CONSENT_VERSION) throw new AppError('conflict', 'The consent text has changed since you opened this page; please read it again.');
   const db = await getDb();
   return db.transaction(async (tx) => {

@@ -1,0 +1,125 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requirePageUser } from '@/lib/auth/current-user';
+import { PERSONA_ROLES } from '@/lib/auth/roles';
+import { listRequestCertificates } from '@/lib/certificates/person-certificates';
+import { isAppError } from '@/lib/errors/app-error';
+import { MAX_REFERENCES } from '@/lib/removals/consent';
+import { requestStatus } from '@/lib/removals/list-requests';
+import { listReferences } from '@/lib/removals/references';
+import { getReview } from '@/lib/removals/review';
+import { AutoRefresh } from './auto-refresh';
+import { ReferenceUploader } from './reference-uploader';
+import { ReviewForm } from './review-form';
+import { SearchButton, WithdrawButton } from './request-buttons';
+
+export const metadata: Metadata = { title: 'Your removal request' };
+
+const TASK_LABEL = { pending: 'Waiting to start', unlearning: 'Removing from the model', certified: 'Removed and certified', failed: 'Failed: we are retrying' } as const;
+
+export default async function RequestPage({ params }: { params: Promise<{ requestId: string }> }) {
+  const { requestId } = await params;
+  const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
+  const { request, tasks } = await requestStatus(user.id, requestId).catch((err) => {
+    if (isAppError(err) && err.code === 'not_found') notFound();
+    throw err;
+  });
+  const s = request.status;
+  return (
+    <div className="space-y-6">
+      <p className="text-sm">
+        <Link className="underline" href="/me">
+          Your requests
+        </Link>{' '}
+        › request of {request.createdAt.toISOString().slice(0, 10)}
+      </p>
+      <h1 className="text-2xl font-bold">Your removal request</h1>
+      <ol aria-label="Progress" className="flex flex-wrap gap-2 text-xs">
+        {(['Photos', 'Search', 'Review', 'Removal', 'Certificates'] as const).map((step, i) => {
+          const at = { draft: 0, matching: 1, review: 2, submitted: 3, processing: 3, completed: 4, partially_failed: 3, withdrawn: -1 }[s];
+          return (
+            <li key={step} aria-current={i === at ? 'step' : undefined} className={`rounded-full px-3 py-1 ${i < at || s === 'completed' ? 'bg-green-100 text-green-900' : i === at ? 'bg-ink text-white' : 'bg-gray-100 text-gray-600'}`}>
+              {i + 1}. {step}
+            </li>
+          );
+        })}
+      </ol>
+      {s === 'draft' ? <Draft requestId={request.id} /> : null}
+      {s === 'matching' ? (
+        <section role="status" className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
+          <p className="font-medium">Searching the registered training sets for your face…</p>
+          <progress className="mt-2 w-full" aria-label="Searching" />
+          <AutoRefresh />
+        </section>
+      ) : null}
+      {s === 'review' ? <Review userId={user.id} requestId={request.id} /> : null}
+      {['submitted', 'processing', 'completed', 'partially_failed'].includes(s) ? (
+        <section className="space-y-2 rounded-lg bg-white p-5 ring-1 ring-gray-200">
+          <h2 className="text-lg font-semibold">Removal from each company&apos;s models</h2>
+          {tasks.length === 0 ? <p className="text-gray-700">None of the matched training sets has a model yet: your photos were removed from the training sets themselves.</p> : null}
+          <ul className="space-y-1">
+            {tasks.map((t) => (
+              <li key={t.id} data-testid="task" className="text-sm">
+                <strong>{t.organization}</strong>, model “{t.model}”: {TASK_LABEL[t.status]}
+              </li>
+            ))}
+          </ul>
+          {s !== 'completed' ? <AutoRefresh /> : null}
+        </section>
+      ) : null}
+      {s === 'completed' ? <Certificates userId={user.id} requestId={request.id} /> : null}
+      {s === 'withdrawn' ? <p className="rounded-lg bg-white p-5 ring-1 ring-gray-200">You withdrew this request. Your photos and the data describing your face were deleted.</p> : null}
+      {['draft', 'matching', 'review'].includes(s) ? <WithdrawButton requestId={request.id} /> : null}
+    </div>
+  );
+}
+
+async function Draft({ requestId }: { requestId: string }) {
+  const refs = await listReferences(requestId);
+  return (
+    <section className="space-y-4">
+      <p className="text-gray-700">
+        Add 1 to {MAX_REFERENCES} photos of yourself: your face clearly visible, alone in the picture. Different photos (angles, years) help us find more of
+        yours. You can review everything we find before anything is removed.
+      </p>
+      <ReferenceUploader requestId={requestId} existing={refs.length} max={MAX_REFERENCES} />
+      <SearchButton requestId={requestId} disabled={refs.length === 0} />
+    </section>
+  );
+}
+
+async function Review({ userId, requestId }: { userId: string; requestId: string }) {
+  const groups = await getReview(userId, requestId);
+  return <ReviewForm requestId={requestId} groups={groups} />;
+}
+
+async function Certificates({ userId, requestId }: { userId: string; requestId: string }) {
+  const certs = await listRequestCertificates(userId, requestId);
+  return (
+    <section className="space-y-3 rounded-lg bg-white p-5 ring-1 ring-gray-200">
+      <h2 className="text-lg font-semibold">Your certificates</h2>
+      <p className="text-gray-700">
+        Each certificate is signed by forgetme and recorded in a public log. Keep the JSON file: anyone can check it at{' '}
+        <Link className="underline" href="/verify">
+          /verify
+        </Link>{' '}
+        or offline. Your reference photos and face data have been deleted.
+      </p>
+      <ul className="space-y-2">
+        {certs.map((c) => (
+          <li key={c.id} data-testid="certificate" className="text-sm">
+            <strong>{c.organization}</strong>, issued {c.issuedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC:{' '}
+            <a className="underline" href={`/api/me/certificates/${c.id}/bundle`} download>
+              certificate (JSON)
+            </a>{' '}
+            ·{' '}
+            <a className="underline" href={`/api/me/certificates/${c.id}/pdf`} download>
+              certificate (PDF)
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { startWebhookReceiver } from '../lib/testing/webhook-receiver';
+import { DEMO_PASSWORD, signInByApi, signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
+
+const run = promisify(execFile);
+const REFS = path.resolve('db/seed/demo-faces/references');
+const PERSON = 'Abdullah_Gul';
+
+test('a person consents, uploads two photos, confirms the matches, and receives certificates that verify', async ({ page, browser, playwright }) => {
+  test.setTimeout(240_000);
+  const receiver = await startWebhookReceiver();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-journey-'));
+  try {
+    // The demo partner: wait for its model, and listen to its webhooks.
+    const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+    await signInByApi(admin, 'admin@facelab.example', DEMO_PASSWORD);
+    await expect.poll(async () => (await (await admin.get('/api/v1/models')).json()).data?.[0]?.latestVersion?.version ?? 0, { timeout: 120_000, message: 'the demo model is trained' }).toBe(1);
+    const ep = await admin.post('/api/v1/webhooks/endpoints', { data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued'] } });
+    expect(ep.status()).toBe(201);
+    receiver.setSecret((await ep.json()).secret);
+
+    const email = uniqueEmail('person');
+    await signUpAndVerify(page, { kind: 'individual', name: 'Abdul Person', email, password: 'a long password' });
+    await signInByForm(page, email, 'a long password');
+    await expect(page).toHaveURL(/\/me$/);
+    await page.getByRole('link', { name: 'Start a removal request' }).click();
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await expect(page.locator('[role=alert][data-code]')).toContainText('agree');
+    await page.getByRole('checkbox', { name: /I agree that forgetme processes photos/ }).check();
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]+$/);
+
+    // A group photo is refused with its reason; two photos of the person are accepted.
+    await page.getByLabel('Choose photos of yourself').setInputFiles(path.resolve('lib/faces/fixtures/group-bbt3.jpg'));
+    await expect(page.getByTestId('reference').first()).toHaveAttribute('data-state', 'refused');
+    await expect(page.getByTestId('reference').first()).toContainText('faces');
+    const mine = fs.readdirSync(REFS).filter((f) => f.startsWith(PERSON)).map((f) => path.join(REFS, f));
+    expect(mine).toHaveLength(2);
+    await page.getByLabel('Choose photos of yourself').setInputFiles(mine);
+    await expect(page.locator('[data-testid=reference][data-state=accepted]')).toHaveCount(2);
+    await page.getByRole('button', { name: 'Search for my photos' }).click();
+
+    // Review: thumbnails of the matched faces only, grouped by training set.
+    await expect(page.getByRole('button', { name: 'These are all me' })).toBeVisible({ timeout: 60_000 });
+    const thumbs = page.getByRole('img', { name: /^Match \d+ in / });
+    expect(await thumbs.count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole('button', { name: 'These are all me' }).click();
+    const possible = page.getByRole('checkbox', { name: /Also remove the \d+ possible/ });
+    if (await possible.count()) await possible.check();
+    await page.getByRole('checkbox', { name: /I confirm that the photos I ticked are photos of me/ }).check();
+    await page.getByRole('button', { name: 'Remove these photos' }).click();
+
+    // The removal completes within the test; certificates appear.
+    await expect(page.getByTestId('certificate')).toHaveCount(1, { timeout: 120_000 });
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'certificate (JSON)' }).click()]);
+    const bundlePath = path.join(tmp, 'certificate.json');
+    await json.saveAs(bundlePath);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'certificate (PDF)' }).click()]);
+    const pdfPath = path.join(tmp, 'certificate.pdf');
+    await pdf.saveAs(pdfPath);
+
+    // The CLI verifies it offline against the published keys.
+    fs.writeFileSync(path.join(tmp, 'keys.json'), await (await page.request.get('/.well-known/jwks.json')).text());
+    const cli = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath, '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } });
+    expect(JSON.parse(cli.stdout.trim().split('\n').at(-1)!).ok).toBe(true);
+    const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
+    const predicate = JSON.parse(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8')).predicate;
+    expect(predicate.models[0].after.version).toBe(2);
+    expect(predicate.models[0].identityTest.removedIdentityTopRate).toBe(0);
+
+    // The PDF renders.
+    await run('pdftoppm', ['-png', '-f', '1', '-l', '1', '-r', '50', pdfPath, path.join(tmp, 'page')]);
+    expect(fs.readdirSync(tmp).some((f) => f.startsWith('page') && f.endsWith('.png'))).toBe(true);
+
+    // Anyone can verify it on /verify, each check shown.
+    const anon = await browser.newPage();
+    await anon.goto('/verify');
+    await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
+    await anon.getByRole('button', { name: 'Verify' }).click();
+    await expect(anon.getByTestId('verdict')).toHaveText('Valid: every check passed');
+    for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency']) await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
+    // A changed byte is caught.
+    const tampered = JSON.parse(JSON.stringify(bundle));
+    tampered.envelope.payload = Buffer.from(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"1.0"', '"version":"1.1"')).toString('base64');
+    fs.writeFileSync(path.join(tmp, 'tampered.json'), JSON.stringify(tampered));
+    await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(path.join(tmp, 'tampered.json'));
+    await anon.getByRole('button', { name: 'Verify' }).click();
+    await expect(anon.getByTestId('check-signature')).toHaveAttribute('data-ok', 'false');
+    await anon.close();
+
+    // The partner heard every step, signed.
+    await expect.poll(() => [...new Set(receiver.received.filter((r) => r.verified).map((r) => r.payload!.type))].sort(), { timeout: 30_000 }).toEqual(['certificate.issued', 'model.version_created', 'removal.requested']);
+    await admin.dispose();
+  } finally {
+    await receiver.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
