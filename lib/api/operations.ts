@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createDatasetSchema, datasetItemSchema, datasetSchema, ingestSchema } from '@/lib/datasets/schemas';
 import { pageQuerySchema } from '@/lib/http/pagination';
 import { createModelSchema, modelSchema, modelVersionSchema } from '@/lib/models/schemas';
+import { partnerRequestSchema } from '@/lib/removals/partner-requests';
 import { createEndpointSchema, deliverySchema, endpointSchema, updateEndpointSchema } from '@/lib/webhooks/schemas';
 import { pageOf } from './common-schemas';
 import { operation, read, write } from './define-operation';
@@ -71,6 +72,18 @@ export const downloadWeights = operation({
 });
 export const acknowledgeDeployment = operation({ id: 'acknowledgeDeployment', method: 'post', path: '/models/{modelId}/versions/{version}/deployment', tag: 'Models', summary: 'Acknowledge that a version is deployed', description: 'Records when the version went into production; certificates and the compliance console show it.', auth: write('models:write'), response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version with deployedAt.' } });
 
+export const listRemovalRequests = operation({
+  id: 'listRemovalRequests',
+  method: 'get',
+  path: '/removal-requests',
+  tag: 'Removal requests',
+  summary: 'Removal requests that concern your models',
+  description: 'One row per request and model: the items to remove (ids and your external ids) and where the removal stands. Never the person or their photos.',
+  auth: read('requests:read'),
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(partnerRequestSchema), description: 'A page of removal tasks, newest first.' },
+});
+
 export const listEndpoints = operation({ id: 'listWebhookEndpoints', method: 'get', path: '/webhooks/endpoints', tag: 'Webhooks', summary: 'List webhook endpoints', auth: read('webhooks:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(endpointSchema), description: 'A page of endpoints.' } });
 export const createEndpoint = operation({ id: 'createWebhookEndpoint', method: 'post', path: '/webhooks/endpoints', tag: 'Webhooks', summary: 'Register a webhook endpoint', description: 'The signing secret (`whsec_…`) is in this response only. Deliveries follow Standard Webhooks (HMAC `v1`).', auth: write('webhooks:write'), body: createEndpointSchema, response: { status: 201, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its secret.' } });
 export const getEndpoint = operation({ id: 'getWebhookEndpoint', method: 'get', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'A webhook endpoint', auth: read('webhooks:read'), response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' } });
@@ -98,6 +111,7 @@ export const OPERATIONS = [
   getVersionManifest,
   downloadWeights,
   acknowledgeDeployment,
+  listRemovalRequests,
   listEndpoints,
   createEndpoint,
   getEndpoint,

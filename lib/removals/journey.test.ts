@@ -29,6 +29,7 @@ import { startRequest } from './start-request';
 import { submitRequest } from './submit-request';
 import { runUnlearning } from './unlearn-job';
 import { withdrawRequest } from './withdraw';
+import { listPartnerRequests } from './partner-requests';
 
 setUpTestEnvironment();
 after(() => closeThreadPool());
@@ -78,6 +79,13 @@ describeEachDriver('the removal journey', () => {
     assert.equal(submitted.models, 1);
     const db = await getDb();
     assert.ok((await db.select().from(webhookEvents).where(eq(webhookEvents.organizationId, org.organization.id))).some((e) => e.type === 'removal.requested'));
+
+    const seen = await listPartnerRequests(org.organization.id, { limit: 10 });
+    assert.equal(seen.data.length, 1);
+    assert.equal(seen.data[0].requestId, req.id);
+    assert.ok(seen.data[0].items.length >= 3 && seen.data[0].items.every((i) => i.externalId.startsWith('Abdullah_Gul')));
+    const otherOrg = await seedPartner();
+    assert.equal((await listPartnerRequests(otherOrg.organization.id, { limit: 10 })).data.length, 0);
 
     // Run twice, as after a crash: one new version, one certificate.
     await runUnlearning(model.id);

@@ -23,7 +23,7 @@ export default async function ApiReferencePage() {
   await requirePageUser(PERSONA_ROLES.partner, '/partner/api');
   const doc = openApiDocument(env().publicUrl) as { info: { description: string }; servers: { url: string }[]; paths: Record<string, Record<string, Op>> };
   const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-  const tags = ['Datasets', 'Models', 'Webhooks'];
+  const tags = ['Datasets', 'Models', 'Removal requests', 'Webhooks'];
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">API reference</h1>
@@ -37,13 +37,13 @@ export default async function ApiReferencePage() {
       </p>
       <nav aria-label="Operations" className="text-sm">
         {tags.map((t) => (
-          <a key={t} href={`#${t}`} className="mr-4 underline">
+          <a key={t} href={`#${t.replace(' ', '-')}`} className="mr-4 underline">
             {t}
           </a>
         ))}
       </nav>
       {tags.map((tag) => (
-        <section key={tag} id={tag} className="space-y-3">
+        <section key={tag} id={tag.replace(' ', '-')} className="space-y-3">
           <h2 className="text-xl font-semibold">{tag}</h2>
           {ops
             .filter(({ op }) => (op as unknown as { tags: string[] }).tags.includes(tag))

@@ -1,0 +1,53 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { datasetItems, removalRequests, removalTasks } from '@/db/schema';
+import { decodeCursor, keyset, page, type PageQuery } from '@/lib/http/pagination';
+
+export const partnerRequestSchema = z.object({
+  id: z.uuid().describe('The removal task id (one per request and model).'),
+  requestId: z.uuid(),
+  modelId: z.uuid(),
+  status: z.enum(['pending', 'unlearning', 'certified', 'failed']),
+  items: z.array(z.object({ id: z.uuid(), externalId: z.string(), datasetId: z.uuid() })),
+  requestStatus: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type PartnerRequestView = z.infer<typeof partnerRequestSchema>;
+
+/**
+ * The removal requests that concern an organisation, thin: per request and model, the items to
+ * remove (our ids and the partner's external ids), never the person or their photos.
+ */
+export async function listPartnerRequests(organizationId: string, q: PageQuery) {
+  const db = await getDb();
+  const k = keyset(removalTasks.createdAt, removalTasks.id, decodeCursor(q.cursor));
+  const rows = await db
+    .select({ t: removalTasks, requestStatus: removalRequests.status })
+    .from(removalTasks)
+    .innerJoin(removalRequests, eq(removalRequests.id, removalTasks.requestId))
+    .where(and(eq(removalTasks.organizationId, organizationId), k.where))
+    .orderBy(...k.orderBy)
+    .limit(q.limit + 1);
+  const flat = rows.map((r) => ({ ...r.t, requestStatus: r.requestStatus }));
+  const p = page(flat, q.limit, (r) => r);
+  const ids = [...new Set(p.data.flatMap((r) => r.itemIds))];
+  const items = ids.length ? await db.select({ id: datasetItems.id, externalId: datasetItems.externalId, datasetId: datasetItems.datasetId }).from(datasetItems).where(inArray(datasetItems.id, ids)) : [];
+  const byId = new Map(items.map((i) => [i.id, i]));
+  return {
+    data: p.data.map(
+      (r): PartnerRequestView => ({
+        id: r.id,
+        requestId: r.requestId,
+        modelId: r.modelId,
+        status: r.status,
+        items: r.itemIds.map((id) => byId.get(id)!).filter(Boolean),
+        requestStatus: r.requestStatus,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+      }),
+    ),
+    nextCursor: p.nextCursor,
+  };
+}
