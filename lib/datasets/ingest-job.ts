@@ -113,6 +113,7 @@ export const ingestJob = defineJob({
   retryLimit: 5,
   retryDelaySeconds: 15,
   expireInSeconds: 6 * 60 * 60,
+  heartbeatSeconds: 30,
   handler: async (p, ctx) => runIngest(p.ingestId, ctx),
 });
 

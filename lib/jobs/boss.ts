@@ -7,12 +7,15 @@ const KEY = Symbol.for('forgetme.boss');
 type Holder = { [KEY]?: { handle: DbHandle; boss: Promise<PgBoss> } };
 const holder = globalThis as Holder;
 
+/** Expiry and stale heartbeats are looked for every 10 s, so a dead worker's job is retried soon. */
+const SUPERVISION = { superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 };
+
 function createBoss(handle: DbHandle): PgBoss {
-  if (handle.pglite) return new PgBoss({ db: fromPglite(handle.pglite), backend: 'pglite' });
+  if (handle.pglite) return new PgBoss({ db: fromPglite(handle.pglite), backend: 'pglite', ...SUPERVISION });
   if (!handle.pool) throw new Error('database handle has neither PGlite nor a pool');
   // pg-boss gets its own small pool on the same database.
   const cfg = handle.pool.options;
-  return new PgBoss({ connectionString: cfg.connectionString, max: 4 });
+  return new PgBoss({ connectionString: cfg.connectionString, max: 4, ...SUPERVISION });
 }
 
 /** The started pg-boss of this process's database (creating its schema on first start). */

@@ -31,6 +31,11 @@ export type JobDefinition<P> = {
    * Default: `standard`.
    */
   policy?: 'standard' | 'exclusive' | 'stately';
+  /**
+   * For long jobs: the worker refreshes a heartbeat; a job whose worker died (killed, machine
+   * lost) is retried once the heartbeat is this many seconds stale, not after expireInSeconds.
+   */
+  heartbeatSeconds?: number;
   /** Jobs of this queue run at once in one process. */
   concurrency?: number;
   /** A cron expression: the runner schedules the job with an empty payload. */

@@ -23,6 +23,7 @@ export async function enqueue<P>(
     retryBackoff: true,
     expireInSeconds: def.expireInSeconds ?? 15 * 60,
     startAfter: opts.startAfterSeconds,
+    ...(def.heartbeatSeconds ? { heartbeatSeconds: def.heartbeatSeconds } : {}),
     ...(def.policy && def.policy !== 'standard' ? { singletonKey: def.key(parsed.data) } : {}),
   });
   if (!id && def.policy && def.policy !== 'standard') return null;

@@ -93,5 +93,6 @@ export const trainModelJob = defineJob({
   retryLimit: 3,
   retryDelaySeconds: 30,
   expireInSeconds: 6 * 60 * 60,
+  heartbeatSeconds: 30,
   handler: async (p) => runTraining(p.modelId),
 });

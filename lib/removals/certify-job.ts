@@ -9,6 +9,7 @@ import { signCertificate, type Subject } from '@/lib/certificates/sign-certifica
 import { softwareVersions } from '@/lib/config/versions';
 import { env } from '@/lib/config/env';
 import { defineJob } from '@/lib/jobs/define-job';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { requestDelivery } from '@/lib/mail/jobs';
 import { queueEmail } from '@/lib/mail/queue-email';
 import { removalCompletedMail } from '@/lib/mail/templates';
@@ -103,6 +104,7 @@ export async function runCertify(requestId: string): Promise<void> {
     };
     const cert = await signCertificate({ certificateId, requestId, organizationId, subject, predicate });
     issued.push({ organizationId, certificateId: cert.id });
+    failpoint('certify.after-sign');
   }
   const completed = await db.transaction(async (tx) => {
     const done = await tx.update(removalRequests).set({ status: 'completed', completedAt: new Date(), lastActivityAt: sql`now()` }).where(and(eq(removalRequests.id, requestId), inArray(removalRequests.status, ['submitted', 'processing']))).returning();
@@ -124,5 +126,7 @@ export const certifyJob = defineJob({
   key: (p) => `removals.certify:${p.requestId}`,
   policy: 'stately',
   retryLimit: 5,
+  retryDelaySeconds: 5,
+  heartbeatSeconds: 20,
   handler: async (p) => runCertify(p.requestId),
 });

@@ -5,6 +5,7 @@ import { datasetItems, faces, models, modelVersions, removalRequests, removalTas
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { defineJob } from '@/lib/jobs/define-job';
 import { enqueue } from '@/lib/jobs/enqueue';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { log } from '@/lib/log/logger';
 import { trainingData } from '@/lib/models/training-data';
 import { loadModelFiles, storeModelFiles } from '@/lib/models/version-files';
@@ -60,6 +61,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const identity = ids.length ? await removedIdentityRate(head, ids) : null;
   report = { ...report, taskIds: tasks.map((t) => t.id), itemsRequested: wanted.length, accuracyBefore: current.accuracy, accuracyAfter: acc, identityTest: identity, wallSeconds: (performance.now() - started) / 1000 };
 
+  failpoint('unlearn.before-release');
   const released = await db.transaction(async (tx) => {
     const still = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(inArray(removalTasks.id, tasks.map((t) => t.id)), eq(removalTasks.status, 'unlearning')));
     if (still.length !== tasks.length) return null; // another run finished them
@@ -111,7 +113,8 @@ export const unlearnJob = defineJob({
   key: (p) => `removals.unlearn:${p.modelId}`,
   policy: 'stately',
   retryLimit: 5,
-  retryDelaySeconds: 30,
+  retryDelaySeconds: 5,
   expireInSeconds: 6 * 60 * 60,
+  heartbeatSeconds: 20,
   handler: async (p) => runUnlearning(p.modelId),
 });
