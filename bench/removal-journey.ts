@@ -1,0 +1,116 @@
+/**
+ * Time from a person's submission to their signed certificate, in-process with the real jobs'
+ * code (runUnlearning, then runCertify), on a fresh database:
+ *   --demo: the demo training set (120 LFW photos of 24 people, embedded for real) and its model;
+ *   otherwise: a synthetic face-shaped set of --identities × --per descriptors (default 1,000 × 100 =
+ *   100,000) and a certified-removal model trained on it (training time is printed separately).
+ * One identity's photos are removed. Prints one JSON object.
+ *
+ *   node --import tsx bench/removal-journey.ts --demo
+ *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1]
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { eq, inArray } from 'drizzle-orm';
+import { setDbHandleForTests } from '@/db/client';
+import { certificates, datasetItems, datasets, faces, modelVersions, removalRequests, requestMatches } from '@/db/schema';
+import { seedIndividual, seedPartner } from '@/db/seed/factories';
+import { createDataset } from '@/lib/datasets/create-dataset';
+import { runIngest } from '@/lib/datasets/ingest-job';
+import { parseManifest } from '@/lib/datasets/manifest';
+import { stageUpload } from '@/lib/datasets/stage-upload';
+import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
+import { stopBoss } from '@/lib/jobs/boss';
+import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
+import { createModel } from '@/lib/models/create-model';
+import { publicCentre } from '@/lib/models/public-centre';
+import { runTraining } from '@/lib/models/train-job';
+import { runCertify } from '@/lib/removals/certify-job';
+import { submitRequest } from '@/lib/removals/submit-request';
+import { runUnlearning } from '@/lib/removals/unlearn-job';
+import { openTestDatabase } from '@/lib/testing/test-db';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { closeClassPool } from '@/lib/unlearning/class-pool';
+import { syntheticFaces } from '@/lib/unlearning/synthetic';
+
+const { values } = parseArgs({
+  options: { demo: { type: 'boolean', default: false }, driver: { type: 'string', default: 'pglite' }, url: { type: 'string' }, identities: { type: 'string', default: '1000' }, per: { type: 'string', default: '100' }, subsample: { type: 'string', default: '0.1' } },
+});
+setUpTestEnvironment();
+const handle = await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+setDbHandleForTests(handle);
+const db = handle.db;
+const out: Record<string, unknown> = { driver: values.driver };
+const secs = (t: number) => +((performance.now() - t) / 1000).toFixed(2);
+try {
+  const org = await seedPartner();
+  const actor = { type: 'user', id: org.admin.id } as const;
+  let datasetId: string;
+  let label: string;
+  let params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 7 };
+  if (values.demo) {
+    const dir = path.resolve('db/seed/demo-faces/training');
+    const rows = parseManifest(fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8'));
+    const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'demo', description: '' } });
+    datasetId = ds.id;
+    const t = performance.now();
+    const ingest = await stageUpload({ organizationId: org.organization.id, datasetId, actor, rows, files: new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))])) });
+    await runIngest(ingest.id, { threads: getThreadPool() });
+    out.ingestSeconds = secs(t);
+    out.samples = rows.length;
+    label = rows[0].label;
+  } else {
+    const K = Number(values.identities);
+    const per = Number(values.per);
+    params = { ...params, subsample: Number(values.subsample) };
+    const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
+    datasetId = ds.id;
+    const s = syntheticFaces({ identities: K, perIdentity: per, seed: 3 });
+    const centre = publicCentre();
+    const t = performance.now();
+    for (let i = 0; i < s.ids.length; i += 2000) {
+      const ids = s.ids.slice(i, i + 2000).map(() => crypto.randomUUID());
+      await db.insert(datasetItems).values(ids.map((id, j) => ({ id, datasetId, externalId: s.ids[i + j], label: s.labels[i + j], sha256: crypto.randomBytes(32).toString('hex'), status: 'embedded' as const })));
+      await db.insert(faces).values(ids.map((id, j) => ({ itemId: id, datasetId, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => v * 0.05 + centre[k]), embeddingModel: EMBEDDING_MODEL })));
+    }
+    out.fillSeconds = secs(t);
+    out.samples = s.ids.length;
+    out.identities = K;
+    label = s.labels[0];
+  }
+  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'bench', datasetId, kind: 'newton-certified', params } });
+  let t = performance.now();
+  await runTraining(model.id);
+  out.trainSeconds = secs(t);
+  await stopBoss();
+
+  const person = await seedIndividual();
+  const [req] = await db.insert(removalRequests).values({ userId: person.id, status: 'review', consentVersion: 'bench', consentedAt: new Date() }).returning();
+  const items = await db.select({ id: datasetItems.id }).from(datasetItems).where(eq(datasetItems.label, label));
+  const fs_ = await db.select({ id: faces.id, itemId: faces.itemId }).from(faces).where(inArray(faces.itemId, items.map((i) => i.id)));
+  const matches = await db.insert(requestMatches).values(fs_.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId, distance: 0.2, tier: 'shown' as const }))).returning();
+
+  t = performance.now();
+  await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: matches.map((m) => m.id), includePossible: false, attest: true } });
+  out.submitSeconds = secs(t);
+  const tu = performance.now();
+  await runUnlearning(model.id);
+  out.unlearnJobSeconds = secs(tu);
+  const tc = performance.now();
+  await runCertify(req.id);
+  out.certifyJobSeconds = secs(tc);
+  out.submissionToCertificateSeconds = secs(t);
+  const [v2] = await db.select().from(modelVersions).where(eq(modelVersions.version, 2));
+  const rep = v2.report as Record<string, unknown>;
+  out.removal = { method: rep.method, removedSamples: rep.removedSamples, residual: rep.residual, budget: rep.budget, retrained: rep.retrained, seconds: rep.seconds, wallSeconds: rep.wallSeconds, accuracyBefore: rep.accuracyBefore, accuracyAfter: rep.accuracyAfter, identityTest: rep.identityTest };
+  out.certificates = (await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length;
+  out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(JSON.stringify(out, null, 2));
+} finally {
+  await stopBoss();
+  await closeThreadPool();
+  await closeClassPool();
+  await handle.close();
+}
