@@ -88,6 +88,12 @@ test('a person consents, uploads two photos, confirms the matches, and receives 
     const tampered = JSON.parse(JSON.stringify(bundle));
     tampered.envelope.payload = Buffer.from(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"1.0"', '"version":"1.1"')).toString('base64');
     fs.writeFileSync(path.join(tmp, 'tampered.json'), JSON.stringify(tampered));
+    const refused = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'tampered.json'), '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } }).then(
+      () => null,
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stdout).toContain('FAIL  Signature');
     await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(path.join(tmp, 'tampered.json'));
     await anon.getByRole('button', { name: 'Verify' }).click();
     await expect(anon.getByTestId('check-signature')).toHaveAttribute('data-ok', 'false');

@@ -2,13 +2,17 @@ import type { Metadata } from 'next';
 import { DeniedNotice } from '@/app/_components/denied-notice';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
+import Link from 'next/link';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { certificateFilterSchema, listCertificates } from '@/lib/compliance/certificates-query';
+import { complianceScope } from '@/lib/compliance/scope';
 
 export const metadata: Metadata = { title: 'Compliance' };
 
 export default async function ComplianceHome({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
   const user = await requirePageUser(PERSONA_ROLES.compliance, '/compliance');
   const chain = await verifyAuditChain();
+  const certs = await listCertificates(complianceScope({ type: 'user', user }), certificateFilterSchema.parse({ pageSize: 1 }));
   const scope = user.roles.includes('auditor') ? 'every organisation (platform auditor)' : user.organization?.name;
   return (
     <div className="space-y-6">
@@ -29,6 +33,18 @@ export default async function ComplianceHome({ searchParams }: { searchParams: P
             altered or removed.
           </p>
         )}
+      </section>
+      <section aria-labelledby="at-a-glance" className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
+        <h2 id="at-a-glance" className="font-semibold">
+          At a glance
+        </h2>
+        <p className="mt-2">
+          <Link className="underline" href="/compliance/certificates">
+            {certs.total} removal certificate(s)
+          </Link>{' '}
+          issued. Every certificate can be checked here, at <Link className="underline" href="/verify">/verify</Link>, or offline with{' '}
+          <code>forgetme verify</code>; the <Link className="underline" href="/compliance/log">transparency log</Link> shows it was never rewritten.
+        </p>
       </section>
     </div>
   );

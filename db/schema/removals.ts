@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id } from './columns';
 import { datasetItems, datasets } from './datasets';
@@ -89,9 +90,21 @@ export const certificates = pgTable(
     envelope: jsonb().$type<{ payloadType: string; payload: string; signatures: { keyid: string; sig: string }[] }>().notNull(),
     leafIndex: integer().notNull(),
     issuedAt: at().notNull(),
+    /** Copied from the signed predicate for filtering (the envelope stays the record). */
+    methods: text().array().notNull().default(sql`'{}'::text[]`),
+    modelIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    datasetIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    removedItems: integer().notNull().default(0),
+    /** When the person submitted the request (time to certificate = issuedAt − this). */
+    submittedAt: at(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('certificates_request_org_key').on(t.requestId, t.organizationId), uniqueIndex('certificates_leaf_key').on(t.leafIndex)],
+  (t) => [
+    uniqueIndex('certificates_request_org_key').on(t.requestId, t.organizationId),
+    uniqueIndex('certificates_leaf_key').on(t.leafIndex),
+    index('certificates_org_issued_idx').on(t.organizationId, t.issuedAt),
+    index('certificates_issued_idx').on(t.issuedAt),
+  ],
 );
 
 /** The transparency log's leaves, in order (RFC 9162 leaf hashes, hex). Append-only. */

@@ -12,7 +12,7 @@ export type Operation<B = unknown, Q = unknown> = {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Under /api/v1, with {param} segments. */
   path: string;
-  tag: 'Organization' | 'Datasets' | 'Models' | 'Removal requests' | 'Webhooks';
+  tag: 'Organization' | 'Datasets' | 'Models' | 'Removal requests' | 'Webhooks' | 'Compliance';
   summary: string;
   description?: string;
   auth: { roles: readonly Role[]; scopes: readonly ApiScope[] };

@@ -89,7 +89,7 @@ export function openApiDocument(serverUrl: string): Json {
       ].join('\n\n'),
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
-    tags: [{ name: 'Datasets' }, { name: 'Models' }, { name: 'Removal requests' }, { name: 'Webhooks' }],
+    tags: [{ name: 'Datasets' }, { name: 'Models' }, { name: 'Removal requests' }, { name: 'Webhooks' }, { name: 'Compliance' }],
     paths,
     components: {
       securitySchemes: {

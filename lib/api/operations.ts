@@ -3,6 +3,8 @@ import { createDatasetSchema, datasetItemSchema, datasetSchema, ingestSchema } f
 import { pageQuerySchema } from '@/lib/http/pagination';
 import { createModelSchema, modelSchema, modelVersionSchema } from '@/lib/models/schemas';
 import { partnerRequestSchema } from '@/lib/removals/partner-requests';
+import { auditFilterSchema } from '@/lib/compliance/audit-query';
+import { certificateFilterSchema, certificateRowSchema } from '@/lib/compliance/certificates-query';
 import { createEndpointSchema, deliverySchema, endpointSchema, updateEndpointSchema } from '@/lib/webhooks/schemas';
 import { pageOf } from './common-schemas';
 import { operation, read, write } from './define-operation';
@@ -95,6 +97,53 @@ export const listDeliveries = operation({ id: 'listWebhookDeliveries', method: '
 export const getDelivery = operation({ id: 'getWebhookDelivery', method: 'get', path: '/webhooks/deliveries/{deliveryId}', tag: 'Webhooks', summary: 'A delivery and its attempts', auth: read('webhooks:read'), response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery.' } });
 export const replayDelivery = operation({ id: 'replayWebhookDelivery', method: 'post', path: '/webhooks/deliveries/{deliveryId}/replay', tag: 'Webhooks', summary: 'Send a delivery again', description: 'Same `webhook-id`, fresh timestamp and signature.', auth: write('webhooks:write'), response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery with the new attempt.' } });
 
+const COMPLIANCE = { roles: ['partner_compliance', 'partner_admin', 'auditor'], scopes: ['compliance:read'] } as const;
+
+export const complianceCertificates = operation({
+  id: 'listCertificates',
+  method: 'get',
+  path: '/compliance/certificates',
+  tag: 'Compliance',
+  summary: 'Removal certificates concerning your organisation',
+  description: 'Filter by issue date, model, dataset, method, or certificate/request id; sorted and paginated on the server. Platform auditors see every organisation.',
+  auth: COMPLIANCE,
+  query: certificateFilterSchema,
+  response: { status: 200, schema: z.object({ data: z.array(certificateRowSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }), description: 'A page of certificates.' },
+});
+export const complianceCertificate = operation({
+  id: 'getCertificate',
+  method: 'get',
+  path: '/compliance/certificates/{certificateId}',
+  tag: 'Compliance',
+  summary: 'A certificate\'s facts and its verification now',
+  auth: COMPLIANCE,
+  response: { status: 200, schema: z.object({ certificate: z.record(z.string(), z.unknown()) }), description: 'The predicate and every check (signature, key validity, content, tree head, inclusion, consistency).' },
+});
+export const complianceCertificateBundle = operation({ id: 'getCertificateBundle', method: 'get', path: '/compliance/certificates/{certificateId}/bundle', tag: 'Compliance', summary: 'certificate.json', auth: COMPLIANCE, response: { status: 200, contentType: 'application/json', description: 'The bundle: envelope, inclusion proof, signed tree head.' } });
+export const complianceCertificatePdf = operation({ id: 'getCertificatePdf', method: 'get', path: '/compliance/certificates/{certificateId}/pdf', tag: 'Compliance', summary: 'certificate.pdf', auth: COMPLIANCE, response: { status: 200, contentType: 'application/pdf', description: 'The human-readable rendering.' } });
+export const complianceAuditEvents = operation({
+  id: 'listAuditEvents',
+  method: 'get',
+  path: '/compliance/audit-events',
+  tag: 'Compliance',
+  summary: 'Audit events (hash-chained)',
+  description: 'Oldest first by sequence number; pass the last `seq` as `after` for the next page.',
+  auth: COMPLIANCE,
+  query: auditFilterSchema,
+  response: { status: 200, schema: z.object({ data: z.array(z.record(z.string(), z.unknown())), nextAfter: z.number().int().nullable() }), description: 'A page of events.' },
+});
+export const complianceAuditCsv = operation({
+  id: 'exportAuditEventsCsv',
+  method: 'get',
+  path: '/compliance/audit-events.csv',
+  tag: 'Compliance',
+  summary: 'Export audit events as CSV (streamed)',
+  description: 'The same filters as the list, every matching event, streamed: any size.',
+  auth: COMPLIANCE,
+  query: auditFilterSchema.omit({ after: true, limit: true }),
+  response: { status: 200, contentType: 'text/csv', description: 'seq, at, actor, organisation, action, subject, data, prev_hash, hash.' },
+});
+
 export const OPERATIONS = [
   listDatasets,
   createDataset,
@@ -122,4 +171,10 @@ export const OPERATIONS = [
   listDeliveries,
   getDelivery,
   replayDelivery,
+  complianceCertificates,
+  complianceCertificate,
+  complianceCertificateBundle,
+  complianceCertificatePdf,
+  complianceAuditEvents,
+  complianceAuditCsv,
 ] as const;

@@ -15,7 +15,7 @@ export type Subject = { name: string; digest: { sha256: string } };
  * transparency log and stores the certificate, in one transaction. Idempotent per (request,
  * organisation): a second call returns the certificate already issued.
  */
-export async function signCertificate(opts: { certificateId: string; requestId: string; organizationId: string; subject: Subject[]; predicate: Predicate }) {
+export async function signCertificate(opts: { certificateId: string; requestId: string; organizationId: string; subject: Subject[]; predicate: Predicate; submittedAt?: Date | null }) {
   const db = await getDb();
   const [existing] = await db.select().from(certificates).where(and(eq(certificates.requestId, opts.requestId), eq(certificates.organizationId, opts.organizationId)));
   if (existing) return existing;
@@ -25,7 +25,19 @@ export async function signCertificate(opts: { certificateId: string; requestId: 
     const { leafIndex } = await appendLeaf(tx, envelopeLeafHash(envelope), opts.certificateId);
     const [row] = await tx
       .insert(certificates)
-      .values({ id: opts.certificateId, requestId: opts.requestId, organizationId: opts.organizationId, envelope, leafIndex, issuedAt: new Date(opts.predicate.issuedAt) })
+      .values({
+        id: opts.certificateId,
+        requestId: opts.requestId,
+        organizationId: opts.organizationId,
+        envelope,
+        leafIndex,
+        issuedAt: new Date(opts.predicate.issuedAt),
+        methods: [...new Set(opts.predicate.models.map((m) => m.method))],
+        modelIds: opts.predicate.models.map((m) => m.modelId),
+        datasetIds: opts.predicate.datasets.map((d) => d.id),
+        removedItems: opts.predicate.datasets.reduce((n, d) => n + d.removedItems, 0),
+        submittedAt: opts.submittedAt ?? null,
+      })
       .returning();
     await recordAuditEvent(tx, {
       actor: { type: 'system' },

@@ -159,6 +159,18 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     const ack = await (await call(deployRoute.POST, { path: `/models/${model.id}/versions/1/deployment`, key, params: vp })).json();
     assert.ok(ack.version.deployedAt);
 
+    // Another organisation's key gets nothing of this model, its versions or weights.
+    const b = await seedPartner();
+    const kb = (await createApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, input: { name: 'b', scopes: ['models:read', 'models:write', 'requests:read'] } })).key;
+    for (const [h, pth] of [
+      [modelRoute.GET, `/models/${model.id}`],
+      [manifestRoute.GET, `/models/${model.id}/versions/1/model.json`],
+      [weightsRoute.GET, `/models/${model.id}/versions/1/weights`],
+    ] as const) assert.equal((await call(h, { path: pth, key: kb, params: vp })).status, 404, pth);
+    assert.equal((await call(deployRoute.POST, { path: `/models/${model.id}/versions/1/deployment`, key: kb, params: vp })).status, 404);
+    assert.deepEqual((await (await call(modelsRoute.GET, { path: '/models', key: kb })).json()).data, []);
+    assert.equal((await call(modelRoute.GET, { path: `/models/${model.id}`, key: (await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'd', scopes: ['datasets:read'] } })).key, params: vp })).status, 403, 'scope models:read is needed');
+
     // Delivered at once by the emitting process; the sweep would catch anything missed.
     for (let i = 0; i < 100 && receiver.received.length < 2; i++) {
       await deliverDue();

@@ -102,7 +102,7 @@ export async function runCertify(requestId: string): Promise<void> {
       scope: SCOPE,
       software: `forgetme ${softwareVersions().forgetme}; predicate ${PREDICATE_TYPE}`,
     };
-    const cert = await signCertificate({ certificateId, requestId, organizationId, subject, predicate });
+    const cert = await signCertificate({ certificateId, requestId, organizationId, subject, predicate, submittedAt: r.submittedAt });
     issued.push({ organizationId, certificateId: cert.id });
     failpoint('certify.after-sign');
   }

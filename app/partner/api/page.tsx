@@ -23,7 +23,7 @@ export default async function ApiReferencePage() {
   await requirePageUser(PERSONA_ROLES.partner, '/partner/api');
   const doc = openApiDocument(env().publicUrl) as { info: { description: string }; servers: { url: string }[]; paths: Record<string, Record<string, Op>> };
   const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-  const tags = ['Datasets', 'Models', 'Removal requests', 'Webhooks'];
+  const tags = ['Datasets', 'Models', 'Removal requests', 'Webhooks', 'Compliance'];
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">API reference</h1>

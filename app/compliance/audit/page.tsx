@@ -1,0 +1,111 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { auditFilterSchema, listAuditEvents } from '@/lib/compliance/audit-query';
+import { pageScope } from '@/lib/compliance/page-scope';
+import { isAppError } from '@/lib/errors/app-error';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  const scope = await pageScope('/compliance/audit');
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v !== ''));
+  const parsed = auditFilterSchema.safeParse(raw);
+  const filter = parsed.success ? parsed.data : auditFilterSchema.parse({});
+  const chain = await verifyAuditChain();
+  let error = parsed.success ? null : 'Some filters were not valid and were ignored.';
+  let events: Awaited<ReturnType<typeof listAuditEvents>> | null = null;
+  try {
+    events = await listAuditEvents(scope, filter);
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    error = err.message;
+  }
+  const { after: _a, limit: _l, ...exportFilter } = filter;
+  const csv = `/api/v1/compliance/audit-events.csv?${new URLSearchParams(Object.entries(exportFilter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString()}`;
+  return (
+    <div className="space-y-5">
+      <h1 className="text-2xl font-bold">Audit log</h1>
+      <p data-testid="chain-status" className={chain.ok ? 'text-green-800' : 'text-red-800'}>
+        {chain.ok ? `✓ Verified: all ${chain.checked} events form an unbroken hash chain.` : `✗ The chain is broken at event ${chain.brokenAt.seq} (${chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed.`}
+      </p>
+      <form method="get" className="grid gap-3 rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200 sm:grid-cols-3">
+        <label className="space-y-1">
+          <span className="block font-medium">From</span>
+          <input type="date" name="from" defaultValue={filter.from} className="w-full rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <label className="space-y-1">
+          <span className="block font-medium">To</span>
+          <input type="date" name="to" defaultValue={filter.to} className="w-full rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <label className="space-y-1">
+          <span className="block font-medium">Action (or prefix, e.g. request.)</span>
+          <input name="action" defaultValue={filter.action} className="w-full rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <label className="space-y-1">
+          <span className="block font-medium">Actor</span>
+          <select name="actorType" defaultValue={filter.actorType ?? ''} className="w-full rounded border border-gray-300 px-2 py-1">
+            <option value="">Anyone</option>
+            <option value="user">A person</option>
+            <option value="api_key">An API key</option>
+            <option value="system">forgetme itself</option>
+          </select>
+        </label>
+        <label className="space-y-1">
+          <span className="block font-medium">Subject id</span>
+          <input name="subjectId" defaultValue={filter.subjectId} className="w-full rounded border border-gray-300 px-2 py-1 font-mono text-xs" />
+        </label>
+        <div className="flex items-end gap-3">
+          <button type="submit" className="rounded-md bg-ink px-4 py-1.5 font-medium text-white">
+            Filter
+          </button>
+          <a className="underline" href={csv} download>
+            Export CSV
+          </a>
+        </div>
+      </form>
+      {error ? (
+        <div role="alert" data-code="validation_failed" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {error}
+        </div>
+      ) : null}
+      {events ? (
+        <>
+          <table className="w-full overflow-hidden rounded-lg bg-white text-left text-xs ring-1 ring-gray-200">
+            <caption className="sr-only">Audit events, oldest first</caption>
+            <thead className="bg-gray-50">
+              <tr>
+                <th scope="col" className="px-2 py-2">#</th>
+                <th scope="col" className="px-2 py-2">When (UTC)</th>
+                <th scope="col" className="px-2 py-2">Actor</th>
+                <th scope="col" className="px-2 py-2">Action</th>
+                <th scope="col" className="px-2 py-2">Subject</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.map((e) => (
+                <tr key={e.seq} className="border-t border-gray-100" data-testid="audit-row">
+                  <td className="px-2 py-1">{e.seq}</td>
+                  <td className="px-2 py-1">{e.at.replace('T', ' ').slice(0, 19)}</td>
+                  <td className="px-2 py-1">
+                    {e.actorType}
+                    {e.actorId ? ` ${e.actorId.slice(0, 8)}…` : ''}
+                  </td>
+                  <td className="px-2 py-1 font-mono">{e.action}</td>
+                  <td className="px-2 py-1">
+                    {e.subjectType} {e.subjectId ? <code>{e.subjectId.slice(0, 8)}…</code> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {events.nextAfter ? (
+            <Link className="text-sm underline" href={`/compliance/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])), after: String(events.nextAfter) }).toString()}`}>
+              Later events
+            </Link>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}

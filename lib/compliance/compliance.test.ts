@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { test } from 'node:test';
+import { eq, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { auditEvents, certificates, removalRequests } from '@/db/schema';
+import { seedIndividual, seedPartner } from '@/db/seed/factories';
+import type { Predicate } from '@/lib/certificates/predicate';
+import { signCertificate } from '@/lib/certificates/sign-certificate';
+import { AppError } from '@/lib/errors/app-error';
+import { describeEachDriver } from '@/lib/testing/test-db';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { auditCsvStream, listAuditEvents } from './audit-query';
+import { certificateDetail } from './certificate-detail';
+import { certificateFilterSchema, listCertificates } from './certificates-query';
+
+setUpTestEnvironment();
+const hex = () => crypto.randomBytes(32).toString('hex');
+
+async function issue(org: { id: string; name: string }, method: 'newton-certified' | 'sisa', items: number) {
+  const person = await seedIndividual();
+  const [req] = await (await getDb()).insert(removalRequests).values({ userId: person.id, status: 'completed', submittedAt: new Date() }).returning();
+  const id = crypto.randomUUID();
+  const weights = hex();
+  const modelId = crypto.randomUUID();
+  const predicate: Predicate = {
+    version: '1.0',
+    certificateId: id,
+    requestId: req.id,
+    organization: org,
+    issuedAt: new Date().toISOString(),
+    datasets: [{ id: crypto.randomUUID(), name: 'set', removedItems: items, confirmedItems: items, unreviewedItems: 0, manifestSha256: hex() }],
+    models: [
+      {
+        modelId,
+        modelName: 'm',
+        before: { version: 1, weightsSha256: hex() },
+        after: { version: 2, weightsSha256: weights },
+        method,
+        guarantee: { epsilon: 0.1, delta: 1e-6, sigma: 0.01, lambda: 1e-4, residual: 1e-6, residualBound: 1e-4, residualEstablished: 'computed', budgetUsed: 0.01 },
+        retrained: false,
+        samplesRemoved: items,
+        classesDropped: 0,
+        accuracy: { before: 0.9, after: 0.9 },
+        identityTest: null,
+      },
+    ],
+    scope: 'test',
+    software: 'test',
+  };
+  return signCertificate({ certificateId: id, requestId: req.id, organizationId: org.id, subject: [{ name: 'model', digest: { sha256: weights } }], predicate, submittedAt: req.submittedAt });
+}
+
+const f = (x: Record<string, unknown> = {}) => certificateFilterSchema.parse(x);
+
+describeEachDriver('compliance console queries', () => {
+  test('scopes, filters, sorting and paging of certificates; a stored certificate edited later fails its checks', async () => {
+    const a = await seedPartner();
+    const b = await seedPartner();
+    const A = { id: a.organization.id, name: a.organization.name };
+    const B = { id: b.organization.id, name: b.organization.name };
+    const c1 = await issue(A, 'newton-certified', 3);
+    const c2 = await issue(A, 'sisa', 7);
+    const c3 = await issue(B, 'newton-certified', 1);
+    const mine = await listCertificates({ organizationId: A.id }, f());
+    assert.deepEqual(mine.data.map((c) => c.id).sort(), [c1.id, c2.id].sort());
+    assert.equal(mine.total, 2);
+    const all = await listCertificates({ organizationId: null }, f());
+    assert.ok([c1.id, c2.id, c3.id].every((id) => all.data.some((c) => c.id === id)), 'an auditor sees every organisation');
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ method: 'sisa' }))).data.map((c) => c.id), [c2.id]);
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c1.requestId.slice(0, 8) }))).data.map((c) => c.id), [c1.id]);
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c3.id }))).data, [], 'B\'s certificate is not found by A');
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ sort: 'items_asc' }))).data.map((c) => c.removedItems), [3, 7]);
+    const p1 = await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 1 }));
+    const p2 = await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 2 }));
+    assert.notEqual(p1.data[0].id, p2.data[0].id);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    assert.equal((await listCertificates({ organizationId: A.id }, f({ from: tomorrow }))).total, 0);
+    await assert.rejects(listCertificates({ organizationId: A.id }, f({ from: tomorrow, to: '2020-01-01' })), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');
+
+    const detail = await certificateDetail({ organizationId: A.id }, c1.id);
+    assert.ok(detail.verification.ok, JSON.stringify(detail.verification.checks));
+    await assert.rejects(certificateDetail({ organizationId: B.id }, c1.id), (e: unknown) => e instanceof AppError && e.code === 'not_found');
+    const db = await getDb();
+    const edited = { ...c1.envelope, payload: Buffer.from(Buffer.from(c1.envelope.payload, 'base64').toString('utf8').replace('"removedItems":3', '"removedItems":2')).toString('base64') };
+    await db.update(certificates).set({ envelope: edited }).where(eq(certificates.id, c1.id));
+    const after = await certificateDetail({ organizationId: A.id }, c1.id);
+    assert.equal(after.verification.ok, false);
+    assert.deepEqual(after.verification.checks.filter((c) => !c.ok).map((c) => c.id), ['signature', 'key_validity', 'inclusion']);
+  });
+
+  test('audit events: scoped list with cursor, and a streamed CSV with exactly the filtered rows', async () => {
+    const a = await seedPartner();
+    const b = await seedPartner();
+    const scope = { organizationId: a.organization.id };
+    const db = await getDb();
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(eq(auditEvents.organizationId, a.organization.id));
+    const first = await listAuditEvents(scope, { after: 0, limit: 1 });
+    assert.equal(first.data.length, 1);
+    assert.ok(first.data.every((e) => e.organizationId === a.organization.id));
+    const rest = await listAuditEvents(scope, { after: first.nextAfter ?? 0, limit: 500 });
+    assert.equal(first.data.length + rest.data.length, n);
+    const text = await new Response(auditCsvStream(scope, {})).text();
+    const lines = text.trim().split('\n');
+    assert.equal(lines[0], 'seq,at,actor_type,actor_id,organization_id,action,subject_type,subject_id,data,prev_hash,hash');
+    assert.equal(lines.length - 1, n);
+    assert.ok(!text.includes(b.organization.id), 'nothing of B');
+    const joined = await new Response(auditCsvStream(scope, { action: 'member.' })).text();
+    assert.ok(joined.trim().split('\n').slice(1).every((l) => l.includes(',member.joined,')));
+  });
+});
