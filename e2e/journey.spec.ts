@@ -107,3 +107,57 @@ test('a person consents, uploads two photos, confirms the matches, and receives 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('the partner\'s compliance officer finds the certificate, sees every check pass, downloads it, exports the audit log and sees the figures', async ({ page }) => {
+  test.setTimeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-compliance-'));
+  try {
+    await signInByForm(page, 'compliance@facelab.example', DEMO_PASSWORD);
+    await expect(page).toHaveURL(/\/compliance$/);
+    await expect(page.getByTestId('chain-status')).toContainText('Verified');
+    await expect(page.getByTestId('chart-removals').locator('svg').first()).toBeVisible();
+    await expect(page.getByTestId('chart-budget').locator('svg').first()).toBeVisible();
+    await expect(page.getByTestId('time-to-certificate')).toContainText('median');
+
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByRole('link', { name: 'Certificates' }).first().click();
+    await page.getByLabel('Issued from').fill(today);
+    await page.getByLabel('Issued to').fill(today);
+    await page.getByLabel('Method').selectOption('newton-certified');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect(page.getByTestId('certificate-row')).toHaveCount(1);
+    await page.getByTestId('certificate-row').getByRole('link').click();
+    await expect(page.getByTestId('verdict')).toContainText('Every check passes');
+    for (const id of ['signature', 'key_validity', 'schema', 'tree_head', 'inclusion', 'consistency']) await expect(page.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'certificate (JSON)' }).click()]);
+    await json.saveAs(path.join(tmp, 'certificate.json'));
+    fs.writeFileSync(path.join(tmp, 'keys.json'), await (await page.request.get('/.well-known/jwks.json')).text());
+    const cli = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'certificate.json'), '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } });
+    expect(JSON.parse(cli.stdout.trim().split('\n').at(-1)!).ok).toBe(true);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'certificate (PDF)' }).click()]);
+    await pdf.saveAs(path.join(tmp, 'certificate.pdf'));
+    expect(fs.readFileSync(path.join(tmp, 'certificate.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('From').fill(today);
+    await page.getByLabel('To').fill(today);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    await csv.saveAs(path.join(tmp, 'audit.csv'));
+    const lines = fs.readFileSync(path.join(tmp, 'audit.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('seq,at,actor_type,actor_id,organization_id,action,subject_type,subject_id,data,prev_hash,hash');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.slice(1).every((l) => l.split(',')[1].startsWith(today))).toBe(true);
+    expect(lines.some((l) => l.includes(',certificate.issued,'))).toBe(true);
+    expect(lines.some((l) => l.includes(',model.version_released,'))).toBe(true);
+
+    await page.getByRole('link', { name: 'Transparency log' }).click();
+    await expect(page.getByTestId('log-audit')).toContainText('✓');
+
+    // Read-only: a compliance officer cannot use the partner console's write routes.
+    const denied = await page.request.post('/api/v1/datasets', { data: { name: 'nope' } });
+    expect(denied.status()).toBe(403);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
