@@ -151,6 +151,10 @@ test('the partner\'s compliance officer finds the certificate, sees every check 
     expect(lines.some((l) => l.includes(',certificate.issued,'))).toBe(true);
     expect(lines.some((l) => l.includes(',model.version_released,'))).toBe(true);
 
+    await page.getByRole('link', { name: 'Requests and deadlines' }).click();
+    await expect(page.getByTestId('deadline-row').first()).toContainText('Completed');
+    await expect(page.getByTestId('overdue-count')).toHaveText('Nothing overdue.');
+
     await page.getByRole('link', { name: 'Transparency log' }).click();
     await expect(page.getByTestId('log-audit')).toContainText('✓');
 

@@ -12,6 +12,7 @@ export default async function ComplianceLayout({ children }: { children: React.R
           [
             ['/compliance', 'Overview'],
             ['/compliance/certificates', 'Certificates'],
+            ['/compliance/requests', 'Requests and deadlines'],
             ['/compliance/audit', 'Audit log'],
             ['/compliance/log', 'Transparency log'],
           ] as const

@@ -38,6 +38,7 @@ const schema = z.object({
   FORGETME_API_URL: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').optional(),
   FORGETME_API_KEY: z.string().regex(/^fm_/, 'must be a forgetme API key (fm_…)').optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  FORGETME_DEADLINE: z.string().regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days').default('gdpr'),
   FORGETME_FAILPOINT: z.string().regex(/^[a-z.-]+$/).optional(),
   TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -65,6 +66,8 @@ export type Env = {
   /** Local development and tests only: let webhooks reach loopback, private and link-local addresses. */
   webhookAllowPrivateTargets: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The statutory deadline for answering a removal request: `gdpr` (one month), `ccpa` (45 days) or a number of days. */
+  deadline: 'gdpr' | 'ccpa' | number;
   /** Tests only: the named failpoint kills this process with SIGKILL when reached (crash tests). */
   failpoint: string | undefined;
   /** Tests only: a PostgreSQL server on which the integration suite also runs. */
@@ -108,6 +111,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     logLevel: e.FORGETME_LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     failpoint: e.FORGETME_FAILPOINT,
+    deadline: e.FORGETME_DEADLINE === 'gdpr' || e.FORGETME_DEADLINE === 'ccpa' ? e.FORGETME_DEADLINE : Number(e.FORGETME_DEADLINE),
   };
 }
 
