@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq, inArray } from 'drizzle-orm';
 import { setDbHandleForTests } from '@/db/client';
-import { certificates, datasetItems, datasets, faces, modelVersions, removalRequests, requestMatches } from '@/db/schema';
+import { certificates, datasetItems, datasets, faces, models, modelVersions, removalRequests, removalTasks, requestMatches } from '@/db/schema';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { runIngest } from '@/lib/datasets/ingest-job';
@@ -103,6 +103,7 @@ try {
   out.certifyJobSeconds = secs(tc);
   out.submissionToCertificateSeconds = secs(t);
   const [v2] = await db.select().from(modelVersions).where(eq(modelVersions.version, 2));
+  if (!v2) throw new Error(`no new version: ${JSON.stringify(out)} ${JSON.stringify(await db.select({ s: removalTasks.status, e: removalTasks.error }).from(removalTasks))} ${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`);
   const rep = v2.report as Record<string, unknown>;
   out.removal = { method: rep.method, removedSamples: rep.removedSamples, residual: rep.residual, budget: rep.budget, retrained: rep.retrained, seconds: rep.seconds, wallSeconds: rep.wallSeconds, accuracyBefore: rep.accuracyBefore, accuracyAfter: rep.accuracyAfter, identityTest: rep.identityTest };
   out.certificates = (await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length;
