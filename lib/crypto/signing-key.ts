@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { getDb } from '@/db/client';
+import { getDb, getDbHandle, type DbHandle } from '@/db/client';
 import { signingKeys } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { getSigningKeyPem } from './secrets';
@@ -8,12 +8,17 @@ import { getSigningKeyPem } from './secrets';
 export type PlatformSigningKey = { kid: string; privateKey: crypto.KeyObject; publicJwk: JWK };
 
 let current: Promise<PlatformSigningKey> | undefined;
+let registeredIn: DbHandle | undefined;
 
 /**
  * The platform's current Ed25519 key, with its RFC 7638 thumbprint as key id. Its public half is
- * registered in signing_keys on first use, so that it stays published after a rotation.
+ * registered in signing_keys on first use (in each database the process uses), so that it stays
+ * published after a rotation.
  */
-export function getSigningKey(): Promise<PlatformSigningKey> {
+export async function getSigningKey(): Promise<PlatformSigningKey> {
+  const handle = await getDbHandle();
+  if (registeredIn !== handle) current = undefined;
+  registeredIn = handle;
   current ??= (async () => {
     const privateKey = crypto.createPrivateKey(getSigningKeyPem());
     if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('FORGETME_SIGNING_KEY: must be an Ed25519 key');
@@ -42,4 +47,5 @@ export function getSigningKey(): Promise<PlatformSigningKey> {
 /** Tests only. */
 export function resetSigningKeyForTests(): void {
   current = undefined;
+  registeredIn = undefined;
 }
