@@ -26,7 +26,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   pages: { signIn: '/sign-in', error: '/sign-in' },
   // A refused sign-in is an expected outcome (already audited), not a server error.
   logger: {
-    error: (error) => (error.name === 'CredentialsSignin' ? log.debug('sign-in refused', { code: (error as CredentialsSignin).code }) : log.error('auth error', { error })),
+    // Matched by Auth.js's `type`: production builds minify the class name.
+    error: (error) =>
+      error instanceof CredentialsSignin || (error as { type?: string }).type === 'CredentialsSignin'
+        ? log.debug('sign-in refused', { code: (error as CredentialsSignin).code })
+        : log.error('auth error', { error }),
     warn: (code) => log.warn('auth warning', { code }),
   },
   providers: [
