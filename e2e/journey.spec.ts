@@ -139,8 +139,8 @@ test('the partner\'s compliance officer finds the certificate, sees every check 
     expect(fs.readFileSync(path.join(tmp, 'certificate.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.getByLabel('From').fill(today);
-    await page.getByLabel('To').fill(today);
+    await page.getByLabel('From', { exact: true }).fill(today);
+    await page.getByLabel('To', { exact: true }).fill(today);
     await page.getByRole('button', { name: 'Filter' }).click();
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     await csv.saveAs(path.join(tmp, 'audit.csv'));
