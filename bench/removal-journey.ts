@@ -68,12 +68,14 @@ try {
     const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
     datasetId = ds.id;
     const s = syntheticFaces({ identities: K, perIdentity: per, seed: 3 });
+    // Stored like real descriptors: centred on the public centre (the model centres with it), so
+    // the synthetic set's own mean is taken out first.
     const centre = publicCentre();
     const t = performance.now();
     for (let i = 0; i < s.ids.length; i += 2000) {
       const ids = s.ids.slice(i, i + 2000).map(() => crypto.randomUUID());
       await db.insert(datasetItems).values(ids.map((id, j) => ({ id, datasetId, externalId: s.ids[i + j], label: s.labels[i + j], sha256: crypto.randomBytes(32).toString('hex'), status: 'embedded' as const })));
-      await db.insert(faces).values(ids.map((id, j) => ({ itemId: id, datasetId, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => v * 0.05 + centre[k]), embeddingModel: EMBEDDING_MODEL })));
+      await db.insert(faces).values(ids.map((id, j) => ({ itemId: id, datasetId, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => (v - s.centre[k]) * 0.05 + centre[k]), embeddingModel: EMBEDDING_MODEL })));
     }
     out.fillSeconds = secs(t);
     out.samples = s.ids.length;

@@ -66,7 +66,7 @@ describe('crash recovery [postgres, separate worker]', { skip: !env().testDataba
     const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
     const s = syntheticFaces({ identities: 80, perIdentity: 25, seed: 11 });
     const centre = publicCentre();
-    const rows = s.ids.map((id, i) => ({ id: crypto.randomUUID(), externalId: id, label: s.labels[i], sha: crypto.randomBytes(32).toString('hex'), x: Array.from(s.x.subarray(i * 128, (i + 1) * 128), (v, j) => v * 0.05 + centre[j]) }));
+    const rows = s.ids.map((id, i) => ({ id: crypto.randomUUID(), externalId: id, label: s.labels[i], sha: crypto.randomBytes(32).toString('hex'), x: Array.from(s.x.subarray(i * 128, (i + 1) * 128), (v, j) => (v - s.centre[j]) * 0.05 + centre[j]) }));
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       await db.insert(datasetItems).values(chunk.map((r) => ({ id: r.id, datasetId: ds.id, externalId: r.externalId, label: r.label, sha256: r.sha, status: 'embedded' as const })));
