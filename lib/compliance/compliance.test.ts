@@ -13,6 +13,12 @@ import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { auditCsvStream, listAuditEvents } from './audit-query';
 import { certificateDetail } from './certificate-detail';
 import { certificateFilterSchema, listCertificates } from './certificates-query';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import * as listRoute from '@/app/api/v1/compliance/certificates/route';
+import * as detailRoute from '@/app/api/v1/compliance/certificates/[certificateId]/route';
+import * as bundleRoute from '@/app/api/v1/compliance/certificates/[certificateId]/bundle/route';
+import * as auditRoute from '@/app/api/v1/compliance/audit-events/route';
+import * as csvRoute from '@/app/api/v1/compliance/audit-events.csv/route';
 
 setUpTestEnvironment();
 const hex = () => crypto.randomBytes(32).toString('hex');
@@ -107,5 +113,28 @@ describeEachDriver('compliance console queries', () => {
     assert.ok(!text.includes(b.organization.id), 'nothing of B');
     const joined = await new Response(auditCsvStream(scope, { action: 'member.' })).text();
     assert.ok(joined.trim().split('\n').slice(1).every((l) => l.includes(',member.joined,')));
+  });
+});
+
+describeEachDriver('compliance API authorisation', () => {
+  test('a compliance key of A gets nothing of B; a key without compliance:read is refused', async () => {
+    const a = await seedPartner();
+    const b = await seedPartner();
+    const cb = await issue({ id: b.organization.id, name: b.organization.name }, 'sisa', 2);
+    const ca = await issue({ id: a.organization.id, name: a.organization.name }, 'sisa', 4);
+    const { key } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'officer', scopes: ['compliance:read'] } });
+    const { key: other } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'eng', scopes: ['datasets:read'] } });
+    const get = (h: (r: Request, c?: { params?: Promise<Record<string, string>> }) => Promise<Response>, path: string, k: string, params: Record<string, string> = {}) =>
+      h(new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${k}` } }), { params: Promise.resolve(params) });
+    const list = await (await get(listRoute.GET, '/compliance/certificates', key)).json();
+    assert.deepEqual(list.data.map((c: { id: string }) => c.id), [ca.id]);
+    assert.equal((await get(detailRoute.GET, `/compliance/certificates/${cb.id}`, key, { certificateId: cb.id })).status, 404);
+    assert.equal((await get(bundleRoute.GET, `/compliance/certificates/${cb.id}/bundle`, key, { certificateId: cb.id })).status, 404);
+    assert.equal((await get(detailRoute.GET, `/compliance/certificates/${ca.id}`, key, { certificateId: ca.id })).status, 200);
+    const events = await (await get(auditRoute.GET, '/compliance/audit-events?limit=500', key)).json();
+    assert.ok(events.data.length > 0 && events.data.every((e: { organizationId: string }) => e.organizationId === a.organization.id));
+    const csv = await (await get(csvRoute.GET, '/compliance/audit-events.csv', key)).text();
+    assert.ok(!csv.includes(b.organization.id));
+    assert.equal((await get(listRoute.GET, '/compliance/certificates', other)).status, 403);
   });
 });
