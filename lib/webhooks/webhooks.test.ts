@@ -147,3 +147,42 @@ describeEachDriver('webhooks', () => {
     assert.equal(back.enabled, true);
   });
 });
+
+describeEachDriver('webhook routes: another organisation gets nothing', () => {
+  test('B\'s key gets 404 for A\'s endpoint and delivery on every route, and empty lists', async () => {
+    allowPrivate(true);
+    const { createApiKey } = await import('@/lib/api-keys/create-api-key');
+    const endpointsRoute = await import('@/app/api/v1/webhooks/endpoints/route');
+    const endpointRoute = await import('@/app/api/v1/webhooks/endpoints/[endpointId]/route');
+    const rotateRoute = await import('@/app/api/v1/webhooks/endpoints/[endpointId]/rotate-secret/route');
+    const pingRoute = await import('@/app/api/v1/webhooks/endpoints/[endpointId]/ping/route');
+    const deliveriesRoute = await import('@/app/api/v1/webhooks/endpoints/[endpointId]/deliveries/route');
+    const deliveryRoute = await import('@/app/api/v1/webhooks/deliveries/[deliveryId]/route');
+    const replayRoute = await import('@/app/api/v1/webhooks/deliveries/[deliveryId]/replay/route');
+    const requestsRoute = await import('@/app/api/v1/removal-requests/route');
+    const a = await seedPartner();
+    const b = await seedPartner();
+    const { endpoint } = await createEndpoint({ organizationId: a.organization.id, actor: { type: 'user', id: a.admin.id }, input: { url: 'http://127.0.0.1:9/none', description: '', events: ['ping'] } });
+    const { deliveryIds } = await emitEvent({ organizationId: a.organization.id, type: 'ping', data: {}, now: new Date() });
+    const { key } = await createApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, input: { name: 'b', scopes: ['webhooks:read', 'webhooks:write', 'requests:read'] } });
+    type H = (r: Request, c?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
+    const call = (h: H, method: string, params: Record<string, string>, json?: unknown) =>
+      h(new Request('http://localhost/api/v1/x', { method, headers: { authorization: `Bearer ${key}`, ...(json ? { 'content-type': 'application/json' } : {}) }, body: json ? JSON.stringify(json) : undefined }), { params: Promise.resolve(params) });
+    const e = { endpointId: endpoint.id };
+    const d = { deliveryId: deliveryIds[0] };
+    const statuses = [
+      await call(endpointRoute.GET, 'GET', e),
+      await call(endpointRoute.PATCH, 'PATCH', e, { enabled: false }),
+      await call(endpointRoute.DELETE, 'DELETE', e),
+      await call(rotateRoute.POST, 'POST', e),
+      await call(pingRoute.POST, 'POST', e),
+      await call(deliveriesRoute.GET, 'GET', e),
+      await call(deliveryRoute.GET, 'GET', d),
+      await call(replayRoute.POST, 'POST', d),
+    ].map((r) => r.status);
+    assert.deepEqual(statuses, [404, 404, 404, 404, 404, 404, 404, 404]);
+    assert.deepEqual((await (await call(endpointsRoute.GET, 'GET', {})).json()).data, []);
+    assert.deepEqual((await (await call(requestsRoute.GET, 'GET', {})).json()).data, []);
+    assert.equal((await getDelivery(a.organization.id, deliveryIds[0])).log.length, 0, 'nothing was sent on B\'s behalf');
+  });
+});
