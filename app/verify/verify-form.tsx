@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { ErrorAlert } from '@/app/_components/error-alert';
 import { verifyCertificateAction } from './actions';
 
 export function VerifyForm() {
@@ -19,11 +20,7 @@ export function VerifyForm() {
           {pending ? 'Checking…' : 'Verify'}
         </button>
       </form>
-      {state && !state.ok ? (
-        <div role="alert" data-code="bad_file" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {state.message}
-        </div>
-      ) : null}
+      <ErrorAlert message={state && !state.ok ? state.message : null} code="bad_file" />
       {state?.ok ? (
         <section aria-labelledby="result" className="space-y-3">
           <h2 id="result" data-testid="verdict" className={`text-xl font-semibold ${state.result.ok ? 'text-green-800' : 'text-red-800'}`}>

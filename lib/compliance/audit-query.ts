@@ -2,7 +2,7 @@ import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { auditEvents } from '@/db/schema';
-import { AppError } from '@/lib/errors/app-error';
+import { dayRange } from './date-range';
 import type { ComplianceScope } from './scope';
 
 export const auditFilterSchema = z.object({
@@ -17,12 +17,11 @@ export const auditFilterSchema = z.object({
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
 export function auditWhere(scope: ComplianceScope, f: Omit<AuditFilter, 'limit'>): SQL | undefined {
-  if (f.from && f.to && f.from > f.to) throw new AppError('validation_failed', 'The start date is after the end date.');
-  const day = (d: string, end: boolean) => new Date(new Date(`${d}T00:00:00.000Z`).getTime() + (end ? 86_400_000 : 0));
+  const { start, end } = dayRange(f.from, f.to);
   return and(
     scope.organizationId ? eq(auditEvents.organizationId, scope.organizationId) : undefined,
-    f.from ? gte(auditEvents.at, day(f.from, false)) : undefined,
-    f.to ? lt(auditEvents.at, day(f.to, true)) : undefined,
+    start ? gte(auditEvents.at, start) : undefined,
+    end ? lt(auditEvents.at, end) : undefined,
     f.action ? (f.action.endsWith('.') ? sql`${auditEvents.action} like ${f.action + '%'}` : eq(auditEvents.action, f.action)) : undefined,
     f.actorType ? eq(auditEvents.actorType, f.actorType) : undefined,
     f.subjectId ? eq(auditEvents.subjectId, f.subjectId) : undefined,

@@ -1,6 +1,6 @@
 import { getBundle } from '@/lib/certificates/get-bundle';
+import { predicateOf } from '@/lib/certificates/person-certificates';
 import type { Predicate } from '@/lib/certificates/predicate';
-import { predicateSchema } from '@/lib/certificates/predicate';
 import type { Verification } from '@/lib/certificates/verify-bundle';
 import { verifyHere } from '@/lib/certificates/verify-here';
 import { requireCertificateInScope } from './certificates-query';
@@ -17,7 +17,7 @@ export async function certificateDetail(scope: ComplianceScope, id: string): Pro
   const verification = await verifyHere(JSON.parse(JSON.stringify(bundle)));
   let predicate: Predicate | null = null;
   try {
-    predicate = predicateSchema.parse(JSON.parse(Buffer.from(c.envelope.payload, 'base64').toString('utf8')).predicate);
+    predicate = predicateOf(c.envelope);
   } catch {
     predicate = null;
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { certificates, organizations } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
+import { dayRange } from './date-range';
 import type { ComplianceScope } from './scope';
 
 export const certificateFilterSchema = z.object({
@@ -34,13 +35,12 @@ export const certificateRowSchema = z.object({
 export type CertificateRow = z.infer<typeof certificateRowSchema>;
 
 function where(scope: ComplianceScope, f: CertificateFilter): SQL | undefined {
-  const day = (d: string, end: boolean) => new Date(`${d}T00:00:00.000Z`).getTime() + (end ? 86_400_000 : 0);
-  if (f.from && f.to && f.from > f.to) throw new AppError('validation_failed', 'The start date is after the end date.');
+  const { start, end } = dayRange(f.from, f.to);
   const q = f.q?.toLowerCase().replace(/[^0-9a-f-]/g, '');
   return and(
     scope.organizationId ? eq(certificates.organizationId, scope.organizationId) : undefined,
-    f.from ? gte(certificates.issuedAt, new Date(day(f.from, false))) : undefined,
-    f.to ? lt(certificates.issuedAt, new Date(day(f.to, true))) : undefined,
+    start ? gte(certificates.issuedAt, start) : undefined,
+    end ? lt(certificates.issuedAt, end) : undefined,
     f.modelId ? sql`${f.modelId}::uuid = any(${certificates.modelIds})` : undefined,
     f.datasetId ? sql`${f.datasetId}::uuid = any(${certificates.datasetIds})` : undefined,
     f.method ? sql`${f.method} = any(${certificates.methods})` : undefined,

@@ -2,7 +2,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { removalRequests, requestReferences } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
-import { putBlob } from '@/lib/blobs/blob-store';
+import { deleteBlob, putBlob } from '@/lib/blobs/blob-store';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
@@ -52,7 +52,6 @@ export async function removeReference(opts: { userId: string; requestId: string;
   requireStatus(r, ['draft'], 'change the photos');
   const deleted = await db.delete(requestReferences).where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id))).returning();
   if (!deleted.length) throw new AppError('not_found', 'No such photo in this request.');
-  const { deleteBlob } = await import('@/lib/blobs/blob-store');
   await deleteBlob(deleted[0].photoBlob);
 }
 

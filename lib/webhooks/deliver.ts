@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { getDb } from '@/db/client';
 import { memberships, users, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookDelivery } from '@/db/schema';
@@ -113,9 +113,4 @@ export async function deliverDue(now = new Date(), opts: { graceMs?: number; lim
     .limit(opts.limit ?? 100);
   for (const d of due) await attemptDelivery(d.id, { now });
   return due.length;
-}
-
-export async function deliveriesOf(ids: string[]) {
-  const db = await getDb();
-  return ids.length ? db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)) : [];
 }

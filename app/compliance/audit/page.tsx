@@ -4,6 +4,7 @@ import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { auditFilterSchema, listAuditEvents } from '@/lib/compliance/audit-query';
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
+import { ErrorAlert } from '@/app/_components/error-alert';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -64,11 +65,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         </div>
       </form>
-      {error ? (
-        <div role="alert" data-code="validation_failed" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} code="validation_failed" />
       {events ? (
         <>
           <table className="w-full overflow-hidden rounded-lg bg-white text-left text-xs ring-1 ring-gray-200">

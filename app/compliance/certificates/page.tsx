@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { certificateFilterSchema, listCertificates } from '@/lib/compliance/certificates-query';
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
+import { ErrorAlert } from '@/app/_components/error-alert';
 
 export const metadata: Metadata = { title: 'Certificates' };
 
@@ -66,11 +67,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           </Link>
         </div>
       </form>
-      {error ? (
-        <div role="alert" data-code="validation_failed" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} code="validation_failed" />
       {result ? (
         <>
           <p className="text-sm text-gray-700" data-testid="certificate-total">

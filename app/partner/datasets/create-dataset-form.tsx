@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api, ApiError } from '@/app/_components/api-client';
+import { ErrorAlert } from '@/app/_components/error-alert';
 
 export function CreateDatasetForm() {
   const router = useRouter();
@@ -34,11 +35,7 @@ export function CreateDatasetForm() {
         </label>
         <input id="dataset-description" name="description" maxLength={2000} className="block w-full rounded-md border border-gray-300 px-3 py-2" />
       </p>
-      {error ? (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       <button type="submit" disabled={pending} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">
         {pending ? 'Please wait…' : 'Create training set'}
       </button>

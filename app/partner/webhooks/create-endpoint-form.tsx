@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api, ApiError } from '@/app/_components/api-client';
 import { SecretOnce } from './secret-once';
+import { ErrorAlert } from '@/app/_components/error-alert';
 
 export function CreateEndpointForm({ events }: { events: { type: string; description: string }[] }) {
   const router = useRouter();
@@ -51,11 +52,7 @@ export function CreateEndpointForm({ events }: { events: { type: string; descrip
           </label>
         ))}
       </fieldset>
-      {error ? (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       {created ? <SecretOnce secret={created.secret} href={`/partner/webhooks/${created.id}`} /> : null}
       <button type="submit" disabled={pending} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">
         {pending ? 'Please wait…' : 'Add endpoint'}

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '@/app/_components/api-client';
+import { ErrorAlert } from '@/app/_components/error-alert';
 
 type Upload = { id: string; status: 'queued' | 'running' | 'completed'; total: number; created: number; processed: number; failed: number; progress: number; skipped: unknown[] };
 
@@ -125,11 +126,7 @@ export function UploadPanel({ datasetId, runningUploadId }: { datasetId: string;
             <input id="upload-folder" name="folder" type="file" multiple {...{ webkitdirectory: '' }} className="block text-sm" />
           </p>
         )}
-        {error ? (
-          <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-            {error}
-          </div>
-        ) : null}
+        <ErrorAlert message={error} />
         <button type="submit" disabled={sending || !!watching} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">
           {sending ? 'Uploading…' : 'Upload'}
         </button>

@@ -5,6 +5,7 @@ import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { getDataset } from '@/lib/datasets/get-datasets';
 import { isAppError } from '@/lib/errors/app-error';
+import { ErrorAlert } from '@/app/_components/error-alert';
 import { getModel, listVersions } from '@/lib/models/get-models';
 import { BudgetChart } from './budget-chart';
 import { DeployButton } from './deploy-button';
@@ -45,11 +46,7 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
         .
       </p>
       {model.status === 'training' ? <TrainingProgress modelId={model.id} initial={model.progress} /> : null}
-      {model.status === 'failed' ? (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          Training failed: {model.error?.message}
-        </div>
-      ) : null}
+      {model.status === 'failed' ? <ErrorAlert message={`Training failed: ${model.error?.message}`} code={model.error?.code} /> : null}
       {versions.length ? (
         <>
           <section className="space-y-2">

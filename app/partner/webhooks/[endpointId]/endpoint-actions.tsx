@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api, ApiError } from '@/app/_components/api-client';
 import { SecretOnce } from '../secret-once';
+import { ErrorAlert } from '@/app/_components/error-alert';
 
 export function EndpointActions({ endpointId, enabled }: { endpointId: string; enabled: boolean }) {
   const router = useRouter();
@@ -79,11 +80,7 @@ export function EndpointActions({ endpointId, enabled }: { endpointId: string; e
         </p>
       ) : null}
       {secret ? <SecretOnce secret={secret} /> : null}
-      {error ? (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
     </div>
   );
 }
