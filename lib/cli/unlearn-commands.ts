@@ -103,7 +103,7 @@ export const UNLEARN_COMMANDS: Command[] = [
       }
       if (loaded.json.kind !== 'newton-certified' || loaded.model.kind !== 'newton-certified') throw new TypeError('unreachable');
       const { model, json } = loaded;
-      const { model: next, report } = (await removeSamples(model, ids));
+      const { model: next, report } = await removeSamples(model, ids, { consume: true });
       const sha256 = saveModel(out, next, { residual: report.residual, budget: report.budget, parent: { sha256: json.files.weights.sha256 } });
       console.log(JSON.stringify({ ...report, weightsSha256: sha256, parentSha256: json.files.weights.sha256, out }));
       return 0;

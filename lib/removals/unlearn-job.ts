@@ -48,7 +48,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
       report = { ...r.report };
       next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
     } else {
-      const r = await removeSamples(loaded.model, ids);
+      const r = await removeSamples(loaded.model, ids, { consume: true });
       head = r.model;
       const budget = removalBudget(r.model.params);
       budgetUsed = r.report.residual / budget;

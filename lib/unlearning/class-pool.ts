@@ -24,11 +24,15 @@ function workers(count: number): Worker[] {
 /** Work below this many row-class visits runs in-process: starting threads would cost more. */
 const MIN_PARALLEL_WORK = 2_000_000;
 
-export async function runOverClasses<I, T, R>(task: ClassTaskName, input: I, items: T[], opts: { threads?: number; work?: number } = {}): Promise<R[]> {
+/**
+ * Runs a class task over items. Small chunks balance uneven work; `onePerThread` gives each thread
+ * one contiguous share instead, for tasks that sweep the rows once for all their classes.
+ */
+export async function runOverClasses<I, T, R>(task: ClassTaskName, input: I, items: T[], opts: { threads?: number; work?: number; onePerThread?: boolean } = {}): Promise<R[]> {
   const fn = CLASS_TASKS[task] as unknown as (input: I, items: T[]) => R[];
   const threads = opts.threads ?? ((opts.work ?? Infinity) < MIN_PARALLEL_WORK ? 1 : defaultThreads());
   if (threads <= 1 || items.length <= 1) return fn(input, items);
-  const chunk = Math.max(1, Math.min(16, Math.ceil(items.length / (threads * 8))));
+  const chunk = opts.onePerThread ? Math.ceil(items.length / threads) : Math.max(1, Math.min(16, Math.ceil(items.length / (threads * 8))));
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += chunk) chunks.push(items.slice(i, i + chunk));
   const results: R[][] = new Array(chunks.length);

@@ -4,6 +4,8 @@
  * the hash depends on the sample id, never on its position, so removing rows never changes the
  * membership of the others (retraining on the remaining data selects the same subsets).
  */
+import { toSharedI32 } from './shared';
+
 export function sampleHashes(ids: string[], seed: number): Uint32Array {
   const h = new Uint32Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
@@ -45,14 +47,17 @@ export function allRows(n: number): Int32Array {
   return a;
 }
 
-/** Every class's rows (subsampling only; with r = 1 every class uses every row and nothing is cached). */
+/**
+ * Every class's rows (subsampling only; with r = 1 every class uses every row and nothing is
+ * cached), in shared memory so that handing them to the class workers copies nothing.
+ */
 export function buildRowsCache(m: { ids: string[]; label: Int32Array; classes: string[]; params: { seed: number; subsample: number } }): Int32Array[] | undefined {
   if (m.params.subsample >= 1) return undefined;
   const hashes = sampleHashes(m.ids, m.params.seed);
-  return m.classes.map((label, k) => classRows(m.label, hashes, k, classKey(label), m.params.subsample));
+  return m.classes.map((label, k) => toSharedI32(classRows(m.label, hashes, k, classKey(label), m.params.subsample)));
 }
 
-/** A class's rows after a removal: the kept rows, renumbered (newIndex[i] = −1 for removed rows). */
+/** A class's rows after a removal: the kept rows, renumbered (newIndex[i] = −1 for removed rows), in shared memory. */
 export function remapRows(rows: Int32Array, newIndex: Int32Array): Int32Array {
   const out = new Int32Array(rows.length);
   let n = 0;
@@ -60,5 +65,5 @@ export function remapRows(rows: Int32Array, newIndex: Int32Array): Int32Array {
     const j = newIndex[rows[r]];
     if (j >= 0) out[n++] = j;
   }
-  return out.slice(0, n);
+  return toSharedI32(out.subarray(0, n));
 }

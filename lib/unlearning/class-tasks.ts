@@ -1,6 +1,6 @@
 import { allRows, classRows } from './class-rows';
 import { fitClass } from './fit-class';
-import { firstStep, furtherStep, type RemovalArrays, type StepOutcome, type TouchedClass } from './remove-class';
+import { firstSteps, furtherSteps, type RemovalArrays, type StepOutcome, type TouchedClass } from './remove-class';
 
 /**
  * The per-class work of training and removal, as functions of shared arrays: the same code runs
@@ -45,11 +45,11 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
 }
 
 export function firstStepTask(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
-  return touched.map((t) => firstStep(a, t));
+  return firstSteps(a, touched);
 }
 
 export function furtherStepTask(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
-  return touched.map((t) => furtherStep(a, t));
+  return furtherSteps(a, touched);
 }
 
 export const CLASS_TASKS = { fit: fitTask, firstStep: firstStepTask, furtherStep: furtherStepTask } as const;

@@ -1,14 +1,17 @@
 import { allRows, classRows } from './class-rows';
 import { cholesky, choleskySolve, norm2 } from './linalg';
-import { addRowGradients, classHessian, downdateHessian, residualPass, type ClassData } from './logistic';
+import { addRowGradients, classHessian, downdateHessian, type ClassData } from './logistic';
+import { residualSweep } from './residual-sweep';
 
 /** What removing from one class reads and writes (shared arrays: the new model's arrays are written in place). */
 export type RemovalArrays = {
   D: number;
   lambda: number;
   subsample: number;
-  oldX: Float64Array;
-  oldLabel: Int32Array;
+  /** The removed rows' features (m × D) and their classes in the old model; `TouchedClass.removedRows` index these. */
+  removedX: Float64Array;
+  removedLabel: Int32Array;
+  /** The old model's weights, by old class index. */
   oldWeights: Float64Array;
   newX: Float64Array;
   newLabel: Int32Array;
@@ -25,67 +28,106 @@ export type TouchedClass = {
   k: number;
   k2: number;
   key: number;
+  /** Indices into `RemovalArrays.removedX` of the removed rows in this class's sample set. */
   removedRows: Int32Array;
   /** The class's remaining rows (new indices), when the caller has them cached; otherwise derived here. */
   rows?: Int32Array;
+  /** For a further step: rebuild the exact Hessian at the current weights first (a true Newton step). */
+  rebuild?: boolean;
 };
 
-export type StepOutcome = { k2: number; residualNorm: number; residualSeconds: number; paperTerm: number; rebuiltHessian: boolean };
+/** One class's step: its residual norm before and after, the time spent recomputing it, and whether its Hessian was rebuilt. */
+export type StepOutcome = { k2: number; residualBefore: number; residualNorm: number; residualSeconds: number; paperTerm: number; rebuiltHessian: boolean };
 
 function classData(a: RemovalArrays, t: TouchedClass): ClassData {
   const rows = t.rows ?? classRows(a.newLabel, a.newHashes, t.k2, t.key, a.subsample, a.subsample >= 1 ? allRows(a.newLabel.length) : undefined);
   return { x: a.newX, d: a.D, label: a.newLabel, rows, k: t.k2 };
 }
 
-/** A Newton step from the class's current residual with its step matrix, then the exact residual over its remaining rows. */
-function step(a: RemovalArrays, t: TouchedClass, data: ClassData, withPaperTerm: boolean): StepOutcome {
+/** A class's Newton step, taken; its residual is recomputed afterwards, with the other classes'. */
+type Stepped = { t: TouchedClass; data: ClassData; v: Float64Array; residualBefore: number; rebuiltHessian: boolean };
+
+/** A Newton step from the class's current residual with its step matrix (weights updated in place). */
+function takeStep(a: RemovalArrays, t: TouchedClass, data: ClassData): Stepped {
   const { D, lambda } = a;
   const w2o = t.k2 * D;
   const h = a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D);
-  let l = Float64Array.from(h);
   let rebuiltHessian = false;
+  if (t.rebuild) {
+    classHessian(data, a.newWeights, w2o, lambda, h);
+    rebuiltHessian = true;
+  }
+  let l = h.slice();
   if (!cholesky(l, D)) {
     // The downdated cache lost definiteness: rebuild the class's exact Hessian at the current weights.
     classHessian(data, a.newWeights, w2o, lambda, h);
-    l = Float64Array.from(h);
+    l = h.slice();
     rebuiltHessian = true;
     if (!cholesky(l, D)) throw new Error(`class ${t.k2}: step matrix not positive definite`);
   }
   const u = a.newResidual.subarray(w2o, w2o + D);
+  const residualBefore = norm2(u);
   const v = choleskySolve(l, D, u, new Float64Array(D));
   for (let j = 0; j < D; j++) a.newWeights[w2o + j] -= v[j];
-  const started = performance.now();
-  // With the first step, Guo et al.'s one-step bound ¼ ‖X'‖₂ ‖H⁻¹Δ‖ ‖X' H⁻¹Δ‖ as a reference figure.
-  const xv = residualPass(data, a.newWeights, w2o, lambda, a.newNoise, w2o, a.newResidual, w2o, withPaperTerm ? v : undefined);
-  return {
-    k2: t.k2,
-    residualNorm: norm2(a.newResidual, w2o, D),
-    residualSeconds: (performance.now() - started) / 1000,
-    paperTerm: withPaperTerm ? 0.25 * a.normX * norm2(v) * Math.sqrt(xv) : 0,
-    rebuiltHessian,
-  };
+  return { t, data, v, residualBefore, rebuiltHessian };
 }
 
 /**
- * The first step of the removal mechanism for one touched class (UNLEARNING.md): the exact residual
- * of the unchanged weights on the remaining rows (u_old − Σ_R ∇ℓ − λ m w), the cached Hessian
- * downdated by the removed rows as the step matrix, one Newton step, and the exact residual
- * recomputed over the class's remaining rows. Writes the class's new weights, step matrix and
- * residual in place.
+ * The exact residuals of the stepped classes over their remaining rows, in one sweep over the
+ * rows; with the first step, Guo et al.'s one-step bound ¼ ‖X'‖₂ ‖H⁻¹Δ‖ ‖X' H⁻¹Δ‖ per class as a
+ * reference figure, from the same reads.
  */
-export function firstStep(a: RemovalArrays, t: TouchedClass): StepOutcome {
-  const { D, lambda } = a;
-  const wo = t.k * D;
-  const u = a.newResidual.subarray(t.k2 * D, (t.k2 + 1) * D);
-  const removedGrad = new Float64Array(D);
-  addRowGradients({ x: a.oldX, d: D, label: a.oldLabel, rows: t.removedRows, k: t.k }, t.removedRows, a.oldWeights, wo, removedGrad, 0);
-  const m = t.removedRows.length;
-  for (let j = 0; j < D; j++) u[j] = u[j] - removedGrad[j] - lambda * m * a.oldWeights[wo + j];
-  downdateHessian(a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D), a.oldX, D, t.removedRows, a.oldWeights, wo, lambda);
-  return step(a, t, classData(a, t), true);
+function recompute(a: RemovalArrays, stepped: Stepped[], withPaperTerm: boolean): StepOutcome[] {
+  const started = performance.now();
+  const xv = residualSweep(
+    a.newX,
+    a.D,
+    a.newLabel,
+    stepped.map((s) => ({ k: s.t.k2, rows: s.data.rows, offset: s.t.k2 * a.D, v: withPaperTerm ? s.v : undefined })),
+    a.newWeights,
+    a.lambda,
+    a.newNoise,
+    a.newResidual,
+  );
+  const residualSeconds = (performance.now() - started) / 1000 / Math.max(1, stepped.length);
+  return stepped.map((s, c) => ({
+    k2: s.t.k2,
+    residualBefore: s.residualBefore,
+    residualNorm: norm2(a.newResidual, s.t.k2 * a.D, a.D),
+    residualSeconds,
+    paperTerm: withPaperTerm ? 0.25 * a.normX * norm2(s.v) * Math.sqrt(xv[c]) : 0,
+    rebuiltHessian: s.rebuiltHessian,
+  }));
 }
 
-/** A further step for a class whose residual is still too large, with the same step matrix. */
-export function furtherStep(a: RemovalArrays, t: TouchedClass): StepOutcome {
-  return step(a, t, classData(a, t), false);
+/**
+ * The first step of the removal mechanism for the touched classes (UNLEARNING.md): per class, the
+ * exact residual of the unchanged weights on the remaining rows (u_old − Σ_R ∇ℓ − λ m w), the
+ * cached Hessian downdated by the removed rows as the step matrix, one Newton step; then the exact
+ * residuals recomputed over the classes' remaining rows. Writes the classes' new weights, step
+ * matrices and residuals in place.
+ */
+export function firstSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
+  const { D, lambda } = a;
+  const stepped = touched.map((t) => {
+    const wo = t.k * D;
+    const u = a.newResidual.subarray(t.k2 * D, (t.k2 + 1) * D);
+    const removedGrad = new Float64Array(D);
+    addRowGradients({ x: a.removedX, d: D, label: a.removedLabel, rows: t.removedRows, k: t.k }, t.removedRows, a.oldWeights, wo, removedGrad, 0);
+    const m = t.removedRows.length;
+    for (let j = 0; j < D; j++) u[j] = u[j] - removedGrad[j] - lambda * m * a.oldWeights[wo + j];
+    downdateHessian(a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D), a.removedX, D, t.removedRows, a.oldWeights, wo, lambda);
+    return takeStep(a, t, classData(a, t));
+  });
+  return recompute(a, stepped, true);
+}
+
+/**
+ * Further steps for classes whose residual is still too large: with the same step matrix (cheap,
+ * linear convergence), or, when `t.rebuild` is set because that matrix contracted the residual too
+ * little, with the exact Hessian at the current weights (quadratic convergence; the rebuilt matrix
+ * is also the better cache for later removals).
+ */
+export function furtherSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
+  return recompute(a, touched.map((t) => takeStep(a, t, classData(a, t))), false);
 }

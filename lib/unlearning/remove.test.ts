@@ -82,6 +82,23 @@ test('with negative subsampling, removal still matches retraining', async () => 
   assert.ok(relativeDistance(out.model, retrained) < 1e-4, `distance ${relativeDistance(out.model, retrained)}`);
 });
 
+test('where the downdated Hessian contracts the residual too little, exact Newton steps certify in fewer rounds', async () => {
+  // Demo-sized and nearly separable (24 people × 5 photos, d = 128, λ = 1e-4): removing 3 of a
+  // person's 5 photos moves that head far, and a fixed step matrix only converges linearly.
+  const small = syntheticFaces({ identities: 24, perIdentity: 5, d: 128, seed: 1 });
+  const m = (await trainNewton(small, small.centre, { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 1 })).model;
+  const ids = small.ids.filter((_, i) => small.labels[i] === small.labels[0]).slice(0, 3);
+  const chord = await removeSamples(m, ids, { rebuildHessians: false });
+  const newton = await removeSamples(m, ids);
+  assert.equal(chord.report.hessiansRebuilt, 0);
+  assert.ok(newton.report.hessiansRebuilt > 0, 'some class got its exact Hessian back');
+  assert.equal(newton.report.method, 'newton-certified');
+  assert.ok(newton.report.steps < chord.report.steps, `${newton.report.steps} rounds vs ${chord.report.steps}`);
+  assert.ok(recomputeResidual(newton.model) <= newton.report.budget);
+  const retrained = (await trainNewton(without(small, new Set(ids)), small.centre, m.params)).model;
+  assert.ok(relativeDistance(newton.model, retrained) < 1e-3, `distance ${relativeDistance(newton.model, retrained)}`);
+});
+
 test('worker threads give the same model and report as one thread', async () => {
   const ids = s.ids.filter((_, i) => s.labels[i] === 'person-6');
   const one = await removeSamples(model, ids, { threads: 1 });
@@ -91,6 +108,21 @@ test('worker threads give the same model and report as one thread', async () => 
   const trainedTwo = (await trainNewton(s, s.centre, params, { threads: 2 })).model;
   assert.deepEqual(trainedTwo.weights, model.weights);
   await closeClassPool();
+});
+
+test('a removal that consumes its input gives the same model and report as one that copies it', async () => {
+  for (const ids of [s.ids.filter((_, i) => s.labels[i] === 'person-2'), [s.ids[5], s.ids[40]]]) {
+    const copied = await removeSamples(model, ids);
+    const input = (await trainNewton(s, s.centre, params)).model;
+    const consumed = await removeSamples(input, ids, { consume: true });
+    assert.deepEqual(consumed.model.weights, copied.model.weights);
+    assert.deepEqual(consumed.model.hessians, copied.model.hessians);
+    assert.deepEqual(consumed.model.x, copied.model.x);
+    assert.deepEqual(consumed.model.label, copied.model.label);
+    assert.deepEqual(consumed.model.ids, copied.model.ids);
+    assert.equal(consumed.report.residual, copied.report.residual);
+    assert.equal(consumed.model.x.buffer, input.x.buffer, 'the features were compacted where they were');
+  }
 });
 
 test('unknown, duplicate and already-removed ids are errors, not silent no-ops', async () => {

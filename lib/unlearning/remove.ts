@@ -29,6 +29,8 @@ export type RemovalReport = {
   steps: number;
   /** Class steps taken in all, over all rounds. */
   classSteps: number;
+  /** Class steps that rebuilt the exact Hessian at the current weights (the downdated one contracted too little, or lost definiteness). */
+  hessiansRebuilt: number;
   removedSamples: number;
   classesTouched: number;
   classesDropped: string[];
@@ -36,14 +38,24 @@ export type RemovalReport = {
   seconds: { total: number; classes: number; residual: number; retrain: number };
 };
 
+/** A further step rebuilds a class's Hessian when its last step left more than this fraction of its residual. */
+export const REBUILD_BELOW_CONTRACTION = 0.1;
+
 export type RemoveOptions = {
   /** Rounds of Newton steps before falling back to retraining (default 5). */
   maxSteps?: number;
   /** Step again while the total residual is above this fraction of the budget (default 0.1): releases sit well inside it. */
   aim?: number;
   forceFallback?: boolean;
+  /** Rebuild the exact Hessian for classes the downdated one contracts too little (default true; false keeps the chord method, for comparisons). */
+  rebuildHessians?: boolean;
   /** Worker threads (default: one per core; 1 runs in-process). */
   threads?: number;
+  /**
+   * Reuse the input model's arrays for the result instead of copying them (the input is consumed
+   * and must not be used again): what a worker that loaded the model only to remove from it wants.
+   */
+  consume?: boolean;
 };
 
 /**
@@ -51,27 +63,29 @@ export type RemoveOptions = {
  * photo (exact); for every other class the removal touches, applies Newton steps with the cached
  * Hessian downdated by the removed rows and computes the residual exactly over the class's
  * remaining rows; releases only when the total residual is within the budget ε', and retrains
- * from scratch otherwise. Returns a new model; the input is unchanged.
+ * from scratch otherwise. Returns a new model; the input is unchanged unless `opts.consume`.
  */
 export async function removeSamples(model: NewtonModel, ids: string[], opts: RemoveOptions = {}): Promise<{ model: NewtonModel; report: RemovalReport }> {
   const t0 = performance.now();
   const p = model.params;
   const D = model.d + 1;
   const plan = planRemoval(model, ids);
-  const { model: next, classMap } = remainingModel(model, plan);
+  const rowsCache = model.rowsCache;
+  const { model: next, classMap, removed } = remainingModel(model, plan, { inPlace: opts.consume });
   const budget = removalBudget(p);
   const target = releaseTarget(budget);
-  const oldHashes = sampleHashes(model.ids, p.seed);
+  const removedHashes = sampleHashes(Array.from(plan.removed, (j) => model.ids[j]), p.seed);
 
   const touched: TouchedClass[] = [];
-  for (let k = 0; k < model.classes.length; k++) {
+  for (let k = 0; k < classMap.length; k++) {
     if (classMap[k] < 0) continue;
     const key = classKey(model.classes[k]);
-    const rr = Array.from(plan.removed).filter((j) => model.label[j] === k || inSubsample(oldHashes[j], key, p.subsample));
+    const rr: number[] = [];
+    for (let r = 0; r < plan.removed.length; r++) if (removed.label[r] === k || inSubsample(removedHashes[r], key, p.subsample)) rr.push(r);
     if (rr.length) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
   }
-  if (model.rowsCache) {
-    const cache = model.rowsCache;
+  if (rowsCache) {
+    const cache = rowsCache;
     next.rowsCache = model.classes.flatMap((_, k) => (classMap[k] >= 0 ? [remapRows(cache[k], plan.newIndex)] : []));
     for (const t of touched) t.rows = next.rowsCache[t.k2];
   }
@@ -81,9 +95,9 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     D,
     lambda: p.lambda,
     subsample: p.subsample,
-    oldX: model.x,
-    oldLabel: model.label,
-    oldWeights: model.weights,
+    removedX: removed.x,
+    removedLabel: removed.label,
+    oldWeights: removed.weights,
     newX: next.x,
     newLabel: next.label,
     newHashes: toSharedU32(sampleHashes(next.ids, p.seed)),
@@ -95,26 +109,33 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   };
   const rowsPerClass = next.ids.length * Math.min(1, p.subsample + 1 / model.classes.length);
   const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
-    runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, { threads: opts.threads, work: rowsPerClass * classes.length * 2 });
+    runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, { threads: opts.threads, work: rowsPerClass * classes.length * 2, onePerThread: true });
   const maxSteps = opts.forceFallback ? 1 : (opts.maxSteps ?? 5);
   const goal = target * (opts.aim ?? 0.1);
   const outcomes = touched.length ? await round('firstStep', touched) : [];
+  const firstRound = outcomes.slice();
+  let hessiansRebuilt = firstRound.filter((o) => o.rebuiltHessian).length;
   let steps = touched.length ? 1 : 0;
   let classSteps = touched.length;
   let residualSeconds = outcomes.reduce((a, o) => a + o.residualSeconds, 0);
   let total = norm2(next.residual);
   // Further rounds step only the classes that carry the residual: the largest first, until what
   // the others hold is within half the goal (a stepped class's residual falls by orders of magnitude).
+  // A class whose last step shrank its residual by less than REBUILD_BELOW_CONTRACTION gets the
+  // exact Hessian at its current weights for the next one (the downdated matrix was too far off).
+  const contraction = new Map(outcomes.map((o) => [o.k2, o.residualNorm / Math.max(o.residualBefore, Number.MIN_VALUE)]));
   while (total > goal && steps < maxSteps) {
     const norms = touched.map((t) => ({ t, n: norm2(next.residual, t.k2 * D, D) })).sort((a, b) => b.n - a.n);
     let rest = total * total;
     const pick: TouchedClass[] = [];
     for (const { t, n } of norms) {
       if (rest <= (goal / 2) ** 2) break;
-      pick.push(t);
+      pick.push({ ...t, rebuild: opts.rebuildHessians !== false && (contraction.get(t.k2) ?? 1) > REBUILD_BELOW_CONTRACTION });
       rest -= n * n;
     }
     const more = await round('furtherStep', pick);
+    for (const o of more) contraction.set(o.k2, o.residualNorm / Math.max(o.residualBefore, Number.MIN_VALUE));
+    hessiansRebuilt += more.filter((o) => o.rebuiltHessian).length;
     residualSeconds += more.reduce((a, o) => a + o.residualSeconds, 0);
     outcomes.push(...more.map((o) => ({ ...o, paperTerm: 0 })));
     classSteps += pick.length;
@@ -149,9 +170,10 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
       residual: total,
       residualEstablished: 'computed',
       paperBound: outcomes.length ? Math.sqrt(outcomes.reduce((a, o) => a + o.paperTerm ** 2, 0)) : null,
-      paperBoundValid: model.hessiansExact && !outcomes.some((o) => o.rebuiltHessian),
+      paperBoundValid: model.hessiansExact && !firstRound.some((o) => o.rebuiltHessian),
       steps,
       classSteps,
+      hessiansRebuilt,
       removedSamples: plan.removed.length,
       classesTouched: touched.length,
       classesDropped: plan.dropped.map((k) => model.classes[k]),

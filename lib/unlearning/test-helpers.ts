@@ -2,6 +2,7 @@ import type { Samples } from './dataset';
 import { allRows, classKey, classRows, sampleHashes } from './class-rows';
 import { classGradient } from './logistic';
 import type { NewtonModel } from './model';
+import { toSharedF64, toSharedI32 } from './shared';
 
 /** The samples without the given ids (what "retraining on the remaining data" trains on). */
 export function without(s: Samples, ids: Set<string>): Samples {
@@ -26,4 +27,21 @@ export function recomputeResidual(m: NewtonModel): number {
     classGradient({ x: m.x, d: D, label: m.label, rows, k }, m.weights, k * D, m.params.lambda, m.noise, k * D, out, k * D);
   });
   return Math.sqrt(out.reduce((a, v) => a + v * v, 0));
+}
+
+/** An independent copy of a model (shared arrays, like the original), for removals that consume their input. */
+export function copyModel(m: NewtonModel): NewtonModel {
+  return {
+    ...m,
+    classes: [...m.classes],
+    weights: toSharedF64(m.weights),
+    noise: toSharedF64(m.noise),
+    hessians: toSharedF64(m.hessians),
+    residual: toSharedF64(m.residual),
+    gram: m.gram.slice(),
+    ids: [...m.ids],
+    label: toSharedI32(m.label),
+    x: toSharedF64(m.x),
+    rowsCache: m.rowsCache?.map((r) => r.slice()),
+  };
 }
