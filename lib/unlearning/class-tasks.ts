@@ -1,6 +1,6 @@
 import { allRows, classRows } from './class-rows';
 import { fitClass } from './fit-class';
-import { firstSteps, furtherSteps, type RemovalArrays, type StepOutcome, type TouchedClass } from './remove-class';
+import { firstSteps, furtherSteps } from './remove-class';
 
 /**
  * The per-class work of training and removal, as functions of shared arrays: the same code runs
@@ -44,13 +44,5 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
   });
 }
 
-export function firstStepTask(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
-  return firstSteps(a, touched);
-}
-
-export function furtherStepTask(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
-  return furtherSteps(a, touched);
-}
-
-export const CLASS_TASKS = { fit: fitTask, firstStep: firstStepTask, furtherStep: furtherStepTask } as const;
+export const CLASS_TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps } as const;
 export type ClassTaskName = keyof typeof CLASS_TASKS;

@@ -85,8 +85,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     if (rr.length) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
   }
   if (rowsCache) {
-    const cache = rowsCache;
-    next.rowsCache = model.classes.flatMap((_, k) => (classMap[k] >= 0 ? [remapRows(cache[k], plan.newIndex)] : []));
+    next.rowsCache = model.classes.flatMap((_, k) => (classMap[k] >= 0 ? [remapRows(rowsCache[k], plan.newIndex)] : []));
     for (const t of touched) t.rows = next.rowsCache[t.k2];
   }
 

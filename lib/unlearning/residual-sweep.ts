@@ -14,7 +14,7 @@ import { sigmoid } from './logistic';
 export type SweepClass = {
   /** Class index, as in the label array. */
   k: number;
-  /** The class's rows, ascending. */
+  /** The class's rows, ascending (any order gives the same sums; ascending keeps each chunk's reads together). */
   rows: Int32Array;
   /** Offset of the class's weights in `w`, noise in `b` and residual in `out`. */
   offset: number;
@@ -27,7 +27,8 @@ const CHUNK_ROWS = 256;
 
 /**
  * Writes each listed class's exact residual into out[offset..offset+D) and returns ‖X_k v‖² per
- * class (0 without v). Rows are ascending per class, so each class keeps a cursor into its list.
+ * class (0 without v). Each class keeps a cursor into its row list and takes the rows below the
+ * chunk's end; the last chunk takes whatever is left, so every row is summed exactly once.
  */
 export function residualSweep(x: Float64Array, d: number, label: Int32Array, classes: SweepClass[], w: Float64Array, lambda: number, b: Float64Array, out: Float64Array): Float64Array {
   const C = classes.length;
