@@ -7,11 +7,15 @@
  *    best-threshold accuracy on balanced pairs;
  *  - retrieval as the product does it (references from lfw-train-extra searched among lfw-train +
  *    lfw-strangers), per aggregation over references, with the thresholds of the two tiers:
- *    shown (precision >= 0.99) and possible (recall >= 0.97 at <= 2 strangers per person).
+ *    shown (precision >= 0.99) and possible (recall >= 0.97 at <= 2 strangers per person);
+ *  - all of it for raw distances and for cohort-normalised ones (lib/matcher/cohort.ts), whose
+ *    cohort it writes to lib/matcher/cohort.f32 when the matcher uses them.
  *
  *   node --import tsx bench/face-calibration.ts [--threads 2]
  */
 import { PASSES } from '@/lib/faces/detect-faces';
+import { cohortBytes, cohortDistance, cohortOffset, cohortVectors, normalisedDistance } from '@/lib/matcher/cohort';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +27,8 @@ if (!corpusAvailable()) {
   process.exit(0);
 }
 const threads = Number(values.threads);
+/** How many nearest cohort faces the cohort distance averages (1 % of the cohort). */
+const COHORT_K = 20;
 const corpora = ['lfw-train', 'lfw-train-extra', 'lfw-strangers', 'att_faces'];
 const data: Record<string, CorpusEntry[]> = {};
 const embedSeconds: Record<string, number | null> = {};
@@ -48,28 +54,63 @@ const fta = Object.fromEntries(
   }),
 );
 
-// Pairs: every same-person pair (LFW train+extra, AT&T); random different-person pairs.
-type Photo = { person: string; d: number[] | null };
+// The matcher's cohort (lib/matcher/cohort.ts): the lfw-strangers people of fold A (a hash of the
+// name), in no training set here. Figures involving a fold-A stranger use fold B as the cohort
+// instead, so that no face is ever normalised against a cohort holding its own person or the
+// other face of its pair (cross-fitting): what each figure measures is a cohort of strangers.
+const fnv = (s: string) => {
+  let h = 2166136261;
+  for (const ch of s) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return h;
+};
+type Fold = 'A' | 'B' | null;
+const foldOf = (e: Pick<CorpusEntry, 'corpus' | 'person'>): Fold => (e.corpus === 'lfw-strangers' ? (fnv(e.person) & 1 ? 'A' : 'B') : null);
+const cohorts = Object.fromEntries(
+  (['A', 'B'] as const).map((f) => {
+    const faces = data['lfw-strangers']
+      .filter((e) => foldOf(e) === f)
+      .sort((a, b) => (a.file < b.file ? -1 : 1))
+      .map(mainFace)
+      .filter((d): d is number[] => d !== null);
+    const bytes = cohortBytes(faces);
+    const vectors = cohortVectors(bytes);
+    return [f, { bytes, vectors, k: COHORT_K, offset: cohortOffset(vectors, COHORT_K) }];
+  }),
+) as Record<'A' | 'B', { bytes: Buffer; vectors: Float32Array; k: number; offset: number }>;
+/** The cohort for a pair: B when a fold-A stranger is in it, else A; null when both folds are (such pairs are not used). */
+const cohortFor = (a: Fold, b: Fold): 'A' | 'B' | null => (a && b && a !== b ? null : a === 'A' || b === 'A' ? 'B' : 'A');
+
+// Pairs: every same-person pair (LFW train+extra and strangers, AT&T); random different-person pairs.
+type Photo = { person: string; fold: Fold; d: number[] | null; mu: Record<'A' | 'B', number> };
+const photo = (e: CorpusEntry, prefix: string): Photo => {
+  const d = mainFace(e);
+  return { person: `${prefix}:${e.person}`, fold: foldOf(e), d, mu: { A: d ? cohortDistance(d, cohorts.A) : NaN, B: d ? cohortDistance(d, cohorts.B) : NaN } };
+};
 const photos: Photo[] = [
-  ...[...data['lfw-train'], ...data['lfw-train-extra']].map((e) => ({ person: `lfw:${e.person}`, d: mainFace(e) })),
-  ...data['lfw-strangers'].map((e) => ({ person: `lfw:${e.person}`, d: mainFace(e) })),
-  ...data['att_faces'].map((e) => ({ person: `att:${e.person}`, d: mainFace(e) })),
+  ...[...data['lfw-train'], ...data['lfw-train-extra'], ...data['lfw-strangers']].map((e) => photo(e, 'lfw')),
+  ...data['att_faces'].map((e) => photo(e, 'att')),
 ];
+type Distance = 'raw' | 'cohort';
+const pairDistance = (kind: Distance, a: Photo, b: Photo): number => {
+  if (!a.d || !b.d) return Infinity;
+  const d = dist(a.d, b.d);
+  if (kind === 'raw') return d;
+  const c = cohortFor(a.fold, b.fold)!;
+  return normalisedDistance(d, a.mu[c], b.mu[c], cohorts[c].offset);
+};
 const byPerson = new Map<string, Photo[]>();
 for (const p of photos) byPerson.set(p.person, [...(byPerson.get(p.person) ?? []), p]);
-const same: number[] = [];
-for (const list of byPerson.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) same.push(list[i].d && list[j].d ? dist(list[i].d!, list[j].d!) : Infinity);
+const samePairs: [Photo, Photo][] = [];
+for (const list of byPerson.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) samePairs.push([list[i], list[j]]);
 let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-const different: number[] = [];
-while (different.length < 2_000_000) {
+const differentPairs: [Photo, Photo][] = [];
+while (differentPairs.length < 2_000_000) {
   const a = photos[Math.floor(rand() * photos.length)];
   const b = photos[Math.floor(rand() * photos.length)];
-  if (a.person === b.person) continue;
-  different.push(a.d && b.d ? dist(a.d, b.d) : Infinity);
+  if (a.person === b.person || !cohortFor(a.fold, b.fold)) continue;
+  differentPairs.push([a, b]);
 }
-same.sort((a, b) => a - b);
-different.sort((a, b) => a - b);
 const below = (sorted: number[], t: number) => {
   let lo = 0;
   let hi = sorted.length;
@@ -80,18 +121,23 @@ const below = (sorted: number[], t: number) => {
   }
   return lo / sorted.length;
 };
-const farThreshold = different[Math.floor(1e-3 * different.length)];
-let best = { threshold: 0, accuracy: 0 };
-for (let t = 0.2; t <= 1.0; t += 0.0025) {
-  const acc = (below(same, t) + 1 - below(different, t)) / 2;
-  if (acc > best.accuracy) best = { threshold: Math.round(t * 1e4) / 1e4, accuracy: acc };
-}
+const pairFigures = (kind: Distance) => {
+  const same = samePairs.map(([a, b]) => pairDistance(kind, a, b)).sort((a, b) => a - b);
+  const different = differentPairs.map(([a, b]) => pairDistance(kind, a, b)).sort((a, b) => a - b);
+  const farThreshold = different[Math.floor(1e-3 * different.length)];
+  let best = { threshold: 0, accuracy: 0 };
+  for (let t = 0.2; t <= 1.0; t += 0.0025) {
+    const acc = (below(same, t) + 1 - below(different, t)) / 2;
+    if (acc > best.accuracy) best = { threshold: Math.round(t * 1e4) / 1e4, accuracy: acc };
+  }
+  return { atFar1e3: { far: 1e-3, threshold: Math.round(farThreshold * 1e4) / 1e4, tar: below(same, farThreshold) }, bestAccuracy: best };
+};
 
 // Retrieval: references (lfw-train-extra) against the gallery (lfw-train + lfw-strangers).
-type GalleryFace = { person: string; d: number[] };
+type GalleryFace = { person: string; fold: Fold; d: number[]; mu: Record<'A' | 'B', number> };
 const gallery: GalleryFace[] = [...data['lfw-train'], ...data['lfw-strangers']].flatMap((e) => {
-  const d = mainFace(e);
-  return d ? [{ person: e.person, d }] : [];
+  const p = photo(e, 'lfw');
+  return p.d ? [{ person: e.person, fold: p.fold, d: p.d, mu: p.mu }] : [];
 });
 const trainCount = new Map<string, number>();
 for (const e of data['lfw-train']) trainCount.set(e.person, (trainCount.get(e.person) ?? 0) + 1);
@@ -101,13 +147,15 @@ for (const e of data['lfw-train-extra']) {
   if (d) queries.set(e.person, [...(queries.get(e.person) ?? []), d]);
 }
 type Scored = { own: boolean; score: number };
-function scoreAll(aggregate: 'nearest' | 'centroid'): { person: string; scored: Scored[]; truth: number }[] {
+function scoreAll(aggregate: 'nearest' | 'centroid', kind: Distance): { person: string; scored: Scored[]; truth: number }[] {
   return [...queries].map(([person, refs]) => {
-    const centroid = refs[0].map((_, i) => refs.reduce((s, r) => s + r[i], 0) / refs.length);
-    const scored = gallery.map((g) => ({
-      own: g.person === person,
-      score: aggregate === 'nearest' ? Math.min(...refs.map((r) => dist(r, g.d))) : dist(centroid, g.d),
-    }));
+    const probes = aggregate === 'nearest' ? refs : [refs[0].map((_, i) => refs.reduce((s, r) => s + r[i], 0) / refs.length)];
+    const probeMu = probes.map((p) => ({ A: cohortDistance(p, cohorts.A), B: cohortDistance(p, cohorts.B) }));
+    const scored = gallery.map((g) => {
+      const c = cohortFor(null, g.fold)!;
+      const score = Math.min(...probes.map((p, i) => (kind === 'raw' ? dist(p, g.d) : normalisedDistance(dist(p, g.d), probeMu[i][c], g.mu[c], cohorts[c].offset))));
+      return { own: g.person === person, score };
+    });
     return { person, scored, truth: trainCount.get(person) ?? 0 };
   });
 }
@@ -123,36 +171,62 @@ function at(results: ReturnType<typeof scoreAll>, t: number) {
       else fp++;
     }
   }
-  return { threshold: Math.round(t * 1e4) / 1e4, precision: tp / Math.max(1, tp + fp), recall: tp / truth, strangersPerPerson: fp / results.length };
+  return { threshold: t, precision: tp / Math.max(1, tp + fp), recall: tp / truth, strangersPerPerson: fp / results.length };
 }
-const retrieval = (['nearest', 'centroid'] as const).map((aggregation) => {
-  const results = scoreAll(aggregation);
-  // shown: the largest threshold keeping precision >= 0.99; possible: the largest keeping <= 2 strangers per person.
-  let shown = at(results, 0.2);
-  let possible = at(results, 0.2);
-  for (let t = 0.2; t <= 0.8; t += 0.0025) {
-    const r = at(results, t);
-    if (r.precision >= 0.99) shown = r;
-    if (r.strangersPerPerson <= 2) possible = r;
-  }
-  return { aggregation, people: results.length, galleryFaces: gallery.length, shown, possible };
-});
+const retrieval = (['raw', 'cohort'] as const).flatMap((distance) =>
+  (['nearest', 'centroid'] as const).map((aggregation) => {
+    const results = scoreAll(aggregation, distance);
+    // shown: the largest threshold keeping precision >= 0.99; possible: the largest keeping <= 2
+    // strangers per person. Every score is a candidate threshold: sweep them in order.
+    const all = results.flatMap((r) => r.scored).sort((a, b) => a.score - b.score);
+    let [tp, fp, shownAt, possibleAt] = [0, 0, 0, 0];
+    for (let i = 0; i < all.length && fp <= 2 * results.length; i++) {
+      if (all[i].own) tp++;
+      else fp++;
+      if (i + 1 < all.length && all[i + 1].score === all[i].score) continue;
+      const next = i + 1 < all.length ? all[i + 1].score : all[i].score + 1e-3;
+      // A threshold between this score and the next one, rounded down to 1e-5 but still above this score.
+      const t = Math.max(Math.floor(((all[i].score + next) / 2) * 1e5) / 1e5, all[i].score + 1e-9);
+      if (tp / (tp + fp) >= 0.99) shownAt = t;
+      if (fp <= 2 * results.length) possibleAt = t;
+    }
+    const shown = at(results, shownAt);
+    const possible = at(results, possibleAt);
+    return { distance, aggregation, people: results.length, galleryFaces: gallery.length, shown, possible };
+  }),
+);
 const chosen = [...retrieval].sort((a, b) => b.possible.recall + b.shown.recall - (a.possible.recall + a.shown.recall))[0];
+const cohortFile = 'cohort.f32';
+if (chosen.distance === 'cohort') fs.writeFileSync(path.resolve('lib/matcher', cohortFile), cohorts.A.bytes);
 
 const calibration = {
   model: 'faceapi-128@1.7.15',
-  pipeline: 'Tiny face detector, then SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence) on what it misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
+  pipeline: 'Tiny face detector, then SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence, padded 60% at 0.25) on what it misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
   date: new Date().toISOString().slice(0, 10),
   data: Object.fromEntries(corpora.map((c) => [c, data[c].length])),
   failureToAcquire: fta,
+  cohort: {
+    source: 'lfw-strangers, the people of fold A (FNV-1a hash of the name is odd): in no training set here; fold B stands in for it wherever a fold-A stranger is measured',
+    k: COHORT_K,
+    faces: { A: cohorts.A.vectors.length / 128, B: cohorts.B.vectors.length / 128 },
+    offset: { A: cohorts.A.offset, B: cohorts.B.offset },
+  },
   pairs: {
-    same: same.length,
-    different: different.length,
-    atFar1e3: { far: 1e-3, threshold: Math.round(farThreshold * 1e4) / 1e4, tar: below(same, farThreshold) },
-    bestAccuracy: best,
+    same: samePairs.length,
+    different: differentPairs.length,
+    ...Object.fromEntries((['raw', 'cohort'] as const).map((kind) => [kind, pairFigures(kind)])),
   },
   retrieval,
-  matcher: { aggregation: chosen.aggregation, shownThreshold: chosen.shown.threshold, possibleThreshold: chosen.possible.threshold },
+  matcher: {
+    distance: chosen.distance,
+    aggregation: chosen.aggregation,
+    shownThreshold: chosen.shown.threshold,
+    possibleThreshold: chosen.possible.threshold,
+    cohort:
+      chosen.distance === 'cohort'
+        ? { file: cohortFile, faces: cohorts.A.vectors.length / 128, sha256: crypto.createHash('sha256').update(cohorts.A.bytes).digest('hex'), k: COHORT_K, offset: cohorts.A.offset, source: 'lfw-strangers fold A' }
+        : null,
+  },
 };
 fs.writeFileSync(path.resolve('lib/matcher/calibration.json'), JSON.stringify(calibration, null, 2) + '\n');
 

@@ -84,12 +84,19 @@ export const faces = pgTable(
     thumbnailSha256: text(),
     embedding: vector({ dimensions: 128 }).notNull(),
     embeddingModel: text().notNull(),
+    /**
+     * Mean distance to the k nearest faces of the matcher's public cohort (lib/matcher/cohort.ts),
+     * for the cohort-normalised distance. Null until computed: at ingest, or by the matcher for
+     * rows stored before it had a cohort.
+     */
+    cohortDistance: real(),
     removed: boolean().notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('faces_item_face_key').on(t.itemId, t.faceIndex),
     index('faces_dataset_idx').on(t.datasetId),
+    index('faces_model_cohort_distance_idx').on(t.embeddingModel, t.cohortDistance).where(sql`not ${t.removed}`),
     index('faces_embedding_hnsw').using('hnsw', t.embedding.op('vector_l2_ops')).where(sql`not ${t.removed}`),
   ],
 );

@@ -54,12 +54,12 @@ export const FACES_COMMANDS: Command[] = [
     name: 'faces match',
     usage: 'faces match --references IMG... --in DIR',
     summary: 'Find the photos in DIR (recursively) that show the person in the reference photos, with distances and tiers.',
-    help: 'Each reference must show exactly one clear face. Prints one JSON line per matching image, nearest first: {"path", "distance", "tier": "shown"|"possible", "box"}. Thresholds come from lib/matcher/calibration.json.',
+    help: 'Each reference must show exactly one clear face. Prints one JSON line per matching image, nearest first: {"path", "distance", "tier": "shown"|"possible", "box"}. Distances are cohort-normalised (lib/matcher/cohort.ts) when the calibration has a cohort, as the product matcher does; thresholds come from lib/matcher/calibration.json.',
     run: async (args) => {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { references: { type: 'string', multiple: true }, in: { type: 'string' } } });
       const refs = [...(values.references ?? []), ...positionals];
       if (!refs.length || !values.in) throw Object.assign(new TypeError('give --references IMG... and --in DIR'), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-      const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration }, { distanceToPerson, probesFor }] = await Promise.all([
+      const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration, calibratedCohort }, { personDistance, probesFor }] = await Promise.all([
         import('@/lib/jobs/thread-pool'),
         import('@/lib/faces/check-reference'),
         import('@/lib/matcher/calibration'),
@@ -79,13 +79,13 @@ export const FACES_COMMANDS: Command[] = [
             return 2;
           }
         }
-        const probes = probesFor(references, aggregation);
+        const distanceOf = personDistance(probesFor(references, aggregation), calibratedCohort());
         const images = await listImages(values.in);
         const found = await Promise.all(
           images.map(async (p) => {
             const r = await embed(p);
             if (!r.ok) return [];
-            return r.faces.map((f) => ({ path: p, distance: distanceToPerson(probes, f.descriptor), box: f.box }));
+            return r.faces.map((f) => ({ path: p, distance: distanceOf(f.descriptor), box: f.box }));
           }),
         );
         const matches = found

@@ -8,6 +8,8 @@ import type { EmbedResult } from '@/lib/faces/embed-image';
 import { defineJob, type JobContext } from '@/lib/jobs/define-job';
 import { enqueue } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
+import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
+import { cohortDistance } from '@/lib/matcher/cohort';
 import { emitEvent } from '@/lib/webhooks/emit-event';
 
 /** Items embedded at once: enough to keep every worker thread busy between database round trips. */
@@ -65,6 +67,7 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
 
 async function storeResult(datasetId: string, itemId: string, r: EmbedResult): Promise<void> {
   const db = await getDb();
+  const cohort = calibratedCohort();
   const thumbs = r.ok ? await Promise.all(r.faces.map(async (f) => (f.thumbnail ? (await putBlob(f.thumbnail)).sha256 : null))) : [];
   await db.transaction(async (tx) => {
     if (!r.ok || !r.faces.length) {
@@ -84,6 +87,7 @@ async function storeResult(datasetId: string, itemId: string, r: EmbedResult): P
           thumbnailSha256: thumbs[i],
           embedding: f.descriptor,
           embeddingModel: r.model,
+          cohortDistance: cohort && r.model === calibration().model ? cohortDistance(f.descriptor, cohort) : null,
         })),
       )
       .onConflictDoNothing();

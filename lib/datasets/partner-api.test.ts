@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { eq } from 'drizzle-orm';
 import * as datasetRoutes from '@/app/api/v1/datasets/route';
 import * as datasetRoute from '@/app/api/v1/datasets/[datasetId]/route';
 import * as itemsRoute from '@/app/api/v1/datasets/[datasetId]/items/route';
@@ -15,6 +16,8 @@ import * as weightsRoute from '@/app/api/v1/models/[modelId]/versions/[version]/
 import * as deployRoute from '@/app/api/v1/models/[modelId]/versions/[version]/deployment/route';
 import * as endpointsRoute from '@/app/api/v1/webhooks/endpoints/route';
 import * as openapiRoute from '@/app/api/v1/openapi.json/route';
+import { getDb } from '@/db/client';
+import { faces } from '@/db/schema';
 import { seedPartner } from '@/db/seed/factories';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
@@ -121,6 +124,9 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     const view = (await (await call(datasetRoute.GET, { path: `/datasets/${dataset.id}`, key, params: p })).json()).dataset;
     assert.deepEqual(view.items, { total: 8, pending: 0, embedded: 6, failed: 2, removed: 0 });
     assert.equal(view.identities, 3);
+    // Every stored face has its cohort distance (the matcher's normalisation) from the ingest.
+    const stored = await (await getDb()).select({ d: faces.cohortDistance }).from(faces).where(eq(faces.datasetId, dataset.id));
+    assert.ok(stored.length >= 6 && stored.every((f) => f.d !== null && f.d > 0.2 && f.d < 1.2), JSON.stringify(stored));
 
     // Re-running the same import creates nothing.
     const rerun = (await (await call(uploadsRoute.POST, { path: `/datasets/${dataset.id}/uploads`, key, params: p, form: uploadForm(MANIFEST, archive()) })).json()).upload;

@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { checkReference } from './check-reference';
 import { decodeImage, FaceError, MAX_PIXELS } from './decode-image';
+import { PASSES } from './detect-faces';
 import { embedImage, type EmbedResult } from './embed-image';
 import { faceApi, tfOf } from './face-api';
 
@@ -68,6 +69,14 @@ test('a greyscale PNG decodes to RGB and its face is found', async () => {
   const img = await decodeImage(fixture('att-s1-1.png'));
   assert.equal(img.rgb.length, img.width * img.height * 3);
   assert.equal((await faces('att-s1-1.png')).length, 1);
+});
+
+test('a face that fills the whole frame is found by the widest padded pass', async () => {
+  // Plainly a face, yet every earlier pass misses it (13 of AT&T's 400 portraits are like this).
+  const found = await faces('att-s23-5.png');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].pass, PASSES.length - 1);
+  assert.deepEqual(PASSES.at(-1), { detector: 'ssd', pad: 0.6, minConfidence: 0.25 });
 });
 
 test('bad files get their code: not an image, corrupt, truncated (flagged), bomb, too large, no face', async () => {

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
+import { loadCohort, type Cohort, type CohortSpec } from './cohort';
 import type { Aggregation, Tiers } from './find-matches';
 
-export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation };
+export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation; cohort: CohortSpec | null };
 
 let cached: Calibration | undefined;
 
@@ -17,6 +18,12 @@ export function calibration(): Calibration {
   const file = path.join(env().root, 'lib', 'matcher', 'calibration.json');
   if (!fs.existsSync(file)) throw new AppError('unavailable', 'The matcher is not calibrated: run `node --import tsx bench/face-calibration.ts` to create lib/matcher/calibration.json.');
   const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-  cached = { model: c.model, date: c.date, aggregation: c.matcher.aggregation, tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold } };
+  cached = { model: c.model, date: c.date, aggregation: c.matcher.aggregation, tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold }, cohort: c.matcher.cohort ?? null };
   return cached;
+}
+
+/** The calibrated matcher's cohort (its thresholds are on cohort-normalised distances), or undefined for raw distances. */
+export function calibratedCohort(): Cohort | undefined {
+  const spec = calibration().cohort;
+  return spec ? loadCohort(spec) : undefined;
 }

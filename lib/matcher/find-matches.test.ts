@@ -8,7 +8,9 @@ import { AppError } from '@/lib/errors/app-error';
 import { Rng } from '@/lib/unlearning/rng';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { cohortBytes, cohortDistance, cohortOffset, cohortVectors } from './cohort';
 import { findMatches } from './find-matches';
+import { l2, personDistance, probesFor } from './probes';
 
 setUpTestEnvironment();
 const MODEL = 'faceapi-128@1.7.15';
@@ -72,5 +74,30 @@ describeEachDriver('matcher', ({ handle }) => {
     await bad([[1, 2, 3]]);
     await bad([person.map(() => NaN)]);
     await bad(Array.from({ length: 6 }, () => person));
+  });
+
+  test('cohort-normalised: missing cohort distances are filled, and it finds what an exact scan finds, beyond the raw radius', async () => {
+    const db = handle().db;
+    const vectors = cohortVectors(cohortBytes(Array.from({ length: 200 }, unit)));
+    // An offset 0.1 below the cohort's typical value: normalised distances run about 0.1 under raw ones.
+    const cohort = { vectors, k: 10, offset: cohortOffset(vectors, 10) - 0.1 };
+    const refs = [near(person, 0.18), near(person, 0.18)];
+    const narrow = { shown: 0.3, possible: 0.45 };
+    const result = await findMatches({ references: refs, model: MODEL, tiers: narrow, aggregation: 'centroid', cohort });
+
+    const rows = await db.select({ id: faces.id, itemId: faces.itemId, embedding: faces.embedding, cohortDistance: faces.cohortDistance, model: faces.embeddingModel, removed: faces.removed }).from(faces);
+    for (const r of rows) {
+      if (r.model === MODEL && !r.removed) assert.ok(Math.abs(r.cohortDistance! - cohortDistance(r.embedding, cohort)) < 1e-5, `face ${r.id}: ${r.cohortDistance}`);
+      else assert.equal(r.cohortDistance, null, 'removed faces and other models are left alone');
+    }
+    const probes = probesFor(refs, 'centroid');
+    const score = personDistance(probes, cohort);
+    const exact = rows.filter((r) => r.model === MODEL && !r.removed).map((r) => ({ itemId: r.itemId, raw: l2(probes[0], r.embedding), d: score(r.embedding) }));
+    const tier = (max: number, min = -Infinity) => exact.filter((x) => x.d < max && x.d >= min).map((x) => x.itemId).sort();
+    const got = (k: 'shown' | 'possible') => result.flatMap((d) => d[k].map((m) => m.itemId)).sort();
+    assert.deepEqual(got('shown'), tier(narrow.shown));
+    assert.deepEqual(got('possible'), tier(narrow.possible, narrow.shown));
+    assert.ok(got('possible').includes(itemOf.get('lookalike-b1')!));
+    assert.ok(exact.some((x) => x.d < narrow.possible && x.raw > narrow.possible), 'a match lies beyond the raw radius: the search widened for it');
   });
 });

@@ -2,7 +2,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
-import { distanceToPerson, probesFor } from './probes';
+import { cohortDistance, type Cohort } from './cohort';
+import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
+import { personDistance, probesFor } from './probes';
 
 export type Tiers = { shown: number; possible: number };
 export type Aggregation = 'nearest' | 'centroid';
@@ -25,6 +27,10 @@ function checkReferences(refs: number[][]): void {
  * possible tier), re-ranked exactly (float64, aggregated over the references: the nearest one, or
  * their centroid), cut into the calibrated tiers, grouped by training set. Removed items and
  * descriptors of other embedding models are never returned.
+ *
+ * With a `cohort`, distances are cohort-normalised (see cohort.ts) and the tiers apply to those:
+ * the index is searched out to the raw radius from which the most isolated stored face (the
+ * largest cohort distance) could still normalise into the possible tier, so nothing is missed.
  */
 export async function findMatches(opts: {
   references: number[][];
@@ -32,35 +38,48 @@ export async function findMatches(opts: {
   tiers: Tiers;
   aggregation?: Aggregation;
   datasetIds?: string[];
+  cohort?: Cohort;
 }): Promise<DatasetMatches[]> {
   checkReferences(opts.references);
   if (!(opts.tiers.shown <= opts.tiers.possible)) throw new AppError('validation_failed', 'The shown tier must be stricter than the possible tier.');
   const db = await getDb();
   const aggregation = opts.aggregation ?? 'nearest';
   const probes = probesFor(opts.references, aggregation);
-  const candidates = new Map<number, { itemId: string; datasetId: string; embedding: number[] }>();
-  for (const probe of probes) {
+  const cohort = opts.cohort;
+  let probeCohort: number[] = [];
+  let mostIsolated = 0;
+  if (cohort) {
+    await fillCohortDistances(db, opts.model, cohort);
+    probeCohort = probes.map((p) => cohortDistance(p, cohort));
+    mostIsolated = (await largestCohortDistance(db, opts.model)) ?? 0;
+  }
+  // normalised < possible  <=>  raw < possible + (probe's + face's cohort distance) / 2 - offset
+  const radiusOf = (i: number) => (cohort ? opts.tiers.possible + (probeCohort[i] + mostIsolated) / 2 - cohort.offset : opts.tiers.possible);
+  const candidates = new Map<number, { itemId: string; datasetId: string; embedding: number[]; cohortDistance: number | null }>();
+  for (const [i, probe] of probes.entries()) {
+    const radius = radiusOf(i);
     const literal = JSON.stringify(probe);
     for (let k = 200; ; k *= 4) {
       const rows = await db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local hnsw.ef_search = ${Math.min(1000, Math.max(100, k))}`));
         await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
         return tx
-          .select({ id: faces.id, itemId: faces.itemId, datasetId: faces.datasetId, embedding: faces.embedding, d: sql<number>`${faces.embedding} <-> ${literal}::vector` })
+          .select({ id: faces.id, itemId: faces.itemId, datasetId: faces.datasetId, embedding: faces.embedding, cohortDistance: faces.cohortDistance, d: sql<number>`${faces.embedding} <-> ${literal}::vector` })
           .from(faces)
           .where(and(sql`not ${faces.removed}`, eq(faces.embeddingModel, opts.model), opts.datasetIds ? inArray(faces.datasetId, opts.datasetIds) : undefined))
           .orderBy(sql`${faces.embedding} <-> ${literal}::vector`)
           .limit(k);
       });
-      for (const r of rows) candidates.set(r.id, { itemId: r.itemId, datasetId: r.datasetId, embedding: r.embedding });
+      for (const r of rows) candidates.set(r.id, r);
       const farthest = rows.at(-1)?.d ?? Infinity;
       // Index distances are float32: widen while the k-th neighbour could still be inside the possible tier.
-      if (rows.length < k || farthest > opts.tiers.possible * 1.001 || k >= MAX_CANDIDATES) break;
+      if (rows.length < k || farthest > radius * 1.001 || k >= MAX_CANDIDATES) break;
     }
   }
+  const scoreOf = personDistance(probes, cohort, probeCohort);
   const byDataset = new Map<string, DatasetMatches>();
   for (const [faceId, c] of candidates) {
-    const distance = distanceToPerson(probes, c.embedding);
+    const distance = scoreOf(c.embedding, c.cohortDistance);
     if (distance >= opts.tiers.possible) continue;
     const entry = byDataset.get(c.datasetId) ?? { datasetId: c.datasetId, shown: [], possible: [] };
     byDataset.set(c.datasetId, entry);

@@ -1,3 +1,4 @@
+import { cohortDistance, normalisedDistance, type Cohort } from './cohort';
 import type { Aggregation } from './find-matches';
 
 /** Euclidean distance between two descriptors, in float64. */
@@ -16,4 +17,21 @@ export function probesFor(references: number[][], aggregation: Aggregation): num
 /** A face's distance to the person: the smallest over the probes. */
 export function distanceToPerson(probes: number[][], descriptor: ArrayLike<number>): number {
   return Math.min(...probes.map((p) => l2(p, descriptor)));
+}
+
+/**
+ * A face's distance to the person, cohort-normalised when a cohort is given (the face's cohort
+ * distance is computed when not supplied): the smallest over the probes. `probeCohort` are the
+ * probes' own cohort distances, when already computed.
+ */
+export function personDistance(
+  probes: number[][],
+  cohort?: Cohort,
+  probeCohort = cohort ? probes.map((p) => cohortDistance(p, cohort)) : [],
+): (descriptor: ArrayLike<number>, faceCohortDistance?: number | null) => number {
+  if (!cohort) return (descriptor) => distanceToPerson(probes, descriptor);
+  return (descriptor, faceCohortDistance) => {
+    const mine = faceCohortDistance ?? cohortDistance(descriptor, cohort);
+    return Math.min(...probes.map((p, i) => normalisedDistance(l2(p, descriptor), probeCohort[i], mine, cohort.offset)));
+  };
 }

@@ -8,7 +8,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { defineJob } from '@/lib/jobs/define-job';
 import { enqueue } from '@/lib/jobs/enqueue';
-import { calibration } from '@/lib/matcher/calibration';
+import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { findMatches } from '@/lib/matcher/find-matches';
 import { DAILY_SEARCHES } from './consent';
 import { requireOwnRequest, requireStatus } from './get-request';
@@ -37,7 +37,7 @@ export async function runMatching(requestId: string): Promise<void> {
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r || r.status !== 'matching') return;
   const cal = calibration();
-  const found = await findMatches({ references: await referenceDescriptors(requestId), model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation });
+  const found = await findMatches({ references: await referenceDescriptors(requestId), model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort() });
   const rows = found.flatMap((d) => [
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
     ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),

@@ -1,0 +1,2 @@
+ALTER TABLE "faces" ADD COLUMN "cohort_distance" real;--> statement-breakpoint
+CREATE INDEX "faces_model_cohort_distance_idx" ON "faces" USING btree ("embedding_model","cohort_distance") WHERE not "faces"."removed";
