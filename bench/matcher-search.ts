@@ -69,7 +69,7 @@ try {
   let cohortSeconds = 0;
   if (values.cohort) {
     t = performance.now();
-    await run(`create temporary table bench_cohort as select (select array_agg((random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g) from generate_series(1, 128) j)::vector as v from generate_series(1, 1000) g`);
+    await run(`create temporary table bench_cohort as select array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v from generate_series(1, 1000) g`);
     const vs = await rows<{ v: string }>(`select v::text from bench_cohort`);
     const vectors = new Float32Array(vs.flatMap((r) => JSON.parse(r.v) as number[]));
     cohort = { vectors, k: 10, offset: cohortOffset(vectors, 10) };

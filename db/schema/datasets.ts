@@ -63,6 +63,7 @@ export const datasetItems = pgTable(
     uniqueIndex('dataset_items_external_key').on(t.datasetId, t.externalId),
     uniqueIndex('dataset_items_sha256_key').on(t.datasetId, t.sha256),
     index('dataset_items_ingest_idx').on(t.ingestId, t.status),
+    index('dataset_items_label_idx').on(t.datasetId, t.label),
   ],
 );
 

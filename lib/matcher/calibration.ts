@@ -4,8 +4,9 @@ import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
 import { loadCohort, type Cohort, type CohortSpec } from './cohort';
 import type { Aggregation, Tiers } from './find-matches';
+import type { LabelExpansion } from './label-expansion';
 
-export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation; cohort: CohortSpec | null };
+export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation; cohort: CohortSpec | null; labelExpansion: LabelExpansion | null };
 
 let cached: Calibration | undefined;
 
@@ -18,7 +19,7 @@ export function calibration(): Calibration {
   const file = path.join(env().root, 'lib', 'matcher', 'calibration.json');
   if (!fs.existsSync(file)) throw new AppError('unavailable', 'The matcher is not calibrated: run `node --import tsx bench/face-calibration.ts` to create lib/matcher/calibration.json.');
   const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-  cached = { model: c.model, date: c.date, aggregation: c.matcher.aggregation, tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold }, cohort: c.matcher.cohort ?? null };
+  cached = { model: c.model, date: c.date, aggregation: c.matcher.aggregation, tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold }, cohort: c.matcher.cohort ?? null, labelExpansion: c.matcher.labelExpansion ?? null };
   return cached;
 }
 

@@ -100,4 +100,37 @@ describeEachDriver('matcher', ({ handle }) => {
     assert.ok(got('possible').includes(itemOf.get('lookalike-b1')!));
     assert.ok(exact.some((x) => x.d < narrow.possible && x.raw > narrow.possible), 'a match lies beyond the raw radius: the search widened for it');
   });
+
+  test('label expansion: a label with enough shown matches brings its other close photos into the possible tier, within its own training set', async () => {
+    const { organization } = await seedPartner();
+    const db = handle().db;
+    const [{ id: setC }, { id: setD }] = await db.insert(datasets).values([{ organizationId: organization.id, name: 'C' }, { organizationId: organization.id, name: 'D' }]).returning({ id: datasets.id });
+    const ann = unit();
+    const add = async (datasetId: string, externalId: string, label: string, embedding: number[]) => {
+      const [item] = await db.insert(datasetItems).values({ datasetId, externalId, label, sha256: crypto.createHash('sha256').update(datasetId + externalId).digest('hex'), status: 'embedded' }).returning({ id: datasetItems.id });
+      itemOf.set(`${datasetId}:${externalId}`, item.id);
+      await db.insert(faces).values({ itemId: item.id, datasetId, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding, embeddingModel: MODEL });
+    };
+    // Distances from ann's centre: 0.62 lies between the possible tier (0.55) and the expansion threshold (0.7).
+    const at = (d: number) => ann.map((x, i) => x + (i === 7 ? d : 0));
+    for (let i = 0; i < 3; i++) await add(setC, `ann-${i}`, 'ann', near(ann, 0.1));
+    await add(setC, 'ann-far', 'ann', at(0.62));
+    await add(setC, 'ann-too-far', 'ann', at(0.9));
+    await add(setC, 'other-far', 'other', at(0.62));
+    await add(setD, 'ann-0', 'ann', near(ann, 0.1));
+    await add(setD, 'ann-far', 'ann', at(0.62));
+    const ids = (xs: { itemId: string }[]) => xs.map((x) => [...itemOf].find(([, v]) => v === x.itemId)![0]).sort();
+    const search = (labelExpansion?: { minShown: number; threshold: number }) => findMatches({ references: [ann], model: MODEL, tiers, datasetIds: [setC, setD], labelExpansion });
+    const plain = await search();
+    const inSet = (r: typeof plain, id: string) => r.find((x) => x.datasetId === id)!;
+    assert.deepEqual([inSet(plain, setC).shown.length, inSet(plain, setC).possible.length, inSet(plain, setD).shown.length, inSet(plain, setD).possible.length], [3, 0, 1, 0]);
+    const result = await search({ minShown: 2, threshold: 0.7 });
+    const c = inSet(result, setC);
+    const d = inSet(result, setD);
+    assert.deepEqual(ids(c.possible), [`${setC}:ann-far`], 'the label\'s close photo joins; the far one and another label\'s photo do not');
+    assert.ok(Math.abs(c.possible[0].distance - 0.62) < 1e-6);
+    assert.deepEqual(d.possible, [], 'one shown match in D is not enough there, whatever C shows');
+    const strict = await search({ minShown: 4, threshold: 0.7 });
+    assert.deepEqual(inSet(strict, setC).possible, []);
+  });
 });

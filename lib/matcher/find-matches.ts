@@ -4,6 +4,7 @@ import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
 import { cohortDistance, type Cohort } from './cohort';
 import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
+import { expandByLabel, type LabelExpansion } from './label-expansion';
 import { personDistance, probesFor } from './probes';
 
 export type Tiers = { shown: number; possible: number };
@@ -31,6 +32,8 @@ function checkReferences(refs: number[][]): void {
  * With a `cohort`, distances are cohort-normalised (see cohort.ts) and the tiers apply to those:
  * the index is searched out to the raw radius from which the most isolated stored face (the
  * largest cohort distance) could still normalise into the possible tier, so nothing is missed.
+ * With a `labelExpansion`, the other photos of a label with enough shown matches in a training set
+ * can join the possible tier (see label-expansion.ts).
  */
 export async function findMatches(opts: {
   references: number[][];
@@ -39,6 +42,7 @@ export async function findMatches(opts: {
   aggregation?: Aggregation;
   datasetIds?: string[];
   cohort?: Cohort;
+  labelExpansion?: LabelExpansion;
 }): Promise<DatasetMatches[]> {
   checkReferences(opts.references);
   if (!(opts.tiers.shown <= opts.tiers.possible)) throw new AppError('validation_failed', 'The shown tier must be stricter than the possible tier.');
@@ -90,5 +94,6 @@ export async function findMatches(opts: {
     d.shown.sort((a, b) => a.distance - b.distance);
     d.possible.sort((a, b) => a.distance - b.distance);
   }
+  if (opts.labelExpansion) await expandByLabel(db, { model: opts.model, expansion: opts.labelExpansion, result, distanceOf: scoreOf });
   return result.sort((a, b) => a.datasetId.localeCompare(b.datasetId));
 }

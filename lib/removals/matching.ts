@@ -37,7 +37,7 @@ export async function runMatching(requestId: string): Promise<void> {
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r || r.status !== 'matching') return;
   const cal = calibration();
-  const found = await findMatches({ references: await referenceDescriptors(requestId), model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort() });
+  const found = await findMatches({ references: await referenceDescriptors(requestId), model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort(), labelExpansion: cal.labelExpansion ?? undefined });
   const rows = found.flatMap((d) => [
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
     ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),
