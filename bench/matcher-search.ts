@@ -47,6 +47,7 @@ try {
   const identities = Math.ceil(N / 10);
   let t = performance.now();
   await run(`drop index faces_embedding_hnsw`);
+  await run(`drop index faces_model_cohort_distance_idx`);
   await run(`create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c from generate_series(0, ${identities - 1}) i`);
   for (let start = 0; start < N; start += 100_000) {
     const end = Math.min(N, start + 100_000);
@@ -59,12 +60,6 @@ try {
       where di.dataset_id = '${datasetId}' and split_part(di.external_id, '-', 2)::int between ${start} and ${end - 1}`);
   }
   const fillSeconds = (performance.now() - t) / 1000;
-  t = performance.now();
-  if (handle.driver === 'postgres') await run(`set maintenance_work_mem = '2GB'`);
-  await run(`create index faces_embedding_hnsw on faces using hnsw (embedding vector_l2_ops) where not removed`);
-  await run(`analyze faces`);
-  const indexSeconds = (performance.now() - t) / 1000;
-
   let cohort: Cohort | undefined;
   let cohortSeconds = 0;
   if (values.cohort) {
@@ -73,10 +68,16 @@ try {
     const vs = await rows<{ v: string }>(`select v::text from bench_cohort`);
     const vectors = new Float32Array(vs.flatMap((r) => JSON.parse(r.v) as number[]));
     cohort = { vectors, k: 10, offset: cohortOffset(vectors, 10) };
+    // Before the indexes exist: an indexed column's update would insert every row into the HNSW index again.
     await run(`update faces f set cohort_distance = (select avg(d) from (select f.embedding <-> c.v as d from bench_cohort c order by 1 limit 10) s)`);
-    await run(`analyze faces`);
     cohortSeconds = (performance.now() - t) / 1000;
   }
+  t = performance.now();
+  if (handle.driver === 'postgres') await run(`set maintenance_work_mem = '2GB'`);
+  await run(`create index faces_embedding_hnsw on faces using hnsw (embedding vector_l2_ops) where not removed`);
+  await run(`create index faces_model_cohort_distance_idx on faces (embedding_model, cohort_distance) where not removed`);
+  await run(`analyze faces`);
+  const indexSeconds = (performance.now() - t) / 1000;
 
   const tiers = { shown: 0.3, possible: 0.4 };
   const latencies: number[] = [];
