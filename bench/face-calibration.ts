@@ -84,9 +84,14 @@ const cohortFor = (a: Fold, b: Fold): 'A' | 'B' | null => (a && b && a !== b ? n
 
 // Pairs: every same-person pair (LFW train+extra and strangers, AT&T); random different-person pairs.
 type Photo = { person: string; fold: Fold; d: number[] | null; mu: Record<'A' | 'B', number> };
+const photoOf = new Map<CorpusEntry, Photo>();
 const photo = (e: CorpusEntry, prefix: string): Photo => {
+  const known = photoOf.get(e);
+  if (known) return known;
   const d = mainFace(e);
-  return { person: `${prefix}:${e.person}`, fold: foldOf(e), d, mu: { A: d ? cohortDistance(d, cohorts.A) : NaN, B: d ? cohortDistance(d, cohorts.B) : NaN } };
+  const p: Photo = { person: `${prefix}:${e.person}`, fold: foldOf(e), d, mu: { A: d ? cohortDistance(d, cohorts.A) : NaN, B: d ? cohortDistance(d, cohorts.B) : NaN } };
+  photoOf.set(e, p);
+  return p;
 };
 const photos: Photo[] = [
   ...[...data['lfw-train'], ...data['lfw-train-extra'], ...data['lfw-strangers']].map((e) => photo(e, 'lfw')),
@@ -175,9 +180,11 @@ function at(results: ReturnType<typeof scoreAll>, t: number) {
   }
   return { threshold: t, precision: tp / Math.max(1, tp + fp), recall: tp / truth, strangersPerPerson: fp / results.length };
 }
+const scored = new Map<string, ReturnType<typeof scoreAll>>();
 const retrieval = (['raw', 'cohort'] as const).flatMap((distance) =>
   (['nearest', 'centroid'] as const).map((aggregation) => {
     const results = scoreAll(aggregation, distance);
+    scored.set(`${distance}:${aggregation}`, results);
     // shown: the largest threshold keeping precision >= 0.99; possible: the largest keeping <= 2
     // strangers per person. Every score is a candidate threshold: sweep them in order.
     const all = results.flatMap((r) => r.scored).sort((a, b) => a.score - b.score);
@@ -220,7 +227,7 @@ function expanded(results: ReturnType<typeof scoreAll>, absent: boolean) {
   }
   return absent ? { strangersPerPerson: fp / results.length } : { recall: tp / truth, precision: tp / (tp + fp), strangersPerPerson: fp / results.length };
 }
-const chosenResults = scoreAll(chosen.aggregation, chosen.distance);
+const chosenResults = scored.get(`${chosen.distance}:${chosen.aggregation}`)!;
 const labelExpansion = { ...expansion, possible: expanded(chosenResults, false), possibleForAbsentRequesters: expanded(chosenResults, true) };
 const expansionHolds = labelExpansion.possible.strangersPerPerson! <= 2 && labelExpansion.possibleForAbsentRequesters.strangersPerPerson <= 2;
 const cohortFile = 'cohort.f32';

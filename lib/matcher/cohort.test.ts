@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { embedImage } from '@/lib/faces/embed-image';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { calibratedCohort, calibration } from './calibration';
-import { cohortBytes, cohortDistance, cohortOffset, cohortVectors, normalisedDistance } from './cohort';
+import { cohortBytes, cohortDistance, cohortOffset, cohortVectors, normalisedDistance, searchRadius } from './cohort';
+import { Rng } from '@/lib/unlearning/rng';
 import { l2, personDistance } from './probes';
 
 setUpTestEnvironment();
@@ -58,4 +59,18 @@ test('the calibrated cohort loads, and with it the same person matches and diffe
   const gul = personDistance([g1], cohort);
   for (const d of [brody(a2), brody(a3), gul(g4)]) assert.ok(d < cal.tiers.possible, `same person at ${d}`);
   for (const d of [brody(g1), brody(g4), gul(a2), gul(a3)]) assert.ok(d > cal.tiers.possible, `different people at ${d}`);
+});
+
+test('the search radius holds every face that normalises inside the threshold, and no more than it must', () => {
+  const rng = new Rng(11);
+  const offset = 0.58;
+  for (let i = 0; i < 10_000; i++) {
+    const [probe, largest, threshold] = [0.4 + 0.3 * rng.uniform(), 0.4 + 0.4 * rng.uniform(), 0.3 + 0.3 * rng.uniform()];
+    const face = largest * rng.uniform();
+    const raw = 1.2 * rng.uniform();
+    const radius = searchRadius(threshold, probe, largest, offset);
+    if (normalisedDistance(raw, probe, face, offset) < threshold) assert.ok(raw < radius, `raw ${raw} outside radius ${radius}`);
+    // The most isolated face just inside the radius is inside the threshold: the radius is tight.
+    assert.ok(normalisedDistance(radius - 1e-9, probe, largest, offset) < threshold);
+  }
 });

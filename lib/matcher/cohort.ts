@@ -68,6 +68,15 @@ export function normalisedDistance(distance: number, cohortDistanceA: number, co
   return distance - (cohortDistanceA + cohortDistanceB) / 2 + offset;
 }
 
+/**
+ * The raw distance within which every face that normalises under `threshold` lies, for a probe
+ * with cohort distance `probeCohortDistance`, when no stored face's cohort distance exceeds
+ * `largestCohortDistance`: normalised < threshold ⇔ raw < threshold + (probe's + face's) / 2 − offset.
+ */
+export function searchRadius(threshold: number, probeCohortDistance: number, largestCohortDistance: number, offset: number): number {
+  return threshold + (probeCohortDistance + largestCohortDistance) / 2 - offset;
+}
+
 /** The cohort file's bytes as descriptors. */
 export function cohortVectors(bytes: Buffer): Float32Array {
   if (bytes.length % (DIM * 4)) throw new RangeError(`a cohort file holds 128-float rows; ${bytes.length} bytes is not a whole number of them`);

@@ -76,7 +76,7 @@ describeEachDriver('matcher', ({ handle }) => {
     await bad(Array.from({ length: 6 }, () => person));
   });
 
-  test('cohort-normalised: missing cohort distances are filled, and it finds what an exact scan finds, beyond the raw radius', async () => {
+  test('cohort-normalised: missing cohort distances are filled, and it finds what an exact scan finds, beyond the raw threshold', async () => {
     const db = handle().db;
     const vectors = cohortVectors(cohortBytes(Array.from({ length: 200 }, unit)));
     // An offset 0.1 below the cohort's typical value: normalised distances run about 0.1 under raw ones.
@@ -98,7 +98,7 @@ describeEachDriver('matcher', ({ handle }) => {
     assert.deepEqual(got('shown'), tier(narrow.shown));
     assert.deepEqual(got('possible'), tier(narrow.possible, narrow.shown));
     assert.ok(got('possible').includes(itemOf.get('lookalike-b1')!));
-    assert.ok(exact.some((x) => x.d < narrow.possible && x.raw > narrow.possible), 'a match lies beyond the raw radius: the search widened for it');
+    assert.ok(exact.some((x) => x.d < narrow.possible && x.raw > narrow.possible), 'a match lies beyond the raw possible threshold');
   });
 
   test('label expansion: a label with enough shown matches brings its other close photos into the possible tier, within its own training set', async () => {

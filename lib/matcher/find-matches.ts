@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
-import { cohortDistance, type Cohort } from './cohort';
+import { cohortDistance, searchRadius, type Cohort } from './cohort';
 import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
 import { expandByLabel, type LabelExpansion } from './label-expansion';
 import { personDistance, probesFor } from './probes';
@@ -57,8 +57,7 @@ export async function findMatches(opts: {
     probeCohort = probes.map((p) => cohortDistance(p, cohort));
     mostIsolated = (await largestCohortDistance(db, opts.model)) ?? 0;
   }
-  // normalised < possible  <=>  raw < possible + (probe's + face's cohort distance) / 2 - offset
-  const radiusOf = (i: number) => (cohort ? opts.tiers.possible + (probeCohort[i] + mostIsolated) / 2 - cohort.offset : opts.tiers.possible);
+  const radiusOf = (i: number) => (cohort ? searchRadius(opts.tiers.possible, probeCohort[i], mostIsolated, cohort.offset) : opts.tiers.possible);
   const candidates = new Map<number, { itemId: string; datasetId: string; embedding: number[]; cohortDistance: number | null }>();
   for (const [i, probe] of probes.entries()) {
     const radius = radiusOf(i);
