@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { test } from 'node:test';
 import { datasetItems, datasets, faces } from '@/db/schema';
 import { seedPartner } from '@/db/seed/factories';
@@ -47,6 +47,11 @@ describeEachDriver('matcher', ({ handle }) => {
     for (let i = 0; i < 300; i++) await add(i % 2 ? setA : setB, `stranger-${i}`, unit());
     await db.update(datasetItems).set({ removedAt: new Date() }).where(eq(datasetItems.id, itemOf.get('me-removed')!));
     await db.update(faces).set({ removed: true }).where(eq(faces.itemId, itemOf.get('me-removed')!));
+  });
+
+  test('the face index is the well-connected HNSW graph of migration 0007', async () => {
+    const rows = (await handle().db.execute(sql`select indexdef from pg_indexes where indexname = 'faces_embedding_hnsw'`)) as unknown as { rows: { indexdef: string }[] };
+    assert.match(rows.rows[0]?.indexdef ?? '', /USING hnsw \(embedding vector_l2_ops\) WITH \(m='16', ef_construction='128'\) WHERE \(NOT removed\)/);
   });
 
   test('finds the person in both sets, tiered, excluding removed items, other models and strangers', async () => {
