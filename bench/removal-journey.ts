@@ -49,7 +49,7 @@ try {
   const actor = { type: 'user', id: org.admin.id } as const;
   let datasetId: string;
   let label: string;
-  let params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 7 };
+  let params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 };
   if (values.demo) {
     const dir = path.resolve('db/seed/demo-faces/training');
     const rows = parseManifest(fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8'));

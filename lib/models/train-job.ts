@@ -37,7 +37,7 @@ export async function runTraining(modelId: string): Promise<void> {
   let head;
   try {
     if (model.kind === 'sisa') {
-      const p = model.params as { shards: number; slices: number; lambda: number; seed: number };
+      const p = model.params as { shards: number; slices: number; lambda: number; shardSeed: number };
       head = trainSisa(train, publicCentre(), p);
       await setProgress(0.8);
       stored = await storeModelFiles(head, { parentSha256: null });

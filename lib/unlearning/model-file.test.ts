@@ -7,6 +7,7 @@ import { removalBudget } from './budget';
 import { UnlearningError } from './errors';
 import { loadModel, saveModel } from './model-file';
 import { predict } from './predict';
+import { noiseCommitment } from './secret-noise';
 import { syntheticFaces } from './synthetic';
 import { trainNewton } from './train';
 
@@ -26,6 +27,27 @@ test('a saved model loads back identical, and its weights are plain little-endia
   const raw = fs.readFileSync(path.join(out, 'weights.f64'));
   assert.equal(raw.readDoubleLE(8 * 9), model.weights[9]);
   assert.deepEqual(predict(loaded, s), predict(model, s));
+  assert.deepEqual(loaded.noise, model.noise);
+  assert.deepEqual(loaded.noiseSalt, model.noiseSalt);
+  assert.equal(loaded.noiseSource, 'secret');
+  assert.equal(json.noise.commitment, noiseCommitment(model.noise, model.noiseSalt));
+  assert.equal(json.params.subsampleSeed, model.params.subsampleSeed);
+  assert.equal('seed' in json.params, false, 'no noise seed is written');
+});
+
+test('a version-1 model (noise from a seed) loads as seeded, its seed read as the subsample seed', async () => {
+  const out = path.join(dir, 'legacy');
+  saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
+  const j = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+  const { subsampleSeed, ...params } = j.params;
+  const { noiseSalt: _salt, ...files } = j.files;
+  fs.rmSync(path.join(out, 'noise-salt.bin'));
+  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 1, noise: undefined, files, params: { ...params, seed: subsampleSeed } }));
+  const { model: loaded, json } = loadModel(out);
+  assert.equal(loaded.noiseSource, 'seeded');
+  assert.equal(json.noise.commitment, null);
+  assert.equal(loaded.params.subsampleSeed, subsampleSeed);
+  assert.deepEqual(loaded.weights, model.weights);
 });
 
 test('a changed byte, a missing file or an unknown format version is refused with its reason', async () => {
@@ -39,6 +61,6 @@ test('a changed byte, a missing file or an unknown format version is refused wit
   fs.rmSync(f);
   assert.throws(() => loadModel(out), /missing/);
   const j = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
-  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 2 }));
+  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 3 }));
   assert.throws(() => loadModel(out), (e: unknown) => e instanceof UnlearningError && e.code === 'model_unsupported');
 });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { buildRowsCache } from './class-rows';
 import { UnlearningError } from './errors';
 import { toSharedF64, toSharedI32 } from './shared';
-import type { NewtonModel } from './model';
+import type { NewtonModel, NoiseSource } from './model';
+import { noiseCommitment } from './secret-noise';
 import { sisaAssignments, type SisaModel } from './sisa';
 
 /**
@@ -13,12 +14,21 @@ import { sisaAssignments, type SisaModel } from './sisa';
  *   model.json     kind, d, K, classes, parameters, sample ids, parent, and each file's sha256
  *   weights.f64    K rows of d + 1 little-endian float64 (the last column multiplies the constant 1/√2)
  *   center.f64     the public centring vector (d float64)
- * and the platform's caches beside them (never published to partners: noise.f64 holds the secret b):
- *   noise.f64, hessians.f64, residual.f64, gram.f64, features.f64, labels.i32
+ * and the platform's caches beside them (never published to partners: noise.f64 holds the secret b,
+ * noise-salt.bin the salt of its commitment; the platform stores both sealed):
+ *   noise.f64, noise-salt.bin, hessians.f64, residual.f64, gram.f64, features.f64, labels.i32
  * Loading checks every digest and refuses a corrupted or unknown-version model.
+ *
+ * Version 2 (secret noise): `noise` says where b came from and commits to it; the parameters
+ * have no noise seed (`subsampleSeed`, `shardSeed` are public choices). Version 1 files are still
+ * read: their b was derived from `params.seed`, so they load as `noiseSource: 'seeded'`.
  */
 export const FORMAT = 'forgetme-linear-head';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+const READS = [1, 2];
+
+/** The files the platform seals at rest with the data key (the secret noise and its salt). */
+export const SECRET_FILES = ['noise.f64', 'noise-salt.bin'] as const;
 
 type FileEntry = { file: string; sha256: string; bytes: number };
 
@@ -45,13 +55,15 @@ export type ModelJson = {
   K: number;
   classes: string[];
   params: NewtonModel['params'];
+  /** Where b came from, and (secret noise) its hiding commitment SHA-256(domain ‖ salt ‖ b). */
+  noise: { source: NoiseSource; commitment: string | null };
   hessiansExact: boolean;
   budgetUsed: number;
   residual: number;
   sampleIds: string[];
   parent: { sha256: string } | null;
   createdAt: string;
-  files: Record<'weights' | 'center' | 'noise' | 'hessians' | 'residual' | 'gram' | 'features' | 'labels', FileEntry>;
+  files: Record<'weights' | 'center' | 'noise' | 'hessians' | 'residual' | 'gram' | 'features' | 'labels', FileEntry> & { noiseSalt?: FileEntry };
 };
 
 if (os.endianness() !== 'LE') throw new Error('the model format is little-endian; this machine is big-endian');
@@ -62,10 +74,10 @@ function bytesOf(a: Float64Array | Int32Array | Uint8Array): Buffer {
 
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
-function writeFiles<N extends string>(tmp: string, blobs: Record<N, Buffer>, ext: (name: N) => string): Record<N, FileEntry> {
+function writeFiles<N extends string>(tmp: string, blobs: Record<N, Buffer>, fileName: (name: N) => string): Record<N, FileEntry> {
   const files = {} as Record<N, FileEntry>;
   for (const [name, buf] of Object.entries(blobs) as [N, Buffer][]) {
-    const file = `${name}.${ext(name)}`;
+    const file = fileName(name);
     fs.writeFileSync(path.join(/*turbopackIgnore: true*/ tmp, file), buf);
     files[name] = { file, sha256: sha256(buf), bytes: buf.length };
   }
@@ -98,7 +110,7 @@ export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha2
     present.set(sh.present, s * K);
   });
   const files = writeFiles(tmp, { checkpoints: bytesOf(checkpoints), center: bytesOf(m.center), present: bytesOf(present), features: bytesOf(m.x), labels: bytesOf(m.label) }, (n) =>
-    n === 'labels' ? 'i32' : n === 'present' ? 'u8' : 'f64',
+    n === 'labels' ? 'labels.i32' : n === 'present' ? 'present.u8' : `${n}.f64`,
   );
   const json: SisaModelJson = {
     format: FORMAT,
@@ -130,7 +142,10 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
     features: bytesOf(m.x),
     labels: bytesOf(m.label),
   };
-  const files: ModelJson['files'] = writeFiles(tmp, blobs, (n) => (n === 'labels' ? 'i32' : 'f64'));
+  const files: ModelJson['files'] = {
+    ...writeFiles(tmp, blobs, (n) => (n === 'labels' ? 'labels.i32' : `${n}.f64`)),
+    ...(m.noiseSalt.length ? writeFiles(tmp, { noiseSalt: Buffer.from(m.noiseSalt) }, () => 'noise-salt.bin') : {}),
+  };
   const json: ModelJson = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -139,6 +154,7 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
     K: m.classes.length,
     classes: m.classes,
     params: m.params,
+    noise: { source: m.noiseSource, commitment: m.noiseSalt.length ? noiseCommitment(m.noise, m.noiseSalt) : null },
     hessiansExact: m.hessiansExact,
     budgetUsed: meta.residual / meta.budget,
     residual: meta.residual,
@@ -172,22 +188,33 @@ export type LoadedModel = { model: NewtonModel; json: ModelJson } | { model: Sis
 
 /** Loads a model directory of either kind, checking the format version, the shapes and every file's digest. */
 export function loadAnyModel(dir: string): LoadedModel {
-  const json = readJson(dir) as ModelJson | SisaModelJson;
+  const json = readJson(dir);
   if (json.kind === 'sisa') return loadSisa(dir, json);
   return loadModel(dir);
 }
 
-function readJson(dir: string): ModelJson {
-  let json: ModelJson;
-  // (model.json of either kind: the caller narrows on `kind`.)
+type AnyModelJson = ModelJson | SisaModelJson;
+/** A version-1 model.json: one `seed` for the noise and the subsample (or the shards), no `noise` entry. */
+type V1Json = (Omit<ModelJson, 'noise' | 'params'> | Omit<SisaModelJson, 'params'>) & { params: Record<string, number> };
+
+function readJson(dir: string): AnyModelJson {
+  let json: AnyModelJson | V1Json;
   try {
     json = JSON.parse(fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, 'model.json'), 'utf8'));
   } catch (err) {
     throw new UnlearningError('model_corrupt', `cannot read ${path.join(/*turbopackIgnore: true*/ dir, 'model.json')}: ${(err as Error).message}`);
   }
   if (json.format !== FORMAT) throw new UnlearningError('model_unsupported', `${dir} is not a forgetme model (format ${JSON.stringify(json.format)})`);
-  if (json.formatVersion !== FORMAT_VERSION) throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${FORMAT_VERSION})`);
-  return json;
+  if (!READS.includes(json.formatVersion)) throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${READS.join(' and ')})`);
+  return json.formatVersion === 1 ? upgradeV1(json as V1Json) : (json as AnyModelJson);
+}
+
+/** A version-1 model.json read as version 2: its noise came from `params.seed`, which chose the subsample (or the shards) too. */
+function upgradeV1(json: V1Json): AnyModelJson {
+  const { seed = 0, lambda, ...rest } = json.params;
+  if (json.kind === 'sisa') return { ...json, kind: 'sisa', params: { shards: rest.shards, slices: rest.slices, lambda, shardSeed: seed } };
+  const params = { lambda, sigma: rest.sigma, epsilon: rest.epsilon, delta: rest.delta, subsample: rest.subsample, subsampleSeed: seed };
+  return { ...json, kind: 'newton-certified', params, noise: { source: 'seeded', commitment: null } };
 }
 
 function loadSisa(dir: string, json: SisaModelJson): { model: SisaModel; json: SisaModelJson } {
@@ -233,6 +260,8 @@ export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } 
     d: json.d,
     classes: json.classes,
     params: json.params,
+    noiseSource: json.noise.source,
+    noiseSalt: f.noiseSalt ? new Uint8Array(readChecked(dir, f.noiseSalt)) : new Uint8Array(0),
     hessiansExact: json.hessiansExact,
     ids: json.sampleIds,
     center: f64(readChecked(dir, f.center)),

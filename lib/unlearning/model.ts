@@ -12,8 +12,20 @@ export type NewtonParams = {
   delta: number;
   /** Fraction r of negatives each class trains on (1 = all). */
   subsample: number;
-  seed: number;
+  /**
+   * Chooses which negatives each class trains on when subsample < 1 (a public choice: it decides
+   * nothing a partner could use against the guarantee). The noise has no seed: it is drawn from a
+   * cryptographic source (secret-noise.ts).
+   */
+  subsampleSeed: number;
 };
+
+/**
+ * Where a model's noise came from: `secret`, drawn from a cryptographic source and sealed; or
+ * `seeded`, derived from a seed that the partner chose or could read (models made before secret
+ * noise): its guarantee does not hold against the partner, and no certificate may rest on it.
+ */
+export type NoiseSource = 'secret' | 'seeded';
 
 export type NewtonModel = {
   kind: 'newton-certified';
@@ -26,8 +38,11 @@ export type NewtonModel = {
   classes: string[];
   /** K × D weights, row k = class k, the last coordinate the bias. */
   weights: Float64Array;
-  /** K × D secret noise b (never published). */
+  /** K × D secret noise b (never published; sealed at rest). */
   noise: Float64Array;
+  noiseSource: NoiseSource;
+  /** The 32-byte salt of the noise's hiding commitment (kept with b, as secret as b). */
+  noiseSalt: Uint8Array;
   /** K × D × D cached step matrices (Hessians at training, downdated by removals). */
   hessians: Float64Array;
   /** K × D exact gradient residual of the released weights on the perturbed objective over the data. */

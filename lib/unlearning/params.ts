@@ -1,7 +1,7 @@
 import { UnlearningError } from './errors';
 import type { NewtonParams } from './model';
 
-export const DEFAULT_PARAMS: NewtonParams = { lambda: 1e-4, sigma: 0.1, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 1 };
+export const DEFAULT_PARAMS: NewtonParams = { lambda: 1e-4, sigma: 0.1, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 1 };
 
 /** Checks training parameters; each bad one is named with the range it must be in. */
 export function checkParams(p: Partial<NewtonParams>): NewtonParams {
@@ -12,7 +12,8 @@ export function checkParams(p: Partial<NewtonParams>): NewtonParams {
   if (!(q.epsilon > 0 && Number.isFinite(q.epsilon))) bad.push(`epsilon must be > 0 (got ${q.epsilon})`);
   if (!(q.delta > 0 && q.delta < 1)) bad.push(`delta must be in (0, 1) (got ${q.delta})`);
   if (!(q.subsample > 0 && q.subsample <= 1)) bad.push(`subsample must be in (0, 1] (got ${q.subsample})`);
-  if (!(Number.isInteger(q.seed) && q.seed >= 0 && q.seed < 2 ** 32)) bad.push(`seed must be an integer in [0, 2^32) (got ${q.seed})`);
+  if (!(Number.isInteger(q.subsampleSeed) && q.subsampleSeed >= 0 && q.subsampleSeed < 2 ** 32)) bad.push(`subsampleSeed must be an integer in [0, 2^32) (got ${q.subsampleSeed})`);
+  if ('seed' in p) bad.push('seed is not a parameter: the noise is drawn from a cryptographic source and kept secret (subsampleSeed chooses the negative subsample)');
   if (bad.length) throw new UnlearningError('bad_params', bad.join('; '));
   return q;
 }

@@ -5,27 +5,51 @@ import { UnlearningError } from './errors';
 import { relativeDistance } from './evaluate';
 import { removeSamples } from './remove';
 import { Rng } from './rng';
+import type { Samples } from './dataset';
 import { syntheticFaces } from './synthetic';
-import { recomputeResidual, without } from './test-helpers';
+import { fixedNoise, recomputeResidual, without } from './test-helpers';
+import { legacySeededNoise } from './legacy-seeded-noise';
 import { trainNewton } from './train';
 
 const s = syntheticFaces({ identities: 10, perIdentity: 8, d: 16, seed: 11, spread: 0.7 });
-const params = { lambda: 1e-3, sigma: 0.1, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 3 };
-const { model, report } = (await trainNewton(s, s.centre, params));
+const params = { lambda: 1e-3, sigma: 0.1, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 3 };
+const D = 17;
+const b0 = fixedNoise(params.sigma, 10 * D, 3);
+const { model, report } = await trainNewton(s, s.centre, params, { noise: b0 });
+/** Retraining on the remaining data with the release's own noise: the reference a release is certified against. */
+const retrainLike = async (released: typeof model, data: Samples, p = params) => (await trainNewton(data, s.centre, p, { noise: released.noise })).model;
 const code = (c: string) => (e: unknown) => e instanceof UnlearningError && e.code === c;
 
-test('training reaches a residual far below the budget; the same seed gives the same model', async () => {
+test('training reaches a residual far below the budget; the same noise gives the same model, and the noise has no seed', async () => {
   assert.ok(report.residual < report.budget * 1e-3, `${report.residual} vs ${report.budget}`);
-  const again = (await trainNewton(s, s.centre, params)).model;
+  const again = (await trainNewton(s, s.centre, params, { noise: b0 })).model;
   assert.deepEqual(again.weights, model.weights);
-  const other = (await trainNewton(s, s.centre, { ...params, seed: 4 })).model;
-  assert.notDeepEqual(other.weights, model.weights);
+  const [one, two] = [(await trainNewton(s, s.centre, params)).model, (await trainNewton(s, s.centre, params)).model];
+  assert.notDeepEqual(one.noise, two.noise, 'every training draws fresh noise');
+  assert.equal(one.noiseSource, 'secret');
+  for (const seed of [0, 1, 3, params.subsampleSeed]) assert.notDeepEqual(legacySeededNoise(seed, params.sigma, one.classes, D), Float64Array.from(one.noise));
+  await assert.rejects(async () => trainNewton(s, s.centre, { ...params, seed: 4 } as typeof params), code('bad_params'));
+});
+
+test('every release draws fresh noise; keeping the old one is possible only when asked', async () => {
+  const ids = [s.ids[3]];
+  const out = await removeSamples(model, ids);
+  assert.equal(out.report.noise, 'redrawn');
+  for (let k = 0; k < out.model.classes.length; k++) {
+    const k0 = model.classes.indexOf(out.model.classes[k]);
+    assert.notDeepEqual(out.model.noise.slice(k * D, (k + 1) * D), model.noise.slice(k0 * D, (k0 + 1) * D), `class ${k} kept its noise`);
+  }
+  assert.notDeepEqual(out.model.noiseSalt, model.noiseSalt);
+  assert.equal(out.report.classesTouched, out.model.classes.length, 'every class absorbs its new noise');
+  const kept = await removeSamples(model, ids, { noise: 'keep' });
+  assert.equal(kept.report.noise, 'kept');
+  assert.deepEqual(Float64Array.from(kept.model.noise), Float64Array.from(model.noise));
 });
 
 test('removing one photo, or a whole identity, lands next to retraining on the rest', async () => {
   for (const ids of [[s.ids[3]], s.ids.filter((_, i) => s.labels[i] === 'person-4')]) {
     const removed = (await removeSamples(model, ids));
-    const retrained = (await trainNewton(without(s, new Set(ids)), s.centre, params)).model;
+    const retrained = await retrainLike(removed.model, without(s, new Set(ids)));
     assert.equal(removed.report.method, 'newton-certified');
     assert.ok(relativeDistance(removed.model, retrained) < 1e-4, `distance ${relativeDistance(removed.model, retrained)}`);
     assert.deepEqual(removed.model.classes, retrained.classes);
@@ -61,11 +85,11 @@ test("the paper's one-step bound is never below the exact residual after that st
 });
 
 test('the fallback retrains exactly when the target cannot be met', async () => {
-  const strict = (await trainNewton(s, s.centre, { ...params, epsilon: 1e-6 })).model;
+  const strict = (await trainNewton(s, s.centre, { ...params, epsilon: 1e-6 }, { noise: b0 })).model;
   const fallback = (await removeSamples(strict, [s.ids[0]], { maxSteps: 1 }));
   assert.equal(fallback.report.retrained, true);
   assert.equal(fallback.report.method, 'retrain');
-  const retrained = (await trainNewton(without(s, new Set([s.ids[0]])), s.centre, { ...params, epsilon: 1e-6 })).model;
+  const retrained = await retrainLike(fallback.model, without(s, new Set([s.ids[0]])), { ...params, epsilon: 1e-6 });
   assert.ok(relativeDistance(fallback.model, retrained) < 1e-9);
   const easy = (await removeSamples(model, [s.ids[0]]));
   assert.equal(easy.report.retrained, false);
@@ -76,9 +100,10 @@ test('with negative subsampling, removal still matches retraining', async () => 
   const sub = { ...params, subsample: 0.5 };
   const m = (await trainNewton(s, s.centre, sub)).model;
   const ids = [s.ids[10], s.ids[20], s.ids[30]];
-  const out = (await removeSamples(m, ids));
-  assert.ok(out.report.classesTouched < m.classes.length, 'only classes whose subsample held a removed row are touched');
-  const retrained = (await trainNewton(without(s, new Set(ids)), s.centre, sub)).model;
+  const kept = await removeSamples(m, ids, { noise: 'keep' });
+  assert.ok(kept.report.classesTouched < m.classes.length, 'with the noise kept, only classes whose subsample held a removed row are touched');
+  const out = await removeSamples(m, ids);
+  const retrained = await retrainLike(out.model, without(s, new Set(ids)), sub);
   assert.ok(relativeDistance(out.model, retrained) < 1e-4, `distance ${relativeDistance(out.model, retrained)}`);
 });
 
@@ -86,35 +111,37 @@ test('where the downdated Hessian contracts the residual too little, exact Newto
   // Demo-sized and nearly separable (24 people × 5 photos, d = 128, λ = 1e-4): removing 3 of a
   // person's 5 photos moves that head far, and a fixed step matrix only converges linearly.
   const small = syntheticFaces({ identities: 24, perIdentity: 5, d: 128, seed: 1 });
-  const m = (await trainNewton(small, small.centre, { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 1 })).model;
+  const m = (await trainNewton(small, small.centre, { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 1 })).model;
   const ids = small.ids.filter((_, i) => small.labels[i] === small.labels[0]).slice(0, 3);
-  const chord = await removeSamples(m, ids, { rebuildHessians: false });
-  const newton = await removeSamples(m, ids);
+  const chord = await removeSamples(m, ids, { rebuildHessians: false, noise: 'keep' });
+  const newton = await removeSamples(m, ids, { noise: 'keep' });
   assert.equal(chord.report.hessiansRebuilt, 0);
   assert.ok(newton.report.hessiansRebuilt > 0, 'some class got its exact Hessian back');
   assert.equal(newton.report.method, 'newton-certified');
   assert.ok(newton.report.steps < chord.report.steps, `${newton.report.steps} rounds vs ${chord.report.steps}`);
   assert.ok(recomputeResidual(newton.model) <= newton.report.budget);
-  const retrained = (await trainNewton(without(small, new Set(ids)), small.centre, m.params)).model;
+  const retrained = (await trainNewton(without(small, new Set(ids)), small.centre, m.params, { noise: newton.model.noise })).model;
   assert.ok(relativeDistance(newton.model, retrained) < 1e-3, `distance ${relativeDistance(newton.model, retrained)}`);
 });
 
 test('worker threads give the same model and report as one thread', async () => {
   const ids = s.ids.filter((_, i) => s.labels[i] === 'person-6');
-  const one = await removeSamples(model, ids, { threads: 1 });
-  const two = await removeSamples(model, ids, { threads: 2 });
+  const fresh = fixedNoise(params.sigma, (model.classes.length - 1) * D, 8);
+  const one = await removeSamples(model, ids, { threads: 1, noise: fresh });
+  const two = await removeSamples(model, ids, { threads: 2, noise: fresh });
   assert.deepEqual(two.model.weights, one.model.weights);
   assert.equal(two.report.residual, one.report.residual);
-  const trainedTwo = (await trainNewton(s, s.centre, params, { threads: 2 })).model;
+  const trainedTwo = (await trainNewton(s, s.centre, params, { threads: 2, noise: b0 })).model;
   assert.deepEqual(trainedTwo.weights, model.weights);
   await closeClassPool();
 });
 
 test('a removal that consumes its input gives the same model and report as one that copies it', async () => {
   for (const ids of [s.ids.filter((_, i) => s.labels[i] === 'person-2'), [s.ids[5], s.ids[40]]]) {
-    const copied = await removeSamples(model, ids);
-    const input = (await trainNewton(s, s.centre, params)).model;
-    const consumed = await removeSamples(input, ids, { consume: true });
+    const fresh = fixedNoise(params.sigma, new Set(model.classes).size * D, 9).subarray(0, (model.classes.length - (ids.length > 2 ? 1 : 0)) * D);
+    const copied = await removeSamples(model, ids, { noise: fresh });
+    const input = (await trainNewton(s, s.centre, params, { noise: b0 })).model;
+    const consumed = await removeSamples(input, ids, { consume: true, noise: fresh });
     assert.deepEqual(consumed.model.weights, copied.model.weights);
     assert.deepEqual(consumed.model.hessians, copied.model.hessians);
     assert.deepEqual(consumed.model.x, copied.model.x);

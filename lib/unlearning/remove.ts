@@ -7,6 +7,7 @@ import type { NewtonModel } from './model';
 import { remainingModel } from './remaining-model';
 import type { RemovalArrays, StepOutcome, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
+import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
 import { toSharedU32 } from './shared';
 import { fitClasses, range } from './train';
 
@@ -35,8 +36,22 @@ export type RemovalReport = {
   classesTouched: number;
   classesDropped: string[];
   retrained: boolean;
+  /** `redrawn`: the release rests on fresh secret noise, independent of every earlier version's. */
+  noise: 'redrawn' | 'kept';
   seconds: { total: number; classes: number; residual: number; retrain: number };
 };
+
+/**
+ * Replaces the remaining classes' noise b by b′: the residual, ∇ of the perturbed objective, moves
+ * by b′ − b exactly (the noise enters the objective linearly); the steps then absorb it.
+ */
+function redrawNoise(next: NewtonModel, fresh: Float64Array): void {
+  if (fresh.length !== next.noise.length) throw new UnlearningError('bad_params', `the given noise holds ${fresh.length} values, expected ${next.noise.length}`);
+  for (let i = 0; i < fresh.length; i++) next.residual[i] += fresh[i] - next.noise[i];
+  next.noise.set(fresh);
+  next.noiseSalt = drawNoiseSalt();
+  next.noiseSource = 'secret';
+}
 
 /** A further step rebuilds a class's Hessian when its last step left more than this fraction of its residual. */
 export const REBUILD_BELOW_CONTRACTION = 0.1;
@@ -56,6 +71,14 @@ export type RemoveOptions = {
    * and must not be used again): what a worker that loaded the model only to remove from it wants.
    */
   consume?: boolean;
+  /**
+   * The release's noise b′ (classes that remain × D). Default: a fresh secret draw, so that the
+   * release is certified against retraining with fresh noise even for someone who holds an earlier
+   * version and its training data (from which that version's b can be recomputed). A given array
+   * reproduces a release exactly (tests, replay). `keep` reuses the old b: certified only against
+   * an observer of the released model alone; for benchmarks that measure what the redraw costs.
+   */
+  noise?: Float64Array | 'keep';
 };
 
 /**
@@ -74,7 +97,9 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const { model: next, classMap, removed } = remainingModel(model, plan, { inPlace: opts.consume });
   const budget = removalBudget(p);
   const target = releaseTarget(budget);
-  const removedHashes = sampleHashes(Array.from(plan.removed, (j) => model.ids[j]), p.seed);
+  const removedHashes = sampleHashes(Array.from(plan.removed, (j) => model.ids[j]), p.subsampleSeed);
+  const redraw = opts.noise !== 'keep';
+  if (redraw) redrawNoise(next, opts.noise instanceof Float64Array ? opts.noise : drawSecretNoise(p.sigma, next.noise.length));
 
   const touched: TouchedClass[] = [];
   for (let k = 0; k < classMap.length; k++) {
@@ -82,7 +107,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     const key = classKey(model.classes[k]);
     const rr: number[] = [];
     for (let r = 0; r < plan.removed.length; r++) if (removed.label[r] === k || inSubsample(removedHashes[r], key, p.subsample)) rr.push(r);
-    if (rr.length) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
+    if (rr.length || redraw) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
   }
   if (rowsCache) {
     next.rowsCache = model.classes.flatMap((_, k) => (classMap[k] >= 0 ? [remapRows(rowsCache[k], plan.newIndex)] : []));
@@ -99,7 +124,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     oldWeights: removed.weights,
     newX: next.x,
     newLabel: next.label,
-    newHashes: toSharedU32(sampleHashes(next.ids, p.seed)),
+    newHashes: toSharedU32(sampleHashes(next.ids, p.subsampleSeed)),
     newWeights: next.weights,
     newNoise: next.noise,
     newHessians: next.hessians,
@@ -177,6 +202,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
       classesTouched: touched.length,
       classesDropped: plan.dropped.map((k) => model.classes[k]),
       retrained,
+      noise: redraw ? 'redrawn' : 'kept',
       seconds: { total: (performance.now() - t0) / 1000, classes: classSeconds, residual: residualSeconds, retrain: retrainSeconds },
     },
   };

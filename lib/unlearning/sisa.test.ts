@@ -9,7 +9,7 @@ import { UnlearningError } from './errors';
 const all = syntheticFaces({ identities: 6, perIdentity: 14, d: 16, seed: 5, spread: 0.7 });
 const train = subset(all, (i) => i % 14 < 11);
 const test_ = subset(all, (i) => i % 14 >= 11);
-const params = { shards: 3, slices: 2, lambda: 1e-3, seed: 9 };
+const params = { shards: 3, slices: 2, lambda: 1e-3, shardSeed: 9 };
 const model = trainSisa(train, all.centre, params);
 
 test('the SISA ensemble predicts well', () => {

@@ -12,7 +12,8 @@ import { planRemoval } from './select-removal';
  * shard's head is the exact minimiser of a strictly convex objective (no noise), so the result is
  * the model retrained without the sample: exact removal, ε = 0.
  */
-export type SisaParams = { shards: number; slices: number; lambda: number; seed: number };
+/** `shardSeed` assigns samples to shards and slices: a public choice (SISA has no noise). */
+export type SisaParams = { shards: number; slices: number; lambda: number; shardSeed: number };
 
 export type SisaModel = {
   kind: 'sisa';
@@ -52,8 +53,8 @@ function hash(id: string, seed: number, salt: number): number {
 /** Each sample's shard and slice, from a hash of its id: independent of the other samples. */
 export function sisaAssignments(ids: string[], params: SisaParams): { shardOf: Int32Array; sliceOf: Int32Array } {
   return {
-    shardOf: Int32Array.from(ids, (id) => hash(id, params.seed, 1) % params.shards),
-    sliceOf: Int32Array.from(ids, (id) => hash(id, params.seed, 2) % params.slices),
+    shardOf: Int32Array.from(ids, (id) => hash(id, params.shardSeed, 1) % params.shards),
+    sliceOf: Int32Array.from(ids, (id) => hash(id, params.shardSeed, 2) % params.slices),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Samples } from './dataset';
 import { allRows, classKey, classRows, sampleHashes } from './class-rows';
 import { classGradient } from './logistic';
 import type { NewtonModel } from './model';
+import { Rng } from './rng';
 import { toSharedF64, toSharedI32 } from './shared';
 
 /** The samples without the given ids (what "retraining on the remaining data" trains on). */
@@ -20,7 +21,7 @@ export function subset(s: Samples, pick: (i: number, s: Samples) => boolean): Sa
 export function recomputeResidual(m: NewtonModel): number {
   const D = m.d + 1;
   const out = new Float64Array(m.classes.length * D);
-  const hashes = sampleHashes(m.ids, m.params.seed);
+  const hashes = sampleHashes(m.ids, m.params.subsampleSeed);
   const all = allRows(m.ids.length);
   m.classes.forEach((label, k) => {
     const rows = classRows(m.label, hashes, k, classKey(label), m.params.subsample, all);
@@ -36,6 +37,7 @@ export function copyModel(m: NewtonModel): NewtonModel {
     classes: [...m.classes],
     weights: toSharedF64(m.weights),
     noise: toSharedF64(m.noise),
+    noiseSalt: m.noiseSalt.slice(),
     hessians: toSharedF64(m.hessians),
     residual: toSharedF64(m.residual),
     gram: m.gram.slice(),
@@ -44,4 +46,10 @@ export function copyModel(m: NewtonModel): NewtonModel {
     x: toSharedF64(m.x),
     rowsCache: m.rowsCache?.map((r) => r.slice()),
   };
+}
+
+/** Reproducible noise for tests that compare two runs (the product always draws b from secret-noise.ts). */
+export function fixedNoise(sigma: number, length: number, seed = 1): Float64Array {
+  const rng = new Rng(seed);
+  return Float64Array.from({ length }, () => sigma * rng.normal());
 }

@@ -34,7 +34,7 @@ test('bad features are refused: wrong dimension, NaN, infinity, a zero vector, d
 test('unnormalised vectors are normalised: scaling the inputs changes nothing', async () => {
   const a = (await trainNewton(s, s.centre, { lambda: 1e-3 })).model;
   const scaled = Float64Array.from(s.x, (v, i) => s.centre[i % s.d] + 5 * (v - s.centre[i % s.d]));
-  const b = (await trainNewton({ ...s, x: scaled }, s.centre, { lambda: 1e-3 })).model;
+  const b = (await trainNewton({ ...s, x: scaled }, s.centre, { lambda: 1e-3 }, { noise: a.noise })).model;
   for (let i = 0; i < a.weights.length; i++) assert.ok(Math.abs(a.weights[i] - b.weights[i]) < 1e-9);
 });
 

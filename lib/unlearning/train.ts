@@ -8,7 +8,7 @@ import { weightedGram } from './gram';
 import { norm2 } from './linalg';
 import type { NewtonModel, NewtonParams } from './model';
 import { checkParams } from './params';
-import { Rng } from './rng';
+import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
 import { sharedF64, toSharedF64, toSharedI32, toSharedU32 } from './shared';
 
 export type TrainReport = {
@@ -21,12 +21,23 @@ export type TrainReport = {
   converged: boolean;
 };
 
-export type TrainOptions = { tolerance?: number; maxIterations?: number; /** Worker threads (default: one per core; 1 runs in-process). */ threads?: number };
+export type TrainOptions = {
+  tolerance?: number;
+  maxIterations?: number;
+  /** Worker threads (default: one per core; 1 runs in-process). */
+  threads?: number;
+  /**
+   * The noise b (K × D, classes in sorted label order). Default: a fresh draw from the
+   * cryptographic source. Given only to reproduce a model exactly (tests, the retraining that a
+   * release is compared with, an auditor's replay).
+   */
+  noise?: Float64Array;
+};
 
 /**
  * Trains a newton-certified model: for every class, the exact minimiser (to a gradient norm far
  * below the removal budget) of the loss-perturbed one-vs-rest logistic objective of Guo et al.
- * The label set is the labels present in the data; the noise b is drawn from the seed.
+ * The label set is the labels present in the data; the noise b is a fresh secret draw (or `opts.noise`).
  */
 export async function trainNewton(samples: Samples, center: Float64Array, params: Partial<NewtonParams>, opts: TrainOptions = {}): Promise<{ model: NewtonModel; report: TrainReport }> {
   const started = performance.now();
@@ -45,7 +56,9 @@ export async function trainNewton(samples: Samples, center: Float64Array, params
     params: p,
     classes,
     weights: sharedF64(K * D),
-    noise: toSharedF64(drawNoise(p.seed, p.sigma, classes, D)),
+    noise: toSharedF64(checkedNoise(opts.noise, K * D) ?? drawSecretNoise(p.sigma, K * D)),
+    noiseSource: 'secret',
+    noiseSalt: drawNoiseSalt(),
     hessians: sharedF64(K * D * D),
     residual: sharedF64(K * D),
     hessiansExact: true,
@@ -73,18 +86,9 @@ export async function trainNewton(samples: Samples, center: Float64Array, params
   };
 }
 
-/**
- * The secret noise b_k ~ N(0, σ² I_D) of each class, drawn from (seed, class label): a class keeps
- * the same b_k whichever other classes exist, so retraining on the remaining data from scratch
- * (the reference the guarantee compares with) uses exactly the same b.
- */
-export function drawNoise(seed: number, sigma: number, classes: string[], D: number): Float64Array {
-  const b = new Float64Array(classes.length * D);
-  classes.forEach((label, k) => {
-    const rng = new Rng((seed * 2654435761 + classKey(label)) % 2 ** 32);
-    for (let j = 0; j < D; j++) b[k * D + j] = sigma * rng.normal();
-  });
-  return b;
+function checkedNoise(noise: Float64Array | undefined, length: number): Float64Array | undefined {
+  if (noise && noise.length !== length) throw new UnlearningError('bad_params', `the given noise holds ${noise.length} values, expected ${length} (classes × (d + 1))`);
+  return noise;
 }
 
 export function range(k: number): number[] {
@@ -101,7 +105,7 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
     subsample: model.params.subsample,
     x: model.x,
     label: model.label,
-    hashes: toSharedU32(sampleHashes(model.ids, model.params.seed)),
+    hashes: toSharedU32(sampleHashes(model.ids, model.params.subsampleSeed)),
     keys: toSharedU32(model.classes.map(classKey)),
     weights: model.weights,
     noise: model.noise,
