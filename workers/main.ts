@@ -5,7 +5,9 @@
 import { closeDb, getDbHandle } from '@/db/client';
 import { env, EnvError } from '@/lib/config/env';
 import { stopBoss } from '@/lib/jobs/boss';
+import { enqueue } from '@/lib/jobs/enqueue';
 import { startJobRunner } from '@/lib/jobs/start-job-runner';
+import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { log } from '@/lib/log/logger';
 
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   }
   await getDbHandle();
   await startJobRunner();
+  await enqueue(renoiseSweepJob, {});
   log.info('worker started', { pid: process.pid, threads: e.workerThreads });
   let stopping = false;
   const stop = async (signal: string) => {

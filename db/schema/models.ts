@@ -2,10 +2,13 @@ import { doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uniqueIn
 import { at, createdAt, id } from './columns';
 import { datasets } from './datasets';
 import { organizations } from './organizations';
+import type { VersionReport } from '@/lib/models/version-report';
 
 export const modelKind = pgEnum('model_kind', ['newton-certified', 'sisa']);
 export const modelStatus = pgEnum('model_status', ['training', 'ready', 'failed']);
-export const versionReason = pgEnum('model_version_reason', ['trained', 'removal', 'retrain']);
+export const versionReason = pgEnum('model_version_reason', ['trained', 'removal', 'retrain', 'renoise']);
+/** Where a version's noise came from (lib/unlearning/model.ts NoiseSource); SISA versions have none. */
+export const noiseSource = pgEnum('model_noise_source', ['secret', 'seeded', 'none']);
 
 /** A partner model trained on one dataset: a linear identity head over face descriptors (lib/unlearning). */
 export const models = pgTable(
@@ -16,7 +19,7 @@ export const models = pgTable(
     datasetId: uuid().notNull().references(() => datasets.id),
     name: text().notNull(),
     kind: modelKind().notNull(),
-    /** The training parameters as given (λ, σ, ε, δ, subsample, shards, seed). */
+    /** The training parameters (λ, σ, ε, δ, subsample and subsampleSeed; or shards, slices, shardSeed). Never the noise. */
     params: jsonb().$type<Record<string, number>>().notNull(),
     status: modelStatus().notNull().default('training'),
     /** 0..1 while training. */
@@ -40,6 +43,8 @@ export const modelVersions = pgTable(
     version: integer().notNull(),
     parentId: uuid(),
     reason: versionReason().notNull(),
+    /** `seeded`: made before secret noise; no certificate may rest on it (it is re-noised at start-up). */
+    noiseSource: noiseSource().notNull(),
     files: jsonb().$type<Record<string, string>>().notNull(),
     weightsSha256: text().notNull(),
     classes: integer().notNull(),
@@ -48,8 +53,8 @@ export const modelVersions = pgTable(
     accuracy: doublePrecision(),
     /** Removal budget used so far, as a fraction of ε (0 for a freshly trained version). */
     budgetUsed: doublePrecision().notNull(),
-    /** The training or removal report (lib/unlearning), with timings. */
-    report: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** How the version was made (lib/models/version-report.ts; older rows hold an untyped report, read as `legacy`). */
+    report: jsonb().$type<VersionReport | Record<string, unknown>>().notNull(),
     deployedAt: at(),
     createdAt: createdAt(),
   },

@@ -39,7 +39,7 @@ export async function seedDemoPartnerData(organizationId: string, adminUserId: s
       const open = await db.select({ id: ingests.id }).from(ingests).where(and(eq(ingests.datasetId, datasetId), eq(ingests.status, 'running')));
       const queued = await db.select({ id: ingests.id }).from(ingests).where(and(eq(ingests.datasetId, datasetId), eq(ingests.status, 'queued')));
       if (!open.length && !queued.length) {
-        await createModel({ organizationId, actor, input: { name: DEMO_MODEL, datasetId, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 2026 } } });
+        await createModel({ organizationId, actor, input: { name: DEMO_MODEL, datasetId, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } } });
         log.info('demo model queued for training', { datasetId });
         return;
       }

@@ -9,7 +9,7 @@ import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { eq } from 'drizzle-orm';
 import { getBundle } from './get-bundle';
-import type { Predicate } from './predicate';
+import type { PredicateV2 } from './predicate';
 import { signCertificate } from './sign-certificate';
 import { auditLog, consistencyProofBetween, latestTreeHead } from './transparency-log';
 import { verifyBundle, type Jwk } from './verify-bundle';
@@ -18,9 +18,9 @@ setUpTestEnvironment();
 
 const hex = () => crypto.randomBytes(32).toString('hex');
 
-function predicate(orgId: string, requestId: string, certificateId: string, weights: string): Predicate {
+function predicate(orgId: string, requestId: string, certificateId: string, weights: string): PredicateV2 {
   return {
-    version: '1.0',
+    version: '2.0',
     certificateId,
     requestId,
     organization: { id: orgId, name: 'Org' },
@@ -39,6 +39,7 @@ function predicate(orgId: string, requestId: string, certificateId: string, weig
         classesDropped: 1,
         accuracy: { before: 0.97, after: 0.97 },
         identityTest: null,
+        release: null,
       },
     ],
     scope: 'test',

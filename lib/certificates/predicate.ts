@@ -1,10 +1,22 @@
 import { z } from 'zod';
+import { commitmentsSchema } from '@/lib/models/version-report';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-/** Version 1 of forgetme's face-removal predicate. Verifiers refuse other major versions. */
-export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v1';
-export const PREDICATE_MAJOR = 1;
+/**
+ * forgetme's face-removal predicate. Version 2 (issued now) adds, per model, the release's
+ * evidence: engine, every parameter, whether the noise was redrawn, and commitments to the noise,
+ * the training manifests, the removed items and the model files. Version 1 certificates still
+ * verify, with the notice that their noise was derivable (V1_NOTICE). Verifiers refuse other majors.
+ */
+export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v2';
+export const PREDICATE_TYPE_V1 = 'https://forgetme.dev/attestations/face-removal/v1';
+export const PREDICATE_MAJORS = [1, 2] as const;
+
+export const V1_NOTICE =
+  'Issued before secret noise (predicate v1): the noise behind this removal was derived from a seed that the partner chose or could read, ' +
+  'so its (ε, δ) guarantee did not hold against the partner. The signature, the log entry and the removal of the items are unaffected; ' +
+  'the model has since been retrained with fresh secret noise, and later certificates rest on it.';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256');
 
@@ -31,17 +43,32 @@ const modelRemoval = z.object({
   identityTest: z.object({ removedIdentityTopRate: z.number().nullable(), strangersTopRate: z.number().nullable() }).nullable(),
 });
 
-export const predicateSchema = z.object({
+/** What a version-2 certificate adds per model: how the release was made and what it commits to. */
+export const releaseEvidenceSchema = z.object({
+  engine: z.string(),
+  params: z.record(z.string(), z.number()).describe('Every parameter the release depended on (never the noise)'),
+  noise: z.object({ source: z.enum(['secret', 'none']), redrawn: z.boolean() }),
+  steps: z.number().int(),
+  commitments: commitmentsSchema,
+});
+
+const modelRemovalV2 = modelRemoval.extend({ release: releaseEvidenceSchema.nullable().describe('Null when none of the items were in the model (held out): no release') });
+
+const predicateBase = z.object({
   version: z.string().regex(/^\d+\.\d+$/),
   certificateId: z.string(),
   requestId: z.string().describe('Pseudonymous: the person is not named'),
   organization: z.object({ id: z.string(), name: z.string() }),
   issuedAt: z.iso.datetime(),
   datasets: z.array(z.object({ id: z.string(), name: z.string(), removedItems: z.number().int(), confirmedItems: z.number().int(), unreviewedItems: z.number().int(), manifestSha256: sha256 })),
-  models: z.array(modelRemoval),
   scope: z.string(),
   software: z.string(),
 });
+
+/** Reads either version (the v2 fields optional): what displays and filters use. */
+export const predicateSchema = predicateBase.extend({ models: z.array(modelRemovalV2.extend({ release: modelRemovalV2.shape.release.optional() })) });
+/** Version 2, as issued now: every model carries its release evidence. */
+export const predicateV2Schema = predicateBase.extend({ models: z.array(modelRemovalV2) });
 
 export const statementSchema = z.object({
   _type: z.literal(STATEMENT_TYPE),
@@ -51,8 +78,15 @@ export const statementSchema = z.object({
 });
 
 export type Predicate = z.infer<typeof predicateSchema>;
+export type PredicateV2 = z.infer<typeof predicateV2Schema>;
+export type ReleaseEvidence = z.infer<typeof releaseEvidenceSchema>;
 export type Statement = z.infer<typeof statementSchema> & { predicate: Predicate };
 
 export const SCOPE =
   'Covers the identity-recognition head (a linear model over a fixed public face descriptor, faceapi-128) trained by forgetme for this partner on the listed datasets. ' +
-  'It does not cover copies of the images or models held elsewhere, other models the partner trains, or the public descriptor network itself.';
+  'It does not cover copies of the images or models held elsewhere, other models the partner trains, or the public descriptor network itself. ' +
+  'The (ε, δ) guarantee (Guo et al., ICML 2020) compares the released model with one retrained from scratch without the items, with fresh noise: ' +
+  'the release\'s noise is secret, drawn afresh for this release and committed to here, so it holds for anyone who sees the released model, ' +
+  'including a partner who kept earlier versions and the training data. It assumes the requests were not chosen after seeing the models (non-adaptive), ' +
+  'and treats the released residual as a fixed shift of the noise, as the paper\'s proof does. ' +
+  'It says nothing of an earlier version someone still holds: no removal method, retraining included, can change a copy already made.';

@@ -5,7 +5,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { getSigningKey } from '@/lib/crypto/signing-key';
 import { envelopeLeafHash } from './bundle';
 import { signEnvelope } from './dsse';
-import { PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, type Predicate } from './predicate';
+import { PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, type PredicateV2 } from './predicate';
 import { appendLeaf } from './transparency-log';
 
 export type Subject = { name: string; digest: { sha256: string } };
@@ -15,7 +15,7 @@ export type Subject = { name: string; digest: { sha256: string } };
  * transparency log and stores the certificate, in one transaction. Idempotent per (request,
  * organisation): a second call returns the certificate already issued.
  */
-export async function signCertificate(opts: { certificateId: string; requestId: string; organizationId: string; subject: Subject[]; predicate: Predicate; submittedAt?: Date | null }) {
+export async function signCertificate(opts: { certificateId: string; requestId: string; organizationId: string; subject: Subject[]; predicate: PredicateV2; submittedAt?: Date | null }) {
   const db = await getDb();
   const [existing] = await db.select().from(certificates).where(and(eq(certificates.requestId, opts.requestId), eq(certificates.organizationId, opts.organizationId)));
   if (existing) return existing;

@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { bundleSchema, envelopeLeafHash, type Bundle } from './bundle';
 import { verifyEnvelopeSignature } from './dsse';
 import { verifyConsistency, verifyInclusion } from './merkle';
-import { PAYLOAD_TYPE, PREDICATE_MAJOR, PREDICATE_TYPE, predicateSchema, statementSchema, type Predicate } from './predicate';
+import { PAYLOAD_TYPE, PREDICATE_MAJORS, PREDICATE_TYPE, predicateSchema, predicateV2Schema, statementSchema, V1_NOTICE, type Predicate } from './predicate';
 import { verifyTreeHeadSignature, type TreeHead } from './tree-head';
 
 export type Jwk = crypto.JsonWebKey & { kid?: string; nbf?: number; exp?: number };
 export type Check = { id: string; label: string; ok: boolean; detail: string };
-export type Verification = { ok: boolean; checks: Check[]; predicate: Predicate | null };
+/** `notices`: what a reader must know even when every check passes (a v1 certificate's guarantee did not hold against the partner). */
+export type Verification = { ok: boolean; checks: Check[]; predicate: Predicate | null; predicateMajor: number | null; notices: string[] };
 
 /** What an online verifier adds: the log's latest signed head and a consistency proof to it. */
 export type OnlineEvidence = { latest: TreeHead; consistency: string[] };
@@ -24,7 +25,7 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
   const parsed = bundleSchema.safeParse(input);
   if (!parsed.success) {
     add('format', 'Certificate file', false, `Not a forgetme certificate bundle: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}.`);
-    return { ok: false, checks, predicate: null };
+    return { ok: false, checks, predicate: null, predicateMajor: null, notices: [] };
   }
   add('format', 'Certificate file', true, 'A forgetme certificate bundle, version 1.');
   const b = parsed.data as Bundle;
@@ -40,14 +41,19 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
 
   // Payload.
   let predicate: Predicate | null = null;
+  let predicateMajor: number | null = null;
+  const notices: string[] = [];
   let issuedAt: Date | null = null;
   try {
     if (b.envelope.payloadType !== PAYLOAD_TYPE) throw new Error(`the payload type is ${b.envelope.payloadType}, expected ${PAYLOAD_TYPE}`);
     const statement = statementSchema.parse(JSON.parse(Buffer.from(b.envelope.payload, 'base64').toString('utf8')));
     const m = /\/v(\d+)$/.exec(statement.predicateType);
     if (!statement.predicateType.startsWith(PREDICATE_TYPE.replace(/v\d+$/, '')) || !m) throw new Error(`the predicate type ${statement.predicateType} is not forgetme's`);
-    if (Number(m[1]) !== PREDICATE_MAJOR) throw new Error(`predicate version ${m[1]} is not supported by this verifier (it knows version ${PREDICATE_MAJOR})`);
-    predicate = predicateSchema.parse(statement.predicate);
+    const major = Number(m[1]);
+    if (!PREDICATE_MAJORS.some((v) => v === major)) throw new Error(`predicate version ${m[1]} is not supported by this verifier (it knows versions ${PREDICATE_MAJORS.join(' and ')})`);
+    predicate = major === 2 ? predicateV2Schema.parse(statement.predicate) : predicateSchema.parse(statement.predicate);
+    predicateMajor = major;
+    if (major === 1) notices.push(V1_NOTICE);
     issuedAt = new Date(predicate.issuedAt);
     const afterDigests = new Set(statement.subject.map((s) => s.digest.sha256));
     const missing = predicate.models.filter((mo) => !afterDigests.has(mo.after.weightsSha256));
@@ -92,5 +98,5 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
       consistent ? `The log's latest head (size ${online.latest.size}) extends the head in the certificate.` : 'The log\'s latest head is not an extension of the head in the certificate: the log was rewritten, or the evidence is wrong.',
     );
   }
-  return { ok: checks.every((c) => c.ok), checks, predicate };
+  return { ok: checks.every((c) => c.ok), checks, predicate, predicateMajor, notices };
 }

@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { auditEvents, certificates, removalRequests } from '@/db/schema';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
-import type { Predicate } from '@/lib/certificates/predicate';
+import type { PredicateV2 } from '@/lib/certificates/predicate';
 import { signCertificate } from '@/lib/certificates/sign-certificate';
 import { AppError } from '@/lib/errors/app-error';
 import { describeEachDriver } from '@/lib/testing/test-db';
@@ -29,8 +29,8 @@ async function issue(org: { id: string; name: string }, method: 'newton-certifie
   const id = crypto.randomUUID();
   const weights = hex();
   const modelId = crypto.randomUUID();
-  const predicate: Predicate = {
-    version: '1.0',
+  const predicate: PredicateV2 = {
+    version: '2.0',
     certificateId: id,
     requestId: req.id,
     organization: org,
@@ -49,6 +49,7 @@ async function issue(org: { id: string; name: string }, method: 'newton-certifie
         classesDropped: 0,
         accuracy: { before: 0.9, after: 0.9 },
         identityTest: null,
+        release: null,
       },
     ],
     scope: 'test',

@@ -143,7 +143,12 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     } while (cursor);
     assert.equal(seen.size, 8);
 
-    const m = await call(modelsRoute.POST, { path: '/models', key, json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { seed: 7 } } });
+    const seeded = await call(modelsRoute.POST, { path: '/models', key, json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { seed: 7 } } });
+    assert.equal(seeded.status, 422, 'a partner cannot choose the noise');
+    const refusal = (await seeded.json()).error;
+    assert.equal(refusal.code, 'validation_failed');
+    assert.match(JSON.stringify(refusal), /seed is not accepted/);
+    const m = await call(modelsRoute.POST, { path: '/models', key, json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { subsampleSeed: 7 } } });
     assert.equal(m.status, 202, await m.clone().text());
     const { model } = await m.json();
     assert.equal(model.status, 'training');
@@ -155,7 +160,9 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     const vp = { modelId: model.id, version: '1' };
     const manifest = await (await call(manifestRoute.GET, { path: `/models/${model.id}/versions/1/model.json`, key, params: vp })).json();
     assert.equal(manifest.seed, undefined);
-    assert.equal(manifest.params.seed, undefined, 'the noise seed is never published');
+    assert.equal(manifest.params.seed, undefined, 'there is no noise seed to publish');
+    assert.equal(manifest.params.subsampleSeed, 7, 'the public subsample seed is');
+    assert.equal(manifest.noise, undefined, 'nor the noise commitment in the public manifest');
     assert.equal(manifest.center.length, 128);
     const w = await call(weightsRoute.GET, { path: `/models/${model.id}/versions/1/weights`, key, params: vp });
     const bytes = Buffer.from(await w.arrayBuffer());

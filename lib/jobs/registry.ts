@@ -1,5 +1,6 @@
 import { ingestJob, sweepIngestsJob } from '@/lib/datasets/ingest-job';
 import { sendEmailJob, sweepEmailsJob } from '@/lib/mail/jobs';
+import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { trainModelJob } from '@/lib/models/train-job';
 import { certifyJob } from '@/lib/removals/certify-job';
 import { matchJob } from '@/lib/removals/matching';
@@ -9,4 +10,4 @@ import { deliverWebhookJob, sweepWebhooksJob } from '@/lib/webhooks/jobs';
 import type { JobDefinition } from './define-job';
 
 /** Every job the runner serves. A new job is added here and nowhere else. */
-export const JOBS: JobDefinition<never>[] = [sendEmailJob, sweepEmailsJob, ingestJob, sweepIngestsJob, trainModelJob, deliverWebhookJob, sweepWebhooksJob, matchJob, unlearnJob, certifyJob, retentionJob] as unknown as JobDefinition<never>[];
+export const JOBS: JobDefinition<never>[] = [sendEmailJob, sweepEmailsJob, ingestJob, sweepIngestsJob, trainModelJob, renoiseSweepJob, deliverWebhookJob, sweepWebhooksJob, matchJob, unlearnJob, certifyJob, retentionJob] as unknown as JobDefinition<never>[];

@@ -10,10 +10,21 @@ import { enqueue } from '@/lib/jobs/enqueue';
 import type { CreateModelInput } from './schemas';
 import { trainModelJob } from './train-job';
 
+/** The stored parameters: the public assignment seed drawn when not given; never a noise seed (the schema refuses one). */
+function modelParams(input: CreateModelInput): Record<string, number> {
+  const random = () => crypto.randomInt(0, 2 ** 32 - 1);
+  if (input.kind === 'sisa') {
+    const { seed: _refused, shardSeed, ...p } = input.params;
+    return { ...p, shardSeed: shardSeed ?? random() };
+  }
+  const { seed: _refused, subsampleSeed, ...p } = input.params;
+  return { ...p, subsampleSeed: subsampleSeed ?? random() };
+}
+
 /** Registers a model on a dataset and queues its training; the dataset must have embedded items of two identities at least. */
 export async function createModel(opts: { organizationId: string; actor: Actor; input: CreateModelInput }) {
   const db = await getDb();
-  const params: Record<string, number> = { ...opts.input.params, seed: opts.input.params.seed ?? crypto.randomInt(0, 2 ** 32 - 1) };
+  const params = modelParams(opts.input);
   const row = await db.transaction(async (tx) => {
     await requireDataset(tx, opts.organizationId, opts.input.datasetId);
     const [c] = await tx

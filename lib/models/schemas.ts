@@ -1,19 +1,30 @@
 import { z } from 'zod';
 
+/**
+ * `seed` used to choose the certified-removal noise, and was published: anyone could recompute
+ * the noise and void the guarantee. The noise is now drawn by the platform from a cryptographic
+ * source and never disclosed; a request that still sends `seed` is refused, by name.
+ */
+const noSeed = z
+  .never({ error: 'seed is not accepted: the noise of certified removal is drawn by forgetme from a cryptographic source and kept secret. Use subsampleSeed (newton-certified) or shardSeed (sisa) to fix the public sample assignment.' })
+  .optional();
+
 const newtonParams = z.strictObject({
   lambda: z.number().positive().max(10).default(1e-4).describe('L2 regularisation λ per sample.'),
   sigma: z.number().positive().max(100).default(0.01).describe('Standard deviation σ of the objective noise.'),
   epsilon: z.number().positive().max(10).default(0.1).describe('Privacy ε of every release.'),
   delta: z.number().gt(0).lt(0.01).default(1e-6).describe('Privacy δ of every release.'),
   subsample: z.number().gt(0).max(1).default(1).describe('Fraction r of negatives each class trains on.'),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('Noise seed (random when absent).'),
+  subsampleSeed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('Chooses which negatives each class trains on when subsample < 1 (public; random when absent). The noise has no seed.'),
+  seed: noSeed,
 });
 
 const sisaParams = z.strictObject({
   shards: z.number().int().min(1).max(64).default(4),
   slices: z.number().int().min(1).max(16).default(2),
   lambda: z.number().positive().max(10).default(1e-4),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  shardSeed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('Assigns samples to shards and slices (public; random when absent).'),
+  seed: noSeed,
 });
 
 export const createModelSchema = z.discriminatedUnion('kind', [
@@ -26,7 +37,7 @@ export const modelVersionSchema = z.object({
   id: z.uuid(),
   modelId: z.uuid(),
   version: z.number().int(),
-  reason: z.enum(['trained', 'removal', 'retrain']),
+  reason: z.enum(['trained', 'removal', 'retrain', 'renoise']).describe('renoise: retrained with fresh secret noise because the earlier noise came from a readable seed.'),
   parentId: z.uuid().nullable(),
   weightsSha256: z.string(),
   classes: z.number().int(),

@@ -13,7 +13,8 @@ import { trainNewton } from '@/lib/unlearning/train';
 import { emitEvent } from '@/lib/webhooks/emit-event';
 import { publicCentre } from './public-centre';
 import { trainingData } from './training-data';
-import { storeModelFiles } from './version-files';
+import { storeModelFiles, type StoredModel } from './version-files';
+import type { TrainedReport } from './version-report';
 
 /**
  * Trains a model's first version on its dataset's live items with lib/unlearning, evaluates it on
@@ -32,8 +33,8 @@ export async function runTraining(modelId: string): Promise<void> {
   const { train, holdout } = await trainingData(model.datasetId);
   await setProgress(0.1);
   const started = performance.now();
-  let stored: Awaited<ReturnType<typeof storeModelFiles>>;
-  let report: Record<string, unknown>;
+  let stored: StoredModel;
+  let report: Omit<TrainedReport, 'holdout'>;
   let head;
   try {
     if (model.kind === 'sisa') {
@@ -41,13 +42,14 @@ export async function runTraining(modelId: string): Promise<void> {
       head = trainSisa(train, publicCentre(), p);
       await setProgress(0.8);
       stored = await storeModelFiles(head, { parentSha256: null });
-      report = { kind: 'sisa', seconds: (performance.now() - started) / 1000, classes: head.classes.length, samples: head.ids.length };
+      report = { schema: 2, kind: 'trained', method: 'sisa', seconds: (performance.now() - started) / 1000, classes: head.classes.length, samples: head.ids.length, residual: null, budget: null };
     } else {
       const t = await trainNewton(train, publicCentre(), model.params);
       head = t.model;
       await setProgress(0.8);
       stored = await storeModelFiles(t.model, { parentSha256: null, residual: t.report.residual, budget: removalBudget(t.model.params) });
-      report = { kind: 'newton-certified', ...t.report };
+      const { seconds, classes, samples, residual, budget } = t.report;
+      report = { schema: 2, kind: 'trained', method: 'newton-certified', seconds, classes, samples, residual, budget };
     }
   } catch (err) {
     if (!(err instanceof UnlearningError)) throw err;
@@ -66,6 +68,7 @@ export async function runTraining(modelId: string): Promise<void> {
         modelId,
         version: 1,
         reason: 'trained',
+        noiseSource: head.kind === 'sisa' ? 'none' : head.noiseSource,
         files: stored.files,
         weightsSha256: stored.weightsSha256,
         classes: head.classes.length,

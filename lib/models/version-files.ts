@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { env } from '@/lib/config/env';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
-import { loadAnyModel, saveModel, saveSisaModel, type LoadedModel } from '@/lib/unlearning/model-file';
+import { open, seal } from '@/lib/crypto/aead';
+import { getDataKey } from '@/lib/crypto/secrets';
+import { loadAnyModel, readModelJson, saveModel, saveSisaModel, SECRET_FILES, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import type { SisaModel } from '@/lib/unlearning/sisa';
 
@@ -12,30 +14,43 @@ function scratch(name: string): string {
   return dir;
 }
 
+const isSecret = (name: string) => (SECRET_FILES as readonly string[]).includes(name);
+/** The secret noise and its salt are sealed like biometric data (AES-256-GCM, the data key), bound to their file name. */
+const sealFile = (name: string, bytes: Buffer) => (isSecret(name) ? seal(bytes, getDataKey(), `model-secret:${name}`) : bytes);
+const openFile = (name: string, bytes: Buffer) => (isSecret(name) ? open(bytes, getDataKey(), `model-secret:${name}`) : bytes);
+
 /**
  * Stores a model's directory (lib/unlearning's format: model.json, weights, caches) as blobs and
- * returns { file name: sha256 } and the weights' digest. Only the weights and model.json are ever
- * served; the noise, the Hessians and the training features stay on the platform.
+ * returns { file name: sha256 of the stored blob } and the weights' digest. Only the weights and
+ * the public part of model.json are ever served; the Hessians and the training features stay on
+ * the platform, and the noise and its salt are stored sealed.
  */
-export async function storeModelFiles(model: NewtonModel | SisaModel, meta: { parentSha256: string | null; residual?: number; budget?: number }): Promise<{ files: Record<string, string>; weightsSha256: string }> {
+export async function storeModelFiles(model: NewtonModel | SisaModel, meta: { parentSha256: string | null; residual?: number; budget?: number }): Promise<StoredModel> {
   const dir = scratch(`store-${process.pid}-${crypto.randomUUID()}`);
   try {
     const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
     const weightsSha256 = model.kind === 'sisa' ? saveSisaModel(dir, model, { parent }) : saveModel(dir, model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
     const files: Record<string, string> = {};
-    for (const f of fs.readdirSync(dir)) files[f] = (await putBlob(fs.readFileSync(path.join(dir, f)))).sha256;
-    return { files, weightsSha256 };
+    for (const f of fs.readdirSync(dir)) files[f] = (await putBlob(sealFile(f, fs.readFileSync(path.join(dir, f))))).sha256;
+    return { files, weightsSha256, json: readModelJson(dir) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Loads a stored version (every file's digest is checked by the blob store and by model.json). */
-export async function loadModelFiles(files: Record<string, string>): Promise<LoadedModel> {
+export type StoredModel = { files: Record<string, string>; weightsSha256: string; json: AnyModelJson };
+
+/**
+ * Loads a stored version (every file's digest is checked by the blob store and by model.json).
+ * Versions with seeded noise were stored before sealing: their noise file is plain.
+ */
+export async function loadModelFiles(version: { files: Record<string, string>; noiseSource: 'secret' | 'seeded' | 'none' }): Promise<LoadedModel> {
+  const files = version.files;
+  const unseal = version.noiseSource === 'secret' ? openFile : (_: string, b: Buffer) => b;
   const dir = scratch(`load-${process.pid}-${crypto.randomUUID()}`);
   fs.mkdirSync(dir, { recursive: true });
   try {
-    for (const [name, sha] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), await getBlob(sha));
+    for (const [name, sha] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), unseal(name, await getBlob(sha)), { mode: 0o600 });
     return loadAnyModel(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { datasetItems, datasets, models, modelVersions, organizations, removalRequests, removalTasks, requestMatches, users } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
-import { PREDICATE_TYPE, SCOPE, type Predicate } from '@/lib/certificates/predicate';
+import { buildPredicate, type ModelRelease } from '@/lib/certificates/build-predicate';
+import { PREDICATE_TYPE } from '@/lib/certificates/predicate';
+import { readVersionReport } from '@/lib/models/version-report';
 import { signCertificate, type Subject } from '@/lib/certificates/sign-certificate';
 import { softwareVersions } from '@/lib/config/versions';
 import { env } from '@/lib/config/env';
@@ -54,54 +56,30 @@ export async function runCertify(requestId: string): Promise<void> {
         manifestSha256: sha256(unique.map((i) => i.sha).sort().join('\n')),
       };
     });
-    const modelFacts: Predicate['models'] = [];
+    const releases: ModelRelease[] = [];
     for (const t of tasks.filter((x) => x.organizationId === organizationId)) {
       const [m] = await db.select().from(models).where(eq(models.id, t.modelId));
       const vs = await db.select().from(modelVersions).where(inArray(modelVersions.id, [t.fromVersionId!, t.toVersionId!]));
       const from = vs.find((v) => v.id === t.fromVersionId)!;
       const to = vs.find((v) => v.id === t.toVersionId)!;
-      const rep = (to.id === from.id ? {} : to.report) as Record<string, number | string | boolean | string[] | null | Record<string, unknown>>;
-      const method = (rep.method === 'retrain' ? 'retrain' : m.kind) as 'newton-certified' | 'sisa' | 'retrain';
-      const p = m.params;
-      modelFacts.push({
-        modelId: m.id,
-        modelName: m.name,
-        before: { version: from.version, weightsSha256: from.weightsSha256 },
-        after: { version: to.version, weightsSha256: to.weightsSha256 },
-        method,
-        guarantee: {
-          epsilon: m.kind === 'sisa' ? 0 : p.epsilon,
-          delta: m.kind === 'sisa' ? 0 : p.delta,
-          sigma: m.kind === 'sisa' ? null : p.sigma,
-          lambda: p.lambda,
-          residual: typeof rep.residual === 'number' ? rep.residual : null,
-          residualBound: typeof rep.budget === 'number' ? rep.budget : null,
-          residualEstablished: method === 'newton-certified' ? 'computed' : 'exact',
-          budgetUsed: to.budgetUsed,
-        },
-        retrained: rep.retrained === true,
-        samplesRemoved: typeof rep.removedSamples === 'number' ? rep.removedSamples : 0,
-        classesDropped: Array.isArray(rep.classesDropped) ? rep.classesDropped.length : 0,
-        accuracy: { before: from.accuracy, after: to.accuracy },
-        identityTest: typeof rep.identityTest === 'number' ? { removedIdentityTopRate: rep.identityTest, strangersTopRate: null } : null,
-      });
+      const report = to.id === from.id ? null : readVersionReport(to.report);
+      if (report && report.kind !== 'removal') throw new Error(`model version ${to.id} has no removal report (${report.kind}): it cannot be certified`);
+      releases.push({ model: { id: m.id, name: m.name, kind: m.kind, params: m.params }, before: from, after: to, report });
     }
     const certificateId = crypto.randomUUID();
-    const subject: Subject[] = [
-      ...modelFacts.map((m) => ({ name: `model:${m.modelId}@${m.after.version}`, digest: { sha256: m.after.weightsSha256 } })),
-      ...datasetFacts.map((d) => ({ name: `removed-items:${d.id}`, digest: { sha256: d.manifestSha256 } })),
-    ];
-    const predicate: Predicate = {
-      version: '1.0',
+    const predicate = buildPredicate({
       certificateId,
       requestId,
       organization: { id: org.id, name: org.name },
-      issuedAt: new Date().toISOString(),
+      issuedAt: new Date(),
       datasets: datasetFacts,
-      models: modelFacts,
-      scope: SCOPE,
+      models: releases,
       software: `forgetme ${softwareVersions().forgetme}; predicate ${PREDICATE_TYPE}`,
-    };
+    });
+    const subject: Subject[] = [
+      ...predicate.models.map((m) => ({ name: `model:${m.modelId}@${m.after.version}`, digest: { sha256: m.after.weightsSha256 } })),
+      ...datasetFacts.map((d) => ({ name: `removed-items:${d.id}`, digest: { sha256: d.manifestSha256 } })),
+    ];
     const cert = await signCertificate({ certificateId, requestId, organizationId, subject, predicate, submittedAt: r.submittedAt });
     issued.push({ organizationId, certificateId: cert.id });
     failpoint('certify.after-sign');

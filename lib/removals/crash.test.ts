@@ -72,7 +72,7 @@ describe('crash recovery [postgres, separate worker]', { skip: !env().testDataba
       await db.insert(datasetItems).values(chunk.map((r) => ({ id: r.id, datasetId: ds.id, externalId: r.externalId, label: r.label, sha256: r.sha, status: 'embedded' as const })));
       await db.insert(faces).values(chunk.map((r) => ({ itemId: r.id, datasetId: ds.id, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: r.x, embeddingModel: EMBEDDING_MODEL })));
     }
-    const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Synthetic head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 5 } } });
+    const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Synthetic head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 5 } } });
     await runTraining(model.id);
 
     const person = await seedIndividual();

@@ -46,7 +46,7 @@ async function partnerWithModel() {
   const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(DEMO, 'training', r.file))]));
   const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files });
   await runIngest(ingest.id, { threads: getThreadPool() });
-  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, seed: 3 } } });
+  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 3 } } });
   await runTraining(model.id);
   return { org, ds, model };
 }

@@ -8,8 +8,14 @@ import { enqueue } from '@/lib/jobs/enqueue';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { log } from '@/lib/log/logger';
 import { trainingData } from '@/lib/models/training-data';
-import { loadModelFiles, storeModelFiles } from '@/lib/models/version-files';
-import { removalBudget } from '@/lib/unlearning/budget';
+import { renoiseModel } from '@/lib/models/renoise-model';
+import { loadModelFiles, storeModelFiles, type StoredModel } from '@/lib/models/version-files';
+import type { RemovalVersionReport } from '@/lib/models/version-report';
+import { softwareVersions } from '@/lib/config/versions';
+import { releaseCommitments, releaseInputs } from './release-commitments';
+
+/** What the engine reports of a release, in the version report's terms. */
+type Outcome = Pick<RemovalVersionReport, 'method' | 'residual' | 'budget' | 'residualEstablished' | 'steps' | 'retrained' | 'noise' | 'removedSamples' | 'classesDropped' | 'seconds'>;
 import { accuracy } from '@/lib/unlearning/evaluate';
 import { predict } from '@/lib/unlearning/predict';
 import { removeSamples } from '@/lib/unlearning/remove';
@@ -30,36 +36,55 @@ export async function runUnlearning(modelId: string): Promise<void> {
   await db.update(removalTasks).set({ status: 'unlearning', attempts: tasks[0].attempts + 1, updatedAt: new Date() }).where(inArray(removalTasks.id, tasks.map((t) => t.id)));
   await db.update(removalRequests).set({ status: 'processing' }).where(and(inArray(removalRequests.id, [...new Set(tasks.map((t) => t.requestId))]), eq(removalRequests.status, 'submitted')));
   const [model] = await db.select().from(models).where(eq(models.id, modelId));
+  // No certificate may rest on noise that the partner could recompute: re-noise first.
+  await renoiseModel(modelId);
   const [current] = await db.select().from(modelVersions).where(eq(modelVersions.modelId, modelId)).orderBy(desc(modelVersions.version)).limit(1);
   const started = performance.now();
-  const loaded = await loadModelFiles(current.files);
+  const loaded = await loadModelFiles(current);
   const inModel = new Set(loaded.model.ids);
   const wanted = [...new Set(tasks.flatMap((t) => t.itemIds))];
   const ids = wanted.filter((id) => inModel.has(id));
+  const before = releaseInputs(loaded, current.files);
 
-  let next: { files: Record<string, string>; weightsSha256: string } | null = null;
-  let report: Record<string, unknown> = { method: 'none', removedSamples: 0, note: 'none of the items were in the model (held out for evaluation)' };
+  let next: StoredModel | null = null;
   let head = loaded.model;
   let budgetUsed = current.budgetUsed;
+  let outcome: Outcome | null = null;
   if (ids.length) {
     if (loaded.model.kind === 'sisa') {
       const r = removeSisa(loaded.model, ids);
       head = r.model;
-      report = { ...r.report };
       next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
+      outcome = { method: 'sisa', residual: null, budget: null, residualEstablished: 'exact', steps: 0, retrained: false, noise: 'none', removedSamples: r.report.removedSamples, classesDropped: r.report.classesDropped, seconds: { total: r.report.seconds } };
     } else {
       const r = await removeSamples(loaded.model, ids, { consume: true });
       head = r.model;
-      const budget = removalBudget(r.model.params);
-      budgetUsed = r.report.residual / budget;
-      report = { ...r.report };
-      next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256, residual: r.report.residual, budget });
+      const { method, residual, budget, steps, retrained, noise, removedSamples, classesDropped, seconds } = r.report;
+      budgetUsed = residual / budget;
+      next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256, residual, budget });
+      outcome = { method, residual, budget, residualEstablished: 'computed', steps, retrained, noise, removedSamples, classesDropped, seconds };
     }
   }
   const { holdout } = await trainingData(model.datasetId);
   const acc = next && holdout.ids.length ? accuracy(head, holdout).accuracy : current.accuracy;
   const identity = ids.length ? await removedIdentityRate(head, ids) : null;
-  report = { ...report, taskIds: tasks.map((t) => t.id), itemsRequested: wanted.length, accuracyBefore: current.accuracy, accuracyAfter: acc, identityTest: identity, wallSeconds: (performance.now() - started) / 1000 };
+  const report: RemovalVersionReport | null =
+    next && outcome
+      ? {
+          schema: 2,
+          kind: 'removal',
+          ...outcome,
+          engine: `forgetme-unlearning ${softwareVersions().forgetme}`,
+          params: { ...head.params },
+          taskIds: tasks.map((t) => t.id),
+          itemsRequested: wanted.length,
+          accuracyBefore: current.accuracy,
+          accuracyAfter: acc,
+          identityTest: identity,
+          commitments: releaseCommitments(before, releaseInputs({ model: head, json: next.json }, next.files), ids),
+          wallSeconds: (performance.now() - started) / 1000,
+        }
+      : null;
 
   failpoint('unlearn.before-release');
   const released = await db.transaction(async (tx) => {
@@ -67,11 +92,11 @@ export async function runUnlearning(modelId: string): Promise<void> {
     if (still.length !== tasks.length) return null; // another run finished them
     let toId = current.id;
     let version = current.version;
-    if (next) {
-      const reason = report.retrained ? 'retrain' : 'removal';
+    if (next && report) {
+      const reason = report?.retrained ? 'retrain' : 'removal';
       const [v] = await tx
         .insert(modelVersions)
-        .values({ modelId, version: current.version + 1, parentId: current.id, reason, files: next.files, weightsSha256: next.weightsSha256, classes: head.classes.length, samples: head.ids.length, accuracy: acc, budgetUsed, report })
+        .values({ modelId, version: current.version + 1, parentId: current.id, reason, noiseSource: head.kind === 'sisa' ? 'none' : head.noiseSource, files: next.files, weightsSha256: next.weightsSha256, classes: head.classes.length, samples: head.ids.length, accuracy: acc, budgetUsed, report })
         .returning();
       toId = v.id;
       version = v.version;
@@ -81,8 +106,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
     return { toId, version, created: !!next };
   });
   if (!released) return;
-  log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: report.wallSeconds });
-  if (released.created) await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data: { modelId, versionId: released.toId, version: released.version, reason: report.retrained ? 'retrain' : 'removal', requestIds: [...new Set(tasks.map((t) => t.requestId))] } });
+  log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: (performance.now() - started) / 1000 });
+  if (released.created) await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data: { modelId, versionId: released.toId, version: released.version, reason: report?.retrained ? 'retrain' : 'removal', requestIds: [...new Set(tasks.map((t) => t.requestId))] } });
   const { certifyJob } = await import('./certify-job');
   for (const requestId of new Set(tasks.map((t) => t.requestId))) await enqueue(certifyJob, { requestId });
   // Tasks that arrived while this ran are picked up by the next run.

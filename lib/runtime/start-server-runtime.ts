@@ -2,7 +2,9 @@ import { getDbHandle } from '@/db/client';
 import { seedDemo } from '@/db/seed/demo';
 import { env, EnvError } from '@/lib/config/env';
 import { getSigningKey } from '@/lib/crypto/signing-key';
+import { enqueue } from '@/lib/jobs/enqueue';
 import { startJobRunner } from '@/lib/jobs/start-job-runner';
+import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { log } from '@/lib/log/logger';
 
 /**
@@ -19,6 +21,8 @@ export async function startServerRuntime(): Promise<void> {
   if (e.seedDemo) await seedDemo();
   if (e.runJobsInProcess) await startJobRunner();
   else log.info('jobs are run by separate `npm run worker` processes (FORGETME_RUN_JOBS=0)');
+  // Models made before secret noise are re-noised before anything else rests on them.
+  await enqueue(renoiseSweepJob, {});
 }
 
 /** As startServerRuntime, but a bad configuration stops the process with a message naming the variable. */

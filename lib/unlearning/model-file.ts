@@ -188,16 +188,17 @@ export type LoadedModel = { model: NewtonModel; json: ModelJson } | { model: Sis
 
 /** Loads a model directory of either kind, checking the format version, the shapes and every file's digest. */
 export function loadAnyModel(dir: string): LoadedModel {
-  const json = readJson(dir);
+  const json = readModelJson(dir);
   if (json.kind === 'sisa') return loadSisa(dir, json);
   return loadModel(dir);
 }
 
-type AnyModelJson = ModelJson | SisaModelJson;
+export type AnyModelJson = ModelJson | SisaModelJson;
 /** A version-1 model.json: one `seed` for the noise and the subsample (or the shards), no `noise` entry. */
 type V1Json = (Omit<ModelJson, 'noise' | 'params'> | Omit<SisaModelJson, 'params'>) & { params: Record<string, number> };
 
-function readJson(dir: string): AnyModelJson {
+/** A model directory's model.json, checked for format and version (version 1 read as 2); the files are not read. */
+export function readModelJson(dir: string): AnyModelJson {
   let json: AnyModelJson | V1Json;
   try {
     json = JSON.parse(fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, 'model.json'), 'utf8'));
@@ -249,7 +250,7 @@ function loadSisa(dir: string, json: SisaModelJson): { model: SisaModel; json: S
 
 /** Loads a newton-certified model directory, checking the format version, the shapes and every file's digest. */
 export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } {
-  const json = readJson(dir);
+  const json = readModelJson(dir);
   if (json.kind !== 'newton-certified') throw new UnlearningError('model_unsupported', `model kind ${json.kind} is not supported here`);
   const D = json.d + 1;
   const K = json.K;

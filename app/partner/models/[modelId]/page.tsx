@@ -13,7 +13,7 @@ import { TrainingProgress } from './training-progress';
 
 export const metadata: Metadata = { title: 'Model' };
 
-const REASONS = { trained: 'First training', removal: 'Certified removal', retrain: 'Retrained from scratch' } as const;
+const REASONS = { trained: 'First training', removal: 'Certified removal', retrain: 'Retrained from scratch', renoise: 'Fresh secret noise' } as const;
 
 export default async function ModelPage({ params }: { params: Promise<{ modelId: string }> }) {
   const { modelId } = await params;

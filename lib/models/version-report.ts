@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * What a model version records of how it was made: one schema for every writer (training,
+ * removal, re-noising) and every reader (the certificate's predicate, the replay, the pages).
+ * Stored in model_versions.report; reports written before this schema (no `schema` field) are
+ * read as `legacy` and never feed a new certificate.
+ */
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Digests of a version's files (plaintext sha256, as model.json lists them) except the secret noise and its salt. */
+export const fileDigestsSchema = z.record(z.string(), sha256);
+
+/** The commitments a certificate carries for one release (CERTIFICATE.md, "what a certificate must also bind"). */
+export const commitmentsSchema = z.object({
+  /** Hiding commitment SHA-256(domain ‖ salt ‖ b) to the release's noise; null for SISA (no noise). */
+  noiseAfter: sha256.nullable(),
+  noiseBefore: sha256.nullable(),
+  trainingManifestBefore: sha256,
+  trainingManifestAfter: sha256,
+  removedItems: sha256,
+  modelJsonBefore: sha256,
+  modelJsonAfter: sha256,
+  filesBefore: fileDigestsSchema,
+  filesAfter: fileDigestsSchema,
+});
+export type Commitments = z.infer<typeof commitmentsSchema>;
+
+const timings = z.record(z.string(), z.number());
+
+export const trainedReportSchema = z.object({
+  schema: z.literal(2),
+  kind: z.literal('trained'),
+  method: z.enum(['newton-certified', 'sisa']),
+  seconds: z.number(),
+  classes: z.number().int(),
+  samples: z.number().int(),
+  holdout: z.number().int(),
+  residual: z.number().nullable(),
+  budget: z.number().nullable(),
+});
+
+/** A release made for removal requests (certified removal, its retraining fallback, or SISA). */
+export const removalReportSchema = z.object({
+  schema: z.literal(2),
+  kind: z.literal('removal'),
+  method: z.enum(['newton-certified', 'retrain', 'sisa']),
+  engine: z.string().describe('The unlearning engine and its version'),
+  params: z.record(z.string(), z.number()).describe('Every parameter the release depended on'),
+  residual: z.number().nullable(),
+  budget: z.number().nullable(),
+  residualEstablished: z.enum(['computed', 'exact']),
+  steps: z.number().int(),
+  retrained: z.boolean(),
+  noise: z.enum(['redrawn', 'kept', 'none']),
+  removedSamples: z.number().int(),
+  classesDropped: z.array(z.string()),
+  taskIds: z.array(z.string()),
+  itemsRequested: z.number().int(),
+  accuracyBefore: z.number().nullable(),
+  accuracyAfter: z.number().nullable(),
+  identityTest: z.number().nullable(),
+  commitments: commitmentsSchema,
+  seconds: timings,
+  wallSeconds: z.number(),
+});
+
+/** Retrained on the same data with fresh secret noise, because the version's noise came from a readable seed. */
+export const renoiseReportSchema = z.object({
+  schema: z.literal(2),
+  kind: z.literal('renoise'),
+  reason: z.string(),
+  fromVersion: z.number().int(),
+  residual: z.number(),
+  budget: z.number(),
+  seconds: z.number(),
+});
+
+export const versionReportSchema = z.discriminatedUnion('kind', [trainedReportSchema, removalReportSchema, renoiseReportSchema]);
+export type VersionReport = z.infer<typeof versionReportSchema>;
+export type RemovalVersionReport = z.infer<typeof removalReportSchema>;
+export type TrainedReport = z.infer<typeof trainedReportSchema>;
+export type RenoiseReport = z.infer<typeof renoiseReportSchema>;
+
+/** A stored report, parsed: the typed report, or `legacy` for one written before this schema (or altered). */
+export function readVersionReport(stored: unknown): VersionReport | { kind: 'legacy' } {
+  const parsed = versionReportSchema.safeParse(stored);
+  return parsed.success ? parsed.data : { kind: 'legacy' };
+}
