@@ -47,7 +47,8 @@ export const VERIFY_COMMAND: Command = {
     }
     const v = verifyBundle(bundle, jwks, online);
     for (const c of v.checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.label}: ${c.detail}`);
-    console.log(JSON.stringify({ ok: v.ok, checks: Object.fromEntries(v.checks.map((c) => [c.id, c.ok])), certificateId: v.predicate?.certificateId ?? null }));
+    for (const n of v.notices) console.log(`NOTE  ${n}`);
+    console.log(JSON.stringify({ ok: v.ok, checks: Object.fromEntries(v.checks.map((c) => [c.id, c.ok])), certificateId: v.predicate?.certificateId ?? null, predicateVersion: v.predicateMajor, notices: v.notices }));
     return v.ok ? 0 : 1;
   },
 };

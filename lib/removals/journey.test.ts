@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -9,7 +10,9 @@ import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { getBundle } from '@/lib/certificates/get-bundle';
 import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
 import { getJwks } from '@/lib/crypto/get-jwks';
-import { hasBlob } from '@/lib/blobs/blob-store';
+import { blobPath, hasBlob } from '@/lib/blobs/blob-store';
+import { signEnvelope } from '@/lib/certificates/dsse';
+import { replayCertificate } from '@/lib/certificates/replay-certificate';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { runIngest } from '@/lib/datasets/ingest-job';
 import { parseManifest } from '@/lib/datasets/manifest';
@@ -108,6 +111,43 @@ describeEachDriver('the removal journey', () => {
     assert.equal(m.method, v2.reason === 'retrain' ? 'retrain' : 'newton-certified');
     assert.equal(m.retrained, v2.reason === 'retrain');
     if (m.method === 'newton-certified') assert.ok(m.guarantee.residual! <= m.guarantee.residualBound!);
+    assert.equal(v.predicateMajor, 2);
+    assert.deepEqual(v.notices, []);
+    assert.equal(m.release?.noise.redrawn, true, 'the release rests on freshly drawn secret noise');
+    assert.match(m.release.commitments.noiseAfter ?? '', /^[0-9a-f]{64}$/);
+    assert.notEqual(m.release.commitments.noiseAfter, m.release.commitments.noiseBefore);
+    assert.equal(m.release.commitments.filesAfter['noise.f64'], undefined, 'the plain digest of the noise is never certified');
+
+    // The auditor's replay passes on the genuine files and fails on each tampering.
+    const bundle = JSON.parse(JSON.stringify(await getBundle(certs[0].id)));
+    const replay = await replayCertificate(bundle);
+    assert.ok(replay.ok, JSON.stringify(replay.checks.filter((c) => !c.ok)));
+    for (const file of ['weights.f64', 'noise.f64', 'model.json', 'labels.i32']) {
+      const blob = blobPath(v2.files[file]);
+      const original = fs.readFileSync(blob);
+      const changed = Buffer.from(original);
+      changed[changed.length - 9] ^= 1;
+      fs.writeFileSync(blob, changed);
+      try {
+        const tampered = await replayCertificate(bundle);
+        assert.equal(tampered.ok, false, `a changed ${file} is caught`);
+      } finally {
+        fs.writeFileSync(blob, original);
+      }
+    }
+    await assert.rejects(replayCertificate({ ...bundle, envelope: { ...bundle.envelope, payload: bundle.envelope.payload.slice(0, 40) } }), code('validation_failed'));
+    await assert.rejects(replayCertificate({ treeHead: bundle.treeHead }), code('validation_failed'));
+    const otherKey = crypto.generateKeyPairSync('ed25519');
+    const foreign = { ...bundle, envelope: signEnvelope(bundle.envelope.payloadType, Buffer.from(bundle.envelope.payload, 'base64'), { privateKey: otherKey.privateKey, kid: 'another-platform' }) };
+    await assert.rejects(replayCertificate(foreign), (e: unknown) => e instanceof AppError && e.code === 'validation_failed' && /not signed by this platform/.test(e.message));
+    const purged = blobPath(v2.files['hessians.f64']);
+    fs.renameSync(purged, `${purged}.aside`);
+    try {
+      await assert.rejects(replayCertificate(bundle), code('blob_missing'));
+    } finally {
+      fs.renameSync(`${purged}.aside`, purged);
+    }
+    assert.ok((await replayCertificate(bundle)).ok, 'the replays changed nothing');
 
     const [done] = await db.select().from(removalRequests).where(eq(removalRequests.id, req.id));
     assert.equal(done.status, 'completed');

@@ -1,6 +1,5 @@
 import type { Samples } from './dataset';
-import { allRows, classKey, classRows, sampleHashes } from './class-rows';
-import { classGradient } from './logistic';
+import { exactResidual } from './exact-residual';
 import type { NewtonModel } from './model';
 import { Rng } from './rng';
 import { toSharedF64, toSharedI32 } from './shared';
@@ -18,17 +17,7 @@ export function subset(s: Samples, pick: (i: number, s: Samples) => boolean): Sa
 }
 
 /** Recomputes a model's full residual from scratch, independently of what the model stores. */
-export function recomputeResidual(m: NewtonModel): number {
-  const D = m.d + 1;
-  const out = new Float64Array(m.classes.length * D);
-  const hashes = sampleHashes(m.ids, m.params.subsampleSeed);
-  const all = allRows(m.ids.length);
-  m.classes.forEach((label, k) => {
-    const rows = classRows(m.label, hashes, k, classKey(label), m.params.subsample, all);
-    classGradient({ x: m.x, d: D, label: m.label, rows, k }, m.weights, k * D, m.params.lambda, m.noise, k * D, out, k * D);
-  });
-  return Math.sqrt(out.reduce((a, v) => a + v * v, 0));
-}
+export const recomputeResidual = exactResidual;
 
 /** An independent copy of a model (shared arrays, like the original), for removals that consume their input. */
 export function copyModel(m: NewtonModel): NewtonModel {
