@@ -26,6 +26,12 @@ export function VerifyForm() {
           <h2 id="result" data-testid="verdict" className={`text-xl font-semibold ${state.result.ok ? 'text-green-800' : 'text-red-800'}`}>
             {state.result.ok ? 'Valid: every check passed' : 'Not valid: see the failed checks'}
           </h2>
+          {state.result.notices.map((n) => (
+            <p key={n} role="note" data-testid="notice" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-300">
+              <span className="font-semibold">Note: </span>
+              {n}
+            </p>
+          ))}
           <ul className="space-y-2">
             {state.result.checks.map((c) => (
               <li key={c.id} data-testid={`check-${c.id}`} data-ok={c.ok} className="rounded-md bg-white p-3 text-sm ring-1 ring-gray-200">

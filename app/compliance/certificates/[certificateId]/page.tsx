@@ -29,6 +29,12 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
       <p data-testid="verdict" className={`text-lg font-semibold ${c.verification.ok ? 'text-green-800' : 'text-red-800'}`}>
         {c.verification.ok ? '✓ Every check passes' : '✗ A check fails: this record is not what was signed and logged'}
       </p>
+      {c.verification.notices.map((n) => (
+        <p key={n} role="note" data-testid="notice" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-300">
+          <span className="font-semibold">Note: </span>
+          {n}
+        </p>
+      ))}
       <section aria-labelledby="facts" className="space-y-2 rounded-lg bg-white p-5 text-sm ring-1 ring-gray-200">
         <h2 id="facts" className="text-lg font-semibold">
           What it says
