@@ -86,7 +86,8 @@ test('a person consents, uploads two photos, confirms the matches, and receives 
     for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency']) await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
     // A changed byte is caught.
     const tampered = JSON.parse(JSON.stringify(bundle));
-    tampered.envelope.payload = Buffer.from(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"1.0"', '"version":"1.1"')).toString('base64');
+    tampered.envelope.payload = Buffer.from(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.0"', '"version":"2.1"')).toString('base64');
+    expect(tampered.envelope.payload).not.toBe(bundle.envelope.payload);
     fs.writeFileSync(path.join(tmp, 'tampered.json'), JSON.stringify(tampered));
     const refused = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'tampered.json'), '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } }).then(
       () => null,

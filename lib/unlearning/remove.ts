@@ -79,6 +79,11 @@ export type RemoveOptions = {
    * an observer of the released model alone; for benchmarks that measure what the redraw costs.
    */
   noise?: Float64Array | 'keep';
+  /**
+   * false: release whatever the steps reached, even above the budget, instead of retraining.
+   * Uncertified: only for evaluating the evidence tests on a deliberately broken removal.
+   */
+  fallback?: boolean;
 };
 
 /**
@@ -170,7 +175,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
 
   let retrained = false;
   let retrainSeconds = 0;
-  if (total > target || opts.forceFallback) {
+  if ((total > target && opts.fallback !== false) || opts.forceFallback) {
     const tr = performance.now();
     next.weights.fill(0);
     await fitClasses(next, range(next.classes.length), { threads: opts.threads });
@@ -180,7 +185,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     retrainSeconds = (performance.now() - tr) / 1000;
   }
   next.hessiansExact = retrained || (touched.length === 0 && model.hessiansExact);
-  if (total > target) throw new UnlearningError('bad_params', `the released residual ${total} exceeds the budget ${budget} even after retraining`);
+  if (total > target && opts.fallback !== false) throw new UnlearningError('bad_params', `the released residual ${total} exceeds the budget ${budget} even after retraining`);
 
   return {
     model: next,

@@ -1,0 +1,354 @@
+import { classKey, classRows, inSubsample, sampleHashes, allRows } from './class-rows';
+import { auc } from './evaluate';
+import { cholesky, choleskySolve, dot } from './linalg';
+import { classGradient, classHessian, sigmoid } from './logistic';
+import type { NewtonModel } from './model';
+import { Rng } from './rng';
+
+/**
+ * Per-person evidence of forgetting: a likelihood-ratio membership test of one person's removed
+ * photos (LiRA, Carlini et al., S&P 2022; its unlearning form U-LiRA, Hayes et al. 2024), run
+ * against the released model and against shadow heads trained with and without those photos.
+ *
+ * It is evidence, not the guarantee: the formal (ε, δ) rests on the computed residual. Population
+ * tests overestimate forgetting; this one asks, photo by photo, whether the released head scores
+ * this person's photos the way heads that never saw them do.
+ *
+ * Restricted to what the removal touches, so that it stays cheap: the photos' own classes (where
+ * they remain) and, per photo, the few classes that score it highest (where, as a negative, it
+ * pulled hardest). Shadow heads of those classes come from a quadratic model of each class's loss
+ * on the remaining data around the released weights (its cached step matrix, or its exact Hessian
+ * when that matrix is not positive definite), with fresh noise per shadow: without the photos, one
+ * solve each; with them, their exact logistic terms added and solved by Newton-chord iterations.
+ * Scores are logit margins y · wᵀx. The statistic Λ sums, over (photo, class) pairs, the log ratio
+ * of Gaussians fitted to the IN and OUT shadows' scores; thresholds are calibrated on held-out
+ * shadows.
+ */
+export type ForgettingEvidence = {
+  method: 'lira-per-person';
+  photos: number;
+  /** The classes tested ((photo, class) pairs: `pairs`); empty when every photo's class was dropped and no other class is affected. */
+  classes: string[];
+  pairs: number;
+  shadows: number;
+  /** How well the test tells heads trained with the photos from heads trained without them (its power on this person). */
+  power: { auc: number; tprAtFpr: { fpr: number; tpr: number } };
+  /**
+   * The tested head against held-out retrained (OUT) heads: the membership statistic Λ (one-sided:
+   * does it score the photos like a head that trained on them?) and a two-sided deviation
+   * statistic (does it score them like a retrained head at all?), each with its p-value, the share
+   * of OUT heads at least as extreme. Flagged when either p-value is below α, or when the
+   * empirical ε exceeds the certified ε.
+   */
+  released: { statistic: number; pValue: number; deviation: number; deviationPValue: number; verdict: 'indistinguishable' | 'flagged' };
+  /**
+   * A 95 %-confidence lower bound on the ε that separates heads released like this one from
+   * retrained heads, from the best threshold's true and false positive rates (Clopper–Pearson),
+   * ε ≥ ln((TPR_low − δ) / FPR_high) (Jagielski et al., NeurIPS 2020). 0 when nothing separates them.
+   */
+  empiricalEpsilon: number;
+  seconds: number;
+};
+
+export type ForgettingOptions = {
+  /** Shadows per kind (default 256; each kind split in half: one half fits, the other calibrates). */
+  shadows?: number;
+  /** Other classes tested per photo: those that score it highest (default 3). */
+  classesPerPhoto?: number;
+  /** The p-value below which the tested head is flagged (default 0.01). */
+  alpha?: number;
+  /** Seed of the shadows' noise (not the model's noise, which is secret): the evidence is reproducible. */
+  seed?: number;
+};
+
+/** A person's removed photos: preprocessed rows (m × D), their labels, their sample ids. */
+export type RemovedPhotos = { x: Float64Array; labels: string[]; ids: string[] };
+
+type Pair = { j: number; k: number; y: number };
+/** One tested class: released weights, step matrix and its factor, the quadratic model's optimum, its remaining rows, and the IN side's rows, start and chord factor. */
+type ClassFit = { k: number; w0: Float64Array; h: Float64Array; chol: Float64Array; center: Float64Array; dataRows: Int32Array; rows: number[]; inChol: Float64Array; inStart: Float64Array };
+
+/**
+ * The evidence for one person's photos, removed from `model` (the release: its remaining data,
+ * step matrices, noise and residual). `target` tests another head in the release's class layout
+ * with the noise it was trained with (default: the release itself): a retrained head, or a
+ * deliberately broken removal.
+ */
+export function forgettingEvidence(model: NewtonModel, photos: RemovedPhotos, opts: ForgettingOptions & { target?: { weights: Float64Array; noise: Float64Array } } = {}): ForgettingEvidence {
+  const t0 = performance.now();
+  const D = model.d + 1;
+  const m = photos.ids.length;
+  const target = opts.target?.weights ?? model.weights;
+  const targetNoise = opts.target?.noise ?? model.noise;
+  if (target.length !== model.weights.length) throw new RangeError(`target weights hold ${target.length} values, expected ${model.weights.length}`);
+  if (photos.x.length !== m * D || photos.labels.length !== m) throw new RangeError(`removed photos: ${m} ids, ${photos.labels.length} labels, ${photos.x.length / D} rows`);
+  const N = Math.max(8, Math.floor((opts.shadows ?? 256) / 2) * 2);
+  const pairs = choosePairs(model, photos, target, opts.classesPerPhoto ?? 3);
+  const ks = [...new Set(pairs.map((p) => p.k))];
+  const fits = new Map(ks.map((k) => [k, fitClass(model, photos, k)]));
+  const rng = new Rng(opts.seed ?? 1);
+  const draw = (kind: 'out' | 'in', count: number) => Array.from({ length: count }, () => scoresOf(pairs, photos, D, shadowWeights(model, photos, fits, kind, rng)));
+  const [outFit, outCal, inFit, inCal] = [draw('out', N / 2), draw('out', N / 2), draw('in', N / 2), draw('in', N / 2)];
+  const stat = likelihoodRatio(outFit, inFit);
+  const dev = deviation(outFit);
+  const outStats = outCal.map(stat);
+  const outDevs = outCal.map(dev);
+  const power = { auc: auc(inCal.map(stat), outStats), tprAtFpr: tprAtFpr(inCal.map(stat), outStats, 0.01) };
+
+  const targetScores = pairs.map((p) => p.y * dot(photos.x, p.j * D, target, p.k * D, D));
+  const statistic = stat(targetScores);
+  const pValue = (outStats.filter((s) => s >= statistic).length + 1) / (outStats.length + 1);
+  const deviationValue = dev(targetScores);
+  const deviationPValue = (outDevs.filter((s) => s >= deviationValue).length + 1) / (outDevs.length + 1);
+
+  // Heads released the way the tested one was: the exact optimum for noise b_s − u_t, u_t the
+  // tested head's residual on the remaining data with its own noise, i.e. OUT shadows moved by
+  // H⁻¹u_t (Guo et al.'s argument, read backwards). Each statistic separates them from fresh OUT
+  // shadows at a threshold chosen on one half and evaluated on the other.
+  const shiftByClass = new Map(ks.map((k) => [k, residualShift(model, fits.get(k)!, target, targetNoise)]));
+  const shift = pairs.map((p) => p.y * dot(photos.x, p.j * D, shiftByClass.get(p.k)!, 0, D));
+  const moved = (s: number[]) => s.map((v, i) => v + shift[i]);
+  const [relPick, relEval, freshPick, freshEval] = [draw('out', N / 2).map(moved), draw('out', N / 2).map(moved), draw('out', N / 2), draw('out', N / 2)];
+  const delta = model.params.delta;
+  const empiricalEpsilon = Math.max(
+    ...[stat, dev].map((f) => epsilonLowerBound(relPick.map(f), freshPick.map(f), relEval.map(f), freshEval.map(f), delta)),
+  );
+  const alpha = opts.alpha ?? 0.01;
+  const flagged = pValue < alpha || deviationPValue < alpha || empiricalEpsilon > model.params.epsilon;
+  return {
+    method: 'lira-per-person',
+    photos: m,
+    classes: ks.map((k) => model.classes[k]),
+    pairs: pairs.length,
+    shadows: N,
+    power,
+    released: { statistic, pValue, deviation: deviationValue, deviationPValue, verdict: flagged ? 'flagged' : 'indistinguishable' },
+    empiricalEpsilon,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** (photo, class) pairs: each photo's own class if it remains, and the classes that score it highest under the tested head. */
+function choosePairs(model: NewtonModel, photos: RemovedPhotos, w: Float64Array, perPhoto: number): Pair[] {
+  const D = model.d + 1;
+  const K = model.classes.length;
+  const index = new Map(model.classes.map((c, k) => [c, k]));
+  const pairs: Pair[] = [];
+  for (let j = 0; j < photos.ids.length; j++) {
+    const own = index.get(photos.labels[j]);
+    if (own !== undefined) pairs.push({ j, k: own, y: 1 });
+    const z = Array.from({ length: K }, (_, k) => ({ k, z: dot(photos.x, j * D, w, k * D, D) })).filter((c) => c.k !== own);
+    z.sort((a, b) => b.z - a.z);
+    for (const c of z.slice(0, perPhoto)) pairs.push({ j, k: c.k, y: -1 });
+  }
+  return pairs;
+}
+
+/** One class's quadratic model: the released weights w0, the factor of its step matrix, its optimum's centre, the IN side's rows and factor. */
+function fitClass(model: NewtonModel, photos: RemovedPhotos, k: number): ClassFit {
+  const D = model.d + 1;
+  const w0 = model.weights.slice(k * D, (k + 1) * D);
+  const dataRows = classRows(model.label, sampleHashes(model.ids, model.params.subsampleSeed), k, classKey(model.classes[k]), model.params.subsample, allRows(model.ids.length));
+  let h = model.hessians.slice(k * D * D, (k + 1) * D * D);
+  let chol = h.slice();
+  if (!cholesky(chol, D)) {
+    h = new Float64Array(D * D);
+    classHessian({ x: model.x, d: D, label: model.label, rows: dataRows, k }, model.weights, k * D, model.params.lambda, h);
+    chol = h.slice();
+    if (!cholesky(chol, D)) throw new Error(`class ${model.classes[k]}: Hessian not positive definite`);
+  }
+  // The exact optimum of the quadratic model with the released noise: w0 − H⁻¹u (u the released residual).
+  const center = w0.slice();
+  const step = choleskySolve(chol, D, model.residual.subarray(k * D, (k + 1) * D), new Float64Array(D));
+  for (let a = 0; a < D; a++) center[a] -= step[a];
+  // The removed photos that this class trained on (positives, or negatives in its subsample).
+  const key = classKey(model.classes[k]);
+  const hashes = sampleHashes(photos.ids, model.params.subsampleSeed);
+  const rows = photos.ids.map((_, j) => j).filter((j) => photos.labels[j] === model.classes[k] || inSubsample(hashes[j], key, model.params.subsample));
+  // The IN side's Newton matrix at its mean solution (no extra noise), reused as the chord matrix for every IN shadow.
+  const fit: ClassFit = { k, w0, h, chol, center, dataRows, rows, inChol: chol, inStart: center };
+  const inStart = solveIn(model, photos, fit, new Float64Array(D), 30, true);
+  const inChol = inHessian(model, photos, fit, inStart);
+  if (!cholesky(inChol, D)) throw new Error(`class ${model.classes[k]}: IN Hessian not positive definite`);
+  return { ...fit, inChol, inStart };
+}
+
+/** H + Σ_R s x xᵀ + λ m I at w: the Hessian of the IN objective (the quadratic model plus the photos' exact terms). */
+function inHessian(model: NewtonModel, photos: RemovedPhotos, fit: ClassFit, w: Float64Array): Float64Array {
+  const D = model.d + 1;
+  const h = fit.h.slice();
+  for (const j of fit.rows) {
+    const y = photos.labels[j] === model.classes[fit.k] ? 1 : -1;
+    const p = sigmoid(y * dot(photos.x, j * D, w, 0, D));
+    const s = p * (1 - p);
+    for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) h[a * D + b] += s * photos.x[j * D + a] * photos.x[j * D + b];
+  }
+  for (let a = 0; a < D; a++) h[a * D + a] += model.params.lambda * fit.rows.length;
+  return h;
+}
+
+/**
+ * The IN head of a class for extra noise e (relative to the released noise): the minimiser of
+ * ½(w − c)ᵀH(w − c) + eᵀw + Σ_R ℓ(y wᵀx) + (λ m / 2)‖w‖², c the quadratic model's centre, by
+ * Newton (exact: the mean solution) or chord iterations with the fixed IN matrix (the shadows).
+ */
+function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassFit, e: Float64Array, iterations: number, exact: boolean): Float64Array {
+  const D = model.d + 1;
+  const w = fit.inStart.slice();
+  const g = new Float64Array(D);
+  const v = new Float64Array(D);
+  const diff = new Float64Array(D);
+  for (let it = 0; it < iterations; it++) {
+    for (let a = 0; a < D; a++) diff[a] = w[a] - fit.center[a];
+    const hd = multiplyByFactor(fit.chol, D, diff);
+    for (let a = 0; a < D; a++) g[a] = hd[a] + e[a] + model.params.lambda * fit.rows.length * w[a];
+    for (const j of fit.rows) {
+      const y = photos.labels[j] === model.classes[fit.k] ? 1 : -1;
+      const coef = -y * sigmoid(-y * dot(photos.x, j * D, w, 0, D));
+      for (let a = 0; a < D; a++) g[a] += coef * photos.x[j * D + a];
+    }
+    let gn = 0;
+    for (let a = 0; a < D; a++) gn += g[a] * g[a];
+    if (gn < 1e-24) break;
+    const m = exact ? inHessian(model, photos, fit, w) : fit.inChol;
+    if (exact && !cholesky(m, D)) throw new Error('IN Hessian not positive definite');
+    choleskySolve(m, D, g, v);
+    for (let a = 0; a < D; a++) w[a] -= v[a];
+  }
+  return w;
+}
+
+/** One shadow head per tested class (OUT: without the photos; IN: with them), each with its own fresh noise N(0, σ² I). */
+function shadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<number, ClassFit>, kind: 'out' | 'in', rng: Rng): Map<number, Float64Array> {
+  const D = model.d + 1;
+  const out = new Map<number, Float64Array>();
+  for (const [k, fit] of fits) {
+    // Fresh noise b_s replaces the released b: the gradient moves by e = b_s − b.
+    const e = new Float64Array(D);
+    for (let a = 0; a < D; a++) e[a] = model.params.sigma * rng.normal() - model.noise[k * D + a];
+    if (kind === 'out') {
+      const v = choleskySolve(fit.chol, D, e, new Float64Array(D));
+      out.set(k, Float64Array.from(fit.center, (c, a) => c - v[a]));
+    } else out.set(k, solveIn(model, photos, fit, e, 12, false));
+  }
+  return out;
+}
+
+/** H⁻¹u_t for one class: u_t = ∇L(t; D′, b_t), the tested head's exact residual on the remaining rows with its own noise (one pass over the class's rows). */
+function residualShift(model: NewtonModel, fit: ClassFit, t: Float64Array, bt: Float64Array): Float64Array {
+  const D = model.d + 1;
+  const u = new Float64Array(D);
+  classGradient({ x: model.x, d: D, label: model.label, rows: fit.dataRows, k: fit.k }, t, fit.k * D, model.params.lambda, bt, fit.k * D, u, 0);
+  return choleskySolve(fit.chol, D, u, new Float64Array(D));
+}
+
+/** L Lᵀ v, from the Cholesky factor in the lower triangle. */
+function multiplyByFactor(l: Float64Array, D: number, v: Float64Array): Float64Array {
+  const lt = new Float64Array(D);
+  for (let a = 0; a < D; a++) for (let c = a; c < D; c++) lt[a] += l[c * D + a] * v[c];
+  const out = new Float64Array(D);
+  for (let a = 0; a < D; a++) for (let c = 0; c <= a; c++) out[a] += l[a * D + c] * lt[c];
+  return out;
+}
+
+/** Σ_pairs ((s − μ_out) / σ_out)²: how far a head's scores lie from retrained heads', in either direction. */
+function deviation(out: number[][]): (scores: number[]) => number {
+  const n = out[0]?.length ?? 0;
+  const g = Array.from({ length: n }, (_, i) => {
+    const v = out.map((r) => r[i]);
+    const mu = v.reduce((a, b) => a + b, 0) / v.length;
+    return { mu, sd: Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / Math.max(1, v.length - 1)) + 1e-12 };
+  });
+  return (s) => s.reduce((acc, x, i) => acc + ((x - g[i].mu) / g[i].sd) ** 2, 0);
+}
+
+function scoresOf(pairs: Pair[], photos: RemovedPhotos, D: number, heads: Map<number, Float64Array>): number[] {
+  return pairs.map((p) => p.y * dot(photos.x, p.j * D, heads.get(p.k)!, 0, D));
+}
+
+/** Λ(scores) = Σ_pairs log N(s; μ_in, σ_in) − log N(s; μ_out, σ_out), Gaussians fitted per pair. */
+function likelihoodRatio(out: number[][], inn: number[][]): (scores: number[]) => number {
+  const fit = (rows: number[][], i: number) => {
+    const v = rows.map((r) => r[i]);
+    const mu = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / Math.max(1, v.length - 1)) + 1e-12;
+    return { mu, sd };
+  };
+  const n = out[0]?.length ?? 0;
+  const g = Array.from({ length: n }, (_, i) => ({ o: fit(out, i), n: fit(inn, i) }));
+  const logN = (x: number, p: { mu: number; sd: number }) => -Math.log(p.sd) - 0.5 * ((x - p.mu) / p.sd) ** 2;
+  return (s) => s.reduce((acc, x, i) => acc + logN(x, g[i].n) - logN(x, g[i].o), 0);
+}
+
+/** The true positive rate at the threshold that keeps the false positive rate at or below `fpr`. */
+function tprAtFpr(pos: number[], neg: number[], fpr: number): { fpr: number; tpr: number } {
+  const sorted = [...neg].sort((a, b) => b - a);
+  const allowed = Math.floor(fpr * neg.length);
+  const threshold = allowed < sorted.length ? sorted[allowed] : -Infinity;
+  return { fpr: allowed / neg.length, tpr: pos.filter((p) => p > threshold).length / pos.length };
+}
+
+/** 95 % one-sided Clopper–Pearson bounds, by bisection on the binomial tail. */
+function binomialTail(k: number, n: number, p: number, upper: boolean): number {
+  // P(X ≥ k) when upper, P(X ≤ k) otherwise, X ~ Bin(n, p), summed in log space.
+  let total = 0;
+  const lo = upper ? k : 0;
+  const hi = upper ? n : k;
+  for (let i = lo; i <= hi; i++) total += Math.exp(logChoose(n, i) + i * Math.log(Math.max(p, 1e-300)) + (n - i) * Math.log(Math.max(1 - p, 1e-300)));
+  return total;
+}
+
+function logChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
+  return s;
+}
+
+function clopperPearson(k: number, n: number, side: 'lower' | 'upper'): number {
+  if (side === 'lower' && k === 0) return 0;
+  if (side === 'upper' && k === n) return 1;
+  let a = 0;
+  let b = 1;
+  for (let it = 0; it < 60; it++) {
+    const mid = (a + b) / 2;
+    // lower: the p at which P(X ≥ k) = 0.05; upper: the p at which P(X ≤ k) = 0.05.
+    const tail = side === 'lower' ? binomialTail(k, n, mid, true) : binomialTail(k, n, mid, false);
+    if (side === 'lower' ? tail < 0.05 : tail > 0.05) a = mid;
+    else b = mid;
+  }
+  return (a + b) / 2;
+}
+
+/**
+ * ln((TPR_low − δ) / FPR_high) of the statistic's best threshold: chosen on the `pick` halves (the
+ * largest ln(TPR / FPR) there), its rates bounded on the `eval` halves, so the bound is not
+ * inflated by the choice. Released-like heads are the positives, retrained heads the negatives.
+ */
+function epsilonLowerBound(posPick: number[], negPick: number[], posEval: number[], negEval: number[], delta: number): number {
+  let best = { t: Infinity, score: -Infinity };
+  for (const t of posPick) {
+    const tpr = posPick.filter((p) => p >= t).length / posPick.length;
+    const fpr = (negPick.filter((n) => n >= t).length + 1) / (negPick.length + 1);
+    const score = Math.log(tpr / fpr);
+    if (score > best.score) best = { t, score };
+  }
+  const tp = posEval.filter((p) => p >= best.t).length;
+  const fp = negEval.filter((n) => n >= best.t).length;
+  const tprLow = clopperPearson(tp, posEval.length, 'lower');
+  const fprHigh = clopperPearson(fp, negEval.length, 'upper');
+  return tprLow - delta > 0 ? Math.max(0, Math.log((tprLow - delta) / fprHigh)) : 0;
+}
+
+/** The removed photos of a model, by sample id, before they are removed (rows, labels, ids). */
+export function photosOf(model: NewtonModel, ids: string[]): RemovedPhotos {
+  const D = model.d + 1;
+  const index = new Map(model.ids.map((id, i) => [id, i]));
+  const rows = ids.map((id) => {
+    const i = index.get(id);
+    if (i === undefined) throw new RangeError(`${id} is not in the model`);
+    return i;
+  });
+  const x = new Float64Array(rows.length * D);
+  rows.forEach((i, r) => x.set(model.x.subarray(i * D, (i + 1) * D), r * D));
+  return { x, labels: rows.map((i) => model.classes[model.label[i]]), ids: [...ids] };
+}
