@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { ErrorAlert } from '@/app/_components/error-alert';
 import { verifyCertificateAction } from './actions';
+import { evidenceSentence } from '@/lib/certificates/evidence-text';
 
 export function VerifyForm() {
   const [state, action, pending] = useActionState(verifyCertificateAction, null);
@@ -51,6 +52,11 @@ export function VerifyForm() {
                   Model “{m.modelName}”: version {m.before.version} → {m.after.version} by{' '}
                   {m.method === 'newton-certified' ? `certified removal (ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta})` : m.method === 'sisa' ? 'exact retraining of the affected shard (SISA)' : 'retraining from scratch'}
                   ; {m.samplesRemoved} photo(s) removed.
+                  {m.evidence ? (
+                    <span data-testid="evidence" className="mt-1 block text-gray-700">
+                      {evidenceSentence(m.evidence)}
+                    </span>
+                  ) : null}
                 </p>
               ))}
               <p className="text-gray-600">{p.scope}</p>

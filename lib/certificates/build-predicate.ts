@@ -1,4 +1,5 @@
 import type { RemovalVersionReport } from '@/lib/models/version-report';
+import type { ForgettingEvidence } from '@/lib/unlearning/forgetting-evidence';
 import { SCOPE, type PredicateV2 } from './predicate';
 
 type VersionFacts = { version: number; weightsSha256: string; accuracy: number | null; budgetUsed: number };
@@ -9,6 +10,8 @@ export type ModelRelease = {
   before: VersionFacts;
   after: VersionFacts & { noiseSource: 'secret' | 'seeded' | 'none' };
   report: RemovalVersionReport | null;
+  /** This request's per-person evidence in this model (null: not computed or not applicable). */
+  evidence: ForgettingEvidence | null;
 };
 
 export type PredicateInput = {
@@ -69,6 +72,7 @@ function modelEntry(m: ModelRelease): PredicateV2['models'][number] {
     classesDropped: r?.classesDropped.length ?? 0,
     accuracy: { before: m.before.accuracy, after: m.after.accuracy },
     identityTest: r?.identityTest != null ? { removedIdentityTopRate: r.identityTest, strangersTopRate: null } : null,
+    evidence: m.evidence,
     release: r ? { engine: r.engine, params: r.params, noise: { source: sisa ? 'none' : 'secret', redrawn: r.noise === 'redrawn' }, steps: r.steps, commitments: r.commitments } : null,
   };
 }

@@ -40,6 +40,7 @@ function predicate(orgId: string, requestId: string, certificateId: string, weig
         accuracy: { before: 0.97, after: 0.97 },
         identityTest: null,
         release: null,
+        evidence: null,
       },
     ],
     scope: 'test',

@@ -4,7 +4,7 @@ import { certificates, organizations, removalRequests } from '@/db/schema';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
 import { getBundle } from './get-bundle';
-import { predicateSchema, type Predicate } from './predicate';
+import { noticeFor, predicateSchema, type Predicate } from './predicate';
 import { renderCertificatePdf } from './render-pdf';
 
 export function predicateOf(envelope: { payload: string }): Predicate {
@@ -14,12 +14,13 @@ export function predicateOf(envelope: { payload: string }): Predicate {
 /** The certificates of a person's request (only theirs). */
 export async function listRequestCertificates(userId: string, requestId: string) {
   const db = await getDb();
-  return db
-    .select({ id: certificates.id, issuedAt: certificates.issuedAt, organization: organizations.name, leafIndex: certificates.leafIndex })
+  const rows = await db
+    .select({ id: certificates.id, issuedAt: certificates.issuedAt, organization: organizations.name, leafIndex: certificates.leafIndex, envelope: certificates.envelope })
     .from(certificates)
     .innerJoin(removalRequests, eq(removalRequests.id, certificates.requestId))
     .innerJoin(organizations, eq(organizations.id, certificates.organizationId))
     .where(and(eq(certificates.requestId, requestId), eq(removalRequests.userId, userId)));
+  return rows.map(({ envelope, ...c }) => ({ ...c, notice: noticeFor(envelope) }));
 }
 
 /** Who may download a certificate: the person it is for, or (later) the organisation's compliance officers. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commitmentsSchema } from '@/lib/models/version-report';
+import { commitmentsSchema, forgettingEvidenceSchema } from '@/lib/models/version-report';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -52,7 +52,10 @@ export const releaseEvidenceSchema = z.object({
   commitments: commitmentsSchema,
 });
 
-const modelRemovalV2 = modelRemoval.extend({ release: releaseEvidenceSchema.nullable().describe('Null when none of the items were in the model (held out): no release') });
+const modelRemovalV2 = modelRemoval.extend({
+  release: releaseEvidenceSchema.nullable().describe('Null when none of the items were in the model (held out): no release'),
+  evidence: forgettingEvidenceSchema.nullable().describe('Per-person evidence of forgetting (a membership test of this request\'s photos): evidence, not the guarantee'),
+});
 
 const predicateBase = z.object({
   version: z.string().regex(/^\d+\.\d+$/),
@@ -66,7 +69,9 @@ const predicateBase = z.object({
 });
 
 /** Reads either version (the v2 fields optional): what displays and filters use. */
-export const predicateSchema = predicateBase.extend({ models: z.array(modelRemovalV2.extend({ release: modelRemovalV2.shape.release.optional() })) });
+export const predicateSchema = predicateBase.extend({
+  models: z.array(modelRemovalV2.extend({ release: modelRemovalV2.shape.release.optional(), evidence: modelRemovalV2.shape.evidence.optional() })),
+});
 /** Version 2, as issued now: every model carries its release evidence. */
 export const predicateV2Schema = predicateBase.extend({ models: z.array(modelRemovalV2) });
 
@@ -90,3 +95,12 @@ export const SCOPE =
   'including a partner who kept earlier versions and the training data. It assumes the requests were not chosen after seeing the models (non-adaptive), ' +
   'and treats the released residual as a fixed shift of the noise, as the paper\'s proof does. ' +
   'It says nothing of an earlier version someone still holds: no removal method, retraining included, can change a copy already made.';
+
+/** The notice to show beside a stored certificate: V1_NOTICE for version-1 statements, else null. */
+export function noticeFor(envelope: { payload: string }): string | null {
+  try {
+    return JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')).predicateType === PREDICATE_TYPE_V1 ? V1_NOTICE : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,7 +1,8 @@
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { envelopeDigest, type Bundle } from './bundle';
-import type { Predicate } from './predicate';
+import { evidenceSentence } from './evidence-text';
+import { noticeFor, type Predicate } from './predicate';
 
 /** The standard PDF fonts speak WinAnsi only: Greek letters and arrows are spelled out. */
 function ascii(s: string): string {
@@ -83,6 +84,13 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
           ? 'exact removal: the parts of the model that had seen your photos were retrained without them'
           : 'the model was retrained from scratch without your photos (exact)';
     text(`Model "${m.modelName}": version ${m.before.version} replaced by version ${m.after.version} by ${how}. ${m.samplesRemoved} training sample(s) removed${m.classesDropped ? `; ${m.classesDropped} identity class(es) removed entirely` : ''}. Accuracy on held-out photos before/after: ${fmt(m.accuracy.before)} / ${fmt(m.accuracy.after)}.`);
+    // The standard PDF fonts have no Greek: ε is spelled out.
+    if (m.evidence) text(evidenceSentence(m.evidence).replace(/ε/g, 'epsilon'));
+  }
+  const notice = noticeFor(bundle.envelope);
+  if (notice) {
+    text('Notice', { font: bold, size: 13 });
+    text(notice.replace(/ε/g, 'epsilon').replace(/δ/g, 'delta'));
   }
   y -= 4;
   text('What this means', { font: bold, size: 13 });
@@ -98,3 +106,4 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
 function fmt(v: number | null): string {
   return v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`;
 }
+

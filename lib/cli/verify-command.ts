@@ -48,6 +48,8 @@ export const VERIFY_COMMAND: Command = {
     const v = verifyBundle(bundle, jwks, online);
     for (const c of v.checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.label}: ${c.detail}`);
     for (const n of v.notices) console.log(`NOTE  ${n}`);
+    const { evidenceSentence } = await import('@/lib/certificates/evidence-text');
+    for (const m of v.predicate?.models ?? []) if (m.evidence) console.log(`EVIDENCE  ${m.modelName} v${m.after.version}: ${evidenceSentence(m.evidence)}`);
     console.log(JSON.stringify({ ok: v.ok, checks: Object.fromEntries(v.checks.map((c) => [c.id, c.ok])), certificateId: v.predicate?.certificateId ?? null, predicateVersion: v.predicateMajor, notices: v.notices }));
     return v.ok ? 0 : 1;
   },

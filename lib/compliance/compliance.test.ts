@@ -50,6 +50,7 @@ async function issue(org: { id: string; name: string }, method: 'newton-certifie
         accuracy: { before: 0.9, after: 0.9 },
         identityTest: null,
         release: null,
+        evidence: null,
       },
     ],
     scope: 'test',

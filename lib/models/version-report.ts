@@ -28,6 +28,19 @@ export type Commitments = z.infer<typeof commitmentsSchema>;
 
 const timings = z.record(z.string(), z.number());
 
+/** lib/unlearning/forgetting-evidence.ts ForgettingEvidence: per-person evidence, not the guarantee. */
+export const forgettingEvidenceSchema = z.object({
+  method: z.literal('lira-per-person'),
+  photos: z.number().int(),
+  classes: z.array(z.string()),
+  pairs: z.number().int(),
+  shadows: z.number().int(),
+  power: z.object({ auc: z.number(), tprAtFpr: z.object({ fpr: z.number(), tpr: z.number() }) }),
+  released: z.object({ statistic: z.number(), pValue: z.number(), deviation: z.number(), deviationPValue: z.number(), verdict: z.enum(['indistinguishable', 'flagged']) }),
+  empiricalEpsilon: z.object({ membership: z.number(), deviation: z.number(), residualDirection: z.number(), max: z.number() }),
+  seconds: z.number(),
+});
+
 export const trainedReportSchema = z.object({
   schema: z.literal(2),
   kind: z.literal('trained'),
@@ -61,6 +74,8 @@ export const removalReportSchema = z.object({
   accuracyAfter: z.number().nullable(),
   identityTest: z.number().nullable(),
   commitments: commitmentsSchema,
+  /** Per task (one request's photos in this model): the per-person evidence; null where it does not apply (SISA, or none of its photos were in the model). */
+  evidence: z.record(z.string(), forgettingEvidenceSchema.nullable()),
   seconds: timings,
   wallSeconds: z.number(),
 });

@@ -64,7 +64,8 @@ export async function runCertify(requestId: string): Promise<void> {
       const to = vs.find((v) => v.id === t.toVersionId)!;
       const report = to.id === from.id ? null : readVersionReport(to.report);
       if (report && report.kind !== 'removal') throw new Error(`model version ${to.id} has no removal report (${report.kind}): it cannot be certified`);
-      releases.push({ model: { id: m.id, name: m.name, kind: m.kind, params: m.params }, before: from, after: to, report });
+      const evidence = report?.kind === 'removal' ? (report.evidence[t.id] ?? null) : null;
+      releases.push({ model: { id: m.id, name: m.name, kind: m.kind, params: m.params }, before: from, after: to, report: report?.kind === 'removal' ? report : null, evidence });
     }
     const certificateId = crypto.randomUUID();
     const predicate = buildPredicate({

@@ -117,6 +117,10 @@ describeEachDriver('the removal journey', () => {
     assert.match(m.release.commitments.noiseAfter ?? '', /^[0-9a-f]{64}$/);
     assert.notEqual(m.release.commitments.noiseAfter, m.release.commitments.noiseBefore);
     assert.equal(m.release.commitments.filesAfter['noise.f64'], undefined, 'the plain digest of the noise is never certified');
+    // Per-person evidence: the person's removed photos, tested against shadow heads.
+    assert.equal(m.evidence?.method, 'lira-per-person');
+    assert.equal(m.evidence.released.verdict, 'indistinguishable', JSON.stringify(m.evidence));
+    assert.ok(m.evidence.photos >= 3 && m.evidence.empiricalEpsilon.max <= m.guarantee.epsilon);
 
     // The auditor's replay passes on the genuine files and fails on each tampering.
     const bundle = JSON.parse(JSON.stringify(await getBundle(certs[0].id)));

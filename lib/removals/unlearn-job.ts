@@ -20,6 +20,8 @@ import { accuracy } from '@/lib/unlearning/evaluate';
 import { predict } from '@/lib/unlearning/predict';
 import { removeSamples } from '@/lib/unlearning/remove';
 import { removeSisa } from '@/lib/unlearning/sisa';
+import { forgettingEvidence, photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
+import type { NewtonModel } from '@/lib/unlearning/model';
 import { emitEvent } from '@/lib/webhooks/emit-event';
 
 /**
@@ -45,6 +47,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const wanted = [...new Set(tasks.flatMap((t) => t.itemIds))];
   const ids = wanted.filter((id) => inModel.has(id));
   const before = releaseInputs(loaded, current.files);
+  const photos = loaded.model.kind === 'newton-certified' && ids.length ? photosOf(loaded.model, ids) : null;
 
   let next: StoredModel | null = null;
   let head = loaded.model;
@@ -68,6 +71,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const { holdout } = await trainingData(model.datasetId);
   const acc = next && holdout.ids.length ? accuracy(head, holdout).accuracy : current.accuracy;
   const identity = ids.length ? await removedIdentityRate(head, ids) : null;
+  const evidence = Object.fromEntries(tasks.map((t) => [t.id, head.kind === 'newton-certified' && photos ? personEvidence(head, photos, t.itemIds) : null]));
   const report: RemovalVersionReport | null =
     next && outcome
       ? {
@@ -81,6 +85,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
           accuracyBefore: current.accuracy,
           accuracyAfter: acc,
           identityTest: identity,
+          evidence,
           commitments: releaseCommitments(before, releaseInputs({ model: head, json: next.json }, next.files), ids),
           wallSeconds: (performance.now() - started) / 1000,
         }
@@ -113,6 +118,22 @@ export async function runUnlearning(modelId: string): Promise<void> {
   // Tasks that arrived while this ran are picked up by the next run.
   const [more] = await db.select({ id: removalTasks.id }).from(removalTasks).where(and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'))).limit(1);
   if (more) await enqueue(unlearnJob, { modelId });
+}
+
+/** The per-person evidence for one request's photos in this model (null when none were in it, or when the test cannot run: logged). */
+function personEvidence(head: NewtonModel, all: RemovedPhotos, itemIds: string[]): ForgettingEvidence | null {
+  const mine = new Set(itemIds);
+  const keep = all.ids.flatMap((id, j) => (mine.has(id) ? [j] : []));
+  if (!keep.length) return null;
+  const D = head.d + 1;
+  const x = new Float64Array(keep.length * D);
+  keep.forEach((j, r) => x.set(all.x.subarray(j * D, (j + 1) * D), r * D));
+  try {
+    return forgettingEvidence(head, { x, labels: keep.map((j) => all.labels[j]), ids: keep.map((j) => all.ids[j]) });
+  } catch (err) {
+    log.warn('per-person evidence could not be computed', { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
 }
 
 /** How often the new head still names the removed photos' own identity (0 when forgotten). */

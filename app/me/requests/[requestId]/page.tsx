@@ -117,6 +117,11 @@ async function Certificates({ userId, requestId }: { userId: string; requestId: 
             <a className="underline" href={`/api/me/certificates/${c.id}/pdf`} download>
               certificate (PDF)
             </a>
+            {c.notice ? (
+              <p role="note" className="mt-1 rounded-md bg-amber-50 p-2 text-amber-900 ring-1 ring-amber-300">
+                {c.notice}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>
