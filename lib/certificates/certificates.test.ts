@@ -13,6 +13,7 @@ import type { PredicateV2 } from './predicate';
 import { signCertificate } from './sign-certificate';
 import { auditLog, consistencyProofBetween, latestTreeHead } from './transparency-log';
 import { verifyBundle, type Jwk } from './verify-bundle';
+import { exampleModelEntry } from '@/lib/testing/example-predicate';
 
 setUpTestEnvironment();
 
@@ -26,23 +27,7 @@ function predicate(orgId: string, requestId: string, certificateId: string, weig
     organization: { id: orgId, name: 'Org' },
     issuedAt: new Date().toISOString(),
     datasets: [{ id: crypto.randomUUID(), name: 'faces', removedItems: 3, confirmedItems: 2, unreviewedItems: 1, manifestSha256: hex() }],
-    models: [
-      {
-        modelId: crypto.randomUUID(),
-        modelName: 'head',
-        before: { version: 1, weightsSha256: hex() },
-        after: { version: 2, weightsSha256: weights },
-        method: 'newton-certified',
-        guarantee: { epsilon: 0.1, delta: 1e-6, sigma: 0.01, lambda: 1e-4, residual: 1e-9, residualBound: 1.9e-4, residualEstablished: 'computed', budgetUsed: 0.01 },
-        retrained: false,
-        samplesRemoved: 3,
-        classesDropped: 1,
-        accuracy: { before: 0.97, after: 0.97 },
-        identityTest: null,
-        release: null,
-        evidence: null,
-      },
-    ],
+    models: [exampleModelEntry(weights)],
     scope: 'test',
     software: 'forgetme test',
   };

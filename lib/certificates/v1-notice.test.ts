@@ -6,6 +6,7 @@ import { signEnvelope } from './dsse';
 import { PAYLOAD_TYPE, PREDICATE_TYPE, PREDICATE_TYPE_V1, STATEMENT_TYPE, V1_NOTICE, noticeFor } from './predicate';
 import { signTreeHead } from './tree-head';
 import { verifyBundle, type Jwk } from './verify-bundle';
+import { exampleModelEntry } from '@/lib/testing/example-predicate';
 
 const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
 const key = { kid: 'k1', privateKey };
@@ -15,20 +16,9 @@ const hex = () => crypto.randomBytes(32).toString('hex');
 /** A complete one-leaf bundle for a statement of the given predicate type. */
 function bundleOf(predicateType: string, version: string, extra: Record<string, unknown>) {
   const weights = hex();
-  const model = {
-    modelId: 'm',
-    modelName: 'head',
-    before: { version: 1, weightsSha256: hex() },
-    after: { version: 2, weightsSha256: weights },
-    method: 'newton-certified',
-    guarantee: { epsilon: 0.1, delta: 1e-6, sigma: 0.01, lambda: 1e-4, residual: 1e-6, residualBound: 1e-4, residualEstablished: 'computed', budgetUsed: 0.01 },
-    retrained: false,
-    samplesRemoved: 1,
-    classesDropped: 0,
-    accuracy: { before: 0.9, after: 0.9 },
-    identityTest: null,
-    ...extra,
-  };
+  // Version 1 had neither `release` nor `evidence`; `extra` adds what a test wants.
+  const { release: _r, evidence: _e, ...v1 } = exampleModelEntry(weights);
+  const model = { ...v1, ...extra };
   const predicate = { version, certificateId: 'c', requestId: 'r', organization: { id: 'o', name: 'O' }, issuedAt: new Date().toISOString(), datasets: [], models: [model], scope: 's', software: 't' };
   const statement = { _type: STATEMENT_TYPE, subject: [{ name: 'model', digest: { sha256: weights } }], predicateType, predicate };
   const envelope = signEnvelope(PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), key);
