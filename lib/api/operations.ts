@@ -58,7 +58,7 @@ export const getVersionManifest = operation({
   path: '/models/{modelId}/versions/{version}/model.json',
   tag: 'Models',
   summary: 'How to use the weights',
-  description: 'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, parameters (without the noise seed) and the weights\' sha256. See the README, "Model files".',
+  description: 'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, parameters (never the noise, which is secret and redrawn for every release) and the weights\' sha256. See the README, "Model files".',
   auth: read('models:read'),
   response: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'The manifest.' },
 });

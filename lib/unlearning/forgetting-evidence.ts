@@ -240,7 +240,7 @@ function shadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<numb
     if (kind === 'out') {
       const v = choleskySolve(fit.chol, D, e, new Float64Array(D));
       out.set(k, Float64Array.from(fit.center, (c, a) => c - v[a]));
-    } else out.set(k, solveIn(model, photos, fit, e, 4, false));
+    } else out.set(k, solveIn(model, photos, fit, e, 2, false));
   }
   return out;
 }
