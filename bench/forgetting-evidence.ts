@@ -5,12 +5,12 @@
  * against the removal's own time.
  *
  *   node --import tsx bench/forgetting-evidence.ts --lfw [--people 10]
- *   node --import tsx bench/forgetting-evidence.ts [--identities 1000 --per 100] [--people 3] [--no-retrain]
+ *   node --import tsx bench/forgetting-evidence.ts [--identities 1000 --per 100 --subsample 0.1] [--people 3] [--no-retrain]
  *
  * --lfw: lfw-train descriptors (embedded on every core and cached in bench/.cache, as
  * bench/face-calibration.ts does), centred with lib/faces/public-centre.json; each person loses
  * half of their photos. Synthetic: a face-shaped set (d = 128); each person loses half of theirs.
- * λ = 1e-4, σ = 0.01, ε = 0.1, δ = 1e-6, no subsampling, as the product's defaults.
+ * λ = 1e-4, σ = 0.01, ε = 0.1, δ = 1e-6 and no subsampling (the product's defaults) unless --subsample.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,10 +31,11 @@ const { values } = parseArgs({
     identities: { type: 'string', default: '300' },
     per: { type: 'string', default: '30' },
     people: { type: 'string', default: '5' },
+    subsample: { type: 'string', default: '1' },
     'no-retrain': { type: 'boolean', default: false },
   },
 });
-const params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 1 };
+const params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: Number(values.subsample), subsampleSeed: 1 };
 
 async function data(): Promise<{ train: Samples; centre: Float64Array; source: string }> {
   if (!values.lfw) {
