@@ -95,6 +95,7 @@ async function scenario(person: string) {
     photos: ids.length,
     of: all.length,
     removeSeconds: round(removeSeconds),
+    removal: released.report.method,
     evidenceShareOfRemoval: round(correct.seconds / removeSeconds),
     correct: summary(correct),
     retrained: retrained && summary(retrained),

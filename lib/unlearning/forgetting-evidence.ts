@@ -15,8 +15,8 @@ import { Rng } from './rng';
  * this person's photos the way heads that never saw them do.
  *
  * Restricted to what the removal touches, so that it stays cheap: the photos' own classes (where
- * they remain) and, per photo, the few classes that score it highest (where, as a negative, it
- * pulled hardest). Shadow heads of those classes come from a quadratic model of each class's loss
+ * they remain) and the few classes that score them highest (where, as negatives, they pulled
+ * hardest), eight classes at most. Shadow heads of those classes come from a quadratic model of each class's loss
  * on the remaining data around the released weights (its cached step matrix, or its exact Hessian
  * when that matrix is not positive definite), with fresh noise per shadow: without the photos, one
  * solve each; with them, their exact logistic terms added and solved by Newton-chord iterations.
@@ -56,8 +56,8 @@ export type ForgettingEvidence = {
 export type ForgettingOptions = {
   /** Shadows per kind (default 256; each kind split in half: one half fits, the other calibrates). */
   shadows?: number;
-  /** Other classes tested per photo: those that score it highest (default 3). */
-  classesPerPhoto?: number;
+  /** Classes tested at most (default 8): the photos' own, then those that score any of them highest. */
+  maxClasses?: number;
   /** The p-value below which the tested head is flagged (default 0.01). */
   alpha?: number;
   /** Seed of the shadows' noise (not the model's noise, which is secret): the evidence is reproducible. */
@@ -86,7 +86,7 @@ export function forgettingEvidence(model: NewtonModel, photos: RemovedPhotos, op
   if (target.length !== model.weights.length) throw new RangeError(`target weights hold ${target.length} values, expected ${model.weights.length}`);
   if (photos.x.length !== m * D || photos.labels.length !== m) throw new RangeError(`removed photos: ${m} ids, ${photos.labels.length} labels, ${photos.x.length / D} rows`);
   const N = Math.max(8, Math.floor((opts.shadows ?? 256) / 2) * 2);
-  const pairs = choosePairs(model, photos, target, opts.classesPerPhoto ?? 3);
+  const pairs = choosePairs(model, photos, target, opts.maxClasses ?? 8);
   const ks = [...new Set(pairs.map((p) => p.k))];
   const fits = new Map(ks.map((k) => [k, fitClass(model, photos, k)]));
   const rng = new Rng(opts.seed ?? 1);
@@ -135,20 +135,20 @@ export function forgettingEvidence(model: NewtonModel, photos: RemovedPhotos, op
   };
 }
 
-/** (photo, class) pairs: each photo's own class if it remains, and the classes that score it highest under the tested head. */
-function choosePairs(model: NewtonModel, photos: RemovedPhotos, w: Float64Array, perPhoto: number): Pair[] {
+/**
+ * (photo, class) pairs over at most `maxClasses` classes: the photos' own classes where they remain,
+ * then the other classes that score any of the photos highest under the tested head (where, as
+ * negatives, they pulled hardest); every photo is paired with every chosen class.
+ */
+function choosePairs(model: NewtonModel, photos: RemovedPhotos, w: Float64Array, maxClasses: number): Pair[] {
   const D = model.d + 1;
-  const K = model.classes.length;
   const index = new Map(model.classes.map((c, k) => [c, k]));
-  const pairs: Pair[] = [];
-  for (let j = 0; j < photos.ids.length; j++) {
-    const own = index.get(photos.labels[j]);
-    if (own !== undefined) pairs.push({ j, k: own, y: 1 });
-    const z = Array.from({ length: K }, (_, k) => ({ k, z: dot(photos.x, j * D, w, k * D, D) })).filter((c) => c.k !== own);
-    z.sort((a, b) => b.z - a.z);
-    for (const c of z.slice(0, perPhoto)) pairs.push({ j, k: c.k, y: -1 });
-  }
-  return pairs;
+  const own = new Set(photos.labels.flatMap((l) => (index.has(l) ? [index.get(l)!] : [])));
+  const best = model.classes.map((_, k) => ({ k, z: -Infinity }));
+  for (let j = 0; j < photos.ids.length; j++) for (const b of best) if (!own.has(b.k)) b.z = Math.max(b.z, dot(photos.x, j * D, w, b.k * D, D));
+  const others = best.filter((b) => !own.has(b.k)).sort((a, b) => b.z - a.z);
+  const chosen = [...own, ...others.map((b) => b.k)].slice(0, Math.max(maxClasses, own.size));
+  return photos.ids.flatMap((_, j) => chosen.map((k) => ({ j, k, y: photos.labels[j] === model.classes[k] ? 1 : -1 })));
 }
 
 /** One class's quadratic model: the released weights w0, the factor of its step matrix, its optimum's centre, the IN side's rows and factor. */
