@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { closeDb, getDb, migrationsFolder, openDatabase, setDbHandleForTests } from './client';
 import { users } from './schema';
 import { seedIndividual } from './seed/factories';
+import pg from 'pg';
+import { env } from '@/lib/config/env';
+import { openTestDatabase } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 
 const { dataDir } = setUpTestEnvironment();
@@ -26,4 +29,22 @@ test('the embedded database persists across restarts, and migrating again change
   const ext = await reopened.db.execute(sql`select extversion from pg_extension where extname = 'vector'`);
   assert.match((ext as unknown as { rows: { extversion: string }[] }).rows[0].extversion, /^0\.8/);
   await closeDb();
+});
+
+test('on PostgreSQL, losing an idle connection (a restart, a terminated backend) does not crash the process', { skip: !env().testDatabaseUrl && 'TEST_DATABASE_URL is not set' }, async () => {
+  const handle = await openTestDatabase('postgres');
+  try {
+    const name = (await handle.db.execute(sql`select current_database() as d`)) as unknown as { rows: { d: string }[] };
+    const admin = new pg.Client({ connectionString: env().testDatabaseUrl });
+    await admin.connect();
+    const terminate = 'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()';
+    const { rows } = await admin.query<{ n: number }>(terminate, [name.rows[0].d]);
+    await admin.end();
+    assert.ok(rows[0].n >= 1, 'an idle pooled connection was terminated');
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await handle.db.execute(sql`select 2 as v`);
+    assert.equal((again as unknown as { rows: { v: number }[] }).rows[0].v, 2, 'the pool serves the next query with a new connection');
+  } finally {
+    await handle.close();
+  }
 });

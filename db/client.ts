@@ -5,6 +5,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { Pool } from 'pg';
 import { env } from '@/lib/config/env';
+import { log } from '@/lib/log/logger';
 import { lockPgliteDir } from './pglite-lock';
 import * as schema from './schema';
 
@@ -63,6 +64,9 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     import('drizzle-orm/node-postgres/migrator'),
   ]);
   const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+  // An idle client whose server connection ends (a PostgreSQL restart, a terminated backend) makes
+  // the pool emit 'error'; unheard, that crashes the process. The pool replaces the client.
+  pool.on('error', (err) => log.warn('an idle database connection was lost; the pool replaces it', { error: err.message }));
   // Several processes may start at once: one migrates, the others wait for it.
   const client = await pool.connect();
   try {
