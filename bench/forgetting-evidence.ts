@@ -64,7 +64,14 @@ for (const l of train.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
 const eligible = [...counts.entries()].filter(([, n]) => n >= 4).map(([l]) => l);
 const people = Array.from({ length: Math.min(Number(values.people), eligible.length) }, (_, i) => eligible[Math.floor((i * eligible.length) / Number(values.people))]);
 
-const summary = (e: ForgettingEvidence) => ({ verdict: e.released.verdict, pValue: round(e.released.pValue), deviationPValue: round(e.released.deviationPValue), epsilonLowerBound: e.empiricalEpsilon, powerAuc: round(e.power.auc), seconds: round(e.seconds) });
+const summary = (e: ForgettingEvidence) => ({
+  verdict: e.released.verdict,
+  pValue: round(e.released.pValue),
+  deviationPValue: round(e.released.deviationPValue),
+  epsilonLowerBound: e.empiricalEpsilon,
+  powerAuc: round(e.power.auc),
+  seconds: round(e.seconds),
+});
 const round = (v: number) => Math.round(v * 1000) / 1000;
 /** The model's rows for the release's classes (a dropped class's row left out), with its noise. */
 const asRelease = (m: NewtonModel, release: NewtonModel) => {

@@ -110,8 +110,10 @@ try {
   const rep = readVersionReport(v2.report);
   if (rep.kind !== 'removal') throw new Error(`version 2 is not a removal (${rep.kind})`);
   const evidence = Object.values(rep.evidence);
-  out.removal = { method: rep.method, noise: rep.noise, removedSamples: rep.removedSamples, residual: rep.residual, budget: rep.budget, retrained: rep.retrained, seconds: rep.seconds, wallSeconds: rep.wallSeconds, accuracyBefore: rep.accuracyBefore, accuracyAfter: rep.accuracyAfter, identityTest: rep.identityTest };
-  out.evidence = evidence.map((e) => e && { verdict: e.released.verdict, pValue: e.released.pValue, empiricalEpsilon: e.empiricalEpsilon.max, seconds: e.seconds, shareOfRemoval: e.seconds / (rep.seconds.total ?? rep.wallSeconds) });
+  const { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest } = rep;
+  out.removal = { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest };
+  const removalSeconds = seconds.total ?? wallSeconds;
+  out.evidence = evidence.map((e) => e && { verdict: e.released.verdict, pValue: e.released.pValue, empiricalEpsilon: e.empiricalEpsilon.max, seconds: e.seconds, shareOfRemoval: e.seconds / removalSeconds });
   out.certificates = (await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length;
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(JSON.stringify(out, null, 2));

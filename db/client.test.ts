@@ -34,7 +34,8 @@ test('the embedded database persists across restarts, and migrating again change
 test('on PostgreSQL, losing an idle connection (a restart, a terminated backend) does not crash the process', { skip: !env().testDatabaseUrl && 'TEST_DATABASE_URL is not set' }, async () => {
   const handle = await openTestDatabase('postgres');
   try {
-    const name = (await handle.db.execute(sql`select current_database() as d`)) as unknown as { rows: { d: string }[] };
+    const pool = handle.pool!;
+    const name = await pool.query<{ d: string }>('select current_database() as d');
     const admin = new pg.Client({ connectionString: env().testDatabaseUrl });
     await admin.connect();
     const terminate = 'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()';
@@ -42,8 +43,8 @@ test('on PostgreSQL, losing an idle connection (a restart, a terminated backend)
     await admin.end();
     assert.ok(rows[0].n >= 1, 'an idle pooled connection was terminated');
     await new Promise((r) => setTimeout(r, 200));
-    const again = await handle.db.execute(sql`select 2 as v`);
-    assert.equal((again as unknown as { rows: { v: number }[] }).rows[0].v, 2, 'the pool serves the next query with a new connection');
+    const again = await pool.query<{ v: number }>('select 2 as v');
+    assert.equal(again.rows[0].v, 2, 'the pool serves the next query with a new connection');
   } finally {
     await handle.close();
   }

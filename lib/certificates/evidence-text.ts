@@ -7,10 +7,12 @@ type Evidence = NonNullable<Predicate['models'][number]['evidence']>;
  * CLI: what was tested, the outcome, and that it is evidence beside the formal guarantee.
  */
 export function evidenceSentence(e: Evidence): string {
+  const bound = `empirical ε lower bound ${e.empiricalEpsilon.max.toFixed(2)}`;
+  const p = Math.min(e.released.pValue, e.released.deviationPValue);
   const outcome =
     e.released.verdict === 'indistinguishable'
-      ? `the released model scores them as models retrained without them do (p = ${e.released.pValue.toFixed(2)}; empirical ε lower bound ${e.empiricalEpsilon.max.toFixed(2)})`
-      : `the released model does NOT score them as retrained models do (p = ${Math.min(e.released.pValue, e.released.deviationPValue).toFixed(3)}; empirical ε lower bound ${e.empiricalEpsilon.max.toFixed(2)})`;
+      ? `the released model scores them as models retrained without them do (p = ${p.toFixed(2)}; ${bound})`
+      : `the released model does NOT score them as retrained models do (p = ${p.toFixed(3)}; ${bound})`;
   return (
     `Evidence, beside the guarantee: a membership test of your ${e.photos} removed photo(s) against ${e.shadows} shadow models per kind ` +
     `(it tells models trained with them from models trained without them with AUC ${e.power.auc.toFixed(2)}): ${outcome}.`

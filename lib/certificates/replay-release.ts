@@ -45,7 +45,8 @@ export function replayRelease(opts: { beforeDir: string; afterDir: string; entry
       const bytes = read(dir, file);
       return !bytes || sha256(bytes) !== digest;
     });
-    add(`files-${side}`, `Model files ${side}`, bad.length === 0, bad.length ? `changed or missing: ${bad.map(([f]) => f).join(', ')}` : `${Object.keys(files).length} files match their committed sha256`);
+    const detail = bad.length ? `changed or missing: ${bad.map(([f]) => f).join(', ')}` : `${Object.keys(files).length} files match their committed sha256`;
+    add(`files-${side}`, `Model files ${side}`, bad.length === 0, detail);
     if (noise) {
       const b = read(dir, 'noise.f64');
       const salt = read(dir, 'noise-salt.bin');

@@ -63,7 +63,8 @@ export async function renoiseModel(modelId: string): Promise<boolean> {
       .onConflictDoNothing()
       .returning();
     if (!v) return null;
-    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason: 'renoise' } } });
+    const event = { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason: 'renoise' } } as const;
+    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event });
     return v;
   });
   if (!released) return false;

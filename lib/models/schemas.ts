@@ -6,7 +6,11 @@ import { z } from 'zod';
  * source and never disclosed; a request that still sends `seed` is refused, by name.
  */
 const noSeed = z
-  .never({ error: 'seed is not accepted: the noise of certified removal is drawn by forgetme from a cryptographic source and kept secret. Use subsampleSeed (newton-certified) or shardSeed (sisa) to fix the public sample assignment.' })
+  .never({
+    error:
+      'seed is not accepted: the noise of certified removal is drawn by forgetme from a cryptographic source and kept secret. ' +
+      'Use subsampleSeed (newton-certified) or shardSeed (sisa) to fix the public sample assignment.',
+  })
   .optional();
 
 const newtonParams = z.strictObject({

@@ -58,7 +58,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
       const r = removeSisa(loaded.model, ids);
       head = r.model;
       next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
-      outcome = { method: 'sisa', residual: null, budget: null, residualEstablished: 'exact', steps: 0, retrained: false, noise: 'none', removedSamples: r.report.removedSamples, classesDropped: r.report.classesDropped, seconds: { total: r.report.seconds } };
+      const { removedSamples, classesDropped, seconds } = r.report;
+      outcome = { method: 'sisa', residual: null, budget: null, residualEstablished: 'exact', steps: 0, retrained: false, noise: 'none', removedSamples, classesDropped, seconds: { total: seconds } };
     } else {
       const r = await removeSamples(loaded.model, ids, { consume: true });
       head = r.model;
