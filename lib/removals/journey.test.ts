@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { certificates, modelVersions, removalRequests, requestReferences, webhookEvents } from '@/db/schema';
+import { auditEvents, certificates, modelVersions, removalRequests, requestReferences, webhookEvents } from '@/db/schema';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { getBundle } from '@/lib/certificates/get-bundle';
 import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
@@ -20,7 +20,9 @@ import { stageUpload } from '@/lib/datasets/stage-upload';
 import { AppError } from '@/lib/errors/app-error';
 import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
 import { createModel } from '@/lib/models/create-model';
+import { getModel, getVersionManifest, listVersions } from '@/lib/models/get-models';
 import { runTraining } from '@/lib/models/train-job';
+import { loadModelFiles } from '@/lib/models/version-files';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { CONSENT_VERSION } from './consent';
@@ -34,6 +36,10 @@ import { runUnlearning } from './unlearn-job';
 import { withdrawRequest } from './withdraw';
 import { listPartnerRequests } from './partner-requests';
 
+// Every log line of the journey, at debug level, is kept (not printed) for the leak check below.
+process.env.FORGETME_LOG_LEVEL = 'debug';
+const logLines: string[] = [];
+for (const stream of ['log', 'error'] as const) console[stream] = (...args: unknown[]) => void logLines.push(args.map(String).join(' '));
 setUpTestEnvironment();
 after(() => closeThreadPool());
 
@@ -160,6 +166,28 @@ describeEachDriver('the removal journey', () => {
     assert.equal((await db.select().from(requestReferences).where(eq(requestReferences.requestId, req.id))).length, 0);
     const events = (await db.select().from(webhookEvents).where(eq(webhookEvents.organizationId, org.organization.id))).map((e) => e.type);
     for (const t of ['removal.requested', 'model.version_created', 'certificate.issued']) assert.ok(events.includes(t), t);
+
+    // Nothing the partner reads, and no log line, holds the noise of any version or a seed.
+    const partnerView = [
+      await getModel(org.organization.id, model.id),
+      await listVersions(org.organization.id, model.id),
+      await getVersionManifest(org.organization.id, model.id, 1),
+      await getVersionManifest(org.organization.id, model.id, 2),
+      await listPartnerRequests(org.organization.id, { limit: 10 }),
+      await db.select().from(webhookEvents).where(eq(webhookEvents.organizationId, org.organization.id)),
+      await db.select().from(auditEvents),
+      bundle,
+    ];
+    const text = JSON.stringify(partnerView) + logLines.join('\n');
+    assert.ok(logLines.some((l) => l.includes('removal released')), 'the journey\'s log lines were captured');
+    assert.doesNotMatch(text, /"seed"/);
+    for (const v of versions) {
+      const loaded = await loadModelFiles(v);
+      assert.ok(loaded.model.kind === 'newton-certified');
+      const b = loaded.model.kind === 'newton-certified' ? Buffer.from(loaded.model.noise.buffer, loaded.model.noise.byteOffset, 48) : Buffer.alloc(0);
+      assert.equal(text.includes(b.toString('hex')) || text.includes(b.toString('base64').slice(0, 40)), false, `version ${v.version}'s noise leaked`);
+      if (loaded.model.kind === 'newton-certified') assert.equal(text.includes(String(loaded.model.noise[0])), false);
+    }
   });
 
   test('withdrawal before processing deletes the photos; a request cannot be submitted twice or by someone else', async () => {
