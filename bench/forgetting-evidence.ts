@@ -62,7 +62,10 @@ const trainSeconds = (performance.now() - t0) / 1000;
 const counts = new Map<string, number>();
 for (const l of train.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
 const eligible = [...counts.entries()].filter(([, n]) => n >= 4).map(([l]) => l);
-const people = Array.from({ length: Math.min(Number(values.people), eligible.length) }, (_, i) => eligible[Math.floor((i * eligible.length) / Number(values.people))]);
+const people = Array.from(
+  { length: Math.min(Number(values.people), eligible.length) },
+  (_, i) => eligible[Math.floor((i * eligible.length) / Number(values.people))],
+);
 
 const summary = (e: ForgettingEvidence) => ({
   verdict: e.released.verdict,
@@ -119,11 +122,16 @@ console.log(
       data: { source, identities: model.classes.length, samples: model.ids.length, d: 128 },
       params,
       trainSeconds: round(trainSeconds),
-      flagged: { correct: count('correct'), retrained: values['no-retrain'] ? 'not run' : count('retrained'), unchanged: count('unchanged'), oneStep: count('oneStep'), of: results.length },
+      flagged: {
+        correct: count('correct'),
+        retrained: values['no-retrain'] ? 'not run' : count('retrained'),
+        unchanged: count('unchanged'),
+        oneStep: count('oneStep'),
+        of: results.length,
+      },
       results,
     },
     null,
     2,
   ),
 );
-

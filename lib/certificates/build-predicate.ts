@@ -47,7 +47,8 @@ export function buildPredicate(input: PredicateInput): PredicateV2 {
 
 function modelEntry(m: ModelRelease): PredicateV2['models'][number] {
   const r = m.report;
-  if (r && m.after.noiseSource === 'seeded') throw new PredicateError(`model ${m.model.name} v${m.after.version} rests on seeded noise: it must be re-noised before a certificate is issued`);
+  if (r && m.after.noiseSource === 'seeded')
+    throw new PredicateError(`model ${m.model.name} v${m.after.version} rests on seeded noise: it must be re-noised before a certificate is issued`);
   const sisa = m.model.kind === 'sisa';
   const method = r ? r.method : m.model.kind;
   const params = r?.params ?? m.model.params;
@@ -73,6 +74,14 @@ function modelEntry(m: ModelRelease): PredicateV2['models'][number] {
     accuracy: { before: m.before.accuracy, after: m.after.accuracy },
     identityTest: r?.identityTest != null ? { removedIdentityTopRate: r.identityTest, strangersTopRate: null } : null,
     evidence: m.evidence,
-    release: r ? { engine: r.engine, params: r.params, noise: { source: sisa ? 'none' : 'secret', redrawn: r.noise === 'redrawn' }, steps: r.steps, commitments: r.commitments } : null,
+    release: r
+      ? {
+          engine: r.engine,
+          params: r.params,
+          noise: { source: sisa ? 'none' : 'secret', redrawn: r.noise === 'redrawn' },
+          steps: r.steps,
+          commitments: r.commitments,
+        }
+      : null,
   };
 }

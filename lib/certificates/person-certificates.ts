@@ -15,7 +15,13 @@ export function predicateOf(envelope: { payload: string }): Predicate {
 export async function listRequestCertificates(userId: string, requestId: string) {
   const db = await getDb();
   const rows = await db
-    .select({ id: certificates.id, issuedAt: certificates.issuedAt, organization: organizations.name, leafIndex: certificates.leafIndex, envelope: certificates.envelope })
+    .select({
+      id: certificates.id,
+      issuedAt: certificates.issuedAt,
+      organization: organizations.name,
+      leafIndex: certificates.leafIndex,
+      envelope: certificates.envelope,
+    })
     .from(certificates)
     .innerJoin(removalRequests, eq(removalRequests.id, certificates.requestId))
     .innerJoin(organizations, eq(organizations.id, certificates.organizationId))

@@ -54,7 +54,9 @@ export const releaseEvidenceSchema = z.object({
 
 const modelRemovalV2 = modelRemoval.extend({
   release: releaseEvidenceSchema.nullable().describe('Null when none of the items were in the model (held out): no release'),
-  evidence: forgettingEvidenceSchema.nullable().describe('Per-person evidence of forgetting (a membership test of this request\'s photos): evidence, not the guarantee'),
+  evidence: forgettingEvidenceSchema
+    .nullable()
+    .describe('Per-person evidence of forgetting (a membership test of this request\'s photos): evidence, not the guarantee'),
 });
 
 const predicateBase = z.object({

@@ -5,11 +5,9 @@ import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { modelVersions, type ModelVersion } from '@/db/schema';
 import { blobPath, hasBlob } from '@/lib/blobs/blob-store';
-import { open } from '@/lib/crypto/aead';
-import { getDataKey } from '@/lib/crypto/secrets';
 import { getJwks } from '@/lib/crypto/get-jwks';
-import { AppError } from '@/lib/errors/app-error';
-import { SECRET_FILES } from '@/lib/unlearning/model-file';
+import { AppError, isAppError } from '@/lib/errors/app-error';
+import { openStoredFile } from '@/lib/models/version-files';
 import { predicateV2Schema } from './predicate';
 import { replayRelease } from './replay-release';
 import { verifyBundle, type Check, type Jwk } from './verify-bundle';
@@ -27,9 +25,18 @@ export async function replayCertificate(bundle: unknown): Promise<{ ok: boolean;
   const v = verifyBundle(bundle, jwks);
   const failed = (id: string) => v.checks.find((c) => c.id === id && !c.ok);
   if (failed('format')) throw new AppError('validation_failed', `Not a complete forgetme certificate bundle: ${failed('format')!.detail}`);
-  if (failed('signature')) throw new AppError('validation_failed', `The certificate is not signed by this platform's keys, so there is nothing of ours to replay: ${failed('signature')!.detail}`);
-  if (failed('schema') || !v.predicate) throw new AppError('validation_failed', `The certificate's content cannot be read: ${failed('schema')?.detail ?? 'no predicate'}`);
-  if (v.predicateMajor !== 2) throw new AppError('validation_failed', 'This is a version-1 certificate: it carries no commitments to replay (and its guarantee did not hold against the partner).');
+  if (failed('signature'))
+    throw new AppError(
+      'validation_failed',
+      `The certificate is not signed by this platform's keys, so there is nothing of ours to replay: ${failed('signature')!.detail}`,
+    );
+  if (failed('schema') || !v.predicate)
+    throw new AppError('validation_failed', `The certificate's content cannot be read: ${failed('schema')?.detail ?? 'no predicate'}`);
+  if (v.predicateMajor !== 2)
+    throw new AppError(
+      'validation_failed',
+      'This is a version-1 certificate: it carries no commitments to replay (and its guarantee did not hold against the partner).',
+    );
   const predicate = predicateV2Schema.parse(v.predicate);
   const checks: Check[] = [...v.checks];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-replay-'));
@@ -48,7 +55,10 @@ export async function replayCertificate(bundle: unknown): Promise<{ ok: boolean;
 
 async function version(modelId: string, n: number): Promise<ModelVersion> {
   const db = await getDb();
-  const [row] = await db.select().from(modelVersions).where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, n)));
+  const [row] = await db
+    .select()
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, n)));
   if (!row) throw new AppError('not_found', `Model ${modelId} has no version ${n} on this platform.`);
   return row;
 }
@@ -56,16 +66,20 @@ async function version(modelId: string, n: number): Promise<ModelVersion> {
 /** A version's files as stored, raw (not checked: the replay checks them), the noise unsealed. */
 async function materialise(v: ModelVersion, dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const secret: readonly string[] = SECRET_FILES;
   for (const [name, sha] of Object.entries(v.files)) {
-    if (!(await hasBlob(sha))) throw new AppError('blob_missing', `The stored files of model version ${v.version} were purged (${name} is gone): this certificate can no longer be replayed.`);
-    let bytes: Buffer = await fs.promises.readFile(blobPath(sha));
-    if (secret.includes(name) && v.noiseSource === 'secret') {
-      try {
-        bytes = open(bytes, getDataKey(), `model-secret:${name}`);
-      } catch {
-        continue; // an altered sealed file: the noise check reports it
-      }
+    if (!(await hasBlob(sha))) {
+      throw new AppError(
+        'blob_missing',
+        `The stored files of model version ${v.version} were purged (${name} is gone): this certificate can no longer be replayed.`,
+      );
+    }
+    const raw = await fs.promises.readFile(blobPath(sha));
+    let bytes: Buffer;
+    try {
+      bytes = openStoredFile(name, raw, v.noiseSource);
+    } catch (err) {
+      if (isAppError(err) && err.code === 'decryption_failed') continue; // an altered sealed file: the noise check reports it
+      throw err;
     }
     await fs.promises.writeFile(path.join(dir, name), bytes, { mode: 0o600 });
   }

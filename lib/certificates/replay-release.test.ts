@@ -63,7 +63,15 @@ function certify(name: string, before: NewtonModel, after: NewtonModel, residual
     organization: { id: 'o', name: 'o' },
     issuedAt: new Date(0),
     datasets: [],
-    models: [{ model: { id: 'm', name: 'head', kind: 'newton-certified', params }, before: version(1, 'a'.repeat(64)), after: { ...version(2, weights), noiseSource: 'secret' }, report, evidence: null }],
+    models: [
+      {
+        model: { id: 'm', name: 'head', kind: 'newton-certified', params },
+        before: version(1, 'a'.repeat(64)),
+        after: { ...version(2, weights), noiseSource: 'secret' },
+        report,
+        evidence: null,
+      },
+    ],
     software: 'test',
   });
   return { ...dirs, entry: predicate.models[0] };

@@ -27,7 +27,8 @@ const read = (dir: string, file: string) => {
 export function replayRelease(opts: { beforeDir: string; afterDir: string; entry: Entry }): Check[] {
   const { entry } = opts;
   const checks: Check[] = [];
-  const add = (id: string, label: string, ok: boolean, detail: string) => checks.push({ id: `${entry.modelId}:${id}`, label: `${entry.modelName} v${entry.after.version}: ${label}`, ok, detail });
+  const add = (id: string, label: string, ok: boolean, detail: string) =>
+    checks.push({ id: `${entry.modelId}:${id}`, label: `${entry.modelName} v${entry.after.version}: ${label}`, ok, detail });
   const r = entry.release;
   if (!r) {
     add('release', 'Release', entry.before.version === entry.after.version, 'No release: none of the items were in the model (held out); nothing to replay.');
@@ -40,7 +41,12 @@ export function replayRelease(opts: { beforeDir: string; afterDir: string; entry
   ] as const;
   for (const [side, dir, modelJson, files, noise] of sides) {
     const json = read(dir, 'model.json');
-    add(`model-json-${side}`, `model.json ${side}`, !!json && sha256(json) === modelJson, json ? `sha256 ${sha256(json)}, committed ${modelJson}` : 'model.json is missing');
+    add(
+      `model-json-${side}`,
+      `model.json ${side}`,
+      !!json && sha256(json) === modelJson,
+      json ? `sha256 ${sha256(json)}, committed ${modelJson}` : 'model.json is missing',
+    );
     const bad = Object.entries(files).filter(([file, digest]) => {
       const bytes = read(dir, file);
       return !bytes || sha256(bytes) !== digest;
@@ -51,11 +57,21 @@ export function replayRelease(opts: { beforeDir: string; afterDir: string; entry
       const b = read(dir, 'noise.f64');
       const salt = read(dir, 'noise-salt.bin');
       const got = b && salt && salt.length === 32 ? noiseCommitment(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), salt) : null;
-      add(`noise-${side}`, `Noise commitment ${side}`, got === noise, got === noise ? `SHA-256(domain ‖ salt ‖ b) = ${noise}` : 'the stored noise or its salt does not open the committed commitment');
+      add(
+        `noise-${side}`,
+        `Noise commitment ${side}`,
+        got === noise,
+        got === noise ? `SHA-256(domain ‖ salt ‖ b) = ${noise}` : 'the stored noise or its salt does not open the committed commitment',
+      );
     }
   }
   const weights = read(opts.afterDir, entry.method === 'sisa' ? 'checkpoints.f64' : 'weights.f64');
-  add('weights', 'Released weights', !!weights && sha256(weights) === entry.after.weightsSha256, 'the certificate\'s subject digest against the stored weights file');
+  add(
+    'weights',
+    'Released weights',
+    !!weights && sha256(weights) === entry.after.weightsSha256,
+    "the certificate's subject digest against the stored weights file",
+  );
 
   let before: LoadedModel;
   let released: LoadedModel;
@@ -71,11 +87,17 @@ export function replayRelease(opts: { beforeDir: string; afterDir: string; entry
   add('manifest-after', 'Training manifest after', manifest(released) === c.trainingManifestAfter, 'recomputed from the stored sample ids and labels');
   const kept = new Set(released.model.ids);
   const removed = before.model.ids.filter((id) => !kept.has(id));
-  const gained = released.model.ids.filter((id) => !new Set(before.model.ids).has(id));
+  const had = new Set(before.model.ids);
+  const gained = released.model.ids.filter((id) => !had.has(id));
   const itemsOk = removedItemsDigest(removed) === c.removedItems && gained.length === 0 && removed.length === entry.samplesRemoved;
   add('removed', 'Removed items', itemsOk, `${removed.length} sample(s) left the model (certificate: ${entry.samplesRemoved}), ${gained.length} joined`);
   const paramsOk = Object.entries(r.params).every(([k, v]) => (released.model.params as Record<string, number>)[k] === v);
-  add('params', 'Parameters', paramsOk, paramsOk ? 'the released model was made with the committed parameters' : 'the stored model\'s parameters differ from the committed ones');
+  add(
+    'params',
+    'Parameters',
+    paramsOk,
+    paramsOk ? 'the released model was made with the committed parameters' : "the stored model's parameters differ from the committed ones",
+  );
 
   if (released.model.kind === 'sisa') {
     add('residual', 'Exact removal', true, 'SISA retrains the affected shards: exact, no residual to recompute');
@@ -88,7 +110,8 @@ export function replayRelease(opts: { beforeDir: string; afterDir: string; entry
     'residual',
     'Gradient residual within ε′',
     residual <= target,
-    `‖∇L_b(w; D′)‖ recomputed = ${residual.toExponential(4)} (certificate: ${entry.guarantee.residual?.toExponential(4) ?? 'none'}), ε′ = ${budget.toExponential(4)}`,
+    `‖∇L_b(w; D′)‖ recomputed = ${residual.toExponential(4)} ` +
+      `(certificate: ${entry.guarantee.residual?.toExponential(4) ?? 'none'}), ε′ = ${budget.toExponential(4)}`,
   );
   return checks;
 }

@@ -15,7 +15,14 @@ export type Subject = { name: string; digest: { sha256: string } };
  * transparency log and stores the certificate, in one transaction. Idempotent per (request,
  * organisation): a second call returns the certificate already issued.
  */
-export async function signCertificate(opts: { certificateId: string; requestId: string; organizationId: string; subject: Subject[]; predicate: PredicateV2; submittedAt?: Date | null }) {
+export async function signCertificate(opts: {
+  certificateId: string;
+  requestId: string;
+  organizationId: string;
+  subject: Subject[];
+  predicate: PredicateV2;
+  submittedAt?: Date | null;
+}) {
   const db = await getDb();
   const [existing] = await db.select().from(certificates).where(and(eq(certificates.requestId, opts.requestId), eq(certificates.organizationId, opts.organizationId)));
   if (existing) return existing;

@@ -19,7 +19,17 @@ function bundleOf(predicateType: string, version: string, extra: Record<string, 
   // Version 1 had neither `release` nor `evidence`; `extra` adds what a test wants.
   const { release: _r, evidence: _e, ...v1 } = exampleModelEntry(weights);
   const model = { ...v1, ...extra };
-  const predicate = { version, certificateId: 'c', requestId: 'r', organization: { id: 'o', name: 'O' }, issuedAt: new Date().toISOString(), datasets: [], models: [model], scope: 's', software: 't' };
+  const predicate = {
+    version,
+    certificateId: 'c',
+    requestId: 'r',
+    organization: { id: 'o', name: 'O' },
+    issuedAt: new Date().toISOString(),
+    datasets: [],
+    models: [model],
+    scope: 's',
+    software: 't',
+  };
   const statement = { _type: STATEMENT_TYPE, subject: [{ name: 'model', digest: { sha256: weights } }], predicateType, predicate };
   const envelope = signEnvelope(PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), key);
   const treeHead = signTreeHead({ size: 1, rootHash: envelopeLeafHash(envelope).toString('hex'), timestamp: new Date().toISOString() }, key);

@@ -50,7 +50,9 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
     const m = /\/v(\d+)$/.exec(statement.predicateType);
     if (!statement.predicateType.startsWith(PREDICATE_TYPE.replace(/v\d+$/, '')) || !m) throw new Error(`the predicate type ${statement.predicateType} is not forgetme's`);
     const major = Number(m[1]);
-    if (!PREDICATE_MAJORS.some((v) => v === major)) throw new Error(`predicate version ${m[1]} is not supported by this verifier (it knows versions ${PREDICATE_MAJORS.join(' and ')})`);
+    if (!PREDICATE_MAJORS.some((v) => v === major)) {
+      throw new Error(`predicate version ${m[1]} is not supported by this verifier (it knows versions ${PREDICATE_MAJORS.join(' and ')})`);
+    }
     predicate = major === 2 ? predicateV2Schema.parse(statement.predicate) : predicateSchema.parse(statement.predicate);
     predicateMajor = major;
     if (major === 1) notices.push(V1_NOTICE);

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AUDIT_REPLAY_COMMAND } from './audit-replay-command';
 import { FACES_COMMANDS } from './faces-commands';
 import { PARTNER_COMMANDS } from './partner-commands';
 import { UNLEARN_COMMANDS } from './unlearn-commands';
@@ -18,34 +18,6 @@ export const COMMANDS: Command[] = [
       const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
       const r = await verifyAuditChain();
       console.log(JSON.stringify(r));
-      return r.ok ? 0 : 1;
-    },
-  },
-  {
-    name: 'audit replay',
-    usage: 'audit replay CERTIFICATE.json',
-    summary: 'Platform auditor: check a certificate\'s commitments against the stored model files and recompute its residual; exit 1 if any fails.',
-    help: [
-      'Needs the platform itself (DATABASE_URL or the data directory, and its data key): the noise it checks never leaves the platform.',
-      'Checks the bundle\'s signature, then per model: model.json and every file against their committed sha256, the noise against its',
-      'hiding commitment, the training manifests before and after, the removed items, the parameters, and the released model\'s gradient',
-      'residual recomputed on the remaining data with the committed noise against ε′. One line per check; exit 0 when all pass, 1 when one',
-      'fails, 2 when the certificate cannot be replayed here (not a bundle, another platform\'s key, version 1, files purged).',
-    ].join('\n'),
-    run: async (args) => {
-      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-      const bad = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-      if (positionals.length !== 1) throw bad('give exactly one CERTIFICATE.json');
-      let bundle: unknown;
-      try {
-        bundle = JSON.parse(fs.readFileSync(positionals[0], 'utf8'));
-      } catch (err) {
-        throw bad(`${positionals[0]} is not a readable JSON file (${(err as Error).message}): a truncated or damaged certificate?`);
-      }
-      const { replayCertificate } = await import('@/lib/certificates/replay-certificate');
-      const r = await replayCertificate(bundle);
-      for (const c of r.checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.label}: ${c.detail}`);
-      console.log(JSON.stringify({ ok: r.ok, failed: r.checks.filter((c) => !c.ok).map((c) => c.id) }));
       return r.ok ? 0 : 1;
     },
   },
@@ -72,6 +44,7 @@ export const COMMANDS: Command[] = [
       return 0;
     },
   },
+  AUDIT_REPLAY_COMMAND,
   ...FACES_COMMANDS,
   ...UNLEARN_COMMANDS,
   ...PARTNER_COMMANDS,

@@ -28,7 +28,8 @@ export const UNLEARN_COMMANDS: Command[] = [
   {
     name: 'unlearn train',
     usage:
-      'unlearn train --features F.jsonl --out DIR [--kind newton-certified|sisa] [--lambda L] [--sigma S] [--epsilon E] [--delta D] [--subsample R] [--subsample-seed N] [--shards N] [--slices N] [--shard-seed N] [--center C.json]',
+      'unlearn train --features F.jsonl --out DIR [--kind newton-certified|sisa] [--lambda L] [--sigma S] [--epsilon E] [--delta D] ' +
+      '[--subsample R] [--subsample-seed N] [--shards N] [--slices N] [--shard-seed N] [--center C.json]',
     summary: 'Train a certified-removal model on face features; prints the training report.',
     run: async (args) => {
       const { values: v } = parseArgs({
@@ -51,7 +52,9 @@ export const UNLEARN_COMMANDS: Command[] = [
         },
       });
       if (v.seed !== undefined) {
-        const why = '--seed is not accepted: the noise is drawn from a cryptographic source and kept secret; --subsample-seed (newton-certified) or --shard-seed (sisa) chooses the public assignment';
+        const why =
+          '--seed is not accepted: the noise is drawn from a cryptographic source and kept secret; ' +
+          '--subsample-seed (newton-certified) or --shard-seed (sisa) chooses the public assignment';
         throw Object.assign(new TypeError(why), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
       }
       if (v.kind !== 'newton-certified' && v.kind !== 'sisa') throw Object.assign(new TypeError(`--kind must be newton-certified or sisa, got "${v.kind}"`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
@@ -67,7 +70,12 @@ export const UNLEARN_COMMANDS: Command[] = [
       const center = await loadCenter(v.center, samples.d);
       if (v.kind === 'sisa') {
         const started = performance.now();
-        const params = { shards: num(v.shards, 'shards') ?? 4, slices: num(v.slices, 'slices') ?? 2, lambda: num(v.lambda, 'lambda') ?? 1e-4, shardSeed: num(v['shard-seed'], 'shard-seed') ?? 1 };
+        const params = {
+          shards: num(v.shards, 'shards') ?? 4,
+          slices: num(v.slices, 'slices') ?? 2,
+          lambda: num(v.lambda, 'lambda') ?? 1e-4,
+          shardSeed: num(v['shard-seed'], 'shard-seed') ?? 1,
+        };
         const model = trainSisa(samples, center, params);
         const sha256 = saveSisaModel(out, model);
         console.log(JSON.stringify({ kind: 'sisa', params, classes: model.classes.length, samples: model.ids.length, seconds: (performance.now() - started) / 1000, weightsSha256: sha256, out }));

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readBundleArg, usageError } from './bundle-arg';
 import type { Command } from './commands';
 
 /** `forgetme verify`: checks a certificate bundle, each check printed; exit 0 only when all pass. */
@@ -15,14 +16,7 @@ export const VERIFY_COMMAND: Command = {
   ].join('\n'),
   run: async (args) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { jwks: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean', default: false } } });
-    const bad = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-    if (positionals.length !== 1) throw bad('give exactly one BUNDLE.json');
-    let bundle: unknown;
-    try {
-      bundle = JSON.parse(fs.readFileSync(positionals[0], 'utf8'));
-    } catch (err) {
-      throw bad(`${positionals[0]} is not a readable JSON file (${(err as Error).message})`);
-    }
+    const bundle = readBundleArg(positionals, 'BUNDLE.json');
     const { verifyBundle } = await import('@/lib/certificates/verify-bundle');
     type V = Parameters<typeof verifyBundle>;
     let jwks: V[1];
@@ -32,7 +26,7 @@ export const VERIFY_COMMAND: Command = {
       const base = values.url.replace(/\/$/, '');
       const get = async (p: string) => {
         const r = await fetch(`${base}${p}`);
-        if (!r.ok) throw bad(`${base}${p} answered ${r.status}`);
+        if (!r.ok) throw usageError(`${base}${p} answered ${r.status}`);
         return r.json();
       };
       jwks = await get('/.well-known/jwks.json');
@@ -50,7 +44,9 @@ export const VERIFY_COMMAND: Command = {
     for (const n of v.notices) console.log(`NOTE  ${n}`);
     const { evidenceSentence } = await import('@/lib/certificates/evidence-text');
     for (const m of v.predicate?.models ?? []) if (m.evidence) console.log(`EVIDENCE  ${m.modelName} v${m.after.version}: ${evidenceSentence(m.evidence)}`);
-    console.log(JSON.stringify({ ok: v.ok, checks: Object.fromEntries(v.checks.map((c) => [c.id, c.ok])), certificateId: v.predicate?.certificateId ?? null, predicateVersion: v.predicateMajor, notices: v.notices }));
+    const checks = Object.fromEntries(v.checks.map((c) => [c.id, c.ok]));
+    const certificateId = v.predicate?.certificateId ?? null;
+    console.log(JSON.stringify({ ok: v.ok, checks, certificateId, predicateVersion: v.predicateMajor, notices: v.notices }));
     return v.ok ? 0 : 1;
   },
 };

@@ -10,4 +10,17 @@ import { deliverWebhookJob, sweepWebhooksJob } from '@/lib/webhooks/jobs';
 import type { JobDefinition } from './define-job';
 
 /** Every job the runner serves. A new job is added here and nowhere else. */
-export const JOBS: JobDefinition<never>[] = [sendEmailJob, sweepEmailsJob, ingestJob, sweepIngestsJob, trainModelJob, renoiseSweepJob, deliverWebhookJob, sweepWebhooksJob, matchJob, unlearnJob, certifyJob, retentionJob] as unknown as JobDefinition<never>[];
+export const JOBS: JobDefinition<never>[] = [
+  sendEmailJob,
+  sweepEmailsJob,
+  ingestJob,
+  sweepIngestsJob,
+  trainModelJob,
+  renoiseSweepJob,
+  deliverWebhookJob,
+  sweepWebhooksJob,
+  matchJob,
+  unlearnJob,
+  certifyJob,
+  retentionJob,
+] as unknown as JobDefinition<never>[];

@@ -42,7 +42,15 @@ export async function renoiseModel(modelId: string): Promise<boolean> {
   const budget = removalBudget(m.params);
   const residual = norm2(m.residual);
   const stored = await storeModelFiles(m, { parentSha256: current.weightsSha256, residual, budget });
-  const report: RenoiseReport = { schema: 2, kind: 'renoise', reason: RENOISE_REASON, fromVersion: current.version, residual, budget, seconds: (performance.now() - started) / 1000 };
+  const report: RenoiseReport = {
+    schema: 2,
+    kind: 'renoise',
+    reason: RENOISE_REASON,
+    fromVersion: current.version,
+    residual,
+    budget,
+    seconds: (performance.now() - started) / 1000,
+  };
   const released = await db.transaction(async (tx) => {
     const [v] = await tx
       .insert(modelVersions)
@@ -63,13 +71,21 @@ export async function renoiseModel(modelId: string): Promise<boolean> {
       .onConflictDoNothing()
       .returning();
     if (!v) return null;
-    const event = { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason: 'renoise' } } as const;
+    const event = {
+      action: 'model.version_released',
+      subject: { type: 'model_version', id: v.id },
+      data: { modelId, version: v.version, reason: 'renoise' },
+    } as const;
     await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event });
     return v;
   });
   if (!released) return false;
   log.info('model re-noised', { modelId, version: released.version, seconds: report.seconds });
-  await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data: { modelId, versionId: released.id, version: released.version, reason: 'renoise', requestIds: [] } });
+  await emitEvent({
+    organizationId: model.organizationId,
+    type: 'model.version_created',
+    data: { modelId, versionId: released.id, version: released.version, reason: 'renoise', requestIds: [] },
+  });
   return true;
 }
 
@@ -82,7 +98,8 @@ export async function seededModels(): Promise<string[]> {
     .where(
       and(
         eq(models.kind, 'newton-certified'),
-        sql`(select ${modelVersions.noiseSource} from ${modelVersions} where ${modelVersions.modelId} = ${models.id} order by ${modelVersions.version} desc limit 1) = 'seeded'`,
+        sql`(select ${modelVersions.noiseSource} from ${modelVersions} where ${modelVersions.modelId} = ${models.id}
+             order by ${modelVersions.version} desc limit 1) = 'seeded'`,
       ),
     );
   return rows.map((r) => r.id);

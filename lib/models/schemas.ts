@@ -19,7 +19,13 @@ const newtonParams = z.strictObject({
   epsilon: z.number().positive().max(10).default(0.1).describe('Privacy ε of every release.'),
   delta: z.number().gt(0).lt(0.01).default(1e-6).describe('Privacy δ of every release.'),
   subsample: z.number().gt(0).max(1).default(1).describe('Fraction r of negatives each class trains on.'),
-  subsampleSeed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('Chooses which negatives each class trains on when subsample < 1 (public; random when absent). The noise has no seed.'),
+  subsampleSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional()
+    .describe('Chooses which negatives each class trains on when subsample < 1 (public; random when absent). The noise has no seed.'),
   seed: noSeed,
 });
 
@@ -41,7 +47,9 @@ export const modelVersionSchema = z.object({
   id: z.uuid(),
   modelId: z.uuid(),
   version: z.number().int(),
-  reason: z.enum(['trained', 'removal', 'retrain', 'renoise']).describe('renoise: retrained with fresh secret noise because the earlier noise came from a readable seed.'),
+  reason: z
+    .enum(['trained', 'removal', 'retrain', 'renoise'])
+    .describe('renoise: retrained with fresh secret noise because the earlier noise came from a readable seed.'),
   parentId: z.uuid().nullable(),
   weightsSha256: z.string(),
   classes: z.number().int(),

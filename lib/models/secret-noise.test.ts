@@ -33,9 +33,28 @@ async function partnerModel() {
   const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
   const s = syntheticFaces({ identities: 12, perIdentity: 6, seed: 5 });
   const rows = s.ids.map((id, i) => ({ id: crypto.randomUUID(), externalId: id, label: s.labels[i], x: Array.from(s.x.subarray(i * 128, (i + 1) * 128)) }));
-  await db.insert(datasetItems).values(rows.map((r) => ({ id: r.id, datasetId: ds.id, externalId: r.externalId, label: r.label, sha256: crypto.randomBytes(32).toString('hex'), status: 'embedded' as const })));
-  await db.insert(faces).values(rows.map((r) => ({ itemId: r.id, datasetId: ds.id, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: r.x, embeddingModel: EMBEDDING_MODEL })));
-  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-3, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } } });
+  await db
+    .insert(datasetItems)
+    .values(
+      rows.map((r) => ({
+        id: r.id,
+        datasetId: ds.id,
+        externalId: r.externalId,
+        label: r.label,
+        sha256: crypto.randomBytes(32).toString('hex'),
+        status: 'embedded' as const,
+      })),
+    );
+  await db
+    .insert(faces)
+    .values(
+      rows.map((r) => ({ itemId: r.id, datasetId: ds.id, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: r.x, embeddingModel: EMBEDDING_MODEL })),
+    );
+  const model = await createModel({
+    organizationId: org.organization.id,
+    actor,
+    input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-3, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } },
+  });
   await runTraining(model.id);
   return { org, model };
 }
@@ -105,7 +124,9 @@ describeEachDriver('secret noise', () => {
     const files: Record<string, string> = {};
     for (const f of fs.readdirSync(path.join(dir, 'm'))) files[f] = (await putBlob(fs.readFileSync(path.join(dir, 'm', f)))).sha256;
     fs.rmSync(dir, { recursive: true, force: true });
-    await db.insert(modelVersions).values({ ...v1, id: crypto.randomUUID(), version: 2, parentId: v1.id, reason: 'retrain', noiseSource: 'seeded', files, createdAt: new Date() });
+    await db
+      .insert(modelVersions)
+      .values({ ...v1, id: crypto.randomUUID(), version: 2, parentId: v1.id, reason: 'retrain', noiseSource: 'seeded', files, createdAt: new Date() });
 
     assert.ok((await seededModels()).includes(model.id));
     assert.equal(await renoiseModel(model.id), true);

@@ -42,7 +42,8 @@ export async function runTraining(modelId: string): Promise<void> {
       head = trainSisa(train, publicCentre(), p);
       await setProgress(0.8);
       stored = await storeModelFiles(head, { parentSha256: null });
-      report = { schema: 2, kind: 'trained', method: 'sisa', seconds: (performance.now() - started) / 1000, classes: head.classes.length, samples: head.ids.length, residual: null, budget: null };
+      const seconds = (performance.now() - started) / 1000;
+      report = { schema: 2, kind: 'trained', method: 'sisa', seconds, classes: head.classes.length, samples: head.ids.length, residual: null, budget: null };
     } else {
       const t = await trainNewton(train, publicCentre(), model.params);
       head = t.model;

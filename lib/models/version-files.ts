@@ -4,7 +4,7 @@ import { env } from '@/lib/config/env';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
-import { loadAnyModel, readModelJson, saveModel, saveSisaModel, SECRET_FILES, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
+import { isSecretFile, loadAnyModel, readModelJson, saveModel, saveSisaModel, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import type { SisaModel } from '@/lib/unlearning/sisa';
 
@@ -14,10 +14,18 @@ function scratch(name: string): string {
   return dir;
 }
 
-const isSecret = (name: string) => (SECRET_FILES as readonly string[]).includes(name);
+type NoiseSource = 'secret' | 'seeded' | 'none';
+
 /** The secret noise and its salt are sealed like biometric data (AES-256-GCM, the data key), bound to their file name. */
-const sealFile = (name: string, bytes: Buffer) => (isSecret(name) ? seal(bytes, getDataKey(), `model-secret:${name}`) : bytes);
-const openFile = (name: string, bytes: Buffer) => (isSecret(name) ? open(bytes, getDataKey(), `model-secret:${name}`) : bytes);
+const sealFile = (name: string, bytes: Buffer) => (isSecretFile(name) ? seal(bytes, getDataKey(), `model-secret:${name}`) : bytes);
+
+/**
+ * A stored file's plain bytes: the secret files of a version with secret noise unsealed (throws
+ * decryption_failed when altered); versions with seeded noise were stored before sealing.
+ */
+export function openStoredFile(name: string, bytes: Buffer, noiseSource: NoiseSource): Buffer {
+  return noiseSource === 'secret' && isSecretFile(name) ? open(bytes, getDataKey(), `model-secret:${name}`) : bytes;
+}
 
 /**
  * Stores a model's directory (lib/unlearning's format: model.json, weights, caches) as blobs and
@@ -25,7 +33,10 @@ const openFile = (name: string, bytes: Buffer) => (isSecret(name) ? open(bytes, 
  * the public part of model.json are ever served; the Hessians and the training features stay on
  * the platform, and the noise and its salt are stored sealed.
  */
-export async function storeModelFiles(model: NewtonModel | SisaModel, meta: { parentSha256: string | null; residual?: number; budget?: number }): Promise<StoredModel> {
+export async function storeModelFiles(
+  model: NewtonModel | SisaModel,
+  meta: { parentSha256: string | null; residual?: number; budget?: number },
+): Promise<StoredModel> {
   const dir = scratch(`store-${process.pid}-${crypto.randomUUID()}`);
   try {
     const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
@@ -44,13 +55,14 @@ export type StoredModel = { files: Record<string, string>; weightsSha256: string
  * Loads a stored version (every file's digest is checked by the blob store and by model.json).
  * Versions with seeded noise were stored before sealing: their noise file is plain.
  */
-export async function loadModelFiles(version: { files: Record<string, string>; noiseSource: 'secret' | 'seeded' | 'none' }): Promise<LoadedModel> {
+export async function loadModelFiles(version: { files: Record<string, string>; noiseSource: NoiseSource }): Promise<LoadedModel> {
   const files = version.files;
-  const unseal = version.noiseSource === 'secret' ? openFile : (_: string, b: Buffer) => b;
   const dir = scratch(`load-${process.pid}-${crypto.randomUUID()}`);
   fs.mkdirSync(dir, { recursive: true });
   try {
-    for (const [name, sha] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), unseal(name, await getBlob(sha)), { mode: 0o600 });
+    for (const [name, sha] of Object.entries(files)) {
+      fs.writeFileSync(path.join(dir, name), openStoredFile(name, await getBlob(sha), version.noiseSource), { mode: 0o600 });
+    }
     return loadAnyModel(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,13 @@ export const forgettingEvidenceSchema = z.object({
   pairs: z.number().int(),
   shadows: z.number().int(),
   power: z.object({ auc: z.number(), tprAtFpr: z.object({ fpr: z.number(), tpr: z.number() }) }),
-  released: z.object({ statistic: z.number(), pValue: z.number(), deviation: z.number(), deviationPValue: z.number(), verdict: z.enum(['indistinguishable', 'flagged']) }),
+  released: z.object({
+    statistic: z.number(),
+    pValue: z.number(),
+    deviation: z.number(),
+    deviationPValue: z.number(),
+    verdict: z.enum(['indistinguishable', 'flagged']),
+  }),
   empiricalEpsilon: z.object({ membership: z.number(), deviation: z.number(), residualDirection: z.number(), max: z.number() }),
   seconds: z.number(),
 });

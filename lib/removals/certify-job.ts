@@ -65,7 +65,8 @@ export async function runCertify(requestId: string): Promise<void> {
       const report = to.id === from.id ? null : readVersionReport(to.report);
       if (report && report.kind !== 'removal') throw new Error(`model version ${to.id} has no removal report (${report.kind}): it cannot be certified`);
       const evidence = report?.kind === 'removal' ? (report.evidence[t.id] ?? null) : null;
-      releases.push({ model: { id: m.id, name: m.name, kind: m.kind, params: m.params }, before: from, after: to, report: report?.kind === 'removal' ? report : null, evidence });
+      const model = { id: m.id, name: m.name, kind: m.kind, params: m.params };
+      releases.push({ model, before: from, after: to, report: report?.kind === 'removal' ? report : null, evidence });
     }
     const certificateId = crypto.randomUUID();
     const predicate = buildPredicate({

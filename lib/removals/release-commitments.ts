@@ -1,6 +1,6 @@
 import type { Commitments } from '@/lib/models/version-report';
 import { trainingManifestDigest, removedItemsDigest } from '@/lib/unlearning/commitments';
-import { SECRET_FILES, type AnyModelJson } from '@/lib/unlearning/model-file';
+import { isSecretFile, type AnyModelJson } from '@/lib/unlearning/model-file';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import type { SisaModel } from '@/lib/unlearning/sisa';
 
@@ -14,8 +14,7 @@ export type ReleaseInputs = { trainingManifest: string; noise: string | null; mo
  */
 export function releaseInputs(loaded: { model: NewtonModel | SisaModel; json: AnyModelJson }, storedFiles: Record<string, string>): ReleaseInputs {
   const { model, json } = loaded;
-  const secret: readonly string[] = SECRET_FILES;
-  const files = Object.fromEntries(Object.values(json.files).flatMap((f) => (f && !secret.includes(f.file) ? [[f.file, f.sha256]] : [])));
+  const files = Object.fromEntries(Object.values(json.files).flatMap((f) => (f && !isSecretFile(f.file) ? [[f.file, f.sha256]] : [])));
   return {
     trainingManifest: trainingManifestDigest(model.ids, model.label, model.classes),
     noise: json.kind === 'newton-certified' ? json.noise.commitment : null,

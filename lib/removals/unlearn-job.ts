@@ -14,8 +14,6 @@ import type { RemovalVersionReport } from '@/lib/models/version-report';
 import { softwareVersions } from '@/lib/config/versions';
 import { releaseCommitments, releaseInputs } from './release-commitments';
 
-/** What the engine reports of a release, in the version report's terms. */
-type Outcome = Pick<RemovalVersionReport, 'method' | 'residual' | 'budget' | 'residualEstablished' | 'steps' | 'retrained' | 'noise' | 'removedSamples' | 'classesDropped' | 'seconds'>;
 import { accuracy } from '@/lib/unlearning/evaluate';
 import { predict } from '@/lib/unlearning/predict';
 import { removeSamples } from '@/lib/unlearning/remove';
@@ -23,6 +21,12 @@ import { removeSisa } from '@/lib/unlearning/sisa';
 import { forgettingEvidence, photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import { emitEvent } from '@/lib/webhooks/emit-event';
+
+/** What the engine reports of a release, in the version report's terms. */
+type Outcome = Pick<
+  RemovalVersionReport,
+  'method' | 'residual' | 'budget' | 'residualEstablished' | 'steps' | 'retrained' | 'noise' | 'removedSamples' | 'classesDropped' | 'seconds'
+>;
 
 /**
  * Removes every pending task's items from one model in a single new version (requests that wait
@@ -59,7 +63,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
       head = r.model;
       next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
       const { removedSamples, classesDropped, seconds } = r.report;
-      outcome = { method: 'sisa', residual: null, budget: null, residualEstablished: 'exact', steps: 0, retrained: false, noise: 'none', removedSamples, classesDropped, seconds: { total: seconds } };
+      const exact = { residual: null, budget: null, residualEstablished: 'exact', steps: 0, retrained: false, noise: 'none' } as const;
+      outcome = { method: 'sisa', ...exact, removedSamples, classesDropped, seconds: { total: seconds } };
     } else {
       const r = await removeSamples(loaded.model, ids, { consume: true });
       head = r.model;
@@ -102,7 +107,20 @@ export async function runUnlearning(modelId: string): Promise<void> {
       const reason = report?.retrained ? 'retrain' : 'removal';
       const [v] = await tx
         .insert(modelVersions)
-        .values({ modelId, version: current.version + 1, parentId: current.id, reason, noiseSource: head.kind === 'sisa' ? 'none' : head.noiseSource, files: next.files, weightsSha256: next.weightsSha256, classes: head.classes.length, samples: head.ids.length, accuracy: acc, budgetUsed, report })
+        .values({
+          modelId,
+          version: current.version + 1,
+          parentId: current.id,
+          reason,
+          noiseSource: head.kind === 'sisa' ? 'none' : head.noiseSource,
+          files: next.files,
+          weightsSha256: next.weightsSha256,
+          classes: head.classes.length,
+          samples: head.ids.length,
+          accuracy: acc,
+          budgetUsed,
+          report,
+        })
         .returning();
       toId = v.id;
       version = v.version;
@@ -113,7 +131,11 @@ export async function runUnlearning(modelId: string): Promise<void> {
   });
   if (!released) return;
   log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: (performance.now() - started) / 1000 });
-  if (released.created) await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data: { modelId, versionId: released.toId, version: released.version, reason: report?.retrained ? 'retrain' : 'removal', requestIds: [...new Set(tasks.map((t) => t.requestId))] } });
+  if (released.created) {
+    const requestIds = [...new Set(tasks.map((t) => t.requestId))];
+    const data = { modelId, versionId: released.toId, version: released.version, reason: report?.retrained ? 'retrain' : 'removal', requestIds };
+    await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data });
+  }
   const { certifyJob } = await import('./certify-job');
   for (const requestId of new Set(tasks.map((t) => t.requestId))) await enqueue(certifyJob, { requestId });
   // Tasks that arrived while this ran are picked up by the next run.

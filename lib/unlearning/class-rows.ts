@@ -51,7 +51,12 @@ export function allRows(n: number): Int32Array {
  * Every class's rows (subsampling only; with r = 1 every class uses every row and nothing is
  * cached), in shared memory so that handing them to the class workers copies nothing.
  */
-export function buildRowsCache(m: { ids: string[]; label: Int32Array; classes: string[]; params: { subsampleSeed: number; subsample: number } }): Int32Array[] | undefined {
+export function buildRowsCache(m: {
+  ids: string[];
+  label: Int32Array;
+  classes: string[];
+  params: { subsampleSeed: number; subsample: number };
+}): Int32Array[] | undefined {
   if (m.params.subsample >= 1) return undefined;
   const hashes = sampleHashes(m.ids, m.params.subsampleSeed);
   return m.classes.map((label, k) => toSharedI32(classRows(m.label, hashes, k, classKey(label), m.params.subsample)));

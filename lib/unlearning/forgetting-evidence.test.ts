@@ -30,7 +30,6 @@ test('a correct removal cannot be told from retraining, by a test that tells tra
   assert.ok(e.empiricalEpsilon.max <= params.epsilon);
 });
 
-
 test('the original model released unchanged is flagged', () => {
   const e = evidence({ weights: model.weights, noise: model.noise });
   assert.equal(e.released.verdict, 'flagged');

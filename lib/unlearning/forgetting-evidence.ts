@@ -68,8 +68,21 @@ export type ForgettingOptions = {
 export type RemovedPhotos = { x: Float64Array; labels: string[]; ids: string[] };
 
 type Pair = { j: number; k: number; y: number };
-/** One tested class: released weights, step matrix and its factor, the quadratic model's optimum, its remaining rows, and the IN side's rows, start and chord factor. */
-type ClassFit = { k: number; w0: Float64Array; h: Float64Array; chol: Float64Array; center: Float64Array; dataRows: Int32Array; rows: number[]; inChol: Float64Array; inStart: Float64Array };
+/**
+ * One tested class: released weights, step matrix and its factor, the quadratic model's optimum,
+ * its remaining rows, and the IN side's rows, start and chord factor.
+ */
+type ClassModel = {
+  k: number;
+  w0: Float64Array;
+  h: Float64Array;
+  chol: Float64Array;
+  center: Float64Array;
+  dataRows: Int32Array;
+  rows: number[];
+  inChol: Float64Array;
+  inStart: Float64Array;
+};
 
 /**
  * The evidence for one person's photos, removed from `model` (the release: its remaining data,
@@ -77,20 +90,28 @@ type ClassFit = { k: number; w0: Float64Array; h: Float64Array; chol: Float64Arr
  * with the noise it was trained with (default: the release itself): a retrained head, or a
  * deliberately broken removal.
  */
-export function forgettingEvidence(model: NewtonModel, photos: RemovedPhotos, opts: ForgettingOptions & { target?: { weights: Float64Array; noise: Float64Array } } = {}): ForgettingEvidence {
+export function forgettingEvidence(
+  model: NewtonModel,
+  photos: RemovedPhotos,
+  opts: ForgettingOptions & { target?: { weights: Float64Array; noise: Float64Array } } = {},
+): ForgettingEvidence {
   const t0 = performance.now();
   const D = model.d + 1;
   const m = photos.ids.length;
   const target = opts.target?.weights ?? model.weights;
   const targetNoise = opts.target?.noise ?? model.noise;
   if (target.length !== model.weights.length) throw new RangeError(`target weights hold ${target.length} values, expected ${model.weights.length}`);
-  if (photos.x.length !== m * D || photos.labels.length !== m) throw new RangeError(`removed photos: ${m} ids, ${photos.labels.length} labels, ${photos.x.length / D} rows`);
+  if (photos.x.length !== m * D || photos.labels.length !== m)
+    throw new RangeError(`removed photos: ${m} ids, ${photos.labels.length} labels, ${photos.x.length / D} rows`);
   const N = Math.max(8, Math.floor((opts.shadows ?? 256) / 2) * 2);
   const pairs = choosePairs(model, photos, target, opts.maxClasses ?? 8);
   const ks = [...new Set(pairs.map((p) => p.k))];
-  const fits = new Map(ks.map((k) => [k, fitClass(model, photos, k)]));
+  const hashes = { data: sampleHashes(model.ids, model.params.subsampleSeed), photos: sampleHashes(photos.ids, model.params.subsampleSeed) };
+  const all = allRows(model.ids.length);
+  const fits = new Map(ks.map((k) => [k, quadraticModel(model, photos, k, hashes, all)]));
   const rng = new Rng(opts.seed ?? 1);
-  const draw = (kind: 'out' | 'in', count: number) => Array.from({ length: count }, () => scoresOf(pairs, photos, D, shadowWeights(model, photos, fits, kind, rng)));
+  const draw = (kind: 'out' | 'in', count: number) =>
+    Array.from({ length: count }, () => scoresOf(pairs, photos, D, shadowWeights(model, photos, fits, kind, rng)));
   const [outFit, outCal, inFit, inCal] = [draw('out', N / 2), draw('out', N / 2), draw('in', N / 2), draw('in', N / 2)];
   const stat = likelihoodRatio(outFit, inFit);
   const dev = deviation(outFit);
@@ -151,10 +172,11 @@ function choosePairs(model: NewtonModel, photos: RemovedPhotos, w: Float64Array,
 }
 
 /** One class's quadratic model: the released weights w0, the factor of its step matrix, its optimum's centre, the IN side's rows and factor. */
-function fitClass(model: NewtonModel, photos: RemovedPhotos, k: number): ClassFit {
+function quadraticModel(model: NewtonModel, photos: RemovedPhotos, k: number, hashes: { data: Uint32Array; photos: Uint32Array }, all: Int32Array): ClassModel {
   const D = model.d + 1;
   const w0 = model.weights.slice(k * D, (k + 1) * D);
-  const dataRows = classRows(model.label, sampleHashes(model.ids, model.params.subsampleSeed), k, classKey(model.classes[k]), model.params.subsample, allRows(model.ids.length));
+  const key = classKey(model.classes[k]);
+  const dataRows = classRows(model.label, hashes.data, k, key, model.params.subsample, all);
   let h = model.hessians.slice(k * D * D, (k + 1) * D * D);
   let chol = h.slice();
   if (!cholesky(chol, D)) {
@@ -168,11 +190,9 @@ function fitClass(model: NewtonModel, photos: RemovedPhotos, k: number): ClassFi
   const step = choleskySolve(chol, D, model.residual.subarray(k * D, (k + 1) * D), new Float64Array(D));
   for (let a = 0; a < D; a++) center[a] -= step[a];
   // The removed photos that this class trained on (positives, or negatives in its subsample).
-  const key = classKey(model.classes[k]);
-  const hashes = sampleHashes(photos.ids, model.params.subsampleSeed);
-  const rows = photos.ids.map((_, j) => j).filter((j) => photos.labels[j] === model.classes[k] || inSubsample(hashes[j], key, model.params.subsample));
+  const rows = photos.ids.map((_, j) => j).filter((j) => photos.labels[j] === model.classes[k] || inSubsample(hashes.photos[j], key, model.params.subsample));
   // The IN side's Newton matrix at its mean solution (no extra noise), reused as the chord matrix for every IN shadow.
-  const fit: ClassFit = { k, w0, h, chol, center, dataRows, rows, inChol: chol, inStart: center };
+  const fit: ClassModel = { k, w0, h, chol, center, dataRows, rows, inChol: chol, inStart: center };
   const inStart = solveIn(model, photos, fit, new Float64Array(D), 30, true);
   const inChol = inHessian(model, photos, fit, inStart);
   if (!cholesky(inChol, D)) throw new Error(`class ${model.classes[k]}: IN Hessian not positive definite`);
@@ -180,7 +200,7 @@ function fitClass(model: NewtonModel, photos: RemovedPhotos, k: number): ClassFi
 }
 
 /** H + Σ_R s x xᵀ + λ m I at w: the Hessian of the IN objective (the quadratic model plus the photos' exact terms). */
-function inHessian(model: NewtonModel, photos: RemovedPhotos, fit: ClassFit, w: Float64Array): Float64Array {
+function inHessian(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, w: Float64Array): Float64Array {
   const D = model.d + 1;
   const h = fit.h.slice();
   for (const j of fit.rows) {
@@ -198,7 +218,7 @@ function inHessian(model: NewtonModel, photos: RemovedPhotos, fit: ClassFit, w: 
  * ½(w − c)ᵀH(w − c) + eᵀw + Σ_R ℓ(y wᵀx) + (λ m / 2)‖w‖², c the quadratic model's centre, by
  * Newton (exact: the mean solution) or chord iterations with the fixed IN matrix (the shadows).
  */
-function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassFit, e: Float64Array, iterations: number, exact: boolean): Float64Array {
+function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, e: Float64Array, iterations: number, exact: boolean): Float64Array {
   const D = model.d + 1;
   const w = fit.inStart.slice();
   const g = new Float64Array(D);
@@ -229,7 +249,7 @@ function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassFit, e: Fl
 }
 
 /** One shadow head per tested class (OUT: without the photos; IN: with them), each with its own fresh noise N(0, σ² I). */
-function shadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<number, ClassFit>, kind: 'out' | 'in', rng: Rng): Map<number, Float64Array> {
+function shadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<number, ClassModel>, kind: 'out' | 'in', rng: Rng): Map<number, Float64Array> {
   const D = model.d + 1;
   const out = new Map<number, Float64Array>();
   for (const [k, fit] of fits) {
@@ -238,14 +258,20 @@ function shadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<numb
     for (let a = 0; a < D; a++) e[a] = model.params.sigma * rng.normal() - model.noise[k * D + a];
     if (kind === 'out') {
       const v = choleskySolve(fit.chol, D, e, new Float64Array(D));
-      out.set(k, Float64Array.from(fit.center, (c, a) => c - v[a]));
+      out.set(
+        k,
+        Float64Array.from(fit.center, (c, a) => c - v[a]),
+      );
     } else out.set(k, solveIn(model, photos, fit, e, 2, false));
   }
   return out;
 }
 
-/** For one class, u_t = ∇L(t; D′, b_t), the tested head's exact residual on the remaining rows with its own noise (one pass over the class's rows): ‖u_t‖² and H⁻¹u_t. */
-function residualShift(model: NewtonModel, fit: ClassFit, t: Float64Array, bt: Float64Array): { norm2: number; step: Float64Array } {
+/**
+ * For one class, u_t = ∇L(t; D′, b_t), the tested head's exact residual on the remaining rows with
+ * its own noise (one pass over the class's rows): ‖u_t‖² and H⁻¹u_t.
+ */
+function residualShift(model: NewtonModel, fit: ClassModel, t: Float64Array, bt: Float64Array): { norm2: number; step: Float64Array } {
   const D = model.d + 1;
   const u = new Float64Array(D);
   classGradient({ x: model.x, d: D, label: model.label, rows: fit.dataRows, k: fit.k }, t, fit.k * D, model.params.lambda, bt, fit.k * D, u, 0);

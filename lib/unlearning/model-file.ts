@@ -30,6 +30,10 @@ const READS = [1, 2];
 /** The files the platform seals at rest with the data key (the secret noise and its salt). */
 export const SECRET_FILES = ['noise.f64', 'noise-salt.bin'] as const;
 
+export function isSecretFile(name: string): boolean {
+  return SECRET_FILES.some((f) => f === name);
+}
+
 type FileEntry = { file: string; sha256: string; bytes: number };
 
 export type SisaModelJson = {
@@ -206,7 +210,9 @@ export function readModelJson(dir: string): AnyModelJson {
     throw new UnlearningError('model_corrupt', `cannot read ${path.join(/*turbopackIgnore: true*/ dir, 'model.json')}: ${(err as Error).message}`);
   }
   if (json.format !== FORMAT) throw new UnlearningError('model_unsupported', `${dir} is not a forgetme model (format ${JSON.stringify(json.format)})`);
-  if (!READS.includes(json.formatVersion)) throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${READS.join(' and ')})`);
+  if (!READS.includes(json.formatVersion)) {
+    throw new UnlearningError('model_unsupported', `model format version ${json.formatVersion} is not supported (this version reads ${READS.join(' and ')})`);
+  }
   return json.formatVersion === 1 ? upgradeV1(json as V1Json) : (json as AnyModelJson);
 }
 

@@ -46,7 +46,9 @@ export type RemovalReport = {
  * by b′ − b exactly (the noise enters the objective linearly); the steps then absorb it.
  */
 function redrawNoise(next: NewtonModel, fresh: Float64Array): void {
-  if (fresh.length !== next.noise.length) throw new UnlearningError('bad_params', `the given noise holds ${fresh.length} values, expected ${next.noise.length}`);
+  if (fresh.length !== next.noise.length) {
+    throw new UnlearningError('bad_params', `the given noise holds ${fresh.length} values, expected ${next.noise.length}`);
+  }
   for (let i = 0; i < fresh.length; i++) next.residual[i] += fresh[i] - next.noise[i];
   next.noise.set(fresh);
   next.noiseSalt = drawNoiseSalt();
@@ -185,7 +187,9 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     retrainSeconds = (performance.now() - tr) / 1000;
   }
   next.hessiansExact = retrained || (touched.length === 0 && model.hessiansExact);
-  if (total > target && opts.fallback !== false) throw new UnlearningError('bad_params', `the released residual ${total} exceeds the budget ${budget} even after retraining`);
+  if (total > target && opts.fallback !== false) {
+    throw new UnlearningError('bad_params', `the released residual ${total} exceeds the budget ${budget} even after retraining`);
+  }
 
   return {
     model: next,

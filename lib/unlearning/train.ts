@@ -87,7 +87,9 @@ export async function trainNewton(samples: Samples, center: Float64Array, params
 }
 
 function checkedNoise(noise: Float64Array | undefined, length: number): Float64Array | undefined {
-  if (noise && noise.length !== length) throw new UnlearningError('bad_params', `the given noise holds ${noise.length} values, expected ${length} (classes × (d + 1))`);
+  if (noise && noise.length !== length) {
+    throw new UnlearningError('bad_params', `the given noise holds ${noise.length} values, expected ${length} (classes × (d + 1))`);
+  }
   return noise;
 }
 
