@@ -125,8 +125,10 @@ describeEachDriver('the removal journey', () => {
     assert.equal(m.release.commitments.filesAfter['noise.f64'], undefined, 'the plain digest of the noise is never certified');
     // Per-person evidence: the person's removed photos, tested against shadow heads.
     assert.equal(m.evidence?.method, 'lira-per-person');
-    assert.equal(m.evidence.released.verdict, 'indistinguishable', JSON.stringify(m.evidence));
-    assert.ok(m.evidence.photos >= 3 && m.evidence.empiricalEpsilon.max <= m.guarantee.epsilon);
+    // Its verdicts on correct and broken removals are asserted on fixed noise (forgetting-evidence.test.ts);
+    // here the noise is secret, and a correct release may be flagged by chance (at most 1 %).
+    assert.ok(m.evidence.photos >= 3 && m.evidence.pairs >= m.evidence.photos, JSON.stringify(m.evidence));
+    assert.ok(m.evidence.power.auc > 0.9, `the test has power on this person: ${m.evidence.power.auc}`);
 
     // The auditor's replay passes on the genuine files and fails on each tampering.
     const bundle = JSON.parse(JSON.stringify(await getBundle(certs[0].id)));

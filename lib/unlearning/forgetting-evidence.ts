@@ -39,17 +39,18 @@ export type ForgettingEvidence = {
    * statistic (does it score them like a retrained head at all?), each with its p-value, the share
    * of OUT heads at least as extreme (reported; with 128 held-out shadows the smallest is 1/129).
    * Flagged when an empirical ε lower bound exceeds the certified ε: the data then refute the
-   * guarantee at 95 % confidence. (Flagging on a p-value below 0.01 instead would flag about 2 %
-   * of correct releases by chance: two statistics, each uniform under retraining.)
+   * guarantee with 99 % confidence, so a correct release is flagged at most 1 % of the time.
+   * (Flagging on a p-value below 0.01 instead would flag about 2 % of correct releases by chance:
+   * two statistics, each uniform under retraining.)
    */
   released: { statistic: number; pValue: number; deviation: number; deviationPValue: number; verdict: 'indistinguishable' | 'flagged' };
   /**
-   * 95 %-confidence lower bounds on the ε that separates heads released like this one from
-   * retrained heads, from a threshold's true and false positive rates (Clopper–Pearson),
+   * Lower bounds, holding together with 99 % confidence (BOUND_TAIL), on the ε that separates heads
+   * released like this one from retrained heads, from a threshold's true and false positive rates (Clopper–Pearson),
    * ε ≥ ln((TPR_low − δ) / FPR_high) (Jagielski et al., NeurIPS 2020), for three attacks: the
    * membership statistic, the deviation statistic, and one that knows the mechanism and tests the
    * released noise along the tested head's residual (separation ‖u_t‖ / σ on the tested classes).
-   * 0 when nothing separates them; at most about 3.7 with the default shadows.
+   * 0 when nothing separates them; at most about 3.0 with the default shadows.
    */
   empiricalEpsilon: { membership: number; deviation: number; residualDirection: number; max: number };
   seconds: number;
@@ -324,7 +325,15 @@ function tprAtFpr(pos: number[], neg: number[], fpr: number): { fpr: number; tpr
   return { fpr: allowed / neg.length, tpr: pos.filter((p) => p > threshold).length / pos.length };
 }
 
-/** 95 % one-sided Clopper–Pearson bounds, by bisection on the binomial tail. */
+/**
+ * The tail of each one-sided Clopper–Pearson bound. Each of the three attacks' ε bounds rests on two
+ * of them (TPR low, FPR high): six in all, so a tail of 0.01 / 6 makes all three bounds hold
+ * together with 99 % confidence (Bonferroni), and a correct release is flagged with probability at
+ * most 1 %.
+ */
+export const BOUND_TAIL = 0.01 / 6;
+
+/** The binomial tail for the Clopper–Pearson bounds. */
 function binomialTail(k: number, n: number, p: number, upper: boolean): number {
   // P(X ≥ k) when upper, P(X ≤ k) otherwise, X ~ Bin(n, p), summed in log space.
   let total = 0;
@@ -347,9 +356,9 @@ function clopperPearson(k: number, n: number, side: 'lower' | 'upper'): number {
   let b = 1;
   for (let it = 0; it < 60; it++) {
     const mid = (a + b) / 2;
-    // lower: the p at which P(X ≥ k) = 0.05; upper: the p at which P(X ≤ k) = 0.05.
+    // lower: the p at which P(X ≥ k) = BOUND_TAIL; upper: the p at which P(X ≤ k) = BOUND_TAIL.
     const tail = side === 'lower' ? binomialTail(k, n, mid, true) : binomialTail(k, n, mid, false);
-    if (side === 'lower' ? tail < 0.05 : tail > 0.05) a = mid;
+    if (side === 'lower' ? tail < BOUND_TAIL : tail > BOUND_TAIL) a = mid;
     else b = mid;
   }
   return (a + b) / 2;
