@@ -6,9 +6,11 @@ import { models, modelVersions } from './models';
 import { organizations } from './organizations';
 import { users } from './users';
 
-export const requestStatus = pgEnum('removal_request_status', ['draft', 'matching', 'review', 'submitted', 'processing', 'completed', 'partially_failed', 'withdrawn']);
+export const requestStatus = pgEnum('removal_request_status', ['draft', 'matching', 'review', 'submitted', 'processing', 'completed', 'partially_failed', 'failed', 'withdrawn']);
 export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
 export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
+
+export type RequestFailure = { stage: 'matching' | 'unlearning' | 'certification'; code: string; message: string };
 
 /** A person's request to be removed (ARCHITECTURE.md lifecycle). */
 export const removalRequests = pgTable(
@@ -26,10 +28,16 @@ export const removalRequests = pgTable(
     withdrawnAt: at(),
     /** When the references and their descriptors were deleted (retention). */
     purgedAt: at(),
+    /** Why the request failed or partly failed (lifecycle.ts): the stage and the last error, never biometric data. */
+    error: jsonb().$type<RequestFailure>(),
     lastActivityAt: at().notNull().defaultNow(),
     createdAt: createdAt(),
   },
-  (t) => [index('removal_requests_user_idx').on(t.userId, t.createdAt)],
+  (t) => [
+    index('removal_requests_user_idx').on(t.userId, t.createdAt),
+    // The removal sweep's scan: requests that may still hold biometric data or wait on a job.
+    index('removal_requests_unpurged_idx').on(t.status, t.lastActivityAt).where(sql`${t.purgedAt} is null`),
+  ],
 );
 
 /** A reference photo: the photo and its descriptor sealed with the data key; deleted by retention. */

@@ -44,6 +44,9 @@ export type AuditEvent =
   | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number }>
   | Ev<'request.withdrawn', 'removal_request'>
   | Ev<'request.completed', 'removal_request', { certificates: number }>
+  | Ev<'request.failed', 'removal_request', { stage: string; code: string; partial: boolean; certificates: number; failedTasks: number }>
+  | Ev<'request.retried', 'removal_request', { by: string; tasks: number; stage: string }>
+  | Ev<'request.nudged', 'removal_request', { status: string; jobs: number }>
   | Ev<'request.purged', 'removal_request', { reason: string; references: number }>;
 
 export type AuditAction = AuditEvent['action'];

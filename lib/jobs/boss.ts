@@ -1,6 +1,7 @@
 import { PgBoss, fromPglite } from 'pg-boss';
 import { getDbHandle, type DbHandle } from '@/db/client';
 import { log } from '@/lib/log/logger';
+import { forgetQueues } from './ensure-queue';
 
 // One pg-boss per database handle and process (kept on globalThis for the same reason as the db).
 const KEY = Symbol.for('forgetme.boss');
@@ -37,5 +38,6 @@ export async function stopBoss(timeoutMs = 10_000): Promise<void> {
   delete holder[KEY];
   if (!current) return;
   const boss = await current.boss;
+  forgetQueues(boss);
   await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
 }

@@ -41,6 +41,11 @@ export type JobDefinition<P> = {
   /** A cron expression: the runner schedules the job with an empty payload. */
   cron?: string;
   handler: (payload: P, ctx: JobContext) => Promise<void>;
+  /**
+   * Runs once when the last retry has failed (not when a killed process never reached it: the
+   * removal sweep covers that): the domain's failure path, so nothing waits for a job that is over.
+   */
+  onExhausted?: (payload: P, error: { code: string; message: string }) => Promise<void>;
 };
 
 export function defineJob<P>(def: JobDefinition<P>): JobDefinition<P> {

@@ -2,6 +2,8 @@ import type { PgBoss } from 'pg-boss';
 import { queueName } from './define-job';
 
 const created = new WeakMap<PgBoss, Set<string>>();
+/** The last pg-boss instance queues were created on (one per process and database). */
+let current: PgBoss | null = null;
 
 /** Creates a job's queue once per pg-boss instance (creation is idempotent in the database). */
 export async function ensureQueue(boss: PgBoss, def: { id: string; version: number; policy?: 'standard' | 'exclusive' | 'stately' }): Promise<string> {
@@ -16,5 +18,17 @@ export async function ensureQueue(boss: PgBoss, def: { id: string; version: numb
     }
     seen.add(name);
   }
+  current = boss;
   return name;
+}
+
+/** The started pg-boss on which this job's queue exists, or null: enqueueing in a transaction needs no other statement. */
+export function isQueueReady(def: { id: string; version: number }): PgBoss | null {
+  return current && created.get(current)?.has(queueName(def)) ? current : null;
+}
+
+/** A stopped pg-boss is no longer the one to enqueue on. */
+export function forgetQueues(boss: PgBoss): void {
+  created.delete(boss);
+  if (current === boss) current = null;
 }

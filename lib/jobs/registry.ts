@@ -4,7 +4,7 @@ import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { trainModelJob } from '@/lib/models/train-job';
 import { certifyJob } from '@/lib/removals/certify-job';
 import { matchJob } from '@/lib/removals/matching';
-import { retentionJob } from '@/lib/removals/retention';
+import { sweepRequestsJob } from '@/lib/removals/sweep-requests';
 import { unlearnJob } from '@/lib/removals/unlearn-job';
 import { deliverWebhookJob, sweepWebhooksJob } from '@/lib/webhooks/jobs';
 import type { JobDefinition } from './define-job';
@@ -22,5 +22,5 @@ export const JOBS: JobDefinition<never>[] = [
   matchJob,
   unlearnJob,
   certifyJob,
-  retentionJob,
+  sweepRequestsJob,
 ] as unknown as JobDefinition<never>[];

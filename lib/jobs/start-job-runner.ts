@@ -1,4 +1,5 @@
 import type { PgBoss } from 'pg-boss';
+import { isAppError } from '@/lib/errors/app-error';
 import { log } from '@/lib/log/logger';
 import { getBoss } from './boss';
 import { queueName, type JobDefinition } from './define-job';
@@ -17,9 +18,9 @@ export async function startJobRunner(opts: { jobs?: JobDefinition<never>[]; poll
   const jobs = opts.jobs ?? JOBS;
   for (const def of jobs) {
     const name = await ensureQueue(boss, def);
-    await boss.work<unknown>(
+    await boss.work(
       name,
-      { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1, localConcurrency: def.concurrency ?? 1 },
+      { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1, localConcurrency: def.concurrency ?? 1, includeMetadata: true },
       async ([job]) => {
         const parsed = def.schema.safeParse(job.data);
         if (!parsed.success) {
@@ -36,12 +37,22 @@ export async function startJobRunner(opts: { jobs?: JobDefinition<never>[]; poll
           });
           log.debug('job done', { job: name, id: job.id, ms: Math.round(performance.now() - started) });
         } catch (err) {
-          log.warn('job failed; pg-boss will retry it', { job: name, id: job.id, error: err instanceof Error ? err.message : String(err) });
+          const last = job.retryCount >= job.retryLimit;
+          const error = { code: isAppError(err) ? err.code : 'job_failed', message: err instanceof Error ? err.message : String(err) };
+          log.warn(last ? 'job failed for the last time' : 'job failed; pg-boss will retry it', { job: name, id: job.id, attempt: job.retryCount + 1, error: error.message });
+          if (last && def.onExhausted) {
+            await def.onExhausted(parsed.data as never, error).catch((e) => log.error('the failure path of a job failed; the sweep will retry it', { job: name, id: job.id, error: String(e) }));
+          }
           throw err;
         }
       },
     );
     if (def.cron) await boss.schedule(queueName(def), def.cron, {});
+  }
+  if (!opts.jobs) {
+    // A schedule whose job is no longer served (renamed or retired) would fill its queue for ever.
+    const served = new Set(jobs.filter((d) => d.cron).map(queueName));
+    for (const s of await boss.getSchedules()) if (!served.has(s.name)) await boss.unschedule(s.name, s.key);
   }
   log.info('job runner started', { queues: jobs.map(queueName) });
   return boss;

@@ -64,3 +64,26 @@ export function removalCompletedMail(opts: { name: string; link: string; certifi
     html: layout('Your removal is complete', lines, { href: opts.link, label: 'See the request and its certificates' }),
   };
 }
+
+/** A request that ended failed or partly failed after every retry (lib/removals/settle-request.ts). */
+export function removalFailedMail(opts: { name: string; link: string; certificates: number; stage: 'matching' | 'unlearning' | 'certification' }): MailContent {
+  const what = {
+    matching: 'We could not finish searching the registered training sets for your photos.',
+    unlearning: 'We could not remove your photos from every company\'s model.',
+    certification: 'Your photos were removed, but we could not sign the certificates that prove it.',
+  }[opts.stage];
+  const partly = opts.certificates
+    ? `For the other companies the removal is done: forgetme issued ${opts.certificates} signed certificate(s), which you can download from the request page.`
+    : 'No certificate could be issued for this request.';
+  const lines = [
+    `Hello ${opts.name},`,
+    `${what} We tried several times over some hours. ${partly}`,
+    'Our operators have been alerted and can retry the removal. The photos found stay excluded from the companies\' training sets. '
+      + 'Your reference photos and the data describing your face have been deleted from forgetme, as they would be on completion.',
+  ];
+  return {
+    subject: opts.certificates ? 'Your forgetme removal is only partly done' : 'Your forgetme removal request failed',
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout(opts.certificates ? 'Your removal is only partly done' : 'Your removal request failed', lines, { href: opts.link, label: 'See the request' }),
+  };
+}

@@ -2,21 +2,16 @@ import crypto from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { datasetItems, datasets, models, modelVersions, organizations, removalRequests, removalTasks, requestMatches, users } from '@/db/schema';
-import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { datasetItems, datasets, models, modelVersions, organizations, removalRequests, removalTasks, requestMatches } from '@/db/schema';
 import { buildPredicate, type ModelRelease } from '@/lib/certificates/build-predicate';
 import { PREDICATE_TYPE } from '@/lib/certificates/predicate';
 import { readVersionReport } from '@/lib/models/version-report';
 import { signCertificate, type Subject } from '@/lib/certificates/sign-certificate';
 import { softwareVersions } from '@/lib/config/versions';
-import { env } from '@/lib/config/env';
 import { defineJob } from '@/lib/jobs/define-job';
 import { failpoint } from '@/lib/jobs/failpoint';
-import { requestDelivery } from '@/lib/mail/jobs';
-import { queueEmail } from '@/lib/mail/queue-email';
-import { removalCompletedMail } from '@/lib/mail/templates';
-import { emitEvent } from '@/lib/webhooks/emit-event';
-import { purgeRequestData } from './retention';
+import { failRequest } from './fail-request';
+import { finishSettlement, settleRequest } from './settle-request';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
@@ -30,7 +25,10 @@ export async function runCertify(requestId: string): Promise<void> {
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r || !['submitted', 'processing'].includes(r.status)) return;
   const tasks = await db.select().from(removalTasks).where(eq(removalTasks.requestId, requestId));
-  if (tasks.some((t) => t.status !== 'certified')) return; // the last model's job will call again
+  if (tasks.some((t) => t.status === 'pending' || t.status === 'unlearning')) return; // the last model's job will call again
+  // A partner with a failed model gets no certificate for this request: only what was done is certified.
+  const failedModels = new Map<string, string[]>();
+  for (const t of tasks.filter((x) => x.status === 'failed')) failedModels.set(t.organizationId, [...(failedModels.get(t.organizationId) ?? []), t.modelId]);
 
   const chosen = await db
     .select({ itemId: requestMatches.itemId, tier: requestMatches.tier, confirmed: requestMatches.confirmed, datasetId: requestMatches.datasetId, sha: datasetItems.sha256, organizationId: datasets.organizationId, datasetName: datasets.name })
@@ -38,7 +36,7 @@ export async function runCertify(requestId: string): Promise<void> {
     .innerJoin(datasetItems, eq(datasetItems.id, requestMatches.itemId))
     .innerJoin(datasets, eq(datasets.id, requestMatches.datasetId))
     .where(and(eq(requestMatches.requestId, requestId), r.includePossible ? sql`(${requestMatches.confirmed} or ${requestMatches.tier} = 'possible')` : eq(requestMatches.confirmed, true)));
-  const orgIds = [...new Set([...chosen.map((c) => c.organizationId), ...tasks.map((t) => t.organizationId)])];
+  const orgIds = [...new Set([...chosen.map((c) => c.organizationId), ...tasks.map((t) => t.organizationId)])].filter((o) => !failedModels.has(o));
   const issued: { organizationId: string; certificateId: string }[] = [];
   for (const organizationId of orgIds) {
     const [org] = await db.select().from(organizations).where(eq(organizations.id, organizationId));
@@ -86,17 +84,11 @@ export async function runCertify(requestId: string): Promise<void> {
     issued.push({ organizationId, certificateId: cert.id });
     failpoint('certify.after-sign');
   }
-  const completed = await db.transaction(async (tx) => {
-    const done = await tx.update(removalRequests).set({ status: 'completed', completedAt: new Date(), lastActivityAt: sql`now()` }).where(and(eq(removalRequests.id, requestId), inArray(removalRequests.status, ['submitted', 'processing']))).returning();
-    if (!done.length) return null;
-    await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.completed', subject: { type: 'removal_request', id: requestId }, data: { certificates: issued.length } } });
-    const [u] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, r.userId));
-    return queueEmail(tx, u.email, removalCompletedMail({ name: u.name, link: `${env().publicUrl}/me/requests/${requestId}`, certificates: issued.length }));
-  });
-  if (!completed) return;
-  await requestDelivery(completed);
-  for (const i of issued) await emitEvent({ organizationId: i.organizationId, type: 'certificate.issued', data: { requestId, certificateId: i.certificateId } });
-  await purgeRequestData(requestId, 'completed');
+  const first = tasks.find((t) => t.status === 'failed');
+  const failure = first ? { stage: 'unlearning' as const, code: first.error?.code ?? 'failed', message: first.error?.message ?? 'The removal from this model failed.' } : null;
+  const status = !failedModels.size ? 'completed' : issued.length ? 'partially_failed' : 'failed';
+  const settled = await db.transaction((tx) => settleRequest(tx, requestId, { status, failure, issued, failedModels }));
+  await finishSettlement(settled);
 }
 
 export const certifyJob = defineJob({
@@ -109,4 +101,5 @@ export const certifyJob = defineJob({
   retryDelaySeconds: 5,
   heartbeatSeconds: 20,
   handler: async (p) => runCertify(p.requestId),
+  onExhausted: async (p, error) => failRequest(p.requestId, { stage: 'certification', ...error }),
 });

@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { removalRequests, requestMatches, requestReferences } from '@/db/schema';
@@ -7,11 +7,13 @@ import { assertUnderLimit, hitRateLimit } from '@/lib/auth/rate-limit';
 import { AppError } from '@/lib/errors/app-error';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { defineJob } from '@/lib/jobs/define-job';
-import { enqueue } from '@/lib/jobs/enqueue';
+import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { findMatches } from '@/lib/matcher/find-matches';
 import { DAILY_SEARCHES } from './consent';
 import { requireOwnRequest, requireStatus } from './get-request';
+import { failRequest } from './fail-request';
+import { moveRequest } from './lifecycle';
 import { referenceDescriptors } from './references';
 
 /** Starts the search for the person's photos: at least one reference, within the daily limit. */
@@ -24,11 +26,12 @@ export async function startMatching(opts: { userId: string; requestId: string })
   const limit = { key: `search:${opts.userId}`, max: DAILY_SEARCHES, windowSeconds: 24 * 3600 };
   await assertUnderLimit(limit, `You can start ${DAILY_SEARCHES} searches a day; please try again tomorrow.`);
   await hitRateLimit(limit);
+  await prepareJobs(matchJob);
   await db.transaction(async (tx) => {
-    await tx.update(removalRequests).set({ status: 'matching', lastActivityAt: sql`now()` }).where(and(eq(removalRequests.id, r.id), eq(removalRequests.status, 'draft')));
+    if (!(await moveRequest(tx, r.id, 'matching', {}, ['draft']))) throw new AppError('conflict', 'This request has changed since you opened it; reload the page.');
     await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.search_started', subject: { type: 'removal_request', id: r.id }, data: { references: n } } });
+    await enqueue(matchJob, { requestId: r.id }, { tx });
   });
-  await enqueue(matchJob, { requestId: r.id });
 }
 
 /** Finds the request's matches in every registered training set, in the calibrated tiers. Idempotent. */
@@ -44,8 +47,7 @@ export async function runMatching(requestId: string): Promise<void> {
   ]);
   await db.transaction(async (tx) => {
     if (rows.length) await tx.insert(requestMatches).values(rows).onConflictDoNothing();
-    const done = await tx.update(removalRequests).set({ status: 'review', lastActivityAt: sql`now()` }).where(and(eq(removalRequests.id, requestId), eq(removalRequests.status, 'matching'))).returning();
-    if (done.length) {
+    if (await moveRequest(tx, requestId, 'review')) {
       await recordAuditEvent(tx, {
         actor: { type: 'system' },
         event: { action: 'request.matched', subject: { type: 'removal_request', id: requestId }, data: { shown: rows.filter((x) => x.tier === 'shown').length, possible: rows.filter((x) => x.tier === 'possible').length, datasets: found.length } },
@@ -62,4 +64,5 @@ export const matchJob = defineJob({
   policy: 'exclusive',
   retryLimit: 3,
   handler: async (p) => runMatching(p.requestId),
+  onExhausted: async (p, error) => failRequest(p.requestId, { stage: 'matching', ...error }),
 });

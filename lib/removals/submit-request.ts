@@ -1,12 +1,13 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { datasetItems, datasets, faces, models, removalRequests, removalTasks, requestMatches } from '@/db/schema';
+import { datasetItems, datasets, faces, models, removalTasks, requestMatches } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { AppError } from '@/lib/errors/app-error';
-import { enqueue } from '@/lib/jobs/enqueue';
-import { emitEvent } from '@/lib/webhooks/emit-event';
+import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
+import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 import { requireOwnRequest, requireStatus } from './get-request';
+import { moveRequest } from './lifecycle';
 
 export const submitSchema = z.strictObject({
   confirmedMatchIds: z.array(z.uuid()).max(10_000),
@@ -17,14 +18,17 @@ export const submitSchema = z.strictObject({
 /**
  * The person's answer: the confident matches they confirm, whether to include the possible ones,
  * and the attestation. In one transaction: the chosen items are marked removed (excluded from every
- * later search and training), one task per affected model is created; then partners get
- * `removal.requested` and the unlearning jobs are queued.
+ * later search and training), one task per affected model is created, partners' `removal.requested`
+ * events are recorded and the unlearning jobs are queued: all or nothing.
  */
 export async function submitRequest(opts: { userId: string; requestId: string; input: z.input<typeof submitSchema> }) {
   const parsed = submitSchema.safeParse(opts.input);
   if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues.map((i) => i.message).join(' '), { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })) });
   const input = parsed.data;
   const db = await getDb();
+  // Imported here: the job modules load the unlearning engine, which the pages that submit do not need.
+  const [{ unlearnJob }, { certifyJob }] = await Promise.all([import('./unlearn-job'), import('./certify-job')]);
+  await prepareJobs(unlearnJob, certifyJob);
   const result = await db.transaction(async (tx) => {
     const r = await requireOwnRequest(tx, opts.userId, opts.requestId);
     requireStatus(r, ['review'], 'submit it');
@@ -48,20 +52,24 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
         .values(affected.map((m) => ({ requestId: r.id, modelId: m.id, organizationId: m.organizationId, itemIds: byDataset.get(m.datasetId)! })))
         .onConflictDoNothing();
     }
-    await tx.update(removalRequests).set({ status: 'submitted', includePossible: input.includePossible, attestedAt: new Date(), submittedAt: new Date(), lastActivityAt: sql`now()` }).where(eq(removalRequests.id, r.id));
+    const submitted = await moveRequest(tx, r.id, 'submitted', { includePossible: input.includePossible, attestedAt: new Date(), submittedAt: new Date() });
+    if (!submitted) throw new AppError('conflict', 'This request has changed since you opened it; reload the page.');
     await recordAuditEvent(tx, {
       actor: { type: 'user', id: opts.userId },
       event: { action: 'request.submitted', subject: { type: 'removal_request', id: r.id }, data: { confirmed: chosen.filter((m) => m.tier === 'shown').length, possible: chosen.filter((m) => m.tier === 'possible').length, items: fresh.length, models: affected.length } },
     });
     const orgs = byDataset.size ? await tx.select({ id: datasets.id, organizationId: datasets.organizationId }).from(datasets).where(inArray(datasets.id, [...byDataset.keys()])) : [];
-    return { requestId: r.id, byDataset, affected, orgs };
+    const perOrg = new Map<string, { datasetId: string; itemIds: string[] }[]>();
+    for (const d of orgs) perOrg.set(d.organizationId, [...(perOrg.get(d.organizationId) ?? []), { datasetId: d.id, itemIds: byDataset.get(d.id)! }]);
+    const deliveryIds: string[] = [];
+    for (const [organizationId, ds] of perOrg) {
+      const data = { requestId: r.id, datasets: ds, models: affected.filter((m) => m.organizationId === organizationId).map((m) => m.id) };
+      deliveryIds.push(...(await recordEvent(tx, { organizationId, type: 'removal.requested', data })).deliveryIds);
+    }
+    for (const m of affected) await enqueue(unlearnJob, { modelId: m.id }, { tx });
+    if (!affected.length) await enqueue(certifyJob, { requestId: r.id }, { tx });
+    return { requestId: r.id, items: fresh.length, models: affected.length, deliveryIds };
   });
-  const perOrg = new Map<string, { datasetId: string; itemIds: string[] }[]>();
-  for (const d of result.orgs) perOrg.set(d.organizationId, [...(perOrg.get(d.organizationId) ?? []), { datasetId: d.id, itemIds: result.byDataset.get(d.id)! }]);
-  for (const [organizationId, ds] of perOrg) await emitEvent({ organizationId, type: 'removal.requested', data: { requestId: result.requestId, datasets: ds, models: result.affected.filter((m) => m.organizationId === organizationId).map((m) => m.id) } });
-  const { unlearnJob } = await import('./unlearn-job');
-  const { certifyJob } = await import('./certify-job');
-  for (const m of result.affected) await enqueue(unlearnJob, { modelId: m.id });
-  if (!result.affected.length) await enqueue(certifyJob, { requestId: result.requestId });
-  return { requestId: result.requestId, items: [...result.byDataset.values()].flat().length, models: result.affected.length };
+  await deliverRecorded(result.deliveryIds);
+  return { requestId: result.requestId, items: result.items, models: result.models };
 }

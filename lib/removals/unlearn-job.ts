@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { datasetItems, faces, models, modelVersions, removalRequests, removalTasks } from '@/db/schema';
+import { datasetItems, faces, models, modelVersions, removalTasks } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { defineJob } from '@/lib/jobs/define-job';
-import { enqueue } from '@/lib/jobs/enqueue';
+import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { log } from '@/lib/log/logger';
 import { trainingData } from '@/lib/models/training-data';
@@ -12,6 +12,9 @@ import { renoiseModel } from '@/lib/models/renoise-model';
 import { loadModelFiles, storeModelFiles, type StoredModel } from '@/lib/models/version-files';
 import type { RemovalVersionReport } from '@/lib/models/version-report';
 import { softwareVersions } from '@/lib/config/versions';
+import { certifyJob } from './certify-job';
+import { failModelTasks } from './fail-request';
+import { MAX_TASK_ATTEMPTS, moveRequest, moveTasks } from './lifecycle';
 import { releaseCommitments, releaseInputs } from './release-commitments';
 
 import { accuracy } from '@/lib/unlearning/evaluate';
@@ -20,7 +23,7 @@ import { removeSamples } from '@/lib/unlearning/remove';
 import { removeSisa } from '@/lib/unlearning/sisa';
 import { forgettingEvidence, photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
 import type { NewtonModel } from '@/lib/unlearning/model';
-import { emitEvent } from '@/lib/webhooks/emit-event';
+import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
 /** What the engine reports of a release, in the version report's terms. */
 type Outcome = Pick<
@@ -37,10 +40,20 @@ type Outcome = Pick<
  */
 export async function runUnlearning(modelId: string): Promise<void> {
   const db = await getDb();
-  const tasks = await db.select().from(removalTasks).where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+  await prepareJobs(certifyJob, unlearnJob);
+  const tasks = await db.transaction(async (tx) => {
+    const open = await tx.select().from(removalTasks).where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+    // A task whose every attempt was cut short (a process killed each time) fails rather than loop.
+    const spent = open.filter((t) => t.attempts >= MAX_TASK_ATTEMPTS);
+    const error = { code: 'attempts_exhausted', message: `The removal was started ${MAX_TASK_ATTEMPTS} times without finishing.` };
+    const failed = await moveTasks(tx, spent.map((t) => t.id), 'failed', { error: spent[0]?.error ?? error });
+    for (const requestId of new Set(failed.map((t) => t.requestId))) await enqueue(certifyJob, { requestId }, { tx });
+    const live = open.filter((t) => t.attempts < MAX_TASK_ATTEMPTS);
+    const started = await moveTasks(tx, live.map((t) => t.id), 'unlearning', { attempts: 'next' });
+    for (const requestId of new Set(started.map((t) => t.requestId))) await moveRequest(tx, requestId, 'processing', {}, ['submitted']);
+    return started;
+  });
   if (!tasks.length) return;
-  await db.update(removalTasks).set({ status: 'unlearning', attempts: tasks[0].attempts + 1, updatedAt: new Date() }).where(inArray(removalTasks.id, tasks.map((t) => t.id)));
-  await db.update(removalRequests).set({ status: 'processing' }).where(and(inArray(removalRequests.id, [...new Set(tasks.map((t) => t.requestId))]), eq(removalRequests.status, 'submitted')));
   const [model] = await db.select().from(models).where(eq(models.id, modelId));
   // No certificate may rest on noise that the partner could recompute: re-noise first.
   await renoiseModel(modelId);
@@ -99,7 +112,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
 
   failpoint('unlearn.before-release');
   const released = await db.transaction(async (tx) => {
-    const still = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(inArray(removalTasks.id, tasks.map((t) => t.id)), eq(removalTasks.status, 'unlearning')));
+    const taskIds = tasks.map((t) => t.id);
+    const still = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(inArray(removalTasks.id, taskIds), eq(removalTasks.status, 'unlearning'))).for('update');
     if (still.length !== tasks.length) return null; // another run finished them
     let toId = current.id;
     let version = current.version;
@@ -126,21 +140,22 @@ export async function runUnlearning(modelId: string): Promise<void> {
       version = v.version;
       await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason } } });
     }
-    await tx.update(removalTasks).set({ status: 'certified', fromVersionId: current.id, toVersionId: toId, updatedAt: new Date() }).where(inArray(removalTasks.id, tasks.map((t) => t.id)));
-    return { toId, version, created: !!next };
+    await moveTasks(tx, tasks.map((t) => t.id), 'certified', { fromVersionId: current.id, toVersionId: toId, error: null });
+    const requestIds = [...new Set(tasks.map((t) => t.requestId))];
+    let deliveryIds: string[] = [];
+    if (next) {
+      const data = { modelId, versionId: toId, version, reason: report?.retrained ? 'retrain' : 'removal', requestIds };
+      deliveryIds = (await recordEvent(tx, { organizationId: model.organizationId, type: 'model.version_created', data })).deliveryIds;
+    }
+    for (const requestId of requestIds) await enqueue(certifyJob, { requestId }, { tx });
+    // Tasks that arrived while this ran are picked up by the next run.
+    const [more] = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'))).limit(1);
+    if (more) await enqueue(unlearnJob, { modelId }, { tx });
+    return { version, deliveryIds };
   });
   if (!released) return;
   log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: (performance.now() - started) / 1000 });
-  if (released.created) {
-    const requestIds = [...new Set(tasks.map((t) => t.requestId))];
-    const data = { modelId, versionId: released.toId, version: released.version, reason: report?.retrained ? 'retrain' : 'removal', requestIds };
-    await emitEvent({ organizationId: model.organizationId, type: 'model.version_created', data });
-  }
-  const { certifyJob } = await import('./certify-job');
-  for (const requestId of new Set(tasks.map((t) => t.requestId))) await enqueue(certifyJob, { requestId });
-  // Tasks that arrived while this ran are picked up by the next run.
-  const [more] = await db.select({ id: removalTasks.id }).from(removalTasks).where(and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'))).limit(1);
-  if (more) await enqueue(unlearnJob, { modelId });
+  await deliverRecorded(released.deliveryIds);
 }
 
 /** The per-person evidence for one request's photos in this model (null when none were in it, or when the test cannot run: logged). */
@@ -186,4 +201,5 @@ export const unlearnJob = defineJob({
   expireInSeconds: 6 * 60 * 60,
   heartbeatSeconds: 20,
   handler: async (p) => runUnlearning(p.modelId),
+  onExhausted: async (p, error) => failModelTasks(p.modelId, error),
 });

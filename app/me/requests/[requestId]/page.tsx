@@ -16,7 +16,7 @@ import { SearchButton, WithdrawButton } from './request-buttons';
 
 export const metadata: Metadata = { title: 'Your removal request' };
 
-const TASK_LABEL = { pending: 'Waiting to start', unlearning: 'Removing from the model', certified: 'Removed and certified', failed: 'Failed: we are retrying' } as const;
+const TASK_LABEL = { pending: 'Waiting to start', unlearning: 'Removing from the model', certified: 'Removed and certified', failed: 'Failed after every retry' } as const;
 
 export default async function RequestPage({ params }: { params: Promise<{ requestId: string }> }) {
   const { requestId } = await params;
@@ -37,7 +37,7 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
       <h1 className="text-2xl font-bold">Your removal request</h1>
       <ol aria-label="Progress" className="flex flex-wrap gap-2 text-xs">
         {(['Photos', 'Search', 'Review', 'Removal', 'Certificates'] as const).map((step, i) => {
-          const at = { draft: 0, matching: 1, review: 2, submitted: 3, processing: 3, completed: 4, partially_failed: 3, withdrawn: -1 }[s];
+          const at = { draft: 0, matching: 1, review: 2, submitted: 3, processing: 3, completed: 4, partially_failed: 4, failed: -1, withdrawn: -1 }[s];
           return (
             <li key={step} aria-current={i === at ? 'step' : undefined} className={`rounded-full px-3 py-1 ${i < at || s === 'completed' ? 'bg-green-100 text-green-900' : i === at ? 'bg-ink text-white' : 'bg-gray-100 text-gray-600'}`}>
               {i + 1}. {step}
@@ -54,7 +54,7 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
         </section>
       ) : null}
       {s === 'review' ? <Review userId={user.id} requestId={request.id} /> : null}
-      {['submitted', 'processing', 'completed', 'partially_failed'].includes(s) ? (
+      {['submitted', 'processing', 'completed', 'partially_failed', 'failed'].includes(s) && request.submittedAt ? (
         <section className="space-y-2 rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <h2 className="text-lg font-semibold">Removal from each company&apos;s models</h2>
           {tasks.length === 0 ? <p className="text-gray-700">None of the matched training sets has a model yet: your photos were removed from the training sets themselves.</p> : null}
@@ -65,13 +65,35 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
               </li>
             ))}
           </ul>
-          {s !== 'completed' ? <AutoRefresh /> : null}
+          {s === 'submitted' || s === 'processing' ? <AutoRefresh /> : null}
         </section>
       ) : null}
-      {s === 'completed' ? <Certificates userId={user.id} requestId={request.id} /> : null}
+      {s === 'failed' || s === 'partially_failed' ? <Failure stage={request.error?.stage ?? 'unlearning'} partial={s === 'partially_failed'} /> : null}
+      {s === 'completed' || s === 'partially_failed' ? <Certificates userId={user.id} requestId={request.id} /> : null}
       {s === 'withdrawn' ? <p className="rounded-lg bg-white p-5 ring-1 ring-gray-200">You withdrew this request. Your photos and the data describing your face were deleted.</p> : null}
       {['draft', 'matching', 'review'].includes(s) ? <WithdrawButton requestId={request.id} /> : null}
     </div>
+  );
+}
+
+const FAILED_AT = {
+  matching: 'We could not finish searching the registered training sets for your photos.',
+  unlearning: 'We could not remove your photos from every company\'s model.',
+  certification: 'Your photos were removed, but we could not sign the certificates that prove it.',
+} as const;
+
+function Failure({ stage, partial }: { stage: keyof typeof FAILED_AT; partial: boolean }) {
+  return (
+    <section role="alert" className="space-y-2 rounded-lg bg-red-50 p-5 ring-1 ring-red-200">
+      <h2 className="text-lg font-semibold">{partial ? 'Partly done' : 'This request failed'}</h2>
+      <p>
+        {FAILED_AT[stage]} We tried several times over some hours. {partial ? 'Where the removal succeeded, its certificate is below.' : ''}
+      </p>
+      <p>
+        Our operators have been alerted and can retry it. {stage === 'matching' ? 'You can also start a new request. ' : 'The photos found stay excluded from the companies\' training sets. '}
+        Your reference photos and the data describing your face have been deleted.
+      </p>
+    </section>
   );
 }
 
