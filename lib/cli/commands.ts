@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AUDIT_REPLAY_COMMAND } from './audit-replay-command';
 import { FACES_COMMANDS } from './faces-commands';
 import { PARTNER_COMMANDS } from './partner-commands';
+import { REQUEST_COMMANDS } from './request-commands';
 import { UNLEARN_COMMANDS } from './unlearn-commands';
 import { VERIFY_COMMAND } from './verify-command';
 
@@ -48,5 +49,6 @@ export const COMMANDS: Command[] = [
   ...FACES_COMMANDS,
   ...UNLEARN_COMMANDS,
   ...PARTNER_COMMANDS,
+  ...REQUEST_COMMANDS,
   VERIFY_COMMAND,
 ];

@@ -43,7 +43,7 @@ describeEachDriver('jobs', ({ handle, driver }) => {
     await assert.rejects(enqueue(sendEmailJob, { emailId: 'not-a-uuid' }), /validation|not valid/i);
   });
 
-  test('the runner delivers queued mail, and a job that fails is retried and resumes after its finished steps', async () => {
+  test('the runner delivers queued mail; a job that fails is retried and resumes after its finished steps; a job out of retries takes its failure path', async () => {
     const attempts: string[] = [];
     const flaky = defineJob({
       id: 'test.flaky',
@@ -62,7 +62,21 @@ describeEachDriver('jobs', ({ handle, driver }) => {
         attempts.push(`done:${primes}`);
       },
     });
-    await startJobRunner({ jobs: [sendEmailJob, flaky] as never, pollingIntervalSeconds: 0.5 });
+    const exhausted: { n: number; code: string }[] = [];
+    const doomed = defineJob({
+      id: 'test.doomed',
+      version: 1,
+      schema: z.object({ n: z.number() }),
+      key: (p) => `test.doomed:${p.n}`,
+      retryLimit: 1,
+      retryDelaySeconds: 1,
+      handler: async () => {
+        attempts.push('doomed');
+        throw new Error('never works');
+      },
+      onExhausted: async (p, error) => void exhausted.push({ n: p.n, code: error.code }),
+    });
+    await startJobRunner({ jobs: [sendEmailJob, flaky, doomed] as never, pollingIntervalSeconds: 0.5 });
     const email = `runner-${driver}@example.test`;
     await signUp({ kind: 'individual', name: 'Run', email, password: 'a long password' });
     await waitFor('the verification mail', async () => readOutbox(email).length > 0);
@@ -71,5 +85,9 @@ describeEachDriver('jobs', ({ handle, driver }) => {
     await enqueue(flaky, { n: 100 });
     await waitFor('the flaky job to finish', async () => attempts.includes('done:25'));
     assert.deepEqual(attempts, ['first', 'second', 'done:25']);
+    await enqueue(doomed, { n: 7 });
+    await waitFor('the failure path of a job whose retries ran out', async () => exhausted.length > 0);
+    assert.deepEqual(exhausted, [{ n: 7, code: 'job_failed' }]);
+    assert.equal(attempts.filter((a) => a === 'doomed').length, 2, 'the first attempt and one retry');
   });
 });

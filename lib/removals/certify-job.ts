@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { datasetItems, datasets, models, modelVersions, organizations, removalRequests, removalTasks, requestMatches } from '@/db/schema';
+import { certificates, datasetItems, datasets, models, modelVersions, organizations, removalRequests, removalTasks, requestMatches } from '@/db/schema';
 import { buildPredicate, type ModelRelease } from '@/lib/certificates/build-predicate';
 import { PREDICATE_TYPE } from '@/lib/certificates/predicate';
 import { readVersionReport } from '@/lib/models/version-report';
@@ -37,7 +37,8 @@ export async function runCertify(requestId: string): Promise<void> {
     .innerJoin(datasets, eq(datasets.id, requestMatches.datasetId))
     .where(and(eq(requestMatches.requestId, requestId), r.includePossible ? sql`(${requestMatches.confirmed} or ${requestMatches.tier} = 'possible')` : eq(requestMatches.confirmed, true)));
   const orgIds = [...new Set([...chosen.map((c) => c.organizationId), ...tasks.map((t) => t.organizationId)])].filter((o) => !failedModels.has(o));
-  const issued: { organizationId: string; certificateId: string }[] = [];
+  const before = new Set((await db.select({ id: certificates.id }).from(certificates).where(eq(certificates.requestId, requestId))).map((c) => c.id));
+  const issued: { organizationId: string; certificateId: string; fresh: boolean }[] = [];
   for (const organizationId of orgIds) {
     const [org] = await db.select().from(organizations).where(eq(organizations.id, organizationId));
     const mine = chosen.filter((c) => c.organizationId === organizationId);
@@ -81,7 +82,7 @@ export async function runCertify(requestId: string): Promise<void> {
       ...datasetFacts.map((d) => ({ name: `removed-items:${d.id}`, digest: { sha256: d.manifestSha256 } })),
     ];
     const cert = await signCertificate({ certificateId, requestId, organizationId, subject, predicate, submittedAt: r.submittedAt });
-    issued.push({ organizationId, certificateId: cert.id });
+    issued.push({ organizationId, certificateId: cert.id, fresh: !before.has(cert.id) });
     failpoint('certify.after-sign');
   }
   const first = tasks.find((t) => t.status === 'failed');

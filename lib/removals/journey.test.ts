@@ -13,18 +13,13 @@ import { getJwks } from '@/lib/crypto/get-jwks';
 import { blobPath, hasBlob } from '@/lib/blobs/blob-store';
 import { signEnvelope } from '@/lib/certificates/dsse';
 import { replayCertificate } from '@/lib/certificates/replay-certificate';
-import { createDataset } from '@/lib/datasets/create-dataset';
-import { runIngest } from '@/lib/datasets/ingest-job';
-import { parseManifest } from '@/lib/datasets/manifest';
-import { stageUpload } from '@/lib/datasets/stage-upload';
 import { AppError } from '@/lib/errors/app-error';
-import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
-import { createModel } from '@/lib/models/create-model';
+import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { getModel, getVersionManifest, listVersions } from '@/lib/models/get-models';
-import { runTraining } from '@/lib/models/train-job';
 import { loadModelFiles } from '@/lib/models/version-files';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { partnerWithModel, reference } from '@/lib/testing/removal-fixtures';
 import { CONSENT_VERSION } from './consent';
 import { runCertify } from './certify-job';
 import { runMatching, startMatching } from './matching';
@@ -43,24 +38,7 @@ for (const stream of ['log', 'error'] as const) console[stream] = (...args: unkn
 setUpTestEnvironment();
 after(() => closeThreadPool());
 
-const DEMO = path.resolve('db/seed/demo-faces');
-const PEOPLE = ['Abdullah_Gul', 'Adrien_Brody', 'Al_Sharpton', 'Albert_Costa', 'Amelia_Vega', 'Ana_Guevara'];
 const code = (c: string) => (e: unknown) => e instanceof AppError && e.code === c;
-
-async function partnerWithModel() {
-  const org = await seedPartner();
-  const actor = { type: 'user', id: org.admin.id } as const;
-  const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'Studio', description: '' } });
-  const rows = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8')).filter((r) => PEOPLE.includes(r.label));
-  const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(DEMO, 'training', r.file))]));
-  const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files });
-  await runIngest(ingest.id, { threads: getThreadPool() });
-  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 3 } } });
-  await runTraining(model.id);
-  return { org, ds, model };
-}
-
-const reference = (name: string, i = 0) => fs.readFileSync(path.join(DEMO, 'references', fs.readdirSync(path.join(DEMO, 'references')).filter((f) => f.startsWith(name)).sort()[i]));
 
 describeEachDriver('the removal journey', () => {
   test('consent, references, matches, confirmation, certified removal, a verifiable certificate, and the biometric data deleted', async () => {

@@ -14,7 +14,8 @@ export type Settlement = {
   status: 'completed' | 'partially_failed' | 'failed';
   /** Why it failed, for the two failure outcomes. */
   failure: RequestFailure | null;
-  issued: { organizationId: string; certificateId: string }[];
+  /** Every certificate of the request; `fresh` ones are announced (`certificate.issued`), earlier ones were already. */
+  issued: { organizationId: string; certificateId: string; fresh: boolean }[];
   /** Per partner organisation, the models whose removal failed (told by `removal.failed`). */
   failedModels: Map<string, string[]>;
 };
@@ -47,7 +48,7 @@ export async function settleRequest(tx: Executor, requestId: string, s: Settleme
       : removalFailedMail({ name: u.name, link, certificates: s.issued.length, stage: s.failure?.stage ?? 'unlearning' });
   const emailId = await queueEmail(tx, u.email, mail);
   const deliveryIds: string[] = [];
-  for (const i of s.issued) {
+  for (const i of s.issued.filter((c) => c.fresh)) {
     const data = { requestId, certificateId: i.certificateId };
     deliveryIds.push(...(await recordEvent(tx, { organizationId: i.organizationId, type: 'certificate.issued', data })).deliveryIds);
   }

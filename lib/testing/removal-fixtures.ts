@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { seedPartner } from '@/db/seed/factories';
+import { createDataset } from '@/lib/datasets/create-dataset';
+import { runIngest } from '@/lib/datasets/ingest-job';
+import { parseManifest } from '@/lib/datasets/manifest';
+import { stageUpload } from '@/lib/datasets/stage-upload';
+import { getThreadPool } from '@/lib/jobs/thread-pool';
+import { createModel } from '@/lib/models/create-model';
+import { runTraining } from '@/lib/models/train-job';
+
+/** Tests only: the demo faces (LFW people) a partner's training set and a person's references come from. */
+export const DEMO = path.resolve('db/seed/demo-faces');
+export const PEOPLE = ['Abdullah_Gul', 'Adrien_Brody', 'Al_Sharpton', 'Albert_Costa', 'Amelia_Vega', 'Ana_Guevara'];
+
+/** A partner with a training set of PEOPLE's demo photos, embedded, and a trained certified model on it. */
+export async function partnerWithModel() {
+  const org = await seedPartner();
+  const actor = { type: 'user', id: org.admin.id } as const;
+  const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'Studio', description: '' } });
+  const rows = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8')).filter((r) => PEOPLE.includes(r.label));
+  const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(DEMO, 'training', r.file))]));
+  const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files });
+  await runIngest(ingest.id, { threads: getThreadPool() });
+  const params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 3 };
+  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params } });
+  await runTraining(model.id);
+  return { org, ds, model };
+}
+
+/** The i-th reference photo of one of PEOPLE (not in the training set). */
+export function reference(name: string, i = 0): Buffer {
+  const dir = path.join(DEMO, 'references');
+  return fs.readFileSync(path.join(dir, fs.readdirSync(dir).filter((f) => f.startsWith(name)).sort()[i]));
+}
