@@ -15,7 +15,7 @@ import { setDbHandleForTests } from '@/db/client';
 import { ingests } from '@/db/schema';
 import { seedPartner } from '@/db/seed/factories';
 import { createDataset } from '@/lib/datasets/create-dataset';
-import { stageUpload } from '@/lib/datasets/stage-upload';
+import { stageUpload, storeFiles } from '@/lib/datasets/stage-upload';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { startJobRunner } from '@/lib/jobs/start-job-runner';
 import { stopBoss } from '@/lib/jobs/boss';
@@ -47,7 +47,7 @@ try {
   const files = new Map(entries.map((e) => [path.relative(FACES_DIR, e.file), fs.readFileSync(e.file)]));
   await startJobRunner({ pollingIntervalSeconds: 0.5 });
   const t0 = performance.now();
-  const ingest = await stageUpload({ organizationId: organization.id, datasetId: dataset.id, actor, rows, files });
+  const ingest = await stageUpload({ organizationId: organization.id, datasetId: dataset.id, actor, rows, files: await storeFiles(files) });
   const staged = performance.now();
   let row;
   for (;;) {

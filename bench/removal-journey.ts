@@ -20,7 +20,7 @@ import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { runIngest } from '@/lib/datasets/ingest-job';
 import { parseManifest } from '@/lib/datasets/manifest';
-import { stageUpload } from '@/lib/datasets/stage-upload';
+import { stageUpload, storeFiles } from '@/lib/datasets/stage-upload';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { stopBoss } from '@/lib/jobs/boss';
 import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
@@ -57,7 +57,7 @@ try {
     const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'demo', description: '' } });
     datasetId = ds.id;
     const t = performance.now();
-    const ingest = await stageUpload({ organizationId: org.organization.id, datasetId, actor, rows, files: new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))])) });
+    const ingest = await stageUpload({ organizationId: org.organization.id, datasetId, actor, rows, files: await storeFiles(new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))]))) });
     await runIngest(ingest.id, { threads: getThreadPool() });
     out.ingestSeconds = secs(t);
     out.samples = rows.length;

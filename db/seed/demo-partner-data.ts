@@ -6,7 +6,7 @@ import { datasets, ingests, models } from '@/db/schema';
 import { env } from '@/lib/config/env';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { parseManifest } from '@/lib/datasets/manifest';
-import { stageUpload } from '@/lib/datasets/stage-upload';
+import { stageUpload, storeFiles } from '@/lib/datasets/stage-upload';
 import { log } from '@/lib/log/logger';
 import { createModel } from '@/lib/models/create-model';
 
@@ -28,7 +28,7 @@ export async function seedDemoPartnerData(organizationId: string, adminUserId: s
     const dir = path.join(env().root, 'db', 'seed', 'demo-faces', 'training');
     const rows = parseManifest(fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8'));
     const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))]));
-    await stageUpload({ organizationId, datasetId: dataset.id, actor, rows, files });
+    await stageUpload({ organizationId, datasetId: dataset.id, actor, rows, files: await storeFiles(files) });
     log.info('demo training set uploaded; its faces are being described', { datasetId: dataset.id });
   }
   const [model] = await db.select({ id: models.id }).from(models).where(eq(models.datasetId, dataset.id));

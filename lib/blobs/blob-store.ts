@@ -26,8 +26,11 @@ export function blobPath(sha256: string): string {
   return path.join(root(), sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 }
 
-/** Stores bytes or a stream; returns their digest and size. Storing the same bytes twice is a no-op. */
-export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8Array>): Promise<BlobRef> {
+/**
+ * Stores bytes or a stream; returns their digest and size, and whether this call created the blob
+ * (false when the same bytes were already stored: storing twice is a no-op).
+ */
+export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8Array>): Promise<BlobRef & { created: boolean }> {
   const tmpDir = path.join(root(), 'tmp');
   await fsp.mkdir(tmpDir, { recursive: true });
   const tmp = path.join(tmpDir, `${process.pid}-${crypto.randomUUID()}`);
@@ -53,8 +56,9 @@ export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8A
     const sha256 = hash.digest('hex');
     const dest = blobPath(sha256);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
+    const existed = await hasBlob(sha256);
     await fsp.rename(tmp, dest);
-    return { sha256, size };
+    return { sha256, size, created: !existed };
   } finally {
     await fsp.rm(tmp, { force: true });
   }

@@ -1,10 +1,9 @@
-import crypto from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { datasetItems, datasets, ingests, type Ingest } from '@/db/schema';
 import type { Actor } from '@/lib/audit/events';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
-import { putBlob } from '@/lib/blobs/blob-store';
+import { deleteBlob, putBlob, type BlobRef } from '@/lib/blobs/blob-store';
 import { AppError } from '@/lib/errors/app-error';
 import { MAX_BYTES } from '@/lib/faces/decode-image';
 import { enqueue } from '@/lib/jobs/enqueue';
@@ -13,24 +12,23 @@ import { ingestJob } from './ingest-job';
 import type { ManifestRow } from './manifest';
 
 /**
- * Accepts one upload into a dataset: every manifest row must name a file of the upload, or nothing
+ * Accepts one upload into a dataset, its images already in the blob store (read-upload.ts, or
+ * storeFiles): every manifest row must name a file of the upload, or nothing
  * is imported. Rows whose external id or image the dataset already has are skipped and reported
  * (so re-running an import creates nothing twice); the rest become pending items of a new ingest,
  * in one transaction, and the embedding job is queued.
  */
-export async function stageUpload(opts: { organizationId: string; datasetId: string; actor: Actor; rows: ManifestRow[]; files: Map<string, Buffer> }): Promise<Ingest> {
+export async function stageUpload(opts: { organizationId: string; datasetId: string; actor: Actor; rows: ManifestRow[]; files: Map<string, BlobRef> }): Promise<Ingest> {
   const missing = opts.rows.filter((r) => !opts.files.has(r.file)).map((r) => r.file);
   if (missing.length) {
     throw new AppError('validation_failed', `The manifest names ${missing.length} file(s) that are not in the upload: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Nothing was imported.`, { missing: missing.slice(0, 100) });
   }
-  const tooLarge = opts.rows.find((r) => opts.files.get(r.file)!.length > MAX_BYTES);
+  const tooLarge = opts.rows.find((r) => opts.files.get(r.file)!.size > MAX_BYTES);
   if (tooLarge) throw new AppError('payload_too_large', `"${tooLarge.file}" is larger than ${MAX_BYTES / 2 ** 20} MB. Nothing was imported.`);
-  const hashed = opts.rows.map((r) => ({ ...r, bytes: opts.files.get(r.file)!, sha256: crypto.createHash('sha256').update(opts.files.get(r.file)!).digest('hex') }));
+  const hashed = opts.rows.map((r) => ({ ...r, sha256: opts.files.get(r.file)!.sha256 }));
 
   const db = await getDb();
   await requireDataset(db, opts.organizationId, opts.datasetId);
-  // Blobs first: content-addressed, so storing one twice or for an upload that is then refused is harmless.
-  for (const r of hashed) await putBlob(r.bytes);
 
   const ingest = await db.transaction(async (tx) => {
     // One upload at a time per dataset decides what is a duplicate.
@@ -75,4 +73,29 @@ export async function stageUpload(opts: { organizationId: string; datasetId: str
   });
   if (ingest.created) await enqueue(ingestJob, { ingestId: ingest.id });
   return ingest;
+}
+
+/** Stores in-memory images (the CLI's and the seeds' uploads) and returns them as an upload's files. */
+export async function storeFiles(files: Map<string, Buffer>): Promise<Map<string, BlobRef>> {
+  const out = new Map<string, BlobRef>();
+  for (const [name, bytes] of files) {
+    const { sha256, size } = await putBlob(bytes);
+    out.set(name, { sha256, size });
+  }
+  return out;
+}
+
+/**
+ * Deletes blobs an upload created that no item points to (the upload was refused, or sent files
+ * its manifest did not name), so a refused upload leaves nothing behind.
+ */
+export async function discardUnreferencedBlobs(shas: string[]): Promise<void> {
+  if (!shas.length) return;
+  const db = await getDb();
+  const used = new Set<string>();
+  for (let i = 0; i < shas.length; i += 1000) {
+    const rows = await db.selectDistinct({ sha256: datasetItems.sha256 }).from(datasetItems).where(inArray(datasetItems.sha256, shas.slice(i, i + 1000)));
+    for (const r of rows) used.add(r.sha256);
+  }
+  for (const sha of shas) if (!used.has(sha)) await deleteBlob(sha);
 }

@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors/app-error';
+import { requireStorableJson } from './text-checks';
 
 /** Reads a JSON request body with a byte limit enforced while streaming (not trusting Content-Length). */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
@@ -26,9 +27,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) throw new AppError('invalid_json', 'The request body is empty; send a JSON object.');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new AppError('invalid_json', `The request body is not valid JSON: ${(err as Error).message}.`);
   }
+  requireStorableJson(value);
+  return value;
 }

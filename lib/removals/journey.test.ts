@@ -105,7 +105,8 @@ describeEachDriver('the removal journey', () => {
     assert.equal(m.evidence?.method, 'lira-per-person');
     // Its verdicts on correct and broken removals are asserted on fixed noise (forgetting-evidence.test.ts);
     // here the noise is secret, and a correct release may be flagged by chance (at most 1 %).
-    assert.ok(m.evidence.photos >= 3 && m.evidence.pairs >= m.evidence.photos, JSON.stringify(m.evidence));
+    // How many of the person's photos trained the model depends on the hold-out split (a hash of random item ids).
+    assert.ok(m.evidence.photos >= 1 && m.evidence.pairs >= m.evidence.photos, JSON.stringify(m.evidence));
     assert.ok(m.evidence.power.auc > 0.9, `the test has power on this person: ${m.evidence.power.auc}`);
 
     // The auditor's replay passes on the genuine files and fails on each tampering.

@@ -18,7 +18,8 @@ export type ReferenceOutcome = { ok: true; id: string; box: number[] } | { ok: f
 /**
  * Checks one reference photo (exactly one clear, large enough face) on a worker thread and, if it
  * passes, stores the photo and its descriptor sealed with the data key. A refused photo is not
- * stored; the reason says what to do.
+ * stored; the reason says what to do. The count (1 to MAX_REFERENCES) is enforced in the
+ * transaction of the insert, on the locked request, so parallel uploads cannot exceed it.
  */
 export async function addReference(opts: { userId: string; requestId: string; bytes: Buffer }): Promise<ReferenceOutcome> {
   const db = await getDb();
@@ -38,11 +39,21 @@ export async function addReference(opts: { userId: string; requestId: string; by
   const key = getDataKey();
   const photo = await putBlob(seal(opts.bytes, key, `reference-photo:${id}`));
   const descriptorSealed = seal(Buffer.from(new Float64Array(face.descriptor).buffer), key, `reference-descriptor:${id}`).toString('base64');
-  await db.transaction(async (tx) => {
-    await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: face.box });
-    await tx.update(removalRequests).set({ lastActivityAt: sql`now()` }).where(eq(removalRequests.id, r.id));
-    await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.reference_added', subject: { type: 'removal_request', id: r.id }, data: { referenceId: id } } });
-  });
+  try {
+    await db.transaction(async (tx) => {
+      // The request row is locked, so parallel uploads are counted one after the other.
+      const [locked] = await tx.select().from(removalRequests).where(eq(removalRequests.id, r.id)).for('update');
+      requireStatus(locked, ['draft'], 'add photos');
+      const [{ n: now }] = await tx.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
+      if (now >= MAX_REFERENCES) throw new AppError('conflict', `A request takes at most ${MAX_REFERENCES} photos; remove one to add another.`);
+      await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: face.box });
+      await tx.update(removalRequests).set({ lastActivityAt: sql`now()` }).where(eq(removalRequests.id, r.id));
+      await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.reference_added', subject: { type: 'removal_request', id: r.id }, data: { referenceId: id } } });
+    });
+  } catch (err) {
+    await deleteBlob(photo.sha256); // sealed with a fresh nonce: no other row can point to it
+    throw err;
+  }
   return { ok: true, id, box: face.box };
 }
 
@@ -50,9 +61,11 @@ export async function removeReference(opts: { userId: string; requestId: string;
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'change the photos');
-  const deleted = await db.delete(requestReferences).where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id))).returning();
-  if (!deleted.length) throw new AppError('not_found', 'No such photo in this request.');
-  await deleteBlob(deleted[0].photoBlob);
+  const [ref] = await db.select().from(requestReferences).where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id)));
+  if (!ref) throw new AppError('not_found', 'No such photo in this request.');
+  // The photo before its row: a crash between the two leaves a row the retention sweep still finds, never an unreferenced photo.
+  await deleteBlob(ref.photoBlob);
+  await db.delete(requestReferences).where(eq(requestReferences.id, ref.id));
 }
 
 export async function listReferences(requestId: string) {

@@ -4,7 +4,7 @@ import { seedPartner } from '@/db/seed/factories';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { runIngest } from '@/lib/datasets/ingest-job';
 import { parseManifest } from '@/lib/datasets/manifest';
-import { stageUpload } from '@/lib/datasets/stage-upload';
+import { stageUpload, storeFiles } from '@/lib/datasets/stage-upload';
 import { getThreadPool } from '@/lib/jobs/thread-pool';
 import { createModel } from '@/lib/models/create-model';
 import { runTraining } from '@/lib/models/train-job';
@@ -20,7 +20,7 @@ export async function partnerWithModel() {
   const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'Studio', description: '' } });
   const rows = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8')).filter((r) => PEOPLE.includes(r.label));
   const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(DEMO, 'training', r.file))]));
-  const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files });
+  const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files: await storeFiles(files) });
   await runIngest(ingest.id, { threads: getThreadPool() });
   const params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 3 };
   const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params } });

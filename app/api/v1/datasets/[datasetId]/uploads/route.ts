@@ -1,7 +1,6 @@
 import * as ops from '@/lib/api/operations';
 import { ingestView, listIngests } from '@/lib/datasets/get-datasets';
-import { readUpload } from '@/lib/datasets/read-upload';
-import { stageUpload } from '@/lib/datasets/stage-upload';
+import { receiveUpload } from '@/lib/datasets/receive-upload';
 import { requireOrganization } from '@/lib/http/org-scope';
 import { uuidPathParam } from '@/lib/http/path-params';
 import { auditActor } from '@/lib/http/principal';
@@ -12,7 +11,6 @@ export const GET = route(ops.listUploads, async ({ principal, params, query }) =
 export const POST = route(ops.uploadItems, async ({ principal, params, request }) => {
   const organizationId = requireOrganization(principal);
   const datasetId = uuidPathParam(params, 'datasetId');
-  const { rows, files } = await readUpload(request, ops.uploadItems.maxBodyBytes!);
-  const ingest = await stageUpload({ organizationId, datasetId, actor: auditActor(principal), rows, files });
+  const ingest = await receiveUpload(request, { organizationId, datasetId, actor: auditActor(principal), maxBytes: ops.uploadItems.maxBodyBytes! });
   return Response.json({ upload: ingestView(ingest) }, { status: 202 });
 });

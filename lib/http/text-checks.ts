@@ -1,0 +1,39 @@
+import { AppError } from '@/lib/errors/app-error';
+
+/* eslint-disable no-control-regex -- finding control characters is the point */
+const NUL = /\u0000/;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/* eslint-enable no-control-regex */
+
+/**
+ * Why a piece of text cannot be stored, or null. PostgreSQL refuses NUL in text and JSON, and an
+ * unpaired UTF-16 surrogate is not Unicode at all: both are refused at the edge, with a 4xx,
+ * instead of failing in the database with a 500. `singleLine` also refuses the other control
+ * characters (names, labels, ids; tab, CR and LF are allowed in free text).
+ */
+export function unstorableText(s: string, opts: { singleLine?: boolean } = {}): string | null {
+  if (NUL.test(s)) return 'contains a NUL character';
+  if (LONE_SURROGATE.test(s)) return 'contains an unpaired surrogate (text that is not valid Unicode)';
+  if (opts.singleLine && (CONTROL.test(s) || /[\r\n\t]/.test(s))) return 'contains a control character';
+  return null;
+}
+
+/** Throws a validation error naming `where` if `s` cannot be stored (unstorableText). */
+export function requireStorableText(s: string, where: string, opts: { singleLine?: boolean } = {}): void {
+  const reason = unstorableText(s, opts);
+  if (reason) throw new AppError('validation_failed', `${where} ${reason}.`, { field: where });
+}
+
+/** Checks every string of a parsed JSON value, keys included; throws naming the first bad one's path. */
+export function requireStorableJson(value: unknown, path = 'body'): void {
+  if (typeof value === 'string') return requireStorableText(value, path);
+  if (Array.isArray(value)) return value.forEach((v, i) => requireStorableJson(v, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      requireStorableText(k, `A key of ${path}`);
+      requireStorableJson(v, `${path}.${k}`);
+    }
+  }
+}
