@@ -3,6 +3,7 @@
 import { CredentialsSignin } from 'next-auth';
 import { signIn } from '@/lib/auth/auth';
 import { resendVerification } from '@/lib/auth/resend-verification';
+import { safeNext } from '@/lib/auth/safe-next';
 import { AppError, ERROR_CODES, type ErrorCode } from '@/lib/errors/app-error';
 import { formFields, runAction, type ActionState } from '@/lib/http/action-state';
 
@@ -11,11 +12,6 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   email_not_verified: 'Confirm your e-mail address first: open the link we sent you, or ask for a new one below.',
   rate_limited: 'Too many sign-in attempts. Wait 15 minutes and try again.',
 };
-
-/** Only same-site paths, so the form cannot be used as an open redirect. */
-function safeNext(next: string): string {
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/home';
-}
 
 export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const f = formFields(form, ['email', 'password', 'next']);

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { currentUser } from '@/lib/auth/current-user';
 import { homePath } from '@/lib/auth/roles';
+import { safeNext } from '@/lib/auth/safe-next';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -19,7 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Your e-mail address is confirmed. You can sign in now.
         </p>
       )}
-      <SignInForm next={next ?? '/home'} />
+      <SignInForm next={safeNext(next)} />
       <p className="text-sm text-gray-700">
         New here?{' '}
         <Link href="/sign-up" className="text-accent underline">

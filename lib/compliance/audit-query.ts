@@ -1,17 +1,18 @@
 import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { isoDay } from '@/lib/api/common-schemas';
 import { getDb } from '@/db/client';
 import { auditEvents } from '@/db/schema';
 import { dayRange } from './date-range';
 import type { ComplianceScope } from './scope';
 
 export const auditFilterSchema = z.object({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDay.optional(),
+  to: isoDay.optional(),
   action: z.string().trim().max(80).optional().describe('An action, or its prefix ending with a dot (for example "request.")'),
   actorType: z.enum(['user', 'api_key', 'system']).optional(),
   subjectId: z.string().trim().max(100).optional(),
-  after: z.coerce.number().int().min(0).default(0).describe('Events after this sequence number (the cursor).'),
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Events after this sequence number (the cursor).'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { isoDay } from '@/lib/api/common-schemas';
 import { getDb } from '@/db/client';
 import { certificates, organizations } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
@@ -7,8 +8,8 @@ import { dayRange } from './date-range';
 import type { ComplianceScope } from './scope';
 
 export const certificateFilterSchema = z.object({
-  from: z.iso.date().optional().describe('Issued on or after this day (UTC).'),
-  to: z.iso.date().optional().describe('Issued on or before this day (UTC).'),
+  from: isoDay.optional().describe('Issued on or after this day (UTC).'),
+  to: isoDay.optional().describe('Issued on or before this day (UTC).'),
   modelId: z.uuid().optional(),
   datasetId: z.uuid().optional(),
   method: z.enum(['newton-certified', 'sisa', 'retrain']).optional(),

@@ -1,6 +1,7 @@
 import { desc, sql, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
+import { UUID } from './path-params';
 
 /** `?limit=&cursor=` on every list. */
 export const pageQuerySchema = z.object({
@@ -21,7 +22,10 @@ export function decodeCursor(cursor: string | undefined): Cursor | null {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('shape');
+    // Only what this API writes: an ISO instant PostgreSQL can hold, and a row id (a UUID or a sequence number).
+    const year = date.getUTCFullYear();
+    if (typeof at !== 'string' || Number.isNaN(date.getTime()) || year < 1970 || year > 9999) throw new Error('instant');
+    if (typeof id !== 'string' || !(UUID.test(id) || /^\d{1,15}$/.test(id))) throw new Error('id');
     return { at: date, id };
   } catch {
     throw new AppError('validation_failed', 'The cursor is not one this API returned; start again without it.');

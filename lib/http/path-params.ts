@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors/app-error';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A path parameter that must be a UUID; anything else is answered as not found, like an unknown id. */
 export function uuidPathParam(params: Record<string, string>, name: string): string {

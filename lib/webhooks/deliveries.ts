@@ -3,6 +3,8 @@ import { getDb } from '@/db/client';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '@/db/schema';
 import type { Actor } from '@/lib/audit/events';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { assertUnderLimit, hitRateLimit } from '@/lib/auth/rate-limit';
+import { AppError } from '@/lib/errors/app-error';
 import { decodeCursor, keyset, page, type PageQuery } from '@/lib/http/pagination';
 import { notFound } from '@/lib/http/org-scope';
 import { attemptDelivery } from './deliver';
@@ -67,10 +69,22 @@ export async function getDelivery(organizationId: string, deliveryId: string): P
   return (await withLog([row]))[0];
 }
 
-/** Sends a delivery again now, with the same `webhook-id` (receivers de-duplicate on it), and logs it. */
+/** Replays an organisation may send per minute (each is an outbound request from forgetme's network). */
+export const REPLAYS_PER_MINUTE = 30;
+
+/**
+ * Sends a delivery again now, to an endpoint that is neither deleted nor disabled, within
+ * REPLAYS_PER_MINUTE, with the same `webhook-id` (receivers de-duplicate on it), and logs it.
+ */
 export async function replayDelivery(opts: { organizationId: string; actor: Actor; deliveryId: string; now?: Date }): Promise<DeliveryView> {
   const view = await getDelivery(opts.organizationId, opts.deliveryId);
   const db = await getDb();
+  const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, view.endpointId));
+  if (endpoint.deletedAt) throw new AppError('conflict', 'This delivery\'s endpoint was deleted; a delivery cannot be replayed to it.');
+  if (endpoint.disabledAt) throw new AppError('conflict', 'This delivery\'s endpoint is disabled; enable it again first, then replay.');
+  const limit = { key: `webhook-replay:${opts.organizationId}`, max: REPLAYS_PER_MINUTE, windowSeconds: 60 };
+  await assertUnderLimit(limit, `At most ${REPLAYS_PER_MINUTE} deliveries can be replayed per minute; wait a minute and try again.`);
+  await hitRateLimit(limit);
   await recordAuditEvent(db, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'webhook_delivery.replayed', subject: { type: 'webhook_delivery', id: view.id }, data: { eventId: view.eventId } } });
   await attemptDelivery(view.id, { now: opts.now, manual: true });
   return getDelivery(opts.organizationId, opts.deliveryId);

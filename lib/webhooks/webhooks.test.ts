@@ -9,10 +9,10 @@ import { AppError } from '@/lib/errors/app-error';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { startWebhookReceiver } from '@/lib/testing/webhook-receiver';
-import { getDelivery, listDeliveries, replayDelivery } from './deliveries';
+import { getDelivery, listDeliveries, replayDelivery, REPLAYS_PER_MINUTE } from './deliveries';
 import { deliverDue } from './deliver';
 import { emitEvent } from './emit-event';
-import { createEndpoint, rotateEndpointSecret, updateEndpoint } from './endpoints';
+import { createEndpoint, deleteEndpoint, rotateEndpointSecret, updateEndpoint } from './endpoints';
 import { checkWebhookUrl } from './ssrf-guard';
 
 setUpTestEnvironment();
@@ -88,6 +88,17 @@ describeEachDriver('webhooks', () => {
     assert.equal(receiver.received[3].id, eventId);
     const page = await listDeliveries(org.organization.id, endpoint.id, { limit: 10 });
     assert.deepEqual(page.data.map((x) => x.id), [d.id]);
+
+    // Replays are rate-limited per organisation, and refused once the endpoint is disabled or deleted.
+    const replay = () => replayDelivery({ organizationId: org.organization.id, actor, deliveryId: d.id });
+    for (let i = 1; i < REPLAYS_PER_MINUTE; i++) await replay();
+    await assert.rejects(replay(), (e: unknown) => e instanceof AppError && e.code === 'rate_limited');
+    const sent = receiver.received.length;
+    await updateEndpoint({ organizationId: org.organization.id, actor, id: endpoint.id, input: { enabled: false } });
+    await assert.rejects(replay(), (e: unknown) => e instanceof AppError && e.code === 'conflict' && /disabled/.test(e.message));
+    await deleteEndpoint({ organizationId: org.organization.id, actor, id: endpoint.id });
+    await assert.rejects(replay(), (e: unknown) => e instanceof AppError && e.code === 'conflict' && /deleted/.test(e.message));
+    assert.equal(receiver.received.length, sent, 'nothing was sent to a disabled or deleted endpoint');
   });
 
   test('after a rotation both secrets sign until the overlap ends', async () => {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { z } from 'zod';
+import { logSize } from '@/lib/api/common-schemas';
 import { verifyConsistency } from '@/lib/certificates/merkle';
 import { auditLog, consistencyProofBetween, latestTreeHead, listTreeHeads, treeHeadAt } from '@/lib/certificates/transparency-log';
 import { verifyTreeHeadSignature } from '@/lib/certificates/tree-head';
@@ -8,7 +9,7 @@ import { getJwks } from '@/lib/crypto/get-jwks';
 
 export const metadata: Metadata = { title: 'Transparency log' };
 
-const check = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
+const check = z.object({ from: logSize, to: logSize });
 
 export default async function LogPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await pageScope('/compliance/log');

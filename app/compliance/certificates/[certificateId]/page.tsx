@@ -4,13 +4,14 @@ import { notFound } from 'next/navigation';
 import { certificateDetail } from '@/lib/compliance/certificate-detail';
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
+import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Certificate' };
 
 const METHOD = { 'newton-certified': 'certified removal (Newton update, released within its privacy budget)', sisa: 'SISA: the affected shard retrained without the photos (exact)', retrain: 'retrained from scratch without the photos (exact)' } as const;
 
 export default async function CertificatePage({ params }: { params: Promise<{ certificateId: string }> }) {
-  const { certificateId } = await params;
+  const certificateId = pageUuid((await params).certificateId);
   const scope = await pageScope(`/compliance/certificates/${certificateId}`);
   const c = await certificateDetail(scope, certificateId).catch((err) => {
     if (isAppError(err) && (err.code === 'not_found' || err.code === 'validation_failed')) notFound();

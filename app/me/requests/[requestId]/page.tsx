@@ -13,13 +13,14 @@ import { AutoRefresh } from './auto-refresh';
 import { ReferenceUploader } from './reference-uploader';
 import { ReviewForm } from './review-form';
 import { SearchButton, WithdrawButton } from './request-buttons';
+import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Your removal request' };
 
 const TASK_LABEL = { pending: 'Waiting to start', unlearning: 'Removing from the model', certified: 'Removed and certified', failed: 'Failed after every retry' } as const;
 
 export default async function RequestPage({ params }: { params: Promise<{ requestId: string }> }) {
-  const { requestId } = await params;
+  const requestId = pageUuid((await params).requestId);
   const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
   const { request, tasks } = await requestStatus(user.id, requestId).catch((err) => {
     if (isAppError(err) && err.code === 'not_found') notFound();

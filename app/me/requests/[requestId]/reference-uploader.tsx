@@ -10,7 +10,10 @@ export function ReferenceUploader({ requestId, existing, max }: { requestId: str
   const router = useRouter();
   const [items, setItems] = useState<Item[]>([]);
   const [over, setOver] = useState(false);
-  const accepted = existing + items.filter((i) => i.state === 'accepted').length;
+  // The count when this page opened, plus what was accepted here: `existing` itself grows when the
+  // page refreshes after an upload, and adding both would count each photo twice.
+  const [baseline] = useState(existing);
+  const accepted = baseline + items.filter((i) => i.state === 'accepted').length;
 
   async function upload(files: File[]) {
     const room = Math.max(0, max - accepted - items.filter((i) => i.state === 'uploading').length);

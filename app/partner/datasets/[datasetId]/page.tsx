@@ -6,11 +6,12 @@ import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { getDataset, listIngests, listItems } from '@/lib/datasets/get-datasets';
 import { isAppError } from '@/lib/errors/app-error';
 import { UploadPanel } from './upload-panel';
+import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Training set' };
 
 export default async function DatasetPage({ params }: { params: Promise<{ datasetId: string }> }) {
-  const { datasetId } = await params;
+  const datasetId = pageUuid((await params).datasetId);
   const user = await requirePageUser(PERSONA_ROLES.partner, `/partner/datasets/${datasetId}`);
   const org = user.organization!.id;
   const dataset = await getDataset(org, datasetId).catch((err) => {

@@ -10,13 +10,14 @@ import { getModel, listVersions } from '@/lib/models/get-models';
 import { BudgetChart } from './budget-chart';
 import { DeployButton } from './deploy-button';
 import { TrainingProgress } from './training-progress';
+import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Model' };
 
 const REASONS = { trained: 'First training', removal: 'Certified removal', retrain: 'Retrained from scratch', renoise: 'Fresh secret noise' } as const;
 
 export default async function ModelPage({ params }: { params: Promise<{ modelId: string }> }) {
-  const { modelId } = await params;
+  const modelId = pageUuid((await params).modelId);
   const user = await requirePageUser(PERSONA_ROLES.partner, `/partner/models/${modelId}`);
   const org = user.organization!.id;
   const model = await getModel(org, modelId).catch((err) => {

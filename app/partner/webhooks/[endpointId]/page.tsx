@@ -8,11 +8,12 @@ import { listDeliveries } from '@/lib/webhooks/deliveries';
 import { getEndpoint } from '@/lib/webhooks/endpoints';
 import { EndpointActions } from './endpoint-actions';
 import { ReplayButton } from './replay-button';
+import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Webhook endpoint' };
 
 export default async function EndpointPage({ params }: { params: Promise<{ endpointId: string }> }) {
-  const { endpointId } = await params;
+  const endpointId = pageUuid((await params).endpointId);
   const user = await requirePageUser(PERSONA_ROLES.partner, `/partner/webhooks/${endpointId}`);
   const org = user.organization!.id;
   const endpoint = await getEndpoint(org, endpointId).catch((err) => {
