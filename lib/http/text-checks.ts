@@ -26,14 +26,28 @@ export function requireStorableText(s: string, where: string, opts: { singleLine
   if (reason) throw new AppError('validation_failed', `${where} ${reason}.`, { field: where });
 }
 
-/** Checks every string of a parsed JSON value, keys included; throws naming the first bad one's path. */
-export function requireStorableJson(value: unknown, path = 'body'): void {
-  if (typeof value === 'string') return requireStorableText(value, path);
-  if (Array.isArray(value)) return value.forEach((v, i) => requireStorableJson(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      requireStorableText(k, `A key of ${path}`);
-      requireStorableJson(v, `${path}.${k}`);
+/** Deeper JSON than this is refused: no request of this API nests more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Checks every string of a parsed JSON value, keys included, and its depth, without recursion
+ * (a body of 5,000 nested arrays must be a 4xx, not a stack overflow); throws naming the first
+ * bad one's path.
+ */
+export function requireStorableJson(value: unknown): void {
+  const stack: [unknown, string, number][] = [[value, 'body', 0]];
+  while (stack.length) {
+    const [v, path, depth] = stack.pop()!;
+    if (typeof v === 'string') requireStorableText(v, path);
+    else if (v && typeof v === 'object') {
+      if (depth >= MAX_JSON_DEPTH) throw new AppError('validation_failed', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`, depth + 1]));
+      else {
+        for (const [k, x] of Object.entries(v)) {
+          requireStorableText(k, `A key of ${path}`);
+          stack.push([x, `${path}.${k}`, depth + 1]);
+        }
+      }
     }
   }
 }
