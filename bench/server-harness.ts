@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * Benchmarks against a running production server (`next start` on an existing `next build`), on a
+ * fresh PostgreSQL database of its own, so the bench process can seed accounts while the server
+ * runs. Loopback only. The server's resident memory is sampled from /proc while it runs.
+ */
+export type BenchServer = { url: string; databaseUrl: string; dataDir: string; pid: number; stop: () => Promise<void>; rss: () => number; peakRss: () => number; resetPeak: () => void };
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Resident set size in bytes of `pid` and its descendants (Linux /proc). */
+export function treeRss(pid: number): number {
+  let total = 0;
+  const kids = (p: number): number[] => {
+    try {
+      return fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const walk = (p: number) => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      total += m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      /* gone */
+    }
+    for (const k of kids(p)) walk(k);
+  };
+  walk(pid);
+  return total;
+}
+
+export async function startServer(opts: { port: number; env?: Record<string, string> }): Promise<BenchServer> {
+  if (!fs.existsSync(path.resolve('.next/BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
+  const name = `forgetme_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  const databaseUrl = u.toString();
+  const dataDir = fs.mkdtempSync(path.join(process.cwd(), '.bench-data-'));
+  const url = `http://localhost:${opts.port}`;
+  const env = { ...process.env, DATABASE_URL: databaseUrl, FORGETME_DATA_DIR: dataDir, FORGETME_PUBLIC_URL: url, FORGETME_LOG_LEVEL: 'warn', NODE_ENV: 'production' as const, ...opts.env };
+  const child: ChildProcess = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(opts.port)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the server did not start');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 50);
+  return {
+    url,
+    databaseUrl,
+    dataDir,
+    pid: child.pid!,
+    rss: () => treeRss(child.pid!),
+    peakRss: () => peak,
+    resetPeak: () => void (peak = treeRss(child.pid!)),
+    async stop() {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      const a = new pg.Client({ connectionString: ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through Auth.js's endpoints; returns the Cookie header of the session. */
+export async function signIn(url: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: '/home' }),
+  });
+  keep(res);
+  if (res.status !== 302 || (res.headers.get('location') ?? '').includes('error')) throw new Error(`sign-in failed: ${res.status} ${res.headers.get('location')}`);
+  return cookie();
+}
+
+export const MB = (b: number) => Math.round(b / 2 ** 20);
