@@ -49,7 +49,9 @@ export async function startServer(opts: { port: number; env?: Record<string, str
   const dataDir = fs.mkdtempSync(path.join(process.cwd(), '.bench-data-'));
   const url = `http://localhost:${opts.port}`;
   const env = { ...process.env, DATABASE_URL: databaseUrl, FORGETME_DATA_DIR: dataDir, FORGETME_PUBLIC_URL: url, FORGETME_LOG_LEVEL: 'warn', NODE_ENV: 'production' as const, ...opts.env };
-  const child: ChildProcess = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(opts.port)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof) profiles the server.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, 'node_modules/next/dist/bin/next', 'start', '-p', String(opts.port)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {

@@ -1,14 +1,18 @@
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import { auth } from './auth';
 import { loadSessionUser } from './load-session-user';
 import { hasAnyRole, homePath, type Role, type SessionUser } from './roles';
 
-/** The signed-in person, or null. */
-export async function currentUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in person, or null. Memoised for one server render (React's cache): the header and
+ * the page both ask, and each ask costs a session decryption and a query (measured: bench/web-load.ts).
+ */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
   return id ? loadSessionUser(id) : null;
-}
+});
 
 /**
  * For pages: the signed-in person if they hold one of `roles`. Anyone else is sent away: to
