@@ -14,7 +14,8 @@ test('a blob is keyed by its SHA-256 and reads back whole', async () => {
   assert.equal(ref.sha256, crypto.createHash('sha256').update(bytes).digest('hex'));
   assert.equal(ref.size, bytes.length);
   assert.deepEqual(await getBlob(ref.sha256), bytes);
-  assert.deepEqual(await putBlob(bytes), ref, 'storing again is a no-op');
+  assert.equal(ref.created, true);
+  assert.deepEqual(await putBlob(bytes), { ...ref, created: false }, 'storing again is a no-op, and says so');
 });
 
 test('streams are stored without buffering their whole content first', async () => {

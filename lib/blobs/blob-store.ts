@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
+import { log } from '@/lib/log/logger';
 
 /**
  * Content-addressed blob store: a blob's key is the SHA-256 of its bytes. On the filesystem under
@@ -59,6 +60,13 @@ export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8A
     const existed = await hasBlob(sha256);
     await fsp.rename(tmp, dest);
     return { sha256, size, created: !existed };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      log.error('the blob store is full', { code, dir: root() });
+      throw new AppError('unavailable', 'The server\'s storage is full, so nothing was stored. Please try again later.');
+    }
+    throw err;
   } finally {
     await fsp.rm(tmp, { force: true });
   }

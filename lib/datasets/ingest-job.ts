@@ -5,12 +5,13 @@ import { datasetItems, datasets, faces, ingests } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
 import type { EmbedResult } from '@/lib/faces/embed-image';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { defineJob, type JobContext } from '@/lib/jobs/define-job';
 import { enqueue } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
 import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { cohortDistance } from '@/lib/matcher/cohort';
-import { emitEvent } from '@/lib/webhooks/emit-event';
+import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
 /** Items embedded at once: enough to keep every worker thread busy between database round trips. */
 const BATCH = 16;
@@ -44,25 +45,28 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
       }),
     );
     await refreshCounts(ingestId);
+    failpoint('ingest.after-batch');
   }
   const counts = await refreshCounts(ingestId);
-  const [done] = await db
-    .update(ingests)
-    .set({ status: 'completed', finishedAt: new Date() })
-    .where(and(eq(ingests.id, ingestId), or(eq(ingests.status, 'running'), eq(ingests.status, 'queued'))))
-    .returning();
-  if (!done) return;
   const [ds] = await db.select({ organizationId: datasets.organizationId }).from(datasets).where(eq(datasets.id, ingest.datasetId));
-  await recordAuditEvent(db, {
-    actor: { type: 'system' },
-    organizationId: ds.organizationId,
-    event: { action: 'dataset.ingested', subject: { type: 'ingest', id: ingestId }, data: { datasetId: ingest.datasetId, embedded: counts.processed - counts.failed, failed: counts.failed } },
+  // Completion, its audit event and `dataset.ingested` are written together: a crash loses none of them.
+  const deliveryIds = await db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(ingests)
+      .set({ status: 'completed', finishedAt: new Date() })
+      .where(and(eq(ingests.id, ingestId), or(eq(ingests.status, 'running'), eq(ingests.status, 'queued'))))
+      .returning();
+    if (!done) return null;
+    const embedded = counts.processed - counts.failed;
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      organizationId: ds.organizationId,
+      event: { action: 'dataset.ingested', subject: { type: 'ingest', id: ingestId }, data: { datasetId: ingest.datasetId, embedded, failed: counts.failed } },
+    });
+    const data = { datasetId: ingest.datasetId, ingestId, items: done.created, embedded, failed: counts.failed, skipped: done.skipped.length };
+    return (await recordEvent(tx, { organizationId: ds.organizationId, type: 'dataset.ingested', data })).deliveryIds;
   });
-  await emitEvent({
-    organizationId: ds.organizationId,
-    type: 'dataset.ingested',
-    data: { datasetId: ingest.datasetId, ingestId, items: done.created, embedded: counts.processed - counts.failed, failed: counts.failed, skipped: done.skipped.length },
-  });
+  if (deliveryIds) await deliverRecorded(deliveryIds);
 }
 
 async function storeResult(datasetId: string, itemId: string, r: EmbedResult): Promise<void> {

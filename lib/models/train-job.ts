@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { models, modelVersions } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { defineJob } from '@/lib/jobs/define-job';
 import { log } from '@/lib/log/logger';
 import { removalBudget } from '@/lib/unlearning/budget';
@@ -62,6 +63,7 @@ export async function runTraining(modelId: string): Promise<void> {
     return;
   }
   const acc = holdout.ids.length ? accuracy(head, holdout).accuracy : null;
+  failpoint('train.before-release');
   const version = await db.transaction(async (tx) => {
     const [v] = await tx
       .insert(modelVersions)

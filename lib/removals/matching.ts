@@ -7,6 +7,7 @@ import { assertUnderLimit, hitRateLimit } from '@/lib/auth/rate-limit';
 import { AppError } from '@/lib/errors/app-error';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { defineJob } from '@/lib/jobs/define-job';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { findMatches } from '@/lib/matcher/find-matches';
@@ -45,6 +46,7 @@ export async function runMatching(requestId: string): Promise<void> {
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
     ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),
   ]);
+  failpoint('match.before-commit');
   await db.transaction(async (tx) => {
     if (rows.length) await tx.insert(requestMatches).values(rows).onConflictDoNothing();
     if (await moveRequest(tx, requestId, 'review')) {
@@ -63,6 +65,9 @@ export const matchJob = defineJob({
   key: (p) => `removals.match:${p.requestId}`,
   policy: 'exclusive',
   retryLimit: 3,
+  expireInSeconds: 30 * 60,
+  // A dead worker's search is retried within a minute (measured by bench/fault-harness.ts), not after the expiry.
+  heartbeatSeconds: 20,
   handler: async (p) => runMatching(p.requestId),
   onExhausted: async (p, error) => failRequest(p.requestId, { stage: 'matching', ...error }),
 });

@@ -3,6 +3,7 @@ import type { Executor } from '@/db/client';
 import { users, type RequestFailure } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { env } from '@/lib/config/env';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { requestDelivery } from '@/lib/mail/jobs';
 import { queueEmail } from '@/lib/mail/queue-email';
 import { removalCompletedMail, removalFailedMail } from '@/lib/mail/templates';
@@ -66,6 +67,7 @@ export async function settleRequest(tx: Executor, requestId: string, s: Settleme
  */
 export async function finishSettlement(settled: Settled | null): Promise<void> {
   if (!settled) return;
+  failpoint('settle.before-purge');
   await requestDelivery(settled.emailId);
   await deliverRecorded(settled.deliveryIds);
   await purgeRequestData(settled.requestId, settled.reason);

@@ -154,6 +154,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
     return { version, deliveryIds };
   });
   if (!released) return;
+  failpoint('unlearn.after-release');
   log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: (performance.now() - started) / 1000 });
   await deliverRecorded(released.deliveryIds);
 }

@@ -10,6 +10,7 @@ import { webhookDisabledMail } from '@/lib/mail/templates';
 import { log } from '@/lib/log/logger';
 import { DISABLE_AFTER_MS, MAX_ATTEMPTS, RETRY_DELAYS_SECONDS } from './event-types';
 import { postWebhook } from './post-webhook';
+import { failpoint } from '@/lib/jobs/failpoint';
 import { openSecret } from './secrets';
 
 /** A claimed delivery is leased for this long, so a concurrent sweep does not send it twice. */
@@ -55,6 +56,7 @@ export async function attemptDelivery(deliveryId: string, opts: { now?: Date; ma
     'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
     'webhook-signature': signature,
   });
+  failpoint('webhook.after-send');
   const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
   const attempt = claimed.attempts + 1;
   const retryIn = !ok && !opts.manual && attempt < MAX_ATTEMPTS ? RETRY_DELAYS_SECONDS[attempt - 1] : null;

@@ -1,0 +1,372 @@
+/**
+ * The fault harness (issue 14): the whole removal workflow on a fresh PostgreSQL database with real
+ * `npm run worker` processes, each killed with SIGKILL at one stage (FORGETME_FAILPOINT), then a clean
+ * worker finishing; PostgreSQL restarted while a removal runs; the blob volume full while an upload
+ * is written; a webhook receiver down for a simulated three days. Each row checks the end state:
+ * nothing lost, nothing duplicated, no stranded request, no biometric data past its time.
+ * Loopback only; needs root for the tmpfs and `pg_ctlcluster` for the restart (rows say when skipped).
+ *
+ *   node --import tsx bench/fault-harness.ts
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `forgetme_faults_${crypto.randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+await admin.query(`create database ${name}`);
+await admin.end();
+const u = new URL(ADMIN_URL);
+u.pathname = `/${name}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-faults-'));
+Object.assign(process.env, { DATABASE_URL: u.toString(), FORGETME_DATA_DIR: dataDir, FORGETME_LOG_LEVEL: 'error', WEBHOOK_ALLOW_PRIVATE_TARGETS: '1' });
+
+const { and, count, eq } = await import('drizzle-orm');
+const { getDb, closeDb } = await import('@/db/client');
+const schema = await import('@/db/schema');
+const { seedIndividual, seedPartner } = await import('@/db/seed/factories');
+const { stopBoss } = await import('@/lib/jobs/boss');
+const { closeThreadPool } = await import('@/lib/jobs/thread-pool');
+const { createDataset } = await import('@/lib/datasets/create-dataset');
+const { parseManifest } = await import('@/lib/datasets/manifest');
+const { stageUpload, storeFiles } = await import('@/lib/datasets/stage-upload');
+const { receiveUpload } = await import('@/lib/datasets/receive-upload');
+const { createModel } = await import('@/lib/models/create-model');
+const { createEndpoint } = await import('@/lib/webhooks/endpoints');
+const { deliverDue } = await import('@/lib/webhooks/deliver');
+const { emitEvent } = await import('@/lib/webhooks/emit-event');
+const { replayDelivery } = await import('@/lib/webhooks/deliveries');
+const { startRequest } = await import('@/lib/removals/start-request');
+const { addReference } = await import('@/lib/removals/references');
+const { startMatching } = await import('@/lib/removals/matching');
+const { getReview } = await import('@/lib/removals/review');
+const { submitRequest } = await import('@/lib/removals/submit-request');
+const { sweepRequests } = await import('@/lib/removals/sweep-requests');
+const { CONSENT_VERSION } = await import('@/lib/removals/consent');
+const { startWebhookReceiver } = await import('@/lib/testing/webhook-receiver');
+
+type Row = { fault: string; stage: string; killed: string; endState: string; ok: boolean; seconds: number };
+const rows: Row[] = [];
+const db = await getDb();
+const DEMO = path.resolve('db/seed/demo-faces');
+
+/** A worker process; `failpoint` kills it there. Resolves when it exits. */
+function worker(failpoint = '') {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { env: { ...process.env, FORGETME_FAILPOINT: failpoint, FORGETME_WORKER_THREADS: '2' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  return { child, exited, stop: async () => (child.kill('SIGTERM'), await exited) };
+}
+
+async function until(what: string, fn: () => Promise<boolean>, seconds = 180): Promise<void> {
+  const end = Date.now() + seconds * 1000;
+  // A query that fails (PostgreSQL restarting) is asked again.
+  while (!(await fn().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Runs a worker that must die at `failpoint`, then a clean one until `done`; records the row. */
+async function killThenFinish(stage: string, failpoint: string, done: () => Promise<boolean>, check: () => Promise<string | null>) {
+  const t = performance.now();
+  const doomed = worker(failpoint);
+  const signal = await Promise.race([doomed.exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 240_000))]);
+  if (signal === 'timeout') await doomed.stop();
+  const clean = worker();
+  let problem: string | null = null;
+  try {
+    await until(stage, done);
+    problem = await check();
+  } catch (err) {
+    problem = (err as Error).message;
+  } finally {
+    await clean.stop();
+  }
+  rows.push({ fault: 'SIGKILL', stage, killed: String(signal), endState: problem ?? 'as expected', ok: !problem && signal === 'SIGKILL', seconds: Math.round((performance.now() - t) / 1000) });
+}
+
+const n = async (q: Promise<{ n: number }[]>) => (await q)[0].n;
+const receiver = await startWebhookReceiver();
+
+try {
+  // The partner, its webhook endpoint, its training set.
+  const org = await seedPartner();
+  const actor = { type: 'user', id: org.admin.id } as const;
+  const { secret, endpoint: listening } = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: receiver.url, description: 'fault harness', events: ['dataset.ingested', 'model.trained', 'removal.requested', 'model.version_created', 'certificate.issued'] } });
+  receiver.setSecret(secret);
+  const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'faults', description: '' } });
+  const manifest = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8'));
+  const files = await storeFiles(new Map(manifest.map((r) => [r.file, fs.readFileSync(path.join(DEMO, 'training', r.file))])));
+
+  // 1. The blob volume full while an upload is written: a 2 MB tmpfs over the blob store.
+  {
+    const t = performance.now();
+    const blobs = path.join(dataDir, 'blobs');
+    const full = path.join(dataDir, 'blobs-full');
+    let endState = 'skipped: no tmpfs (needs root)';
+    let ok = false;
+    try {
+      fs.mkdirSync(full, { recursive: true });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', full]);
+      fs.renameSync(blobs, `${blobs}-real`);
+      fs.symlinkSync(full, blobs);
+      const itemsBefore = await n(db.select({ n: count() }).from(schema.datasetItems));
+      const form = new FormData();
+      form.append('manifest', new Blob(['external_id,label,file\n' + Array.from({ length: 12 }, (_, i) => `full-${i},X,f${i}.jpg`).join('\n')]), 'manifest.csv');
+      for (let i = 0; i < 12; i++) form.append('files', new Blob([new Uint8Array(crypto.randomBytes(300_000))]), `f${i}.jpg`);
+      const request = new Request('http://localhost/upload', { method: 'POST', body: form });
+      const answer = await receiveUpload(request, { organizationId: org.organization.id, datasetId: ds.id, actor, maxBytes: 512 * 2 ** 20 }).then(
+        () => 'accepted',
+        (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+      );
+      const left = (fs.readdirSync(full, { recursive: true }) as string[]).filter((f) => /[0-9a-f]{64}$/.test(f)).length;
+      const itemsAfter = await n(db.select({ n: count() }).from(schema.datasetItems));
+      ok = answer.startsWith('unavailable') && left === 0 && itemsAfter === itemsBefore;
+      endState = `${answer.slice(0, 60)}; blobs left ${left}; items added ${itemsAfter - itemsBefore}`;
+    } catch (err) {
+      endState = `skipped: ${(err as Error).message.split('\n')[0]}`;
+    } finally {
+      if (fs.existsSync(`${blobs}-real`)) {
+        fs.rmSync(blobs, { force: true });
+        fs.renameSync(`${blobs}-real`, blobs);
+      }
+      try {
+        execFileSync('umount', [full]);
+      } catch {
+        /* not mounted */
+      }
+    }
+    rows.push({ fault: 'blob volume full', stage: 'partner upload', killed: '-', endState, ok, seconds: Math.round((performance.now() - t) / 1000) });
+  }
+
+  // 2. Ingest: killed after its first batch of embeddings.
+  const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows: manifest, files });
+  await stopBoss();
+  await killThenFinish(
+    'ingest',
+    'ingest.after-batch',
+    async () => (await db.select().from(schema.ingests).where(eq(schema.ingests.id, ingest.id)))[0].status === 'completed',
+    async () => {
+      const items = await db.select().from(schema.datasetItems).where(eq(schema.datasetItems.ingestId, ingest.id));
+      const pending = items.filter((i) => i.status === 'pending').length;
+      const facesPerItem = await db.select({ n: count() }).from(schema.faces).where(eq(schema.faces.datasetId, ds.id));
+      const events = await n(db.select({ n: count() }).from(schema.webhookEvents).where(and(eq(schema.webhookEvents.organizationId, org.organization.id), eq(schema.webhookEvents.type, 'dataset.ingested'))));
+      if (pending) return `${pending} items still pending`;
+      if (events !== 1) return `${events} dataset.ingested events`;
+      return facesPerItem[0].n >= items.filter((i) => i.status === 'embedded').length ? null : 'faces missing';
+    },
+  );
+
+  // 3. Training: killed before the first version is released.
+  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'faults', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } } });
+  await stopBoss();
+  await killThenFinish(
+    'training',
+    'train.before-release',
+    async () => (await db.select().from(schema.models).where(eq(schema.models.id, model.id)))[0].status === 'ready',
+    async () => {
+      const versions = await n(db.select({ n: count() }).from(schema.modelVersions).where(eq(schema.modelVersions.modelId, model.id)));
+      return versions === 1 ? null : `${versions} versions`;
+    },
+  );
+
+  // 4. Matching: killed before the matches are written.
+  const person = await seedIndividual();
+  const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
+  const refs = fs.readdirSync(path.join(DEMO, 'references')).filter((f) => f.startsWith('Abdullah_Gul')).sort().slice(0, 2);
+  for (const f of refs) await addReference({ userId: person.id, requestId: req.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
+  await startMatching({ userId: person.id, requestId: req.id });
+  await stopBoss();
+  const status = async (id: string) => (await db.select().from(schema.removalRequests).where(eq(schema.removalRequests.id, id)))[0];
+  await killThenFinish(
+    'matching',
+    'match.before-commit',
+    async () => (await status(req.id)).status === 'review',
+    async () => {
+      const matches = await db.select().from(schema.requestMatches).where(eq(schema.requestMatches.requestId, req.id));
+      return matches.length && new Set(matches.map((m) => m.faceId)).size === matches.length ? null : `${matches.length} matches`;
+    },
+  );
+
+  // 5-9. The removal: killed before and after the release, after signing, before the purge; webhook delivery killed after sending.
+  const shown = (await getReview(person.id, req.id)).flatMap((g) => g.shown.map((s) => s.matchId));
+  await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: shown, includePossible: false, attest: true } });
+  await stopBoss();
+  const versions = async () => n(db.select({ n: count() }).from(schema.modelVersions).where(eq(schema.modelVersions.modelId, model.id)));
+  const certs = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, req.id)));
+  await killThenFinish(
+    'unlearning, before the release',
+    'unlearn.before-release',
+    async () => (await status(req.id)).status === 'completed',
+    async () => ((await versions()) === 2 && (await certs()) === 1 ? null : `versions ${await versions()}, certificates ${await certs()}`),
+  );
+
+  const personB = await seedIndividual();
+  const reqB = await startRequest({ userId: personB.id, consent: true, consentVersion: CONSENT_VERSION });
+  const refsB = fs.readdirSync(path.join(DEMO, 'references')).filter((f) => f.startsWith('Adrien_Brody')).sort().slice(0, 2);
+  for (const f of refsB) await addReference({ userId: personB.id, requestId: reqB.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
+  await startMatching({ userId: personB.id, requestId: reqB.id });
+  await stopBoss();
+  {
+    const w = worker();
+    await until('request B reviewed', async () => (await status(reqB.id)).status === 'review');
+    await w.stop();
+  }
+  const shownB = (await getReview(personB.id, reqB.id)).flatMap((g) => g.shown.map((s) => s.matchId));
+  await submitRequest({ userId: personB.id, requestId: reqB.id, input: { confirmedMatchIds: shownB, includePossible: false, attest: true } });
+  await stopBoss();
+  const certsB = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqB.id)));
+  await killThenFinish('unlearning, after the release', 'unlearn.after-release', async () => (await status(reqB.id)).status === 'completed', async () => {
+    const v = await versions();
+    return v === 3 && (await certsB()) === 1 ? null : `versions ${v}, certificates ${await certsB()}`;
+  });
+
+  // 10. Certification and settlement on a third request: killed after signing, then before the purge.
+  const personC = await seedIndividual();
+  const reqC = await startRequest({ userId: personC.id, consent: true, consentVersion: CONSENT_VERSION });
+  for (const f of fs.readdirSync(path.join(DEMO, 'references')).filter((x) => x.startsWith('Al_Sharpton')).sort().slice(0, 2)) {
+    await addReference({ userId: personC.id, requestId: reqC.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
+  }
+  await startMatching({ userId: personC.id, requestId: reqC.id });
+  await stopBoss();
+  {
+    const w = worker();
+    await until('request C reviewed', async () => (await status(reqC.id)).status === 'review');
+    await w.stop();
+  }
+  const shownC = (await getReview(personC.id, reqC.id)).flatMap((g) => g.shown.map((s) => s.matchId));
+  await submitRequest({ userId: personC.id, requestId: reqC.id, input: { confirmedMatchIds: shownC, includePossible: false, attest: true } });
+  await stopBoss();
+  const certsC = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqC.id)));
+  await killThenFinish('certification, after signing', 'certify.after-sign', async () => (await status(reqC.id)).status === 'completed', async () => ((await certsC()) === 1 ? null : `${await certsC()} certificates`));
+
+  const personD = await seedIndividual();
+  const reqD = await startRequest({ userId: personD.id, consent: true, consentVersion: CONSENT_VERSION });
+  for (const f of fs.readdirSync(path.join(DEMO, 'references')).filter((x) => x.startsWith('Albert_Costa')).sort().slice(0, 2)) {
+    await addReference({ userId: personD.id, requestId: reqD.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
+  }
+  await startMatching({ userId: personD.id, requestId: reqD.id });
+  await stopBoss();
+  {
+    const w = worker();
+    await until('request D reviewed', async () => (await status(reqD.id)).status === 'review');
+    await w.stop();
+  }
+  const shownD = (await getReview(personD.id, reqD.id)).flatMap((g) => g.shown.map((s) => s.matchId));
+  await submitRequest({ userId: personD.id, requestId: reqD.id, input: { confirmedMatchIds: shownD, includePossible: false, attest: true } });
+  await stopBoss();
+  {
+    const t = performance.now();
+    const doomed = worker('settle.before-purge');
+    const signal = await doomed.exited;
+    const settled = await status(reqD.id);
+    const refsLeft = async () => n(db.select({ n: count() }).from(schema.requestReferences).where(eq(schema.requestReferences.requestId, reqD.id)));
+    const before = await refsLeft();
+    const swept = await sweepRequests();
+    const after = await refsLeft();
+    const ok = signal === 'SIGKILL' && settled.status === 'completed' && before > 0 && after === 0 && !!(await status(reqD.id)).purgedAt;
+    rows.push({ fault: 'SIGKILL', stage: 'settled, before the purge', killed: String(signal), endState: `completed with ${before} photos kept; the sweep purged ${swept.purged}: ${after} left`, ok, seconds: Math.round((performance.now() - t) / 1000) });
+  }
+
+  // 11. Webhook delivery: killed after the receiver answered, before the answer was recorded.
+  {
+    const t = performance.now();
+    const { deliveryIds } = await emitEvent({ organizationId: org.organization.id, type: 'ping', data: { n: 1 }, endpointId: listening.id, now: new Date() });
+    await stopBoss();
+    const doomed = worker('webhook.after-send');
+    const { enqueue } = await import('@/lib/jobs/enqueue');
+    const { deliverWebhookJob } = await import('@/lib/webhooks/jobs');
+    await enqueue(deliverWebhookJob, { deliveryId: deliveryIds[0] });
+    await stopBoss();
+    const signal = await doomed.exited;
+    const clean = worker();
+    const delivery = async () => (await db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, deliveryIds[0])))[0];
+    await until('the ping delivered', async () => (await delivery()).status === 'succeeded', 240);
+    await clean.stop();
+    const [ev] = await db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, deliveryIds[0]));
+    const got = receiver.received.filter((r) => r.payload?.type === 'ping');
+    const sameId = new Set(got.map((r) => r.id)).size === 1;
+    rows.push({ fault: 'SIGKILL', stage: 'webhook delivery, after sending', killed: String(signal), endState: `${ev.status}; received ${got.length} time(s), ${sameId ? 'one webhook-id' : 'different ids'}`, ok: signal === 'SIGKILL' && ev.status === 'succeeded' && got.length >= 1 && sameId, seconds: Math.round((performance.now() - t) / 1000) });
+  }
+
+  // 12. PostgreSQL restarted while a removal runs.
+  {
+    const t = performance.now();
+    let endState = '';
+    let ok = false;
+    const personE = await seedIndividual();
+    const reqE = await startRequest({ userId: personE.id, consent: true, consentVersion: CONSENT_VERSION });
+    for (const f of fs.readdirSync(path.join(DEMO, 'references')).filter((x) => x.startsWith('Amelia_Vega')).sort().slice(0, 2)) {
+      await addReference({ userId: personE.id, requestId: reqE.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
+    }
+    await startMatching({ userId: personE.id, requestId: reqE.id });
+    await stopBoss();
+    let w = worker();
+    await until('request E reviewed', async () => (await status(reqE.id)).status === 'review');
+    const shownE = (await getReview(personE.id, reqE.id)).flatMap((g) => g.shown.map((s) => s.matchId));
+    await submitRequest({ userId: personE.id, requestId: reqE.id, input: { confirmedMatchIds: shownE, includePossible: false, attest: true } });
+    await stopBoss();
+    try {
+      // Restarted while the worker unlearns; this process's pool reconnects on its own.
+      await until('request E processing', async () => (await status(reqE.id)).status === 'processing', 60).catch(() => undefined);
+      execFileSync('pg_ctlcluster', ['15', 'main', 'restart'], { stdio: 'ignore' });
+      let restarted = 0;
+      await until('request E completed after the restart', async () => {
+        if (w.child.exitCode !== null || w.child.signalCode) {
+          restarted++;
+          w = worker(); // a process manager restarts a dead worker
+        }
+        return (await status(reqE.id).catch(() => ({ status: 'unknown' }))).status === 'completed';
+      }, 240);
+      const c = await n((await getDb()).select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqE.id)));
+      ok = c === 1;
+      endState = `completed; ${c} certificate; the worker ${restarted ? `exited and was restarted ${restarted} time(s)` : 'survived the restart'}`;
+    } catch (err) {
+      endState = (err as Error).message.split('\n')[0];
+    } finally {
+      await w.stop();
+    }
+    rows.push({ fault: 'PostgreSQL restarted', stage: 'during the removal', killed: '-', endState, ok, seconds: Math.round((performance.now() - t) / 1000) });
+  }
+
+  // 13. A webhook receiver down for three simulated days, then back.
+  {
+    const t = performance.now();
+    const t0 = new Date();
+    const down = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: 'http://127.0.0.1:9/down', description: 'down for three days', events: ['ping'] } });
+    const { deliveryIds } = await emitEvent({ organizationId: org.organization.id, type: 'ping', data: { n: 2 }, endpointId: down.endpoint.id, now: t0 });
+    for (let h = 0; h <= 72; h += 0.25) await deliverDue(new Date(t0.getTime() + h * 3600_000));
+    const [d] = await db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, deliveryIds[0]));
+    const [ep] = await db.select().from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.id, down.endpoint.id));
+    // Back up: the partner points the endpoint at its receiver and replays what it missed.
+    const { updateEndpoint } = await import('@/lib/webhooks/endpoints');
+    await updateEndpoint({ organizationId: org.organization.id, actor, id: down.endpoint.id, input: { url: receiver.url } });
+    const replayed = await replayDelivery({ organizationId: org.organization.id, actor, deliveryId: deliveryIds[0] });
+    const ok = d.status === 'failed' && d.attempts === 8 && !ep.disabledAt && replayed.status === 'succeeded';
+    rows.push({ fault: 'receiver down 3 days', stage: 'webhook delivery', killed: '-', endState: `${d.attempts} attempts then ${d.status}; endpoint ${ep.disabledAt ? 'disabled' : 'enabled'}; replay ${replayed.status}`, ok, seconds: Math.round((performance.now() - t) / 1000) });
+  }
+
+  // The whole run: nothing stranded, nothing kept.
+  const open = await db.select().from(schema.removalRequests);
+  const stranded = open.filter((r) => !['completed', 'withdrawn', 'failed', 'partially_failed'].includes(r.status));
+  const refsKept = await n(db.select({ n: count() }).from(schema.requestReferences));
+  const orphanPhotos = open.length - open.filter((r) => r.purgedAt).length;
+  rows.push({ fault: '(all)', stage: 'end of run', killed: '-', endState: `${open.length} requests: ${stranded.length} not settled, ${refsKept} reference photos kept, ${orphanPhotos} unpurged`, ok: !stranded.length && !refsKept && !orphanPhotos, seconds: 0 });
+} finally {
+  console.table(rows);
+  console.log(JSON.stringify({ ok: rows.every((r) => r.ok), rows }));
+  await receiver.close();
+  await stopBoss();
+  await closeThreadPool();
+  await closeDb();
+  const a = new pg.Client({ connectionString: ADMIN_URL });
+  await a.connect();
+  await a.query(`drop database if exists ${name} with (force)`);
+  await a.end();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
