@@ -57,7 +57,10 @@ const DEMO = path.resolve('db/seed/demo-faces');
 
 /** A worker process; `failpoint` kills it there. Resolves when it exits. */
 function worker(failpoint = '') {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { env: { ...process.env, FORGETME_FAILPOINT: failpoint, FORGETME_WORKER_THREADS: '2' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    env: { ...process.env, FORGETME_FAILPOINT: failpoint, FORGETME_WORKER_THREADS: '2' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   return { child, exited, stop: async () => (child.kill('SIGTERM'), await exited) };
 }
@@ -87,7 +90,14 @@ async function killThenFinish(stage: string, failpoint: string, done: () => Prom
   } finally {
     await clean.stop();
   }
-  rows.push({ fault: 'SIGKILL', stage, killed: String(signal), endState: problem ?? 'as expected', ok: !problem && signal === 'SIGKILL', seconds: Math.round((performance.now() - t) / 1000) });
+  rows.push({
+    fault: 'SIGKILL',
+    stage,
+    killed: String(signal),
+    endState: problem ?? 'as expected',
+    ok: !problem && signal === 'SIGKILL',
+    seconds: Math.round((performance.now() - t) / 1000),
+  });
 }
 
 const n = async (q: Promise<{ n: number }[]>) => (await q)[0].n;
@@ -97,7 +107,15 @@ try {
   // The partner, its webhook endpoint, its training set.
   const org = await seedPartner();
   const actor = { type: 'user', id: org.admin.id } as const;
-  const { secret, endpoint: listening } = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: receiver.url, description: 'fault harness', events: ['dataset.ingested', 'model.trained', 'removal.requested', 'model.version_created', 'certificate.issued'] } });
+  const { secret, endpoint: listening } = await createEndpoint({
+    organizationId: org.organization.id,
+    actor,
+    input: {
+      url: receiver.url,
+      description: 'fault harness',
+      events: ['dataset.ingested', 'model.trained', 'removal.requested', 'model.version_created', 'certificate.issued'],
+    },
+  });
   receiver.setSecret(secret);
   const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'faults', description: '' } });
   const manifest = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8'));
@@ -117,7 +135,11 @@ try {
       fs.symlinkSync(full, blobs);
       const itemsBefore = await n(db.select({ n: count() }).from(schema.datasetItems));
       const form = new FormData();
-      form.append('manifest', new Blob(['external_id,label,file\n' + Array.from({ length: 12 }, (_, i) => `full-${i},X,f${i}.jpg`).join('\n')]), 'manifest.csv');
+      form.append(
+        'manifest',
+        new Blob(['external_id,label,file\n' + Array.from({ length: 12 }, (_, i) => `full-${i},X,f${i}.jpg`).join('\n')]),
+        'manifest.csv',
+      );
       for (let i = 0; i < 12; i++) form.append('files', new Blob([new Uint8Array(crypto.randomBytes(300_000))]), `f${i}.jpg`);
       const request = new Request('http://localhost/upload', { method: 'POST', body: form });
       const answer = await receiveUpload(request, { organizationId: org.organization.id, datasetId: ds.id, actor, maxBytes: 512 * 2 ** 20 }).then(
@@ -155,7 +177,12 @@ try {
       const items = await db.select().from(schema.datasetItems).where(eq(schema.datasetItems.ingestId, ingest.id));
       const pending = items.filter((i) => i.status === 'pending').length;
       const facesPerItem = await db.select({ n: count() }).from(schema.faces).where(eq(schema.faces.datasetId, ds.id));
-      const events = await n(db.select({ n: count() }).from(schema.webhookEvents).where(and(eq(schema.webhookEvents.organizationId, org.organization.id), eq(schema.webhookEvents.type, 'dataset.ingested'))));
+      const events = await n(
+        db
+          .select({ n: count() })
+          .from(schema.webhookEvents)
+          .where(and(eq(schema.webhookEvents.organizationId, org.organization.id), eq(schema.webhookEvents.type, 'dataset.ingested'))),
+      );
       if (pending) return `${pending} items still pending`;
       if (events !== 1) return `${events} dataset.ingested events`;
       return facesPerItem[0].n >= items.filter((i) => i.status === 'embedded').length ? null : 'faces missing';
@@ -163,7 +190,11 @@ try {
   );
 
   // 3. Training: killed before the first version is released.
-  const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'faults', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } } });
+  const model = await createModel({
+    organizationId: org.organization.id,
+    actor,
+    input: { name: 'faults', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } },
+  });
   await stopBoss();
   await killThenFinish(
     'training',
@@ -178,7 +209,11 @@ try {
   // 4. Matching: killed before the matches are written.
   const person = await seedIndividual();
   const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
-  const refs = fs.readdirSync(path.join(DEMO, 'references')).filter((f) => f.startsWith('Abdullah_Gul')).sort().slice(0, 2);
+  const refs = fs
+    .readdirSync(path.join(DEMO, 'references'))
+    .filter((f) => f.startsWith('Abdullah_Gul'))
+    .sort()
+    .slice(0, 2);
   for (const f of refs) await addReference({ userId: person.id, requestId: req.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
   await startMatching({ userId: person.id, requestId: req.id });
   await stopBoss();
@@ -208,7 +243,11 @@ try {
 
   const personB = await seedIndividual();
   const reqB = await startRequest({ userId: personB.id, consent: true, consentVersion: CONSENT_VERSION });
-  const refsB = fs.readdirSync(path.join(DEMO, 'references')).filter((f) => f.startsWith('Adrien_Brody')).sort().slice(0, 2);
+  const refsB = fs
+    .readdirSync(path.join(DEMO, 'references'))
+    .filter((f) => f.startsWith('Adrien_Brody'))
+    .sort()
+    .slice(0, 2);
   for (const f of refsB) await addReference({ userId: personB.id, requestId: reqB.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
   await startMatching({ userId: personB.id, requestId: reqB.id });
   await stopBoss();
@@ -221,15 +260,24 @@ try {
   await submitRequest({ userId: personB.id, requestId: reqB.id, input: { confirmedMatchIds: shownB, includePossible: false, attest: true } });
   await stopBoss();
   const certsB = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqB.id)));
-  await killThenFinish('unlearning, after the release', 'unlearn.after-release', async () => (await status(reqB.id)).status === 'completed', async () => {
-    const v = await versions();
-    return v === 3 && (await certsB()) === 1 ? null : `versions ${v}, certificates ${await certsB()}`;
-  });
+  await killThenFinish(
+    'unlearning, after the release',
+    'unlearn.after-release',
+    async () => (await status(reqB.id)).status === 'completed',
+    async () => {
+      const v = await versions();
+      return v === 3 && (await certsB()) === 1 ? null : `versions ${v}, certificates ${await certsB()}`;
+    },
+  );
 
   // 10. Certification and settlement on a third request: killed after signing, then before the purge.
   const personC = await seedIndividual();
   const reqC = await startRequest({ userId: personC.id, consent: true, consentVersion: CONSENT_VERSION });
-  for (const f of fs.readdirSync(path.join(DEMO, 'references')).filter((x) => x.startsWith('Al_Sharpton')).sort().slice(0, 2)) {
+  for (const f of fs
+    .readdirSync(path.join(DEMO, 'references'))
+    .filter((x) => x.startsWith('Al_Sharpton'))
+    .sort()
+    .slice(0, 2)) {
     await addReference({ userId: personC.id, requestId: reqC.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
   }
   await startMatching({ userId: personC.id, requestId: reqC.id });
@@ -243,11 +291,20 @@ try {
   await submitRequest({ userId: personC.id, requestId: reqC.id, input: { confirmedMatchIds: shownC, includePossible: false, attest: true } });
   await stopBoss();
   const certsC = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqC.id)));
-  await killThenFinish('certification, after signing', 'certify.after-sign', async () => (await status(reqC.id)).status === 'completed', async () => ((await certsC()) === 1 ? null : `${await certsC()} certificates`));
+  await killThenFinish(
+    'certification, after signing',
+    'certify.after-sign',
+    async () => (await status(reqC.id)).status === 'completed',
+    async () => ((await certsC()) === 1 ? null : `${await certsC()} certificates`),
+  );
 
   const personD = await seedIndividual();
   const reqD = await startRequest({ userId: personD.id, consent: true, consentVersion: CONSENT_VERSION });
-  for (const f of fs.readdirSync(path.join(DEMO, 'references')).filter((x) => x.startsWith('Albert_Costa')).sort().slice(0, 2)) {
+  for (const f of fs
+    .readdirSync(path.join(DEMO, 'references'))
+    .filter((x) => x.startsWith('Albert_Costa'))
+    .sort()
+    .slice(0, 2)) {
     await addReference({ userId: personD.id, requestId: reqD.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
   }
   await startMatching({ userId: personD.id, requestId: reqD.id });
@@ -270,7 +327,14 @@ try {
     const swept = await sweepRequests();
     const after = await refsLeft();
     const ok = signal === 'SIGKILL' && settled.status === 'completed' && before > 0 && after === 0 && !!(await status(reqD.id)).purgedAt;
-    rows.push({ fault: 'SIGKILL', stage: 'settled, before the purge', killed: String(signal), endState: `completed with ${before} photos kept; the sweep purged ${swept.purged}: ${after} left`, ok, seconds: Math.round((performance.now() - t) / 1000) });
+    rows.push({
+      fault: 'SIGKILL',
+      stage: 'settled, before the purge',
+      killed: String(signal),
+      endState: `completed with ${before} photos kept; the sweep purged ${swept.purged}: ${after} left`,
+      ok,
+      seconds: Math.round((performance.now() - t) / 1000),
+    });
   }
 
   // 11. Webhook delivery: killed after the receiver answered, before the answer was recorded.
@@ -291,7 +355,14 @@ try {
     const [ev] = await db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, deliveryIds[0]));
     const got = receiver.received.filter((r) => r.payload?.type === 'ping');
     const sameId = new Set(got.map((r) => r.id)).size === 1;
-    rows.push({ fault: 'SIGKILL', stage: 'webhook delivery, after sending', killed: String(signal), endState: `${ev.status}; received ${got.length} time(s), ${sameId ? 'one webhook-id' : 'different ids'}`, ok: signal === 'SIGKILL' && ev.status === 'succeeded' && got.length >= 1 && sameId, seconds: Math.round((performance.now() - t) / 1000) });
+    rows.push({
+      fault: 'SIGKILL',
+      stage: 'webhook delivery, after sending',
+      killed: String(signal),
+      endState: `${ev.status}; received ${got.length} time(s), ${sameId ? 'one webhook-id' : 'different ids'}`,
+      ok: signal === 'SIGKILL' && ev.status === 'succeeded' && got.length >= 1 && sameId,
+      seconds: Math.round((performance.now() - t) / 1000),
+    });
   }
 
   // 12. PostgreSQL restarted while a removal runs.
@@ -301,7 +372,11 @@ try {
     let ok = false;
     const personE = await seedIndividual();
     const reqE = await startRequest({ userId: personE.id, consent: true, consentVersion: CONSENT_VERSION });
-    for (const f of fs.readdirSync(path.join(DEMO, 'references')).filter((x) => x.startsWith('Amelia_Vega')).sort().slice(0, 2)) {
+    for (const f of fs
+      .readdirSync(path.join(DEMO, 'references'))
+      .filter((x) => x.startsWith('Amelia_Vega'))
+      .sort()
+      .slice(0, 2)) {
       await addReference({ userId: personE.id, requestId: reqE.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
     }
     await startMatching({ userId: personE.id, requestId: reqE.id });
@@ -316,13 +391,17 @@ try {
       await until('request E processing', async () => (await status(reqE.id)).status === 'processing', 60).catch(() => undefined);
       execFileSync('pg_ctlcluster', ['15', 'main', 'restart'], { stdio: 'ignore' });
       let restarted = 0;
-      await until('request E completed after the restart', async () => {
-        if (w.child.exitCode !== null || w.child.signalCode) {
-          restarted++;
-          w = worker(); // a process manager restarts a dead worker
-        }
-        return (await status(reqE.id).catch(() => ({ status: 'unknown' }))).status === 'completed';
-      }, 240);
+      await until(
+        'request E completed after the restart',
+        async () => {
+          if (w.child.exitCode !== null || w.child.signalCode) {
+            restarted++;
+            w = worker(); // a process manager restarts a dead worker
+          }
+          return (await status(reqE.id).catch(() => ({ status: 'unknown' }))).status === 'completed';
+        },
+        240,
+      );
       const c = await n((await getDb()).select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqE.id)));
       ok = c === 1;
       endState = `completed; ${c} certificate; the worker ${restarted ? `exited and was restarted ${restarted} time(s)` : 'survived the restart'}`;
@@ -338,7 +417,11 @@ try {
   {
     const t = performance.now();
     const t0 = new Date();
-    const down = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: 'http://127.0.0.1:9/down', description: 'down for three days', events: ['ping'] } });
+    const down = await createEndpoint({
+      organizationId: org.organization.id,
+      actor,
+      input: { url: 'http://127.0.0.1:9/down', description: 'down for three days', events: ['ping'] },
+    });
     const { deliveryIds } = await emitEvent({ organizationId: org.organization.id, type: 'ping', data: { n: 2 }, endpointId: down.endpoint.id, now: t0 });
     for (let h = 0; h <= 72; h += 0.25) await deliverDue(new Date(t0.getTime() + h * 3600_000));
     const [d] = await db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, deliveryIds[0]));
@@ -348,7 +431,14 @@ try {
     await updateEndpoint({ organizationId: org.organization.id, actor, id: down.endpoint.id, input: { url: receiver.url } });
     const replayed = await replayDelivery({ organizationId: org.organization.id, actor, deliveryId: deliveryIds[0] });
     const ok = d.status === 'failed' && d.attempts === 8 && !ep.disabledAt && replayed.status === 'succeeded';
-    rows.push({ fault: 'receiver down 3 days', stage: 'webhook delivery', killed: '-', endState: `${d.attempts} attempts then ${d.status}; endpoint ${ep.disabledAt ? 'disabled' : 'enabled'}; replay ${replayed.status}`, ok, seconds: Math.round((performance.now() - t) / 1000) });
+    rows.push({
+      fault: 'receiver down 3 days',
+      stage: 'webhook delivery',
+      killed: '-',
+      endState: `${d.attempts} attempts then ${d.status}; endpoint ${ep.disabledAt ? 'disabled' : 'enabled'}; replay ${replayed.status}`,
+      ok,
+      seconds: Math.round((performance.now() - t) / 1000),
+    });
   }
 
   // The whole run: nothing stranded, nothing kept.
@@ -356,7 +446,14 @@ try {
   const stranded = open.filter((r) => !['completed', 'withdrawn', 'failed', 'partially_failed'].includes(r.status));
   const refsKept = await n(db.select({ n: count() }).from(schema.requestReferences));
   const orphanPhotos = open.length - open.filter((r) => r.purgedAt).length;
-  rows.push({ fault: '(all)', stage: 'end of run', killed: '-', endState: `${open.length} requests: ${stranded.length} not settled, ${refsKept} reference photos kept, ${orphanPhotos} unpurged`, ok: !stranded.length && !refsKept && !orphanPhotos, seconds: 0 });
+  rows.push({
+    fault: '(all)',
+    stage: 'end of run',
+    killed: '-',
+    endState: `${open.length} requests: ${stranded.length} not settled, ${refsKept} reference photos kept, ${orphanPhotos} unpurged`,
+    ok: !stranded.length && !refsKept && !orphanPhotos,
+    seconds: 0,
+  });
 } finally {
   console.table(rows);
   console.log(JSON.stringify({ ok: rows.every((r) => r.ok), rows }));

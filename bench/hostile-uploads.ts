@@ -57,7 +57,11 @@ async function run(name: string, send: () => Promise<Response>) {
 try {
   const person = await seedIndividual();
   const partner = await seedPartner();
-  const { key } = await createApiKey({ actorUserId: partner.admin.id, organizationId: partner.organization.id, input: { name: 'bench', scopes: ['datasets:read', 'datasets:write'] } });
+  const { key } = await createApiKey({
+    actorUserId: partner.admin.id,
+    organizationId: partner.organization.id,
+    input: { name: 'bench', scopes: ['datasets:read', 'datasets:write'] },
+  });
   const cookie = await signIn(server.url, person.email, person.password);
   const api = (p: string, init: RequestInit = {}) => fetch(`${server.url}${p}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
   const me = (p: string, init: RequestInit = {}) => fetch(`${server.url}${p}`, { ...init, headers: { cookie, origin: server.url, ...init.headers } });
@@ -66,7 +70,9 @@ try {
   const { startRequest } = await import('@/lib/removals/start-request');
   const { CONSENT_VERSION } = await import('@/lib/removals/consent');
   const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
-  const { dataset } = (await (await api('/api/v1/datasets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) })).json()) as { dataset: { id: string } };
+  const { dataset } = (await (
+    await api('/api/v1/datasets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) })
+  ).json()) as { dataset: { id: string } };
   const baseline = MB(server.rss());
 
   const b = 'x-forgetme-bench';
@@ -74,24 +80,47 @@ try {
   const end = Buffer.from(`\r\n--${b}--\r\n`);
   const multipart = { 'content-type': `multipart/form-data; boundary=${b}` };
   await run('reference photo, 400 MB, chunked', () =>
-    me(`/api/me/requests/${req.id}/references`, { method: 'POST', headers: multipart, body: chunked(photoHead, 400 * 2 ** 20, end), duplex: 'half' } as RequestInit),
+    me(`/api/me/requests/${req.id}/references`, {
+      method: 'POST',
+      headers: multipart,
+      body: chunked(photoHead, 400 * 2 ** 20, end),
+      duplex: 'half',
+    } as RequestInit),
   );
   const uploadHead = Buffer.from(
-    `--${b}\r\nContent-Disposition: form-data; name="manifest"\r\n\r\nexternal_id,label,file\na,A,a.zip\r\n--${b}\r\nContent-Disposition: form-data; name="archive"; filename="a.zip"\r\n\r\n`,
+    `--${b}\r\nContent-Disposition: form-data; name="manifest"\r\n\r\nexternal_id,label,file\na,A,a.zip\r\n` +
+      `--${b}\r\nContent-Disposition: form-data; name="archive"; filename="a.zip"\r\n\r\n`,
   );
   await run('partner upload, 560 MB, chunked', () =>
-    api(`/api/v1/datasets/${dataset.id}/uploads`, { method: 'POST', headers: multipart, body: chunked(uploadHead, 560 * 2 ** 20, end), duplex: 'half' } as RequestInit),
+    api(`/api/v1/datasets/${dataset.id}/uploads`, {
+      method: 'POST',
+      headers: multipart,
+      body: chunked(uploadHead, 560 * 2 ** 20, end),
+      duplex: 'half',
+    } as RequestInit),
   );
   await run('partner upload, 400 MB, chunked (under the limit, a broken zip)', () =>
-    api(`/api/v1/datasets/${dataset.id}/uploads`, { method: 'POST', headers: multipart, body: chunked(uploadHead, 400 * 2 ** 20, end), duplex: 'half' } as RequestInit),
+    api(`/api/v1/datasets/${dataset.id}/uploads`, {
+      method: 'POST',
+      headers: multipart,
+      body: chunked(uploadHead, 400 * 2 ** 20, end),
+      duplex: 'half',
+    } as RequestInit),
   );
   const bomb = makeZip(Array.from({ length: 400 }, (_, i) => ({ name: `z${i}.jpg`, data: Buffer.alloc(2 ** 20) })));
   const form = new FormData();
   form.append('manifest', new Blob([['external_id,label,file', ...Array.from({ length: 400 }, (_, i) => `z${i},Z,z${i}.jpg`)].join('\n')]), 'manifest.csv');
   form.append('archive', new Blob([new Uint8Array(bomb)]), 'bomb.zip');
-  await run(`zip bomb, 400 x 1 MiB in ${Math.round(bomb.length / 1024)} KB`, () => api(`/api/v1/datasets/${dataset.id}/uploads`, { method: 'POST', body: form }));
+  await run(`zip bomb, 400 x 1 MiB in ${Math.round(bomb.length / 1024)} KB`, () =>
+    api(`/api/v1/datasets/${dataset.id}/uploads`, { method: 'POST', body: form }),
+  );
   await run('JSON body, 10 MB, chunked', () =>
-    api('/api/v1/datasets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunked(Buffer.from('{"name":"'), 10 * 2 ** 20, Buffer.from('"}')), duplex: 'half' } as RequestInit),
+    api('/api/v1/datasets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chunked(Buffer.from('{"name":"'), 10 * 2 ** 20, Buffer.from('"}')),
+      duplex: 'half',
+    } as RequestInit),
   );
   const photo = fs.readFileSync(path.resolve('lib/faces/fixtures/Adrien_Brody_0001.jpg'));
   await run('ten parallel reference uploads (5 allowed)', async () => {
@@ -103,7 +132,10 @@ try {
       }),
     );
     const accepted = all.filter((r) => r.status === 201).length;
-    return Response.json({ error: { code: `${accepted} accepted, ${all.length - accepted} refused (${[...new Set(all.map((r) => r.status))].join('/')})` } }, { status: 200 });
+    return Response.json(
+      { error: { code: `${accepted} accepted, ${all.length - accepted} refused (${[...new Set(all.map((r) => r.status))].join('/')})` } },
+      { status: 200 },
+    );
   });
   console.log(JSON.stringify({ baselineRssMB: baseline, cases: rows }, null, 2));
 } finally {

@@ -57,7 +57,8 @@ try {
     const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'demo', description: '' } });
     datasetId = ds.id;
     const t = performance.now();
-    const ingest = await stageUpload({ organizationId: org.organization.id, datasetId, actor, rows, files: await storeFiles(new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))]))) });
+    const files = await storeFiles(new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))])));
+    const ingest = await stageUpload({ organizationId: org.organization.id, datasetId, actor, rows, files });
     await runIngest(ingest.id, { threads: getThreadPool() });
     out.ingestSeconds = secs(t);
     out.samples = rows.length;

@@ -9,7 +9,16 @@ import pg from 'pg';
  * fresh PostgreSQL database of its own, so the bench process can seed accounts while the server
  * runs. Loopback only. The server's resident memory is sampled from /proc while it runs.
  */
-export type BenchServer = { url: string; databaseUrl: string; dataDir: string; pid: number; stop: () => Promise<void>; rss: () => number; peakRss: () => number; resetPeak: () => void };
+export type BenchServer = {
+  url: string;
+  databaseUrl: string;
+  dataDir: string;
+  pid: number;
+  stop: () => Promise<void>;
+  rss: () => number;
+  peakRss: () => number;
+  resetPeak: () => void;
+};
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -48,10 +57,21 @@ export async function startServer(opts: { port: number; env?: Record<string, str
   const databaseUrl = u.toString();
   const dataDir = fs.mkdtempSync(path.join(process.cwd(), '.bench-data-'));
   const url = `http://localhost:${opts.port}`;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, FORGETME_DATA_DIR: dataDir, FORGETME_PUBLIC_URL: url, FORGETME_LOG_LEVEL: 'warn', NODE_ENV: 'production' as const, ...opts.env };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    FORGETME_DATA_DIR: dataDir,
+    FORGETME_PUBLIC_URL: url,
+    FORGETME_LOG_LEVEL: 'warn',
+    NODE_ENV: 'production' as const,
+    ...opts.env,
+  };
   // BENCH_NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof) profiles the server.
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, 'node_modules/next/dist/bin/next', 'start', '-p', String(opts.port)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...flags, 'node_modules/next/dist/bin/next', 'start', '-p', String(opts.port)], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
@@ -106,7 +126,8 @@ export async function signIn(url: string, email: string, password: string): Prom
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: '/home' }),
   });
   keep(res);
-  if (res.status !== 302 || (res.headers.get('location') ?? '').includes('error')) throw new Error(`sign-in failed: ${res.status} ${res.headers.get('location')}`);
+  if (res.status !== 302 || (res.headers.get('location') ?? '').includes('error'))
+    throw new Error(`sign-in failed: ${res.status} ${res.headers.get('location')}`);
   return cookie();
 }
 

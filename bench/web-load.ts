@@ -12,7 +12,14 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { MB, signIn, startServer } from './server-harness';
 
-const { values } = parseArgs({ options: { connections: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, only: { type: 'string' }, background: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '60' },
+    only: { type: 'string' },
+    background: { type: 'string' },
+  },
+});
 const connections = Number(values.connections);
 const seconds = Number(values.seconds);
 
@@ -34,7 +41,15 @@ function percentile(sorted: number[], p: number): number {
 async function load(t: Target) {
   const times: number[] = [];
   server.resetPeak();
-  const opts = { url: `${server.url}${t.path}`, method: t.method ?? 'GET', headers: t.headers, body: t.body, connections, duration: seconds, timeout: 30 } as const;
+  const opts = {
+    url: `${server.url}${t.path}`,
+    method: t.method ?? 'GET',
+    headers: t.headers,
+    body: t.body,
+    connections,
+    duration: seconds,
+    timeout: 30,
+  } as const;
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
@@ -59,10 +74,17 @@ try {
   const person = await seedIndividual();
   const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
   const partner = await seedPartner();
-  const { key } = await createApiKey({ actorUserId: partner.admin.id, organizationId: partner.organization.id, input: { name: 'load', scopes: ['datasets:read', 'datasets:write', 'models:read'] } });
+  const { key } = await createApiKey({
+    actorUserId: partner.admin.id,
+    organizationId: partner.organization.id,
+    input: { name: 'load', scopes: ['datasets:read', 'datasets:write', 'models:read'] },
+  });
   const cookie = await signIn(server.url, person.email, person.password);
   const csrf = await fetch(`${server.url}/api/auth/csrf`);
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const all: Target[] = [
     { name: 'sign-in page (GET /sign-in)', path: '/sign-in', headers: {} },
@@ -84,7 +106,10 @@ try {
   for (const t of targets) quiet.push(await load(t));
   console.log(JSON.stringify({ connections, seconds, phase: 'quiet', results: quiet }, null, 2));
   if (values.background) {
-    const bg = spawn('sh', ['-c', values.background], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DATABASE_URL: server.databaseUrl, FORGETME_DATA_DIR: server.dataDir } });
+    const bg = spawn('sh', ['-c', values.background], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DATABASE_URL: server.databaseUrl, FORGETME_DATA_DIR: server.dataDir },
+    });
     const busy = [];
     for (const t of targets) busy.push(await load(t));
     const done = bg.exitCode !== null;

@@ -27,7 +27,11 @@ const COMPLIANCE_A = ['complianceA', 'adminA', 'auditor'] as const;
 const ADMINS = ['adminA', 'adminB'] as const;
 const SIGNED_IN = ROLES.filter((r) => r !== 'anonymous');
 
-type Entry = { allow: readonly Role[]; note?: string; /** The allowed roles' answer is a 404 (no such object to show them), never a 401 or 403. */ ownerNotFound?: boolean };
+type Entry = {
+  allow: readonly Role[];
+  note?: string;
+  /** The allowed roles' answer is a 404 (no such object to show them), never a 401 or 403. */ ownerNotFound?: boolean;
+};
 
 /** API routes: `METHOD /path/[param]`. Allowed means authenticated and authorised (a 422 for an empty body is allowed). */
 const API: Record<string, Entry> = {
@@ -39,7 +43,11 @@ const API: Record<string, Entry> = {
   // between persons is asserted in lib/certificates/certificates.test.ts); other roles are refused before.
   'GET /api/me/certificates/[certificateId]/bundle': { allow: PERSONS, ownerNotFound: true },
   'GET /api/me/certificates/[certificateId]/pdf': { allow: PERSONS, ownerNotFound: true },
-  'GET /api/me/requests/[requestId]/matches/[matchId]/thumbnail': { allow: ['personA'], ownerNotFound: true, note: 'a draft has no matches: the owner gets 404, never 401/403' },
+  'GET /api/me/requests/[requestId]/matches/[matchId]/thumbnail': {
+    allow: ['personA'],
+    ownerNotFound: true,
+    note: 'a draft has no matches: the owner gets 404, never 401/403',
+  },
   'POST /api/me/requests/[requestId]/references': { allow: ['personA'], note: 'a JSON body: the owner gets 415' },
   'GET /api/v1/compliance/audit-events': { allow: COMPLIANCE },
   'GET /api/v1/compliance/audit-events.csv': { allow: COMPLIANCE },
@@ -123,9 +131,22 @@ const ACTIONS: Record<string, Entry & { page: string; form?: (ids: Ids) => Recor
   'app/verify-email/actions.ts#verifyEmailAction': { allow: ALL, page: '/verify-email' },
   'app/verify/actions.ts#verifyCertificateAction': { allow: ALL, page: '/verify' },
   'app/invite/[token]/actions.ts#acceptInvitationAction': { allow: ALL, page: '/invite/[token]' },
-  'app/partner/keys/actions.ts#createKeyAction': { allow: ADMINS, page: '/partner/keys', form: () => ({ name: `matrix ${crypto.randomUUID().slice(0, 6)}`, scopes: 'datasets:read' }) },
-  'app/partner/keys/actions.ts#revokeKeyAction': { allow: ADMINS, page: '/partner/keys', form: () => ({ keyId: crypto.randomUUID() }), note: 'an unknown key: admins get not_found from the use case, an engineer forbidden' },
-  'app/partner/members/actions.ts#inviteMemberAction': { allow: ADMINS, page: '/partner/members', form: () => ({ email: uniqueEmail('matrix'), role: 'engineer' }) },
+  'app/partner/keys/actions.ts#createKeyAction': {
+    allow: ADMINS,
+    page: '/partner/keys',
+    form: () => ({ name: `matrix ${crypto.randomUUID().slice(0, 6)}`, scopes: 'datasets:read' }),
+  },
+  'app/partner/keys/actions.ts#revokeKeyAction': {
+    allow: ADMINS,
+    page: '/partner/keys',
+    form: () => ({ keyId: crypto.randomUUID() }),
+    note: 'an unknown key: admins get not_found from the use case, an engineer forbidden',
+  },
+  'app/partner/members/actions.ts#inviteMemberAction': {
+    allow: ADMINS,
+    page: '/partner/members',
+    form: () => ({ email: uniqueEmail('matrix'), role: 'engineer' }),
+  },
   'app/_actions/sign-out.ts#signOutAction': { allow: ALL, page: '/' },
 };
 
@@ -149,7 +170,9 @@ function discover(): { api: string[]; pages: string[] } {
 
 /** The build's server actions (id, file, export). */
 function serverActions(): { id: string; key: string }[] {
-  const manifest = JSON.parse(fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, { filename?: string; exportedName?: string }> };
+  const manifest = JSON.parse(fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
   return Object.entries(manifest.node).map(([id, a]) => ({ id, key: `${a.filename}#${a.exportedName}` }));
 }
 
@@ -169,7 +192,13 @@ async function newRole(playwright: { request: { newContext: (o: object) => Promi
 async function signUpRole(browser: Browser, kind: 'individual' | 'partner') {
   const page = await browser.newPage();
   const email = uniqueEmail(`matrix-${kind}`);
-  await signUpAndVerify(page, { kind, name: `Matrix ${kind}`, email, password: 'a long matrix password', organizationName: kind === 'partner' ? `Matrix Org ${Date.now()}` : undefined });
+  await signUpAndVerify(page, {
+    kind,
+    name: `Matrix ${kind}`,
+    email,
+    password: 'a long matrix password',
+    organizationName: kind === 'partner' ? `Matrix Org ${Date.now()}` : undefined,
+  });
   await page.close();
   return email;
 }
@@ -210,7 +239,9 @@ test('every page, server action and API route allows exactly the roles of the ma
   ids.datasetId = (await json(ctx.adminA, '/api/v1/datasets')).data[0].id;
   ids.uploadId = (await json(ctx.adminA, `/api/v1/datasets/${ids.datasetId}/uploads`)).data[0].id;
   ids.modelId = (await json(ctx.adminA, '/api/v1/models')).data[0].id;
-  const endpoint = async () => (await (await ctx.adminA!.post('/api/v1/webhooks/endpoints', { data: { url: 'http://localhost:9/matrix', events: ['ping'] } })).json()).endpoint.id as string;
+  const endpoint = async () =>
+    (await (await ctx.adminA!.post('/api/v1/webhooks/endpoints', { data: { url: 'http://localhost:9/matrix', events: ['ping'] } })).json()).endpoint
+      .id as string;
   ids.endpointId = await endpoint();
   ids.deliveryId = (await (await ctx.adminA.post(`/api/v1/webhooks/endpoints/${ids.endpointId}/ping`)).json()).deliveryIds[0];
   const certs = (await json(ctx.complianceA, '/api/v1/compliance/certificates')).data;
@@ -249,7 +280,8 @@ test('every page, server action and API route allows exactly the roles of the ma
       const url = fill(pattern, ids);
       const res = await ctx[role]!.get(url, { maxRedirects: 0 });
       const location = res.headers().location ?? '';
-      const denied = res.status() === 404 || res.status() === 403 || /\/sign-in\?next=|denied=/.test(location) || (pattern === '/home' && /\/sign-in$/.test(location));
+      const denied =
+        res.status() === 404 || res.status() === 403 || /\/sign-in\?next=|denied=/.test(location) || (pattern === '/home' && /\/sign-in$/.test(location));
       expectAllowed(`page ${pattern}`, role, entry.allow.includes(role), denied, `${res.status()} ${location}`);
     }
   }
@@ -264,7 +296,11 @@ test('every page, server action and API route allows exactly the roles of the ma
       const multipart = new FormData();
       for (const [k, v] of Object.entries(fields)) multipart.append(`_1_${k}`, v);
       multipart.append('0', JSON.stringify(['$undefined', '$K1']));
-      const res = await ctx[role]!.post(fill(entry.page, ids), { headers: { 'next-action': id, origin: BASE, accept: 'text/x-component' }, multipart, maxRedirects: 0 });
+      const res = await ctx[role]!.post(fill(entry.page, ids), {
+        headers: { 'next-action': id, origin: BASE, accept: 'text/x-component' },
+        multipart,
+        maxRedirects: 0,
+      });
       const redirect = res.headers()['x-action-redirect'] ?? '';
       const body = await res.text();
       const denied = /\/sign-in\?next=|denied=/.test(redirect) || /"code":"(forbidden|unauthenticated|not_found)"/.test(body);

@@ -7,7 +7,17 @@ import { listOwnRequests } from '@/lib/removals/list-requests';
 
 export const metadata: Metadata = { title: 'Your removal requests' };
 
-const STATUS = { draft: 'Adding photos', matching: 'Searching', review: 'Ready for your review', submitted: 'Removal requested', processing: 'Being removed', completed: 'Completed: certificates ready', partially_failed: 'Partly done: some removals failed', failed: 'Failed', withdrawn: 'Withdrawn' } as const;
+const STATUS = {
+  draft: 'Adding photos',
+  matching: 'Searching',
+  review: 'Ready for your review',
+  submitted: 'Removal requested',
+  processing: 'Being removed',
+  completed: 'Completed: certificates ready',
+  partially_failed: 'Partly done: some removals failed',
+  failed: 'Failed',
+  withdrawn: 'Withdrawn',
+} as const;
 
 export default async function IndividualHome({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
   const user = await requirePageUser(PERSONA_ROLES.individual, '/me');

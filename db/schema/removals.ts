@@ -6,7 +6,17 @@ import { models, modelVersions } from './models';
 import { organizations } from './organizations';
 import { users } from './users';
 
-export const requestStatus = pgEnum('removal_request_status', ['draft', 'matching', 'review', 'submitted', 'processing', 'completed', 'partially_failed', 'failed', 'withdrawn']);
+export const requestStatus = pgEnum('removal_request_status', [
+  'draft',
+  'matching',
+  'review',
+  'submitted',
+  'processing',
+  'completed',
+  'partially_failed',
+  'failed',
+  'withdrawn',
+]);
 export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
 export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
 

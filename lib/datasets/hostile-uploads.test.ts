@@ -78,7 +78,9 @@ describeEachDriver('hostile uploads', () => {
     const person = await seedIndividual();
     const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
     const before = blobs().size;
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i % 2) })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i % 2) })),
+    );
     const db = await getDb();
     const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, req.id));
     assert.equal(n, MAX_REFERENCES);
@@ -89,13 +91,27 @@ describeEachDriver('hostile uploads', () => {
 
   test('partner uploads: zip bombs, oversized chunked images, NUL bytes and unnamed files leave nothing behind', async () => {
     const a = await seedPartner();
-    const { key } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'ci', scopes: ['datasets:read', 'datasets:write'] } });
+    const { key } = await createApiKey({
+      actorUserId: a.admin.id,
+      organizationId: a.organization.id,
+      input: { name: 'ci', scopes: ['datasets:read', 'datasets:write'] },
+    });
     const auth = { authorization: `Bearer ${key}` };
-    const created = await datasetRoutes.POST(new Request(`${BASE}/datasets`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x' }) }));
+    const created = await datasetRoutes.POST(
+      new Request(`${BASE}/datasets`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x' }) }),
+    );
     const { dataset } = await created.json();
     const params = { params: Promise.resolve({ datasetId: dataset.id }) };
     const upload = (body: BodyInit | ReadableStream<Uint8Array>, type?: string) =>
-      uploadsRoute.POST(new Request(`${BASE}/datasets/${dataset.id}/uploads`, { method: 'POST', headers: { ...auth, ...(type ? { 'content-type': type } : {}) }, body, duplex: 'half' } as RequestInit), params);
+      uploadsRoute.POST(
+        new Request(`${BASE}/datasets/${dataset.id}/uploads`, {
+          method: 'POST',
+          headers: { ...auth, ...(type ? { 'content-type': type } : {}) },
+          body,
+          duplex: 'half',
+        } as RequestInit),
+        params,
+      );
     const form = (manifest: string, parts: [string, string, Buffer][]) => {
       const f = new FormData();
       f.append('manifest', new Blob([manifest], { type: 'text/csv' }), 'manifest.csv');
@@ -133,12 +149,21 @@ describeEachDriver('hostile uploads', () => {
 
     // Accepted, with a file the manifest does not name: only the named image is kept.
     const other = fs.readFileSync(path.resolve('lib/faces/fixtures/Abdullah_Gul_0001.jpg'));
-    res = await upload(form('external_id,label,file\na,A,a.jpg', [['files', 'a.jpg', img], ['files', 'extra.jpg', other]]));
+    res = await upload(
+      form('external_id,label,file\na,A,a.jpg', [
+        ['files', 'a.jpg', img],
+        ['files', 'extra.jpg', other],
+      ]),
+    );
     assert.equal(res.status, 202, await res.clone().text());
     const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
     const now = [...blobs()].map((f) => path.basename(f));
     assert.ok(now.includes(sha(img)), 'the named image is stored');
-    assert.equal(now.includes(sha(other)), [...before].some((f) => f.endsWith(sha(other))), 'the unnamed one is not kept');
+    assert.equal(
+      now.includes(sha(other)),
+      [...before].some((f) => f.endsWith(sha(other))),
+      'the unnamed one is not kept',
+    );
     const items = await (await itemsRoute.GET(new Request(`${BASE}/datasets/${dataset.id}/items`, { headers: auth }), params)).json();
     assert.equal(items.data.length, 1);
   });

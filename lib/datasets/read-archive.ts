@@ -29,7 +29,8 @@ export async function readArchive(file: string, wanted: Set<string>, stored: (re
     ),
   );
   try {
-    if (archive.entryCount > ARCHIVE_LIMITS.files) throw new AppError('payload_too_large', `The archive holds ${archive.entryCount} entries; the limit is ${ARCHIVE_LIMITS.files}.`);
+    if (archive.entryCount > ARCHIVE_LIMITS.files)
+      throw new AppError('payload_too_large', `The archive holds ${archive.entryCount} entries; the limit is ${ARCHIVE_LIMITS.files}.`);
     const entries = await listEntries(archive);
     let declared = 0;
     for (const e of entries) {
@@ -40,13 +41,20 @@ export async function readArchive(file: string, wanted: Set<string>, stored: (re
       if (!wanted.has(name)) continue;
       declared += e.uncompressedSize;
       if (e.uncompressedSize > ARCHIVE_LIMITS.fileBytes) {
-        throw new AppError('payload_too_large', `"${name}" is ${(e.uncompressedSize / 2 ** 20).toFixed(0)} MB once extracted; images are limited to ${ARCHIVE_LIMITS.fileBytes / 2 ** 20} MB.`);
+        throw new AppError(
+          'payload_too_large',
+          `"${name}" is ${(e.uncompressedSize / 2 ** 20).toFixed(0)} MB once extracted; images are limited to ${ARCHIVE_LIMITS.fileBytes / 2 ** 20} MB.`,
+        );
       }
       const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
-      if (e.uncompressedSize > ARCHIVE_LIMITS.ratioFloorBytes && ratio > ARCHIVE_LIMITS.ratio) throw bad(`"${name}" inflates ${Math.round(ratio)} times: the archive looks like a zip bomb.`);
+      if (e.uncompressedSize > ARCHIVE_LIMITS.ratioFloorBytes && ratio > ARCHIVE_LIMITS.ratio)
+        throw bad(`"${name}" inflates ${Math.round(ratio)} times: the archive looks like a zip bomb.`);
     }
     if (declared > ARCHIVE_LIMITS.totalBytes) {
-      throw new AppError('payload_too_large', `The images of the archive make ${(declared / 2 ** 30).toFixed(1)} GB once extracted; the limit is ${ARCHIVE_LIMITS.totalBytes / 2 ** 30} GB.`);
+      throw new AppError(
+        'payload_too_large',
+        `The images of the archive make ${(declared / 2 ** 30).toFixed(1)} GB once extracted; the limit is ${ARCHIVE_LIMITS.totalBytes / 2 ** 30} GB.`,
+      );
     }
     const files = new Map<string, BlobRef>();
     let inflated = 0;

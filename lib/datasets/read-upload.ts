@@ -15,7 +15,11 @@ import { readArchive } from './read-archive';
 /** A manifest of MAX_MANIFEST_ROWS lines of the longest values fits. */
 const MANIFEST_BYTES = 16 * 2 ** 20;
 
-export type ReadUpload = { rows: ManifestRow[]; files: Map<string, BlobRef>; /** Blobs this upload created, for clean-up if it is refused. */ created: string[] };
+export type ReadUpload = {
+  rows: ManifestRow[];
+  files: Map<string, BlobRef>;
+  /** Blobs this upload created, for clean-up if it is refused. */ created: string[];
+};
 
 /** Counts a part's bytes and fails the read past `max`. */
 function capped(stream: Readable, max: number, what: string): Readable {

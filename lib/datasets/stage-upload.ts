@@ -18,7 +18,9 @@ import type { ManifestRow } from './manifest';
  * (so re-running an import creates nothing twice); the rest become pending items of a new ingest,
  * in one transaction, and the embedding job is queued.
  */
-export async function stageUpload(opts: { organizationId: string; datasetId: string; actor: Actor; rows: ManifestRow[]; files: Map<string, BlobRef> }): Promise<Ingest> {
+type Staged = { organizationId: string; datasetId: string; actor: Actor; rows: ManifestRow[]; files: Map<string, BlobRef> };
+
+export async function stageUpload(opts: Staged): Promise<Ingest> {
   const missing = opts.rows.filter((r) => !opts.files.has(r.file)).map((r) => r.file);
   if (missing.length) {
     throw new AppError('validation_failed', `The manifest names ${missing.length} file(s) that are not in the upload: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Nothing was imported.`, { missing: missing.slice(0, 100) });

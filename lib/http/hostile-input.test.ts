@@ -27,7 +27,9 @@ async function discoverRoutes(): Promise<Route[]> {
     const dir = path.dirname(file);
     // Imported by path: the point is to reach whatever routes exist.
     const mod = (await import(path.join(root, file))) as Record<string, unknown>;
-    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => (typeof mod[m] === 'function' ? [[m, mod[m] as Handler] as [string, Handler]] : []));
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) =>
+      typeof mod[m] === 'function' ? [[m, mod[m] as Handler] as [string, Handler]] : [],
+    );
     routes.push({ file, path: `/api/${dir}`, params: [...dir.matchAll(/\[(\w+)\]/g)].map((m) => m[1]), methods });
   }
   return routes;
@@ -73,7 +75,8 @@ function request(method: string, url: string, key: string, body?: string): Reque
 
 async function counts() {
   const db = await getDb();
-  const n = async (t: typeof datasets | typeof models | typeof webhookEndpoints | typeof apiKeys | typeof auditEvents) => (await db.select({ n: count() }).from(t))[0].n;
+  const n = async (t: typeof datasets | typeof models | typeof webhookEndpoints | typeof apiKeys | typeof auditEvents) =>
+    (await db.select({ n: count() }).from(t))[0].n;
   return { datasets: await n(datasets), models: await n(models), endpoints: await n(webhookEndpoints), keys: await n(apiKeys), audit: await n(auditEvents) };
 }
 
@@ -82,7 +85,11 @@ describeEachDriver('hostile input on every API route', () => {
     const org = await seedPartner();
     const partnerScopes = API_SCOPES.filter((s) => s !== 'compliance:read');
     const partner = await createApiKey({ actorUserId: org.admin.id, organizationId: org.organization.id, input: { name: 'all', scopes: [...partnerScopes] } });
-    const compliance = await createApiKey({ actorUserId: org.admin.id, organizationId: org.organization.id, input: { name: 'co', scopes: ['compliance:read'] } });
+    const compliance = await createApiKey({
+      actorUserId: org.admin.id,
+      organizationId: org.organization.id,
+      input: { name: 'co', scopes: ['compliance:read'] },
+    });
     const routes = await discoverRoutes();
     assert.ok(routes.length >= 35, `routes found: ${routes.length}`);
     const before = await counts();

@@ -33,12 +33,16 @@ export async function readMultipart<T>(
   if (!/^multipart\/form-data;/i.test(type)) throw new AppError('unsupported_media_type', 'Send this as multipart/form-data.');
   const declared = Number(request.headers.get('content-length') ?? 0);
   const tooLarge = () => new AppError('payload_too_large', `An upload here is limited to ${MiB(limits.maxBytes)}; this one is larger. Split it into several.`);
-  if (declared > limits.maxBytes) throw new AppError('payload_too_large', `The upload is ${MiB(declared)}; an upload here is limited to ${MiB(limits.maxBytes)}. Split it into several.`);
+  if (declared > limits.maxBytes)
+    throw new AppError('payload_too_large', `The upload is ${MiB(declared)}; an upload here is limited to ${MiB(limits.maxBytes)}. Split it into several.`);
   if (!request.body) throw new AppError('bad_request', 'The multipart body is empty.');
 
   let parser: Busboy.Busboy;
   try {
-    parser = Busboy({ headers: { 'content-type': type }, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fieldSize: limits.maxFieldBytes, fields: 20, parts: limits.maxFiles + 20 } });
+    parser = Busboy({
+      headers: { 'content-type': type },
+      limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fieldSize: limits.maxFieldBytes, fields: 20, parts: limits.maxFiles + 20 },
+    });
   } catch (err) {
     throw new AppError('bad_request', `The multipart header is not usable: ${(err as Error).message}.`);
   }
@@ -60,7 +64,10 @@ export async function readMultipart<T>(
       failed = true;
       source.destroy();
       parser.destroy();
-      const error = err instanceof AppError ? err : new AppError('bad_request', `The multipart body could not be read: it is malformed or was cut off (${(err as Error).message}).`);
+      const error =
+        err instanceof AppError
+          ? err
+          : new AppError('bad_request', `The multipart body could not be read: it is malformed or was cut off (${(err as Error).message}).`);
       // Parts being written finish or fail first, so the caller's clean-up sees every one of them.
       void Promise.allSettled(pending).then(() => reject(error));
     };
@@ -71,7 +78,9 @@ export async function readMultipart<T>(
     parser.on('file', (field, stream, info) => {
       if (!opts.fileFields.includes(field)) {
         stream.resume();
-        return fail(new AppError('validation_failed', `Unexpected file part "${field}": this upload takes ${opts.fileFields.map((f) => `"${f}"`).join(', ')}.`));
+        return fail(
+          new AppError('validation_failed', `Unexpected file part "${field}": this upload takes ${opts.fileFields.map((f) => `"${f}"`).join(', ')}.`),
+        );
       }
       stream.on('limit', () => {
         const err = new AppError('payload_too_large', `"${info.filename ?? field}" is larger than ${MiB(limits.maxFileBytes)}, the limit for one file.`);

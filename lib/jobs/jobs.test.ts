@@ -43,7 +43,7 @@ describeEachDriver('jobs', ({ handle, driver }) => {
     await assert.rejects(enqueue(sendEmailJob, { emailId: 'not-a-uuid' }), /validation|not valid/i);
   });
 
-  test('the runner delivers queued mail; a job that fails is retried and resumes after its finished steps; a job out of retries takes its failure path', async () => {
+  test('the runner delivers mail; a failed job is retried and resumes after its finished steps; a job out of retries takes its failure path', async () => {
     const attempts: string[] = [];
     const flaky = defineJob({
       id: 'test.flaky',

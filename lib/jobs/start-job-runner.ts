@@ -39,9 +39,11 @@ export async function startJobRunner(opts: { jobs?: JobDefinition<never>[]; poll
         } catch (err) {
           const last = job.retryCount >= job.retryLimit;
           const error = { code: isAppError(err) ? err.code : 'job_failed', message: err instanceof Error ? err.message : String(err) };
-          log.warn(last ? 'job failed for the last time' : 'job failed; pg-boss will retry it', { job: name, id: job.id, attempt: job.retryCount + 1, error: error.message });
+          const facts = { job: name, id: job.id, attempt: job.retryCount + 1, error: error.message };
+          log.warn(last ? 'job failed for the last time' : 'job failed; pg-boss will retry it', facts);
           if (last && def.onExhausted) {
-            await def.onExhausted(parsed.data as never, error).catch((e) => log.error('the failure path of a job failed; the sweep will retry it', { job: name, id: job.id, error: String(e) }));
+            const onFailure = (e: unknown) => log.error('the failure path of a job failed; the sweep will retry it', { ...facts, failure: String(e) });
+            await def.onExhausted(parsed.data as never, error).catch(onFailure);
           }
           throw err;
         }

@@ -86,7 +86,9 @@ export async function runCertify(requestId: string): Promise<void> {
     failpoint('certify.after-sign');
   }
   const first = tasks.find((t) => t.status === 'failed');
-  const failure = first ? { stage: 'unlearning' as const, code: first.error?.code ?? 'failed', message: first.error?.message ?? 'The removal from this model failed.' } : null;
+  const failure = first
+    ? { stage: 'unlearning' as const, code: first.error?.code ?? 'failed', message: first.error?.message ?? 'The removal from this model failed.' }
+    : null;
   const status = !failedModels.size ? 'completed' : issued.length ? 'partially_failed' : 'failed';
   const settled = await db.transaction((tx) => settleRequest(tx, requestId, { status, failure, issued, failedModels }));
   await finishSettlement(settled);

@@ -17,9 +17,20 @@ export async function failRequest(requestId: string, failure: RequestFailure): P
   const db = await getDb();
   log.error('removal request failed', { requestId, stage: failure.stage, code: failure.code });
   const settled = await db.transaction(async (tx) => {
-    const open = await tx.select().from(removalTasks).where(and(eq(removalTasks.requestId, requestId), inArray(removalTasks.status, ['pending', 'unlearning'])));
-    await moveTasks(tx, open.map((t) => t.id), 'failed', { error: { code: failure.code, message: failure.message } });
-    const failed = await tx.select().from(removalTasks).where(and(eq(removalTasks.requestId, requestId), eq(removalTasks.status, 'failed')));
+    const open = await tx
+      .select()
+      .from(removalTasks)
+      .where(and(eq(removalTasks.requestId, requestId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+    await moveTasks(
+      tx,
+      open.map((t) => t.id),
+      'failed',
+      { error: { code: failure.code, message: failure.message } },
+    );
+    const failed = await tx
+      .select()
+      .from(removalTasks)
+      .where(and(eq(removalTasks.requestId, requestId), eq(removalTasks.status, 'failed')));
     const failedModels = new Map<string, string[]>();
     for (const t of failed) failedModels.set(t.organizationId, [...(failedModels.get(t.organizationId) ?? []), t.modelId]);
     if (failure.stage === 'certification') {
@@ -41,8 +52,16 @@ export async function failModelTasks(modelId: string, error: { code: string; mes
   const db = await getDb();
   await prepareJobs(certifyJob);
   await db.transaction(async (tx) => {
-    const open = await tx.select().from(removalTasks).where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
-    const moved = await moveTasks(tx, open.map((t) => t.id), 'failed', { error });
+    const open = await tx
+      .select()
+      .from(removalTasks)
+      .where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+    const moved = await moveTasks(
+      tx,
+      open.map((t) => t.id),
+      'failed',
+      { error },
+    );
     for (const requestId of new Set(moved.map((t) => t.requestId))) await enqueue(certifyJob, { requestId }, { tx });
   });
   log.error('removal from a model failed', { modelId, code: error.code });

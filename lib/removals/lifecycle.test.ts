@@ -56,7 +56,10 @@ async function requestIn(status: RemovalRequest['status'], ageMs: number) {
   const [r] = await db.insert(removalRequests).values({ userId: person.id, status, consentVersion: CONSENT_VERSION, submittedAt: submitted }).returning();
   const blob = await putBlob(crypto.randomBytes(64));
   await db.insert(requestReferences).values({ requestId: r.id, photoBlob: blob.sha256, descriptorSealed: 'x', box: [0, 0, 1, 1] });
-  await db.update(removalRequests).set({ lastActivityAt: new Date(Date.now() - ageMs) }).where(eq(removalRequests.id, r.id));
+  await db
+    .update(removalRequests)
+    .set({ lastActivityAt: new Date(Date.now() - ageMs) })
+    .where(eq(removalRequests.id, r.id));
   return { id: r.id, blob: blob.sha256, person };
 }
 
@@ -94,7 +97,10 @@ describeEachDriver('the request lifecycle', () => {
   test('a move the table does not allow is refused; a move another writer made first is not repeated', async () => {
     const db = await getDb();
     const r = await requestIn('draft', 0);
-    await assert.rejects(db.transaction((tx) => moveRequest(tx, r.id, 'completed', {}, ['draft'])), TransitionError);
+    await assert.rejects(
+      db.transaction((tx) => moveRequest(tx, r.id, 'completed', {}, ['draft'])),
+      TransitionError,
+    );
     assert.equal(await db.transaction((tx) => moveRequest(tx, r.id, 'review')), null, 'draft cannot become review');
     assert.ok(await db.transaction((tx) => moveRequest(tx, r.id, 'matching')));
     assert.equal(await db.transaction((tx) => moveRequest(tx, r.id, 'matching', {}, ['draft'])), null);
@@ -155,7 +161,10 @@ describeEachDriver('the request lifecycle', () => {
     const db = await getDb();
     const { model } = await partnerWithModel();
     const r = await requestIn('submitted', 0);
-    const [t] = await db.insert(removalTasks).values({ requestId: r.id, modelId: model.id, organizationId: model.organizationId, itemIds: [], status: 'unlearning', attempts: MAX_TASK_ATTEMPTS }).returning();
+    const [t] = await db
+      .insert(removalTasks)
+      .values({ requestId: r.id, modelId: model.id, organizationId: model.organizationId, itemIds: [], status: 'unlearning', attempts: MAX_TASK_ATTEMPTS })
+      .returning();
     await runUnlearning(model.id);
     const [after] = await db.select().from(removalTasks).where(eq(removalTasks.id, t.id));
     assert.equal(after.status, 'failed');

@@ -104,7 +104,12 @@ export async function moveTasks(
   const from = sourcesOf(TASK_MOVES, to);
   const rows = await tx
     .update(removalTasks)
-    .set({ ...rest, status: to, updatedAt: new Date(), ...(attempts === 'next' ? { attempts: sql`${removalTasks.attempts} + 1` } : attempts === undefined ? {} : { attempts }) })
+    .set({
+      ...rest,
+      status: to,
+      updatedAt: new Date(),
+      ...(attempts === 'next' ? { attempts: sql`${removalTasks.attempts} + 1` } : attempts === undefined ? {} : { attempts }),
+    })
     .where(and(inArray(removalTasks.id, taskIds), inArray(removalTasks.status, from)))
     .returning();
   if (rows.length) await touchRequests(tx, [...new Set(rows.map((t) => t.requestId))]);
@@ -113,5 +118,9 @@ export async function moveTasks(
 
 /** Records activity on requests whose tasks moved (the sweep's deadlines run from the last activity). */
 export async function touchRequests(tx: Executor, requestIds: string[]): Promise<void> {
-  if (requestIds.length) await tx.update(removalRequests).set({ lastActivityAt: sql`now()` }).where(inArray(removalRequests.id, requestIds));
+  if (requestIds.length)
+    await tx
+      .update(removalRequests)
+      .set({ lastActivityAt: sql`now()` })
+      .where(inArray(removalRequests.id, requestIds));
 }

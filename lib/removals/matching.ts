@@ -29,7 +29,8 @@ export async function startMatching(opts: { userId: string; requestId: string })
   await hitRateLimit(limit);
   await prepareJobs(matchJob);
   await db.transaction(async (tx) => {
-    if (!(await moveRequest(tx, r.id, 'matching', {}, ['draft']))) throw new AppError('conflict', 'This request has changed since you opened it; reload the page.');
+    const moved = await moveRequest(tx, r.id, 'matching', {}, ['draft']);
+    if (!moved) throw new AppError('conflict', 'This request has changed since you opened it; reload the page.');
     await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.search_started', subject: { type: 'removal_request', id: r.id }, data: { references: n } } });
     await enqueue(matchJob, { requestId: r.id }, { tx });
   });

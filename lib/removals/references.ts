@@ -48,7 +48,8 @@ export async function addReference(opts: { userId: string; requestId: string; by
       if (now >= MAX_REFERENCES) throw new AppError('conflict', `A request takes at most ${MAX_REFERENCES} photos; remove one to add another.`);
       await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: face.box });
       await tx.update(removalRequests).set({ lastActivityAt: sql`now()` }).where(eq(removalRequests.id, r.id));
-      await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.reference_added', subject: { type: 'removal_request', id: r.id }, data: { referenceId: id } } });
+      const event = { action: 'request.reference_added', subject: { type: 'removal_request', id: r.id }, data: { referenceId: id } } as const;
+      await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event });
     });
   } catch (err) {
     await deleteBlob(photo.sha256); // sealed with a fresh nonce: no other row can point to it

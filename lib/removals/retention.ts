@@ -13,7 +13,11 @@ import { deleteBlob } from '@/lib/blobs/blob-store';
  */
 export async function purgeRequestData(requestId: string, reason: 'completed' | 'failed' | 'withdrawn' | 'idle'): Promise<number> {
   const db = await getDb();
-  const refs = await db.select({ id: requestReferences.id, blob: requestReferences.photoBlob }).from(requestReferences).where(eq(requestReferences.requestId, requestId)).orderBy(asc(requestReferences.createdAt));
+  const refs = await db
+    .select({ id: requestReferences.id, blob: requestReferences.photoBlob })
+    .from(requestReferences)
+    .where(eq(requestReferences.requestId, requestId))
+    .orderBy(asc(requestReferences.createdAt));
   for (const r of refs) {
     await deleteBlob(r.blob);
     await db.delete(requestReferences).where(eq(requestReferences.id, r.id));

@@ -20,17 +20,33 @@ export async function retryRequest(requestId: string, by: string): Promise<{ sta
   const db = await getDb();
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r) throw new AppError('not_found', `There is no request with the id "${requestId}".`);
-  if (r.status !== 'failed' && r.status !== 'partially_failed') throw new AppError('conflict', `This request is ${r.status.replace('_', ' ')}; only a failed or partly failed request can be retried.`);
+  if (r.status !== 'failed' && r.status !== 'partially_failed')
+    throw new AppError('conflict', `This request is ${r.status.replace('_', ' ')}; only a failed or partly failed request can be retried.`);
   if (!r.submittedAt) {
-    throw new AppError('conflict', 'The search of this request failed, and the person\'s reference photos were deleted with it: the person has to start a new request.');
+    throw new AppError(
+      'conflict',
+      "The search of this request failed, and the person's reference photos were deleted with it: the person has to start a new request.",
+    );
   }
   await prepareJobs(unlearnJob, certifyJob);
   return db.transaction(async (tx) => {
-    const failed = await tx.select().from(removalTasks).where(and(eq(removalTasks.requestId, requestId), eq(removalTasks.status, 'failed')));
-    const moved = await moveTasks(tx, failed.map((t) => t.id), 'pending', { attempts: 0, error: null });
-    if (!(await moveRequest(tx, requestId, 'processing', { error: null }, [r.status]))) throw new AppError('conflict', 'This request changed while it was being retried; look again.');
+    const failed = await tx
+      .select()
+      .from(removalTasks)
+      .where(and(eq(removalTasks.requestId, requestId), eq(removalTasks.status, 'failed')));
+    const moved = await moveTasks(
+      tx,
+      failed.map((t) => t.id),
+      'pending',
+      { attempts: 0, error: null },
+    );
+    if (!(await moveRequest(tx, requestId, 'processing', { error: null }, [r.status])))
+      throw new AppError('conflict', 'This request changed while it was being retried; look again.');
     const stage = moved.length ? 'unlearning' : 'certification';
-    await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.retried', subject: { type: 'removal_request', id: requestId }, data: { by, tasks: moved.length, stage } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      event: { action: 'request.retried', subject: { type: 'removal_request', id: requestId }, data: { by, tasks: moved.length, stage } },
+    });
     for (const modelId of new Set(moved.map((t) => t.modelId))) await enqueue(unlearnJob, { modelId }, { tx });
     if (!moved.length) await enqueue(certifyJob, { requestId }, { tx });
     return { stage, tasks: moved.length };
@@ -41,7 +57,13 @@ export async function retryRequest(requestId: string, by: string): Promise<{ sta
 export async function listFailedRequests(limit = 100) {
   const db = await getDb();
   return db
-    .select({ id: removalRequests.id, status: removalRequests.status, error: removalRequests.error, submittedAt: removalRequests.submittedAt, lastActivityAt: removalRequests.lastActivityAt })
+    .select({
+      id: removalRequests.id,
+      status: removalRequests.status,
+      error: removalRequests.error,
+      submittedAt: removalRequests.submittedAt,
+      lastActivityAt: removalRequests.lastActivityAt,
+    })
     .from(removalRequests)
     .where(inArray(removalRequests.status, ['failed', 'partially_failed']))
     .orderBy(desc(removalRequests.lastActivityAt))

@@ -35,7 +35,10 @@ export async function settleRequest(tx: Executor, requestId: string, s: Settleme
   const failedTasks = [...s.failedModels.values()].flat().length;
   if (s.status === 'completed') {
     const data = { certificates: s.issued.length };
-    await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.completed', subject: { type: 'removal_request', id: requestId }, data } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      event: { action: 'request.completed', subject: { type: 'removal_request', id: requestId }, data },
+    });
   } else {
     const f = s.failure ?? { stage: 'unlearning', code: 'failed', message: 'The removal failed.' };
     const data = { stage: f.stage, code: f.code, partial: s.status === 'partially_failed', certificates: s.issued.length, failedTasks };

@@ -29,13 +29,21 @@ export async function sweepRequests(now = new Date()): Promise<SweepReport> {
   const db = await getDb();
   const report: SweepReport = { withdrawn: 0, failed: 0, nudged: 0, purged: 0 };
   const before = (ms: number) => sql`${new Date(now.getTime() - ms).toISOString()}::timestamptz`;
-  const open = (status: RequestStatus, ms: number) => db.select().from(removalRequests).where(and(eq(removalRequests.status, status), lt(removalRequests.lastActivityAt, before(ms))));
+  const open = (status: RequestStatus, ms: number) =>
+    db
+      .select()
+      .from(removalRequests)
+      .where(and(eq(removalRequests.status, status), lt(removalRequests.lastActivityAt, before(ms))));
 
   for (const status of ['draft', 'review'] as const) {
     for (const r of await open(status, DEADLINES[status].failMs!)) {
       const done = await db.transaction(async (tx) => {
         const row = await moveRequest(tx, r.id, 'withdrawn', { withdrawnAt: now }, [status]);
-        if (row) await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.withdrawn', subject: { type: 'removal_request', id: r.id }, data: {} } });
+        if (row)
+          await recordAuditEvent(tx, {
+            actor: { type: 'system' },
+            event: { action: 'request.withdrawn', subject: { type: 'removal_request', id: r.id }, data: {} },
+          });
         return !!row;
       });
       if (done) report.withdrawn++;
@@ -58,7 +66,10 @@ export async function sweepRequests(now = new Date()): Promise<SweepReport> {
     .from(removalRequests)
     .where(and(isNull(removalRequests.purgedAt), or(inArray(removalRequests.status, [...SETTLED]), lt(removalRequests.lastActivityAt, before(IDLE_MS)))));
   for (const r of unpurged) {
-    await purgeRequestData(r.id, r.status === 'completed' ? 'completed' : r.status === 'withdrawn' ? 'withdrawn' : SETTLED.includes(r.status) ? 'failed' : 'idle');
+    await purgeRequestData(
+      r.id,
+      r.status === 'completed' ? 'completed' : r.status === 'withdrawn' ? 'withdrawn' : SETTLED.includes(r.status) ? 'failed' : 'idle',
+    );
     report.purged++;
   }
   if (report.withdrawn + report.failed + report.nudged + report.purged) log.info('removal sweep', report);
@@ -69,7 +80,10 @@ export async function sweepRequests(now = new Date()): Promise<SweepReport> {
 async function nudge(r: RemovalRequest): Promise<number> {
   const db = await getDb();
   if (r.status === 'matching') return (await enqueue(matchJob, { requestId: r.id })) ? 1 : 0;
-  const tasks = await db.select().from(removalTasks).where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, ['pending', 'unlearning'])));
+  const tasks = await db
+    .select()
+    .from(removalTasks)
+    .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, ['pending', 'unlearning'])));
   let sent = 0;
   for (const modelId of new Set(tasks.map((t) => t.modelId))) if (await enqueue(unlearnJob, { modelId })) sent++;
   if (!tasks.length && (await enqueue(certifyJob, { requestId: r.id }))) sent++;
@@ -85,7 +99,11 @@ async function deadlineFailure(r: RemovalRequest) {
   const hours = Math.round(DEADLINES[r.status].failMs! / 3600_000);
   const message = `Nothing moved this request on for ${hours} hour(s) despite retries.`;
   if (r.status === 'matching') return { stage: 'matching' as const, code: 'deadline', message };
-  const [openTask] = await db.select({ id: removalTasks.id }).from(removalTasks).where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, ['pending', 'unlearning']))).limit(1);
+  const [openTask] = await db
+    .select({ id: removalTasks.id })
+    .from(removalTasks)
+    .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, ['pending', 'unlearning'])))
+    .limit(1);
   return { stage: openTask ? ('unlearning' as const) : ('certification' as const), code: 'deadline', message };
 }
 

@@ -113,7 +113,11 @@ export async function runUnlearning(modelId: string): Promise<void> {
   failpoint('unlearn.before-release');
   const released = await db.transaction(async (tx) => {
     const taskIds = tasks.map((t) => t.id);
-    const still = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(inArray(removalTasks.id, taskIds), eq(removalTasks.status, 'unlearning'))).for('update');
+    const still = await tx
+      .select({ id: removalTasks.id })
+      .from(removalTasks)
+      .where(and(inArray(removalTasks.id, taskIds), eq(removalTasks.status, 'unlearning')))
+      .for('update');
     if (still.length !== tasks.length) return null; // another run finished them
     let toId = current.id;
     let version = current.version;
@@ -149,7 +153,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
     }
     for (const requestId of requestIds) await enqueue(certifyJob, { requestId }, { tx });
     // Tasks that arrived while this ran are picked up by the next run.
-    const [more] = await tx.select({ id: removalTasks.id }).from(removalTasks).where(and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'))).limit(1);
+    const pending = and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'));
+    const [more] = await tx.select({ id: removalTasks.id }).from(removalTasks).where(pending).limit(1);
     if (more) await enqueue(unlearnJob, { modelId }, { tx });
     return { version, deliveryIds };
   });

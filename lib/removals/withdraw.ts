@@ -14,7 +14,8 @@ export async function withdrawRequest(opts: { userId: string; requestId: string 
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   const done = await db.transaction(async (tx) => {
     const row = await moveRequest(tx, r.id, 'withdrawn', { withdrawnAt: new Date() });
-    if (row) await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.withdrawn', subject: { type: 'removal_request', id: r.id }, data: {} } });
+    const event = { action: 'request.withdrawn', subject: { type: 'removal_request', id: r.id }, data: {} } as const;
+    if (row) await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event });
     return !!row;
   });
   if (!done) throw new AppError('conflict', 'Removal has already started for this request, so it can no longer be withdrawn; it will complete and you will get its certificate.');

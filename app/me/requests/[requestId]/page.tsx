@@ -17,7 +17,12 @@ import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Your removal request' };
 
-const TASK_LABEL = { pending: 'Waiting to start', unlearning: 'Removing from the model', certified: 'Removed and certified', failed: 'Failed after every retry' } as const;
+const TASK_LABEL = {
+  pending: 'Waiting to start',
+  unlearning: 'Removing from the model',
+  certified: 'Removed and certified',
+  failed: 'Failed after every retry',
+} as const;
 
 export default async function RequestPage({ params }: { params: Promise<{ requestId: string }> }) {
   const requestId = pageUuid((await params).requestId);
@@ -91,7 +96,8 @@ function Failure({ stage, partial }: { stage: keyof typeof FAILED_AT; partial: b
         {FAILED_AT[stage]} We tried several times over some hours. {partial ? 'Where the removal succeeded, its certificate is below.' : ''}
       </p>
       <p>
-        Our operators have been alerted and can retry it. {stage === 'matching' ? 'You can also start a new request. ' : 'The photos found stay excluded from the companies\' training sets. '}
+        Our operators have been alerted and can retry it.{' '}
+        {stage === 'matching' ? 'You can also start a new request. ' : 'The photos found stay excluded from the companies\' training sets. '}
         Your reference photos and the data describing your face have been deleted.
       </p>
     </section>
