@@ -1,11 +1,9 @@
 import { AppError } from '@/lib/errors/app-error';
 
-/* eslint-disable no-control-regex -- finding control characters is the point */
 const NUL = /\u0000/;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-/* eslint-enable no-control-regex */
 
 /**
  * Why a piece of text cannot be stored, or null. PostgreSQL refuses NUL in text and JSON, and an
