@@ -55,10 +55,7 @@ export async function runTraining(modelId: string): Promise<void> {
     }
   } catch (err) {
     if (!(err instanceof UnlearningError)) throw err;
-    await db.transaction(async (tx) => {
-      await tx.update(models).set({ status: 'failed', error: { code: err.code, message: err.message } }).where(eq(models.id, modelId));
-      await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.training_failed', subject: { type: 'model', id: modelId }, data: { code: err.code } } });
-    });
+    await failTraining(modelId, { code: err.code, message: err.message });
     log.warn('model training failed', { modelId, code: err.code, message: err.message });
     return;
   }
@@ -101,4 +98,17 @@ export const trainModelJob = defineJob({
   expireInSeconds: 6 * 60 * 60,
   heartbeatSeconds: 30,
   handler: async (p) => runTraining(p.modelId),
+  // Any other error, once the retries are over: the model fails with it instead of training for ever.
+  onExhausted: async (p, error) => failTraining(p.modelId, error),
 });
+
+/** A model whose training cannot finish: failed, with the error the partner sees, and audited. Only a model still training moves. */
+export async function failTraining(modelId: string, error: { code: string; message: string }): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const [m] = await tx.update(models).set({ status: 'failed', error }).where(and(eq(models.id, modelId), eq(models.status, 'training'))).returning();
+    if (!m) return;
+    const event = { action: 'model.training_failed', subject: { type: 'model', id: modelId }, data: { code: error.code } } as const;
+    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: m.organizationId, event });
+  });
+}
