@@ -150,8 +150,9 @@ describeEachDriver('hostile uploads', () => {
     // Accepted, with a file the manifest does not name: only the named image is kept.
     const other = fs.readFileSync(path.resolve('lib/faces/fixtures/Abdullah_Gul_0001.jpg'));
     res = await upload(
-      form('external_id,label,file\na,A,a.jpg', [
-        ['files', 'a.jpg', img],
+      // A part's file name keeps its folder (the CLI sends folder/photo.jpg, as the manifest names it).
+      form('external_id,label,file\na,A,folder/a.jpg', [
+        ['files', 'folder/a.jpg', img],
         ['files', 'extra.jpg', other],
       ]),
     );

@@ -41,6 +41,8 @@ export async function readMultipart<T>(
   try {
     parser = Busboy({
       headers: { 'content-type': type },
+      // A part's file name is the manifest's path (folder/photo.jpg), only ever used as a key: keep its folders.
+      preservePath: true,
       limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fieldSize: limits.maxFieldBytes, fields: 20, parts: limits.maxFiles + 20 },
     });
   } catch (err) {
