@@ -8,24 +8,20 @@
  *
  *   node --import tsx bench/fault-harness.ts
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '@/lib/testing/scratch-database';
+import { killThenFinish, until, worker, type Row } from './fault-workers';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `forgetme_faults_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`create database ${name}`);
-await admin.end();
-const u = new URL(ADMIN_URL);
-u.pathname = `/${name}`;
+const scratch = await createScratchDatabase(ADMIN_URL, 'forgetme_faults');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-faults-'));
-Object.assign(process.env, { DATABASE_URL: u.toString(), FORGETME_DATA_DIR: dataDir, FORGETME_LOG_LEVEL: 'error', WEBHOOK_ALLOW_PRIVATE_TARGETS: '1' });
+Object.assign(process.env, { DATABASE_URL: scratch.url, FORGETME_DATA_DIR: dataDir, FORGETME_LOG_LEVEL: 'error', WEBHOOK_ALLOW_PRIVATE_TARGETS: '1' });
 
+// Imported once the environment above is set: the configuration is read on first use.
 const { and, count, eq } = await import('drizzle-orm');
 const { getDb, closeDb } = await import('@/db/client');
 const schema = await import('@/db/schema');
@@ -50,57 +46,47 @@ const { sweepRequests } = await import('@/lib/removals/sweep-requests');
 const { CONSENT_VERSION } = await import('@/lib/removals/consent');
 const { startWebhookReceiver } = await import('@/lib/testing/webhook-receiver');
 
-type Row = { fault: string; stage: string; killed: string; endState: string; ok: boolean; seconds: number };
 const rows: Row[] = [];
 const db = await getDb();
 const DEMO = path.resolve('db/seed/demo-faces');
 
-/** A worker process; `failpoint` kills it there. Resolves when it exits. */
-function worker(failpoint = '') {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    env: { ...process.env, FORGETME_FAILPOINT: failpoint, FORGETME_WORKER_THREADS: '2' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  return { child, exited, stop: async () => (child.kill('SIGTERM'), await exited) };
-}
-
-async function until(what: string, fn: () => Promise<boolean>, seconds = 180): Promise<void> {
-  const end = Date.now() + seconds * 1000;
-  // A query that fails (PostgreSQL restarting) is asked again.
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-/** Runs a worker that must die at `failpoint`, then a clean one until `done`; records the row. */
-async function killThenFinish(stage: string, failpoint: string, done: () => Promise<boolean>, check: () => Promise<string | null>) {
-  const t = performance.now();
-  const doomed = worker(failpoint);
-  const signal = await Promise.race([doomed.exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 240_000))]);
-  if (signal === 'timeout') await doomed.stop();
-  const clean = worker();
-  let problem: string | null = null;
-  try {
-    await until(stage, done);
-    problem = await check();
-  } catch (err) {
-    problem = (err as Error).message;
-  } finally {
-    await clean.stop();
-  }
-  rows.push({
-    fault: 'SIGKILL',
-    stage,
-    killed: String(signal),
-    endState: problem ?? 'as expected',
-    ok: !problem && signal === 'SIGKILL',
-    seconds: Math.round((performance.now() - t) / 1000),
-  });
-}
-
 const n = async (q: Promise<{ n: number }[]>) => (await q)[0].n;
+const status = async (id: string) => (await db.select().from(schema.removalRequests).where(eq(schema.removalRequests.id, id)))[0];
+const certificatesOf = async (id: string) => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, id)));
+type Opened = { userId: string; id: string };
+
+/** A new person's request with two demo reference photos of `who`, its search queued. */
+async function openRequest(who: string): Promise<Opened> {
+  const person = await seedIndividual();
+  const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
+  const dir = path.join(DEMO, 'references');
+  const photos = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(who))
+    .sort()
+    .slice(0, 2);
+  for (const f of photos) await addReference({ userId: person.id, requestId: req.id, bytes: fs.readFileSync(path.join(dir, f)) });
+  await startMatching({ userId: person.id, requestId: req.id });
+  await stopBoss();
+  return { userId: person.id, id: req.id };
+}
+
+/** The person confirms every shown match and submits; the unlearning jobs are queued. */
+async function submitShown(r: Opened): Promise<void> {
+  const shown = (await getReview(r.userId, r.id)).flatMap((g) => g.shown.map((m) => m.matchId));
+  await submitRequest({ userId: r.userId, requestId: r.id, input: { confirmedMatchIds: shown, includePossible: false, attest: true } });
+  await stopBoss();
+}
+
+/** openRequest, searched by a clean worker, then submitted. */
+async function submittedRequest(who: string): Promise<Opened> {
+  const r = await openRequest(who);
+  const w = worker();
+  await until(`${who}'s search`, async () => (await status(r.id)).status === 'review');
+  await w.stop();
+  await submitShown(r);
+  return r;
+}
 const receiver = await startWebhookReceiver();
 
 try {
@@ -169,24 +155,26 @@ try {
   // 2. Ingest: killed after its first batch of embeddings.
   const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows: manifest, files });
   await stopBoss();
-  await killThenFinish(
-    'ingest',
-    'ingest.after-batch',
-    async () => (await db.select().from(schema.ingests).where(eq(schema.ingests.id, ingest.id)))[0].status === 'completed',
-    async () => {
-      const items = await db.select().from(schema.datasetItems).where(eq(schema.datasetItems.ingestId, ingest.id));
-      const pending = items.filter((i) => i.status === 'pending').length;
-      const facesPerItem = await db.select({ n: count() }).from(schema.faces).where(eq(schema.faces.datasetId, ds.id));
-      const events = await n(
-        db
-          .select({ n: count() })
-          .from(schema.webhookEvents)
-          .where(and(eq(schema.webhookEvents.organizationId, org.organization.id), eq(schema.webhookEvents.type, 'dataset.ingested'))),
-      );
-      if (pending) return `${pending} items still pending`;
-      if (events !== 1) return `${events} dataset.ingested events`;
-      return facesPerItem[0].n >= items.filter((i) => i.status === 'embedded').length ? null : 'faces missing';
-    },
+  rows.push(
+    await killThenFinish(
+      'ingest',
+      'ingest.after-batch',
+      async () => (await db.select().from(schema.ingests).where(eq(schema.ingests.id, ingest.id)))[0].status === 'completed',
+      async () => {
+        const items = await db.select().from(schema.datasetItems).where(eq(schema.datasetItems.ingestId, ingest.id));
+        const pending = items.filter((i) => i.status === 'pending').length;
+        const facesPerItem = await db.select({ n: count() }).from(schema.faces).where(eq(schema.faces.datasetId, ds.id));
+        const events = await n(
+          db
+            .select({ n: count() })
+            .from(schema.webhookEvents)
+            .where(and(eq(schema.webhookEvents.organizationId, org.organization.id), eq(schema.webhookEvents.type, 'dataset.ingested'))),
+        );
+        if (pending) return `${pending} items still pending`;
+        if (events !== 1) return `${events} dataset.ingested events`;
+        return facesPerItem[0].n >= items.filter((i) => i.status === 'embedded').length ? null : 'faces missing';
+      },
+    ),
   );
 
   // 3. Training: killed before the first version is released.
@@ -196,127 +184,70 @@ try {
     input: { name: 'faults', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } },
   });
   await stopBoss();
-  await killThenFinish(
-    'training',
-    'train.before-release',
-    async () => (await db.select().from(schema.models).where(eq(schema.models.id, model.id)))[0].status === 'ready',
-    async () => {
-      const versions = await n(db.select({ n: count() }).from(schema.modelVersions).where(eq(schema.modelVersions.modelId, model.id)));
-      return versions === 1 ? null : `${versions} versions`;
-    },
+  rows.push(
+    await killThenFinish(
+      'training',
+      'train.before-release',
+      async () => (await db.select().from(schema.models).where(eq(schema.models.id, model.id)))[0].status === 'ready',
+      async () => {
+        const versions = await n(db.select({ n: count() }).from(schema.modelVersions).where(eq(schema.modelVersions.modelId, model.id)));
+        return versions === 1 ? null : `${versions} versions`;
+      },
+    ),
   );
 
   // 4. Matching: killed before the matches are written.
-  const person = await seedIndividual();
-  const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
-  const refs = fs
-    .readdirSync(path.join(DEMO, 'references'))
-    .filter((f) => f.startsWith('Abdullah_Gul'))
-    .sort()
-    .slice(0, 2);
-  for (const f of refs) await addReference({ userId: person.id, requestId: req.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
-  await startMatching({ userId: person.id, requestId: req.id });
-  await stopBoss();
-  const status = async (id: string) => (await db.select().from(schema.removalRequests).where(eq(schema.removalRequests.id, id)))[0];
-  await killThenFinish(
-    'matching',
-    'match.before-commit',
-    async () => (await status(req.id)).status === 'review',
-    async () => {
-      const matches = await db.select().from(schema.requestMatches).where(eq(schema.requestMatches.requestId, req.id));
-      return matches.length && new Set(matches.map((m) => m.faceId)).size === matches.length ? null : `${matches.length} matches`;
-    },
+  const req = await openRequest('Abdullah_Gul');
+  rows.push(
+    await killThenFinish(
+      'matching',
+      'match.before-commit',
+      async () => (await status(req.id)).status === 'review',
+      async () => {
+        const matches = await db.select().from(schema.requestMatches).where(eq(schema.requestMatches.requestId, req.id));
+        return matches.length && new Set(matches.map((m) => m.faceId)).size === matches.length ? null : `${matches.length} matches`;
+      },
+    ),
   );
 
   // 5-9. The removal: killed before and after the release, after signing, before the purge; webhook delivery killed after sending.
-  const shown = (await getReview(person.id, req.id)).flatMap((g) => g.shown.map((s) => s.matchId));
-  await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: shown, includePossible: false, attest: true } });
-  await stopBoss();
+  await submitShown(req);
   const versions = async () => n(db.select({ n: count() }).from(schema.modelVersions).where(eq(schema.modelVersions.modelId, model.id)));
-  const certs = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, req.id)));
-  await killThenFinish(
-    'unlearning, before the release',
-    'unlearn.before-release',
-    async () => (await status(req.id)).status === 'completed',
-    async () => ((await versions()) === 2 && (await certs()) === 1 ? null : `versions ${await versions()}, certificates ${await certs()}`),
+  rows.push(
+    await killThenFinish(
+      'unlearning, before the release',
+      'unlearn.before-release',
+      async () => (await status(req.id)).status === 'completed',
+      async () =>
+        (await versions()) === 2 && (await certificatesOf(req.id)) === 1 ? null : `versions ${await versions()}, certificates ${await certificatesOf(req.id)}`,
+    ),
   );
 
-  const personB = await seedIndividual();
-  const reqB = await startRequest({ userId: personB.id, consent: true, consentVersion: CONSENT_VERSION });
-  const refsB = fs
-    .readdirSync(path.join(DEMO, 'references'))
-    .filter((f) => f.startsWith('Adrien_Brody'))
-    .sort()
-    .slice(0, 2);
-  for (const f of refsB) await addReference({ userId: personB.id, requestId: reqB.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
-  await startMatching({ userId: personB.id, requestId: reqB.id });
-  await stopBoss();
-  {
-    const w = worker();
-    await until('request B reviewed', async () => (await status(reqB.id)).status === 'review');
-    await w.stop();
-  }
-  const shownB = (await getReview(personB.id, reqB.id)).flatMap((g) => g.shown.map((s) => s.matchId));
-  await submitRequest({ userId: personB.id, requestId: reqB.id, input: { confirmedMatchIds: shownB, includePossible: false, attest: true } });
-  await stopBoss();
-  const certsB = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqB.id)));
-  await killThenFinish(
-    'unlearning, after the release',
-    'unlearn.after-release',
-    async () => (await status(reqB.id)).status === 'completed',
-    async () => {
-      const v = await versions();
-      return v === 3 && (await certsB()) === 1 ? null : `versions ${v}, certificates ${await certsB()}`;
-    },
+  const reqB = await submittedRequest('Adrien_Brody');
+  rows.push(
+    await killThenFinish(
+      'unlearning, after the release',
+      'unlearn.after-release',
+      async () => (await status(reqB.id)).status === 'completed',
+      async () => {
+        const v = await versions();
+        return v === 3 && (await certificatesOf(reqB.id)) === 1 ? null : `versions ${v}, certificates ${await certificatesOf(reqB.id)}`;
+      },
+    ),
   );
 
   // 10. Certification and settlement on a third request: killed after signing, then before the purge.
-  const personC = await seedIndividual();
-  const reqC = await startRequest({ userId: personC.id, consent: true, consentVersion: CONSENT_VERSION });
-  for (const f of fs
-    .readdirSync(path.join(DEMO, 'references'))
-    .filter((x) => x.startsWith('Al_Sharpton'))
-    .sort()
-    .slice(0, 2)) {
-    await addReference({ userId: personC.id, requestId: reqC.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
-  }
-  await startMatching({ userId: personC.id, requestId: reqC.id });
-  await stopBoss();
-  {
-    const w = worker();
-    await until('request C reviewed', async () => (await status(reqC.id)).status === 'review');
-    await w.stop();
-  }
-  const shownC = (await getReview(personC.id, reqC.id)).flatMap((g) => g.shown.map((s) => s.matchId));
-  await submitRequest({ userId: personC.id, requestId: reqC.id, input: { confirmedMatchIds: shownC, includePossible: false, attest: true } });
-  await stopBoss();
-  const certsC = async () => n(db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqC.id)));
-  await killThenFinish(
-    'certification, after signing',
-    'certify.after-sign',
-    async () => (await status(reqC.id)).status === 'completed',
-    async () => ((await certsC()) === 1 ? null : `${await certsC()} certificates`),
+  const reqC = await submittedRequest('Al_Sharpton');
+  rows.push(
+    await killThenFinish(
+      'certification, after signing',
+      'certify.after-sign',
+      async () => (await status(reqC.id)).status === 'completed',
+      async () => ((await certificatesOf(reqC.id)) === 1 ? null : `${await certificatesOf(reqC.id)} certificates`),
+    ),
   );
 
-  const personD = await seedIndividual();
-  const reqD = await startRequest({ userId: personD.id, consent: true, consentVersion: CONSENT_VERSION });
-  for (const f of fs
-    .readdirSync(path.join(DEMO, 'references'))
-    .filter((x) => x.startsWith('Albert_Costa'))
-    .sort()
-    .slice(0, 2)) {
-    await addReference({ userId: personD.id, requestId: reqD.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
-  }
-  await startMatching({ userId: personD.id, requestId: reqD.id });
-  await stopBoss();
-  {
-    const w = worker();
-    await until('request D reviewed', async () => (await status(reqD.id)).status === 'review');
-    await w.stop();
-  }
-  const shownD = (await getReview(personD.id, reqD.id)).flatMap((g) => g.shown.map((s) => s.matchId));
-  await submitRequest({ userId: personD.id, requestId: reqD.id, input: { confirmedMatchIds: shownD, includePossible: false, attest: true } });
-  await stopBoss();
+  const reqD = await submittedRequest('Albert_Costa');
   {
     const t = performance.now();
     const doomed = worker('settle.before-purge');
@@ -370,22 +301,10 @@ try {
     const t = performance.now();
     let endState = '';
     let ok = false;
-    const personE = await seedIndividual();
-    const reqE = await startRequest({ userId: personE.id, consent: true, consentVersion: CONSENT_VERSION });
-    for (const f of fs
-      .readdirSync(path.join(DEMO, 'references'))
-      .filter((x) => x.startsWith('Amelia_Vega'))
-      .sort()
-      .slice(0, 2)) {
-      await addReference({ userId: personE.id, requestId: reqE.id, bytes: fs.readFileSync(path.join(DEMO, 'references', f)) });
-    }
-    await startMatching({ userId: personE.id, requestId: reqE.id });
-    await stopBoss();
+    const reqE = await openRequest('Amelia_Vega');
     let w = worker();
     await until('request E reviewed', async () => (await status(reqE.id)).status === 'review');
-    const shownE = (await getReview(personE.id, reqE.id)).flatMap((g) => g.shown.map((s) => s.matchId));
-    await submitRequest({ userId: personE.id, requestId: reqE.id, input: { confirmedMatchIds: shownE, includePossible: false, attest: true } });
-    await stopBoss();
+    await submitShown(reqE);
     try {
       // Restarted while the worker unlearns; this process's pool reconnects on its own.
       await until('request E processing', async () => (await status(reqE.id)).status === 'processing', 60).catch(() => undefined);
@@ -402,7 +321,7 @@ try {
         },
         240,
       );
-      const c = await n((await getDb()).select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.requestId, reqE.id)));
+      const c = await certificatesOf(reqE.id);
       ok = c === 1;
       endState = `completed; ${c} certificate; the worker ${restarted ? `exited and was restarted ${restarted} time(s)` : 'survived the restart'}`;
     } catch (err) {
@@ -461,9 +380,6 @@ try {
   await stopBoss();
   await closeThreadPool();
   await closeDb();
-  const a = new pg.Client({ connectionString: ADMIN_URL });
-  await a.connect();
-  await a.query(`drop database if exists ${name} with (force)`);
-  await a.end();
+  await scratch.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -7,33 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { chunked } from '@/lib/testing/chunked-body';
 import { makeZip } from '@/lib/testing/make-zip';
 import { MB, signIn, startServer } from './server-harness';
 
 const server = await startServer({ port: 3311 });
-process.env.DATABASE_URL = server.databaseUrl;
-process.env.FORGETME_DATA_DIR = server.dataDir;
+// Imported once startServer has pointed this process at the server's database.
 const { seedIndividual, seedPartner } = await import('@/db/seed/factories');
 const { createApiKey } = await import('@/lib/api-keys/create-api-key');
 const { closeDb } = await import('@/db/client');
 
-/** A body of `size` bytes sent as a stream without Content-Length (Transfer-Encoding: chunked), in 1 MiB chunks. */
-function chunked(head: Buffer, size: number, tail: Buffer): ReadableStream<Uint8Array> {
-  let left = size;
-  let stage = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (stage === 0) return void (stage++, c.enqueue(new Uint8Array(head)));
-      if (left > 0) {
-        const n = Math.min(left, 2 ** 20);
-        left -= n;
-        return c.enqueue(new Uint8Array(n).fill(0xff));
-      }
-      if (stage === 1) return void (stage++, c.enqueue(new Uint8Array(tail)));
-      c.close();
-    },
-  });
-}
 
 const rows: { case: string; status: number; answer: string; seconds: number; peakRssMB: number; rssAfterMB: number }[] = [];
 async function run(name: string, send: () => Promise<Response>) {
@@ -83,7 +66,7 @@ try {
     me(`/api/me/requests/${req.id}/references`, {
       method: 'POST',
       headers: multipart,
-      body: chunked(photoHead, 400 * 2 ** 20, end),
+      body: chunked([photoHead, { bytes: 400 * 2 ** 20, fill: 0xff }, end]),
       duplex: 'half',
     } as RequestInit),
   );
@@ -95,7 +78,7 @@ try {
     api(`/api/v1/datasets/${dataset.id}/uploads`, {
       method: 'POST',
       headers: multipart,
-      body: chunked(uploadHead, 560 * 2 ** 20, end),
+      body: chunked([uploadHead, { bytes: 560 * 2 ** 20, fill: 0xff }, end]),
       duplex: 'half',
     } as RequestInit),
   );
@@ -103,7 +86,7 @@ try {
     api(`/api/v1/datasets/${dataset.id}/uploads`, {
       method: 'POST',
       headers: multipart,
-      body: chunked(uploadHead, 400 * 2 ** 20, end),
+      body: chunked([uploadHead, { bytes: 400 * 2 ** 20, fill: 0xff }, end]),
       duplex: 'half',
     } as RequestInit),
   );
@@ -118,7 +101,7 @@ try {
     api('/api/v1/datasets', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: chunked(Buffer.from('{"name":"'), 10 * 2 ** 20, Buffer.from('"}')),
+      body: chunked([Buffer.from('{"name":"'), { bytes: 10 * 2 ** 20, fill: 0xff }, Buffer.from('"}')]),
       duplex: 'half',
     } as RequestInit),
   );

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '@/lib/testing/scratch-database';
 
 /**
  * Benchmarks against a running production server (`next start` on an existing `next build`), on a
@@ -47,14 +46,8 @@ export function treeRss(pid: number): number {
 
 export async function startServer(opts: { port: number; env?: Record<string, string> }): Promise<BenchServer> {
   if (!fs.existsSync(path.resolve('.next/BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
-  const name = `forgetme_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  const databaseUrl = u.toString();
+  const scratch = await createScratchDatabase(ADMIN_URL, 'forgetme_bench');
+  const databaseUrl = scratch.url;
   const dataDir = fs.mkdtempSync(path.join(process.cwd(), '.bench-data-'));
   const url = `http://localhost:${opts.port}`;
   const env = {
@@ -82,6 +75,8 @@ export async function startServer(opts: { port: number; env?: Record<string, str
     if (Date.now() > deadline || child.exitCode !== null) throw new Error('the server did not start');
     await new Promise((r) => setTimeout(r, 300));
   }
+  // This process seeds the server's database: point its configuration there too (read on first use).
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, FORGETME_DATA_DIR: dataDir });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 50);
   return {
@@ -96,10 +91,7 @@ export async function startServer(opts: { port: number; env?: Record<string, str
       clearInterval(sampler);
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      const a = new pg.Client({ connectionString: ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await scratch.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

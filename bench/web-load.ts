@@ -24,8 +24,7 @@ const connections = Number(values.connections);
 const seconds = Number(values.seconds);
 
 const server = await startServer({ port: 3312 });
-process.env.DATABASE_URL = server.databaseUrl;
-process.env.FORGETME_DATA_DIR = server.dataDir;
+// Imported once startServer has pointed this process at the server's database.
 const { seedIndividual, seedPartner } = await import('@/db/seed/factories');
 const { createApiKey } = await import('@/lib/api-keys/create-api-key');
 const { startRequest } = await import('@/lib/removals/start-request');

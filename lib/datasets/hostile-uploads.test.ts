@@ -18,6 +18,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { readReferencePhoto } from '@/lib/removals/read-reference-photo';
 import { addReference } from '@/lib/removals/references';
 import { startRequest } from '@/lib/removals/start-request';
+import { chunked } from '@/lib/testing/chunked-body';
 import { makeZip } from '@/lib/testing/make-zip';
 import { reference } from '@/lib/testing/removal-fixtures';
 import { describeEachDriver } from '@/lib/testing/test-db';
@@ -36,25 +37,9 @@ function blobs(): Set<string> {
   return new Set((fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => /[0-9a-f]{64}$/.test(f) && !f.startsWith('tmp')));
 }
 
-/** A body sent as a stream, without Content-Length (as `Transfer-Encoding: chunked` arrives). */
-function chunked(parts: (Buffer | { zeros: number })[]): ReadableStream<Uint8Array> {
-  const queue = [...parts];
-  return new ReadableStream({
-    pull(c) {
-      const next = queue.shift();
-      if (!next) return c.close();
-      if (Buffer.isBuffer(next)) return c.enqueue(new Uint8Array(next));
-      // Large runs of zeros in 1 MiB chunks, generated as they are read.
-      const chunk = Math.min(next.zeros, 2 ** 20);
-      if (next.zeros > chunk) queue.unshift({ zeros: next.zeros - chunk });
-      c.enqueue(new Uint8Array(chunk));
-    },
-  });
-}
-
 function multipart(boundary: string, field: string, filename: string, head: Buffer, zeros: number) {
   const open = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`);
-  return chunked([open, head, { zeros }, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return chunked([open, head, { bytes: zeros }, Buffer.from(`\r\n--${boundary}--\r\n`)]);
 }
 
 describeEachDriver('hostile uploads', () => {
@@ -135,7 +120,7 @@ describeEachDriver('hostile uploads', () => {
       head,
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n\r\n`),
       img,
-      { zeros: 30 * 2 ** 20 },
+      { bytes: 30 * 2 ** 20 },
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     res = await upload(stream, `multipart/form-data; boundary=${boundary}`);

@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import { after, before, describe } from 'node:test';
-import pg from 'pg';
 import { env } from '@/lib/config/env';
 import { openDatabase, setDbHandleForTests, type DbHandle } from '@/db/client';
 import { stopBoss } from '@/lib/jobs/boss';
+import { createScratchDatabase } from './scratch-database';
 
 export type TestDriver = 'pglite' | 'postgres';
 
@@ -19,22 +18,13 @@ export function testDrivers(): TestDriver[] {
 export async function openTestDatabase(driver: TestDriver, adminUrl = env().testDatabaseUrl): Promise<DbHandle> {
   if (driver === 'pglite') return openDatabase({ driver: 'pglite' });
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `forgetme_t_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ driver: 'postgres', url: url.toString() });
+  const scratch = await createScratchDatabase(adminUrl);
+  const handle = await openDatabase({ driver: 'postgres', url: scratch.url });
   return {
     ...handle,
     async close() {
       await handle.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }
