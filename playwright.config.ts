@@ -28,7 +28,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && npx next build && npx next start -p ${E2E_PORT}`,
+    command: `rm -rf ${E2E_DATA_DIR} && npx next build && node --import tsx server.ts -p ${E2E_PORT}`,
     url: `http://localhost:${E2E_PORT}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
@@ -37,6 +37,8 @@ export default defineConfig({
     env: {
       FORGETME_DATA_DIR: E2E_DATA_DIR,
       FORGETME_PUBLIC_URL: `http://localhost:${E2E_PORT}`,
+      // Every test signs up from loopback, one network: the per-network sign-up limit would stop the suite.
+      FORGETME_SIGN_UPS_PER_NETWORK: '1000',
       FORGETME_SEED_DEMO: '1',
       FORGETME_LOG_LEVEL: 'warn',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: '1',

@@ -13,9 +13,15 @@ const AUDIENCES = [
   { title: 'Compliance officers', body: 'Download and verify certificates, and export a tamper-evident audit trail.' },
 ];
 
-export default function LandingPage() {
+export default async function LandingPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
+  const { deleted } = await searchParams;
   return (
     <div className="space-y-12">
+      {deleted && (
+        <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
+          Your account is deleted, with your reference photos and the data describing your face.
+        </p>
+      )}
       <section className="space-y-5">
         <h1 className="text-4xl font-bold tracking-tight">Have your face removed from face-recognition models.</h1>
         <p className="max-w-2xl text-lg text-gray-700">

@@ -66,7 +66,7 @@ async function openRequest(who: string): Promise<Opened> {
     .sort()
     .slice(0, 2);
   for (const f of photos) await addReference({ userId: person.id, requestId: req.id, bytes: fs.readFileSync(path.join(dir, f)) });
-  await startMatching({ userId: person.id, requestId: req.id });
+  await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
   await stopBoss();
   return { userId: person.id, id: req.id };
 }

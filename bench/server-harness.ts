@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createScratchDatabase } from '@/lib/testing/scratch-database';
 
 /**
- * Benchmarks against a running production server (`next start` on an existing `next build`), on a
+ * Benchmarks against a running production server (server.ts on an existing `next build`), on a
  * fresh PostgreSQL database of its own, so the bench process can seed accounts while the server
  * runs. Loopback only. The server's resident memory is sampled from /proc while it runs.
  */
@@ -61,7 +61,7 @@ export async function startServer(opts: { port: number; env?: Record<string, str
   };
   // BENCH_NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof) profiles the server.
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, 'node_modules/next/dist/bin/next', 'start', '-p', String(opts.port)], {
+  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', 'server.ts', '-p', String(opts.port)], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

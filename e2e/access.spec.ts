@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, signInByApi , appAlert } from './fixtures';
+import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, appAlert } from './fixtures';
 
 test.describe('an individual', () => {
   test.beforeEach(async ({ page }) => signInByApi(page.request, 'demo@forgetme.example', DEMO_PASSWORD));
@@ -8,7 +8,7 @@ test.describe('an individual', () => {
     const res = await page.request.get('/api/v1/organization');
     expect(res.status()).toBe(403);
     expect((await res.json()).error.code).toBe('forbidden');
-    const post = await page.request.post('/api/v1/organization/invitations', { data: { email: 'x@example.test', role: 'engineer' } });
+    const post = await page.request.post('/api/v1/organization/invitations', { headers: SAME_ORIGIN, data: { email: 'x@example.test', role: 'engineer' } });
     expect(post.status()).toBe(403);
   });
 
@@ -54,12 +54,12 @@ test.describe('a partner admin', () => {
       { body: JSON.stringify({ email: 'admin@facelab.example', role: 'engineer' }), status: 409, code: 'conflict' },
     ];
     for (const c of cases) {
-      const res = await page.request.post(url, { data: Buffer.from(c.body), headers: { 'content-type': c.type ?? 'application/json' } });
+      const res = await page.request.post(url, { data: Buffer.from(c.body), headers: { ...SAME_ORIGIN, 'content-type': c.type ?? 'application/json' } });
       const json = await res.json();
       expect({ status: res.status(), code: json.error?.code }, c.body.slice(0, 60)).toEqual({ status: c.status, code: c.code });
       expect(typeof json.error.message).toBe('string');
     }
-    const ok = await page.request.post(url, { data: { email: `new-${Date.now()}@example.test`, role: 'engineer' } });
+    const ok = await page.request.post(url, { headers: SAME_ORIGIN, data: { email: `new-${Date.now()}@example.test`, role: 'engineer' } });
     expect(ok.status()).toBe(201);
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_DATA_DIR } from '../playwright.config';
+import { E2E_DATA_DIR, E2E_PORT } from '../playwright.config';
 
 export type Mail = { to: string; subject: string; text: string; links: string[] };
 
@@ -66,6 +66,12 @@ export async function signInByForm(page: Page, email: string, password: string) 
 }
 
 export const DEMO_PASSWORD = 'forgetme-demo';
+
+/**
+ * What a browser adds to a write from one of forgetme's own pages. Playwright's API requests send
+ * no Origin, and cookie-authenticated writes without one are refused (lib/http/same-origin.ts).
+ */
+export const SAME_ORIGIN = { origin: `http://localhost:${E2E_PORT}` };
 
 /** The app's own error or notice banner (Next.js adds a route announcer with role=alert too). */
 export function appAlert(page: Page) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { startWebhookReceiver } from '../lib/testing/webhook-receiver';
-import { DEMO_PASSWORD, signInByApi, signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
+import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
 
 const run = promisify(execFile);
 const REFS = path.resolve('db/seed/demo-faces/references');
@@ -17,7 +17,7 @@ test('a person consents, uploads two photos, confirms the matches, and receives 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-journey-'));
   try {
     // The demo partner: wait for its model, and listen to its webhooks.
-    const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+    const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: SAME_ORIGIN });
     await signInByApi(admin, 'admin@facelab.example', DEMO_PASSWORD);
     await expect.poll(async () => (await (await admin.get('/api/v1/models')).json()).data?.[0]?.latestVersion?.version ?? 0, { timeout: 120_000, message: 'the demo model is trained' }).toBe(1);
     const ep = await admin.post('/api/v1/webhooks/endpoints', { data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued'] } });
@@ -160,7 +160,7 @@ test('the partner\'s compliance officer finds the certificate, sees every check 
     await expect(page.getByTestId('log-audit')).toContainText('✓');
 
     // Read-only: a compliance officer cannot use the partner console's write routes.
-    const denied = await page.request.post('/api/v1/datasets', { data: { name: 'nope' } });
+    const denied = await page.request.post('/api/v1/datasets', { headers: SAME_ORIGIN, data: { name: 'nope' } });
     expect(denied.status()).toBe(403);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

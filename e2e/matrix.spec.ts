@@ -3,7 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import { E2E_PORT } from '../playwright.config';
-import { DEMO_PASSWORD, signInByApi, signUpAndVerify, uniqueEmail, waitForMail } from './fixtures';
+import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, signUpAndVerify, uniqueEmail, waitForMail } from './fixtures';
 
 /**
  * The authorisation matrix: every page, server action and API route of the app, discovered from
@@ -26,6 +26,7 @@ const COMPLIANCE = ['complianceA', 'adminA', 'auditor', 'adminB'] as const;
 const COMPLIANCE_A = ['complianceA', 'adminA', 'auditor'] as const;
 const ADMINS = ['adminA', 'adminB'] as const;
 const SIGNED_IN = ROLES.filter((r) => r !== 'anonymous');
+const ACCOUNT_HOLDERS = ['personA', 'personB', 'adminA', 'engineerA', 'complianceA', 'adminB'] as const;
 
 type Entry = {
   allow: readonly Role[];
@@ -97,6 +98,9 @@ const PAGES: Record<string, Entry> = {
   '/verify-email': { allow: ALL },
   '/verify': { allow: ALL },
   '/invite/[token]': { allow: ALL },
+  '/forgot-password': { allow: ALL },
+  '/reset-password': { allow: ALL },
+  '/account': { allow: ACCOUNT_HOLDERS },
   '/home': { allow: SIGNED_IN },
   '/me': { allow: PERSONS },
   '/me/requests/new': { allow: PERSONS },
@@ -131,6 +135,10 @@ const ACTIONS: Record<string, Entry & { page: string; form?: (ids: Ids) => Recor
   'app/verify-email/actions.ts#verifyEmailAction': { allow: ALL, page: '/verify-email' },
   'app/verify/actions.ts#verifyCertificateAction': { allow: ALL, page: '/verify' },
   'app/invite/[token]/actions.ts#acceptInvitationAction': { allow: ALL, page: '/invite/[token]' },
+  'app/forgot-password/actions.ts#requestResetAction': { allow: ALL, page: '/forgot-password' },
+  'app/reset-password/actions.ts#resetPasswordAction': { allow: ALL, page: '/reset-password' },
+  // Posted without the password: an allowed role gets the form's refusal, and no account is deleted.
+  'app/account/actions.ts#deleteAccountAction': { allow: ACCOUNT_HOLDERS, page: '/account' },
   'app/partner/keys/actions.ts#createKeyAction': {
     allow: ADMINS,
     page: '/partner/keys',
@@ -184,7 +192,7 @@ function apiDenied(status: number): boolean {
 }
 
 async function newRole(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }, email?: string, password?: string) {
-  const ctx = await playwright.request.newContext({ baseURL: BASE });
+  const ctx = await playwright.request.newContext({ baseURL: BASE, extraHTTPHeaders: SAME_ORIGIN });
   if (email) await signInByApi(ctx, email, password!);
   return ctx;
 }
@@ -225,7 +233,7 @@ test('every page, server action and API route allows exactly the roles of the ma
   const engineer = uniqueEmail('matrix-engineer');
   expect((await ctx.adminA.post('/api/v1/organization/invitations', { data: { email: engineer, role: 'engineer' } })).status()).toBe(201);
   const invite = await browser.newPage();
-  await invite.goto((await waitForMail(engineer, { subject: /Join/ })).links[0]);
+  await invite.goto((await waitForMail(engineer, { subject: /invited to join/ })).links[0]);
   await invite.getByLabel('Your name').fill('Eve Engineer');
   await invite.getByLabel('Choose a password').fill('a long matrix password');
   await invite.getByRole('button', { name: 'Join the organisation' }).click();

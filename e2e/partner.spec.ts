@@ -17,7 +17,7 @@ test('a partner sign-up creates an organisation whose admin invites a compliance
   await expect(page.getByRole('status')).toContainText(`Invitation sent to ${officer}`);
   await expect(page.getByRole('cell', { name: officer })).toBeVisible();
 
-  const mail = await waitForMail(officer, { subject: /Join/ });
+  const mail = await waitForMail(officer, { subject: /invited to join/ });
   const other = await browser.newPage();
   await other.goto(mail.links[0]);
   await expect(other.getByText(`You are invited to join ${org} as compliance officer`)).toBeVisible();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, signInByApi, signInByForm } from './fixtures';
+import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, signInByForm } from './fixtures';
 
 /**
  * The README's screenshots of the demo journey: `SCREENSHOTS=1 npx playwright test e2e/screenshots.spec.ts`
@@ -17,7 +17,7 @@ test('the demo journey, for the README', async ({ page, playwright }) => {
   fs.mkdirSync(OUT, { recursive: true });
   await page.setViewportSize({ width: 1100, height: 800 });
   const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-  const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: SAME_ORIGIN });
   await signInByApi(admin, 'admin@facelab.example', DEMO_PASSWORD);
   await expect.poll(async () => (await (await admin.get('/api/v1/models')).json()).data?.[0]?.latestVersion?.version ?? 0, { timeout: 120_000 }).toBe(1);
 

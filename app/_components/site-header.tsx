@@ -21,6 +21,11 @@ export async function SiteHeader() {
                 {user.name}
                 {user.organization ? ` · ${user.organization.name}` : ''}
               </Link>
+              {!user.roles.includes('auditor') && (
+                <Link href="/account" className="hover:underline">
+                  Account
+                </Link>
+              )}
               <form action={signOutAction}>
                 <button type="submit" className="rounded-md border border-gray-300 px-3 py-1 hover:bg-gray-50">
                   Sign out

@@ -1,10 +1,12 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { runAction, type ActionState } from '@/lib/http/action-state';
+import { clientIp } from '@/lib/http/client-ip';
 import { startMatching } from '@/lib/removals/matching';
 import { startRequest } from '@/lib/removals/start-request';
 import { submitRequest } from '@/lib/removals/submit-request';
@@ -24,7 +26,7 @@ export async function startMatchingAction(_prev: ActionState, form: FormData): P
   const requestId = String(form.get('requestId') ?? '');
   return runAction(async () => {
     const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
-    await startMatching({ userId: user.id, requestId });
+    await startMatching({ userId: user.id, requestId, ip: clientIp(await headers()) });
     revalidatePath(`/me/requests/${requestId}`);
   });
 }

@@ -8,8 +8,8 @@ import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; verified?: string }> }) {
-  const { next, verified } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; verified?: string; reset?: string }> }) {
+  const { next, verified, reset } = await searchParams;
   const user = await currentUser();
   if (user) redirect(homePath(user));
   return (
@@ -20,7 +20,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Your e-mail address is confirmed. You can sign in now.
         </p>
       )}
+      {reset && (
+        <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
+          Your password is changed and every other session is signed out. Sign in with the new password.
+        </p>
+      )}
       <SignInForm next={safeNext(next)} />
+      <p className="text-sm text-gray-700">
+        <Link href="/forgot-password" className="text-accent underline">
+          Forgot your password?
+        </Link>
+      </p>
       <p className="text-sm text-gray-700">
         New here?{' '}
         <Link href="/sign-up" className="text-accent underline">

@@ -1,9 +1,9 @@
-import { integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id } from './columns';
 import { organizations } from './organizations';
 import { users } from './users';
 
-export const tokenPurpose = pgEnum('token_purpose', ['verify_email']);
+export const tokenPurpose = pgEnum('token_purpose', ['verify_email', 'reset_password']);
 
 /** Single-use e-mailed tokens; only their SHA-256 is stored. */
 export const emailTokens = pgTable(
@@ -27,6 +27,33 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer().notNull(),
 });
 
+/**
+ * Failed sign-ins per key (account and network, account, network, trusted device): each failure
+ * past a key's free allowance doubles the wait before that key may try again (lib/auth/sign-in-throttle.ts).
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+  key: text().primaryKey(),
+  failures: integer().notNull(),
+  lastFailureAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
+ * Server-side sessions: the session cookie (a JWT) names one of these rows, and a request is
+ * signed in only while the row is neither revoked (sign-out, password reset, account deletion)
+ * nor expired.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: id(),
+    userId: uuid().notNull().references(() => users.id),
+    expiresAt: at().notNull(),
+    revokedAt: at(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('user_sessions_user_idx').on(t.userId)],
+);
+
 /** Partner API keys: `fm_<prefix>_<secret>`; only the SHA-256 of the whole key is stored. */
 export const apiKeys = pgTable(
   'api_keys',
@@ -47,3 +74,4 @@ export const apiKeys = pgTable(
 
 export type EmailToken = typeof emailTokens.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;

@@ -13,6 +13,12 @@ export const emails = pgTable('emails', {
   subject: text().notNull(),
   text: text().notNull(),
   html: text().notNull(),
+  /**
+   * The message as sent (text and html), sealed with the data key, while it is pending: `text` and
+   * `html` hold a copy whose links are withheld, and this is cleared once the message is sent, so
+   * no single-use link (verification, invitation, password reset) is kept in clear at rest.
+   */
+  sealedBody: text(),
   status: emailStatus().notNull().default('pending'),
   attempts: integer().notNull().default(0),
   lastError: text(),

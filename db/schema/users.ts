@@ -13,6 +13,8 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     kind: userKind().notNull(),
     emailVerifiedAt: at(),
+    /** Set when the person deleted their account: the row stays (certificates and audit name it) without their details. */
+    deletedAt: at(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],

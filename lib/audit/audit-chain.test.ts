@@ -13,8 +13,8 @@ setUpTestEnvironment();
 
 describeEachDriver('audit chain', ({ handle, driver }) => {
   test('the chain verifies after sign-ups and invitations', async () => {
-    await signUp({ kind: 'individual', name: 'Ann', email: `ann-${driver}@example.test`, password: 'a long password' });
-    await signUp({ kind: 'partner', name: 'Pat', email: `pat-${driver}@example.test`, password: 'a long password', organizationName: 'Acme' });
+    await signUp({ kind: 'individual', name: 'Ann', email: `ann-${driver}@example.test`, password: 'a long password' }, { ip: '192.0.2.1' });
+    await signUp({ kind: 'partner', name: 'Pat', email: `pat-${driver}@example.test`, password: 'a long password', organizationName: 'Acme' }, { ip: '192.0.2.1' });
     const { organization, admin } = await seedPartner();
     await inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: `co-${driver}@example.test`, role: 'compliance' } });
     const result = await verifyAuditChain({ pageSize: 3 });
@@ -26,7 +26,7 @@ describeEachDriver('audit chain', ({ handle, driver }) => {
 
   test('concurrent appends keep one unbroken chain', async () => {
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => signUp({ kind: 'individual', name: `P${i}`, email: `p${i}-${driver}@example.test`, password: 'a long password' })),
+      Array.from({ length: 8 }, (_, i) => signUp({ kind: 'individual', name: `P${i}`, email: `p${i}-${driver}@example.test`, password: 'a long password' }, { ip: '192.0.2.1' })),
     );
     assert.equal((await verifyAuditChain()).ok, true);
   });

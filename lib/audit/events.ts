@@ -16,6 +16,11 @@ export type AuditEvent =
   | Ev<'user.verification_resent', 'user'>
   | Ev<'user.signed_in', 'user'>
   | Ev<'user.sign_in_failed', 'user', { reason: 'invalid_password' | 'email_not_verified' | 'rate_limited' }>
+  | Ev<'user.signed_out', 'user'>
+  | Ev<'user.password_reset_requested', 'user'>
+  | Ev<'user.password_reset', 'user'>
+  | Ev<'user.deleted', 'user', { withdrawn: number; continuing: number }>
+  | Ev<'user.unverified_expired', 'user', { organizationRemoved: boolean }>
   | Ev<'user.created_by_operator', 'user', { kind: 'auditor' | 'individual' | 'partner' }>
   | Ev<'organization.created', 'organization', { name: string }>
   | Ev<'member.invited', 'invitation', { email: string; role: string }>

@@ -11,7 +11,8 @@ import { hasAnyRole, homePath, type Role, type SessionUser } from './roles';
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
-  return id ? loadSessionUser(id) : null;
+  const sid = session?.sessionId;
+  return id && sid ? loadSessionUser(id, sid) : null;
 });
 
 /**

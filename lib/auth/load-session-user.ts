@@ -1,10 +1,13 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { memberships, organizations, users } from '@/db/schema';
+import { memberships, organizations, users, userSessions } from '@/db/schema';
 import { rolesOf, type SessionUser } from './roles';
 
-/** The signed-in person as pages and handlers see them, read fresh from the database. */
-export async function loadSessionUser(userId: string): Promise<SessionUser | null> {
+/**
+ * The signed-in person as pages and handlers see them, read fresh from the database, if their
+ * session `sessionId` is still open (not signed out, not revoked, not expired): else null.
+ */
+export async function loadSessionUser(userId: string, sessionId: string): Promise<SessionUser | null> {
   const db = await getDb();
   const [row] = await db
     .select({
@@ -17,9 +20,13 @@ export async function loadSessionUser(userId: string): Promise<SessionUser | nul
       role: memberships.role,
     })
     .from(users)
+    .innerJoin(
+      userSessions,
+      and(eq(userSessions.id, sessionId), eq(userSessions.userId, users.id), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, new Date())),
+    )
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(users.id, userId))
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
     .orderBy(asc(memberships.createdAt))
     .limit(1);
   if (!row) return null;

@@ -35,7 +35,7 @@ export async function resendVerification({ email }: { email: string }): Promise<
       expiresAt: new Date(Date.now() + VERIFY_EMAIL_HOURS * 3600_000),
     });
     await recordAuditEvent(tx, { actor: { type: 'user', id: user.id }, event: { action: 'user.verification_resent', subject: { type: 'user', id: user.id }, data: {} } });
-    return queueEmail(tx, address, verifyEmailMail({ name: user.name, link: `${env().publicUrl}/verify-email?token=${token}`, hours: VERIFY_EMAIL_HOURS }));
+    return queueEmail(tx, address, verifyEmailMail({ link: `${env().publicUrl}/verify-email?token=${token}`, hours: VERIFY_EMAIL_HOURS }));
   });
   await requestDelivery(emailId);
 }

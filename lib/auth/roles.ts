@@ -19,6 +19,9 @@ export const PERSONA_ROLES = {
   compliance: ['partner_compliance', 'partner_admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** Everyone who may open their own account page (auditors are managed by an operator). */
+export const ACCOUNT_ROLES = ['individual', 'partner_admin', 'partner_engineer', 'partner_compliance'] as const satisfies readonly Role[];
+
 export function rolesOf(kind: UserKind, memberRole: MemberRole | null): Role[] {
   if (kind === 'individual') return ['individual'];
   if (kind === 'auditor') return ['auditor'];

@@ -39,6 +39,8 @@ const schema = z.object({
   FORGETME_API_KEY: z.string().regex(/^fm_/, 'must be a forgetme API key (fm_…)').optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   FORGETME_DEADLINE: z.string().regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days').default('gdpr'),
+  FORGETME_TRUSTED_PROXIES: z.coerce.number({ error: 'must be a whole number from 0 to 10' }).int().min(0).max(10).default(0),
+  FORGETME_SIGN_UPS_PER_NETWORK: z.coerce.number({ error: 'must be a whole number from 1 to 100000' }).int().min(1).max(100_000).default(10),
   FORGETME_FAILPOINT: z.string().regex(/^[a-z.-]+$/).optional(),
   TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -68,6 +70,13 @@ export type Env = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** The statutory deadline for answering a removal request: `gdpr` (one month), `ccpa` (45 days) or a number of days. */
   deadline: 'gdpr' | 'ccpa' | number;
+  /**
+   * How many reverse proxies stand in front of the web server, each appending the address it saw
+   * to X-Forwarded-For; 0 (the default) trusts no header and takes the TCP peer (server.ts).
+   */
+  trustedProxies: number;
+  /** Sign-ups allowed per hour from one network (IPv4 /24, IPv6 /64); raise it behind a large shared NAT. */
+  signUpsPerNetwork: number;
   /** Tests only: the named failpoint kills this process with SIGKILL when reached (crash tests). */
   failpoint: string | undefined;
   /** Tests only: a PostgreSQL server on which the integration suite also runs. */
@@ -111,6 +120,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     logLevel: e.FORGETME_LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     failpoint: e.FORGETME_FAILPOINT,
+    trustedProxies: e.FORGETME_TRUSTED_PROXIES,
+    signUpsPerNetwork: e.FORGETME_SIGN_UPS_PER_NETWORK,
     deadline: e.FORGETME_DEADLINE === 'gdpr' || e.FORGETME_DEADLINE === 'ccpa' ? e.FORGETME_DEADLINE : Number(e.FORGETME_DEADLINE),
   };
 }

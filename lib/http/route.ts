@@ -9,6 +9,7 @@ import { log } from '@/lib/log/logger';
 import { callerOf, withIdempotency } from './idempotency';
 import type { Principal } from './principal';
 import { readJsonBody } from './read-json-body';
+import { assertSameOrigin } from './same-origin';
 
 type AuthSpec =
   | 'public'
@@ -50,6 +51,7 @@ async function authenticate(request: Request, spec: AuthSpec): Promise<Principal
   const user = await currentUser();
   if (!user) throw new AppError('unauthenticated', 'Sign in, or send an API key.');
   if (!hasAnyRole(user, spec.roles)) throw new AppError('forbidden', 'Your account does not have access to this resource.');
+  assertSameOrigin(request);
   return { type: 'user', user };
 }
 

@@ -78,7 +78,7 @@ describeEachDriver('jobs', ({ handle, driver }) => {
     });
     await startJobRunner({ jobs: [sendEmailJob, flaky, doomed] as never, pollingIntervalSeconds: 0.5 });
     const email = `runner-${driver}@example.test`;
-    await signUp({ kind: 'individual', name: 'Run', email, password: 'a long password' });
+    await signUp({ kind: 'individual', name: 'Run', email, password: 'a long password' }, { ip: '192.0.2.1' });
     await waitFor('the verification mail', async () => readOutbox(email).length > 0);
     const [row] = await handle().db.select().from(emails).where(eq(emails.to, email));
     assert.equal(row.status, 'sent');

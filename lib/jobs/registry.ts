@@ -1,3 +1,4 @@
+import { sweepAccountsJob } from '@/lib/auth/accounts-sweep';
 import { ingestJob, sweepIngestsJob } from '@/lib/datasets/ingest-job';
 import { sendEmailJob, sweepEmailsJob } from '@/lib/mail/jobs';
 import { renoiseSweepJob } from '@/lib/models/renoise-model';
@@ -23,4 +24,5 @@ export const JOBS: JobDefinition<never>[] = [
   unlearnJob,
   certifyJob,
   sweepRequestsJob,
+  sweepAccountsJob,
 ] as unknown as JobDefinition<never>[];

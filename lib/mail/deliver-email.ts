@@ -4,11 +4,21 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { emails, type Email } from '@/db/schema';
 import { env } from '@/lib/config/env';
+import { open } from '@/lib/crypto/aead';
+import { getDataKey } from '@/lib/crypto/secrets';
 import { log } from '@/lib/log/logger';
+import { sealedBodyContext } from './queue-email';
 
 /** Where mail goes when no SMTP server is configured: one JSON file per message. */
 export function outboxDir(): string {
   return path.join(env().dataDir, 'outbox');
+}
+
+/** The message as it is to be sent: its sealed body opened, or (older rows) the stored text. */
+function asSent(row: Email): Email {
+  if (!row.sealedBody) return row;
+  const body = JSON.parse(open(Buffer.from(row.sealedBody, 'base64'), getDataKey(), sealedBodyContext(row.id)).toString('utf8')) as { text: string; html: string };
+  return { ...row, text: body.text, html: body.html };
 }
 
 async function transport(message: Email): Promise<void> {
@@ -26,7 +36,7 @@ async function transport(message: Email): Promise<void> {
   const tmp = `${file}.tmp`;
   await fs.writeFile(tmp, JSON.stringify({ id: message.id, from: e.mailFrom, to: message.to, subject: message.subject, text: message.text, html: message.html, links }, null, 2));
   await fs.rename(tmp, file);
-  log.info('mail written to outbox (no SMTP_URL set)', { to: message.to, subject: message.subject, link: links[0], file });
+  log.info('mail written to outbox (no SMTP_URL set)', { to: message.to, subject: message.subject, file });
 }
 
 /**
@@ -39,7 +49,7 @@ export async function deliverEmail({ emailId }: { emailId: string }): Promise<'s
   if (!message) return 'missing';
   if (message.status === 'sent') return 'already_sent';
   try {
-    await transport(message);
+    await transport(asSent(message));
   } catch (err) {
     await db
       .update(emails)
@@ -49,7 +59,7 @@ export async function deliverEmail({ emailId }: { emailId: string }): Promise<'s
   }
   await db
     .update(emails)
-    .set({ status: 'sent', sentAt: new Date(), attempts: sql`${emails.attempts} + 1` })
+    .set({ status: 'sent', sentAt: new Date(), attempts: sql`${emails.attempts} + 1`, sealedBody: null })
     .where(and(eq(emails.id, emailId), eq(emails.status, 'pending')));
   return 'sent';
 }

@@ -1,4 +1,9 @@
-/** Plain, accessible messages: the text part carries the same content and link as the HTML part. */
+/**
+ * Plain, accessible messages: the text part carries the same content and link as the HTML part.
+ * No message echoes text a person typed (a name, an organisation's name, a URL): anyone can sign
+ * up or invite with any address, so such text would let a stranger put their words, under
+ * forgetme's name, into someone else's inbox. Pages show those details once the link is opened.
+ */
 export type MailContent = { subject: string; text: string; html: string };
 
 function escape(s: string): string {
@@ -14,9 +19,9 @@ ${paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n')}
 </body></html>`;
 }
 
-export function verifyEmailMail(opts: { name: string; link: string; hours: number }): MailContent {
+export function verifyEmailMail(opts: { link: string; hours: number }): MailContent {
   const lines = [
-    `Hello ${opts.name},`,
+    'Hello,',
     'Please confirm your e-mail address to finish creating your forgetme account.',
     `The link works once and expires in ${opts.hours} hours. If you did not sign up, ignore this message.`,
   ];
@@ -27,22 +32,36 @@ export function verifyEmailMail(opts: { name: string; link: string; hours: numbe
   };
 }
 
-export function invitationMail(opts: { organization: string; inviter: string; role: string; link: string; days: number }): MailContent {
+export function invitationMail(opts: { role: string; link: string; days: number }): MailContent {
   const lines = [
-    `${opts.inviter} invited you to join ${opts.organization} on forgetme as ${opts.role}.`,
-    `Accept within ${opts.days} days by opening the link below and choosing a password.`,
+    `You are invited to join a partner organisation on forgetme as ${opts.role}.`,
+    `The link below shows which organisation and who invited you. Accept within ${opts.days} days by opening it and choosing a password. If you did not expect this, ignore this message.`,
   ];
   return {
-    subject: `Join ${opts.organization} on forgetme`,
+    subject: 'You are invited to join an organisation on forgetme',
     text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
-    html: layout(`Join ${opts.organization}`, lines, { href: opts.link, label: 'Accept the invitation' }),
+    html: layout('Join an organisation on forgetme', lines, { href: opts.link, label: 'See the invitation' }),
   };
 }
 
-export function webhookDisabledMail(opts: { name: string; url: string; link: string }): MailContent {
+export function passwordResetMail(opts: { link: string; minutes: number }): MailContent {
   const lines = [
-    `Hello ${opts.name},`,
-    `Every delivery to your webhook endpoint ${opts.url} has failed for five days, so forgetme has disabled it. Events since then are in the delivery log.`,
+    'Hello,',
+    'Someone asked to reset the password of the forgetme account of this address. Open the link below to choose a new password: it works once and expires in '
+      + `${opts.minutes} minutes. Resetting signs you out everywhere.`,
+    'If you did not ask for this, ignore this message: your password stays as it is.',
+  ];
+  return {
+    subject: 'Reset your forgetme password',
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout('Reset your password', lines, { href: opts.link, label: 'Choose a new password' }),
+  };
+}
+
+export function webhookDisabledMail(opts: { link: string }): MailContent {
+  const lines = [
+    'Hello,',
+    'Every delivery to one of your organisation\'s webhook endpoints has failed for five days, so forgetme has disabled it. Events since then are in the delivery log.',
     'Fix the receiver, re-enable the endpoint in the console, and replay the deliveries you missed.',
   ];
   return {
@@ -52,9 +71,9 @@ export function webhookDisabledMail(opts: { name: string; url: string; link: str
   };
 }
 
-export function removalCompletedMail(opts: { name: string; link: string; certificates: number }): MailContent {
+export function removalCompletedMail(opts: { link: string; certificates: number }): MailContent {
   const lines = [
-    `Hello ${opts.name},`,
+    'Hello,',
     `Your removal request is complete. The companies concerned have new versions of their face-recognition models from which your photos were removed, and forgetme issued ${opts.certificates} signed certificate(s) that anyone can verify.`,
     'Your reference photos and the data describing your face have now been deleted from forgetme. Download your certificates from the request page.',
   ];
@@ -66,7 +85,7 @@ export function removalCompletedMail(opts: { name: string; link: string; certifi
 }
 
 /** A request that ended failed or partly failed after every retry (lib/removals/settle-request.ts). */
-export function removalFailedMail(opts: { name: string; link: string; certificates: number; stage: 'matching' | 'unlearning' | 'certification' }): MailContent {
+export function removalFailedMail(opts: { link: string; certificates: number; stage: 'matching' | 'unlearning' | 'certification' }): MailContent {
   const what = {
     matching: 'We could not finish searching the registered training sets for your photos.',
     unlearning: 'We could not remove your photos from every company\'s model.',
@@ -76,7 +95,7 @@ export function removalFailedMail(opts: { name: string; link: string; certificat
     ? `For the other companies the removal is done: forgetme issued ${opts.certificates} signed certificate(s), which you can download from the request page.`
     : 'No certificate could be issued for this request.';
   const lines = [
-    `Hello ${opts.name},`,
+    'Hello,',
     `${what} We tried several times over some hours. ${partly}`,
     'Our operators have been alerted and can retry the removal. The photos found stay excluded from the companies\' training sets. '
       + 'Your reference photos and the data describing your face have been deleted from forgetme, as they would be on completion.',

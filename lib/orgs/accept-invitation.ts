@@ -8,6 +8,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { nameSchema, passwordSchema } from '@/lib/auth/schemas';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/from-zod';
+import { deleteUnverifiedAccount } from '@/lib/auth/unverified-accounts';
 import { findOpenInvitation } from './find-invitation';
 
 const acceptSchema = z.strictObject({ token: z.string(), name: nameSchema, password: passwordSchema });
@@ -25,6 +26,9 @@ export async function acceptInvitation(input: z.input<typeof acceptSchema>): Pro
   try {
     return await db.transaction(async (tx) => {
       const inv = await findOpenInvitation(tx, token);
+      // The link reached the address: an account there that never confirmed it gives way.
+      const [squatter] = await tx.select({ id: users.id }).from(users).where(and(eq(users.email, inv.email), isNull(users.emailVerifiedAt)));
+      if (squatter) await deleteUnverifiedAccount(tx, squatter.id);
       const [user] = await tx
         .insert(users)
         .values({ email: inv.email, name, passwordHash, kind: 'partner', emailVerifiedAt: new Date() })

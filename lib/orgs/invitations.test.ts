@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { emails, invitations, memberships } from '@/db/schema';
 import { seedIndividual, seedMember, seedPartner } from '@/db/seed/factories';
 import { loadSessionUser } from '@/lib/auth/load-session-user';
+import { createSession } from '@/lib/auth/sessions';
 import { verifyCredentials } from '@/lib/auth/verify-credentials';
 import { AppError, type ErrorCode } from '@/lib/errors/app-error';
 import { deliverEmail } from '@/lib/mail/deliver-email';
@@ -29,7 +30,7 @@ describeEachDriver('invitations', ({ handle, driver }) => {
     assert.deepEqual((await getInvitation({ token })).organizationName, 'Acme Faces');
     const { userId } = await acceptInvitation({ token, name: 'Carl', password: 'a long password' });
     await verifyCredentials({ email, password: 'a long password', ip: '9.9.9.9' });
-    const user = await loadSessionUser(userId);
+    const user = await loadSessionUser(userId, await createSession(userId));
     assert.deepEqual(user?.roles, ['partner_compliance']);
     assert.equal(user?.organization?.id, organization.id);
     await assert.rejects(acceptInvitation({ token, name: 'Again', password: 'a long password' }), code('token_used'));

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { invitations, memberships, organizations, users } from '@/db/schema';
+import { invitations, memberships, users } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { newToken } from '@/lib/auth/tokens';
 import { env } from '@/lib/config/env';
@@ -24,8 +24,9 @@ export async function inviteMember(opts: { actorUserId: string; organizationId: 
   const { token, hash } = newToken();
   const result = await db.transaction(async (tx) => {
     await requireOrgRole(tx, { userId: opts.actorUserId, organizationId: opts.organizationId, roles: ['admin'] });
-    const [existing] = await tx.select({ id: users.id, kind: users.kind }).from(users).where(eq(users.email, email));
-    if (existing) {
+    const [existing] = await tx.select({ id: users.id, verified: users.emailVerifiedAt }).from(users).where(eq(users.email, email));
+    // An account that never confirmed its address does not block an invitation: accepting replaces it.
+    if (existing?.verified) {
       const [member] = await tx
         .select({ id: memberships.id })
         .from(memberships)
@@ -38,8 +39,6 @@ export async function inviteMember(opts: { actorUserId: string; organizationId: 
       .from(invitations)
       .where(and(eq(invitations.organizationId, opts.organizationId), eq(invitations.email, email), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())));
     if (pending.length) throw new AppError('conflict', `${email} already has a pending invitation.`);
-    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, opts.organizationId));
-    const [inviter] = await tx.select({ name: users.name }).from(users).where(eq(users.id, opts.actorUserId));
     const [inv] = await tx
       .insert(invitations)
       .values({ organizationId: opts.organizationId, email, role, tokenHash: hash, invitedBy: opts.actorUserId, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86400_000) })
@@ -52,7 +51,7 @@ export async function inviteMember(opts: { actorUserId: string; organizationId: 
     const emailId = await queueEmail(
       tx,
       email,
-      invitationMail({ organization: org.name, inviter: inviter.name, role: ROLE_NAMES[role], link: `${env().publicUrl}/invite/${token}`, days: INVITATION_DAYS }),
+      invitationMail({ role: ROLE_NAMES[role], link: `${env().publicUrl}/invite/${token}`, days: INVITATION_DAYS }),
     );
     return { invitationId: inv.id, emailId };
   });

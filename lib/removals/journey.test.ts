@@ -53,7 +53,7 @@ describeEachDriver('the removal journey', () => {
     const stranger = await seedIndividual();
     await assert.rejects(addReference({ userId: stranger.id, requestId: req.id, bytes: reference('Abdullah_Gul') }), code('not_found'));
 
-    await startMatching({ userId: person.id, requestId: req.id });
+    await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const review = await getReview(person.id, req.id);
     assert.equal(review.length, 1);
@@ -186,7 +186,7 @@ describeEachDriver('the removal journey', () => {
     await withdrawRequest({ userId: person.id, requestId: req.id });
     assert.equal(await hasBlob(ref.photoBlob), false);
     assert.equal((await listReferences(req.id)).length, 0);
-    await assert.rejects(startMatching({ userId: person.id, requestId: req.id }), code('conflict'));
+    await assert.rejects(startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' }), code('conflict'));
     await assert.rejects(submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: [], includePossible: true, attest: true } }), code('conflict'));
   });
 });

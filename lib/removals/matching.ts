@@ -5,6 +5,7 @@ import { removalRequests, requestMatches, requestReferences } from '@/db/schema'
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { assertUnderLimit, hitRateLimit } from '@/lib/auth/rate-limit';
 import { AppError } from '@/lib/errors/app-error';
+import { networkOf } from '@/lib/http/client-address';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { defineJob } from '@/lib/jobs/define-job';
 import { failpoint } from '@/lib/jobs/failpoint';
@@ -17,16 +18,31 @@ import { failRequest } from './fail-request';
 import { moveRequest } from './lifecycle';
 import { referenceDescriptors } from './references';
 
-/** Starts the search for the person's photos: at least one reference, within the daily limit. */
-export async function startMatching(opts: { userId: string; requestId: string }) {
+/**
+ * Searches a day: per account, per network (IPv4 /24, IPv6 /64: several accounts made by one
+ * person), and in all (the matcher must not become a face-search service at any rate).
+ */
+export const SEARCH_LIMITS = { perAccount: DAILY_SEARCHES, perNetwork: 20, global: 2000 };
+
+async function countSearch(userId: string, ip: string): Promise<void> {
+  const day = 24 * 3600;
+  const limits = [
+    { key: `search:${userId}`, max: SEARCH_LIMITS.perAccount, message: `You can start ${DAILY_SEARCHES} searches a day; please try again tomorrow.` },
+    { key: `search:network:${networkOf(ip)}`, max: SEARCH_LIMITS.perNetwork, message: 'Too many searches were started from your network today; please try again tomorrow.' },
+    { key: 'search:global', max: SEARCH_LIMITS.global, message: 'forgetme has started as many searches as it allows in a day; please try again tomorrow.' },
+  ];
+  for (const l of limits) await assertUnderLimit({ key: l.key, max: l.max, windowSeconds: day }, l.message);
+  for (const l of limits) await hitRateLimit({ key: l.key, max: l.max, windowSeconds: day });
+}
+
+/** Starts the search for the person's photos: at least one reference, within the daily limits. */
+export async function startMatching(opts: { userId: string; requestId: string; ip: string }) {
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'start a search');
   const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
   if (!n) throw new AppError('validation_failed', 'Add at least one photo of yourself first.');
-  const limit = { key: `search:${opts.userId}`, max: DAILY_SEARCHES, windowSeconds: 24 * 3600 };
-  await assertUnderLimit(limit, `You can start ${DAILY_SEARCHES} searches a day; please try again tomorrow.`);
-  await hitRateLimit(limit);
+  await countSearch(opts.userId, opts.ip);
   await prepareJobs(matchJob);
   await db.transaction(async (tx) => {
     const moved = await moveRequest(tx, r.id, 'matching', {}, ['draft']);

@@ -11,7 +11,7 @@ import { deleteBlob } from '@/lib/blobs/blob-store';
  * so a crash half-way leaves rows that a second run (the removal sweep) finishes, never a blob
  * that nothing points to; `purgedAt` is set last.
  */
-export async function purgeRequestData(requestId: string, reason: 'completed' | 'failed' | 'withdrawn' | 'idle'): Promise<number> {
+export async function purgeRequestData(requestId: string, reason: 'completed' | 'failed' | 'withdrawn' | 'idle' | 'account_deleted'): Promise<number> {
   const db = await getDb();
   const refs = await db
     .select({ id: requestReferences.id, blob: requestReferences.photoBlob })

@@ -21,7 +21,7 @@ export type Settlement = {
   failedModels: Map<string, string[]>;
 };
 
-type Settled = { requestId: string; emailId: string; deliveryIds: string[]; reason: 'completed' | 'failed' };
+type Settled = { requestId: string; emailId: string | null; deliveryIds: string[]; reason: 'completed' | 'failed' };
 
 /**
  * Ends a request in one transaction: its final state, the audit event, the person's e-mail and
@@ -44,13 +44,14 @@ export async function settleRequest(tx: Executor, requestId: string, s: Settleme
     const data = { stage: f.stage, code: f.code, partial: s.status === 'partially_failed', certificates: s.issued.length, failedTasks };
     await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.failed', subject: { type: 'removal_request', id: requestId }, data } });
   }
-  const [u] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, r.userId));
+  const [u] = await tx.select({ email: users.email, deletedAt: users.deletedAt }).from(users).where(eq(users.id, r.userId));
   const link = `${env().publicUrl}/me/requests/${requestId}`;
   const mail =
     s.status === 'completed'
-      ? removalCompletedMail({ name: u.name, link, certificates: s.issued.length })
-      : removalFailedMail({ name: u.name, link, certificates: s.issued.length, stage: s.failure?.stage ?? 'unlearning' });
-  const emailId = await queueEmail(tx, u.email, mail);
+      ? removalCompletedMail({ link, certificates: s.issued.length })
+      : removalFailedMail({ link, certificates: s.issued.length, stage: s.failure?.stage ?? 'unlearning' });
+  // A person who deleted their account has no address left to tell.
+  const emailId = u.deletedAt ? null : await queueEmail(tx, u.email, mail);
   const deliveryIds: string[] = [];
   for (const i of s.issued.filter((c) => c.fresh)) {
     const data = { requestId, certificateId: i.certificateId };
@@ -71,7 +72,7 @@ export async function settleRequest(tx: Executor, requestId: string, s: Settleme
 export async function finishSettlement(settled: Settled | null): Promise<void> {
   if (!settled) return;
   failpoint('settle.before-purge');
-  await requestDelivery(settled.emailId);
+  if (settled.emailId) await requestDelivery(settled.emailId);
   await deliverRecorded(settled.deliveryIds);
   await purgeRequestData(settled.requestId, settled.reason);
 }

@@ -95,7 +95,7 @@ async function disableIfFailingTooLong(endpointId: string, now: Date): Promise<v
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.organizationId, disabled.organizationId), eq(memberships.role, 'admin')));
     const link = `${env().publicUrl}/partner/webhooks/${endpointId}`;
-    return Promise.all(admins.map((a) => queueEmail(tx, a.email, webhookDisabledMail({ name: a.name, url: disabled.url, link }))));
+    return Promise.all(admins.map((a) => queueEmail(tx, a.email, webhookDisabledMail({ link }))));
   });
   for (const id of emailIds) await requestDelivery(id);
 }
