@@ -35,6 +35,7 @@ const { receiveUpload } = await import('@/lib/datasets/receive-upload');
 const { createModel } = await import('@/lib/models/create-model');
 const { createEndpoint } = await import('@/lib/webhooks/endpoints');
 const { deliverDue } = await import('@/lib/webhooks/deliver');
+const { approveIdentityByOperator } = await import('@/lib/testing/removal-fixtures');
 const { emitEvent } = await import('@/lib/webhooks/emit-event');
 const { replayDelivery } = await import('@/lib/webhooks/deliveries');
 const { startRequest } = await import('@/lib/removals/start-request');
@@ -66,6 +67,7 @@ async function openRequest(who: string): Promise<Opened> {
     .sort()
     .slice(0, 2);
   for (const f of photos) await addReference({ userId: person.id, requestId: req.id, bytes: fs.readFileSync(path.join(dir, f)) });
+  await approveIdentityByOperator(person.id, req.id);
   await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
   await stopBoss();
   return { userId: person.id, id: req.id };

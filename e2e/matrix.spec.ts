@@ -50,6 +50,8 @@ const API: Record<string, Entry> = {
     note: 'a draft has no matches: the owner gets 404, never 401/403',
   },
   'POST /api/me/requests/[requestId]/references': { allow: ['personA'], note: 'a JSON body: the owner gets 415' },
+  'POST /api/me/requests/[requestId]/liveness': { allow: ['personA'] },
+  'POST /api/me/requests/[requestId]/liveness/[checkId]': { allow: ['personA'], note: 'a JSON body: the owner gets 415' },
   'GET /api/v1/compliance/audit-events': { allow: COMPLIANCE },
   'GET /api/v1/compliance/audit-events.csv': { allow: COMPLIANCE },
   'GET /api/v1/compliance/certificates': { allow: COMPLIANCE },
@@ -128,6 +130,7 @@ const ACTIONS: Record<string, Entry & { page: string; form?: (ids: Ids) => Recor
   'app/me/actions.ts#startRequestAction': { allow: PERSONS, page: '/me/requests/new' },
   'app/me/actions.ts#startMatchingAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId }) },
   'app/me/actions.ts#submitRequestAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId, attest: 'yes' }) },
+  'app/me/actions.ts#askIdentityReviewAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId, reason: 'too short' }) },
   'app/me/actions.ts#withdrawAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId }) },
   'app/sign-in/actions.ts#signInAction': { allow: ALL, page: '/sign-in' },
   'app/sign-in/actions.ts#resendVerificationAction': { allow: ALL, page: '/sign-in' },
@@ -243,7 +246,7 @@ test('every page, server action and API route allows exactly the roles of the ma
 
   // Organisation A's and person A's resources.
   const json = async (c: APIRequestContext, url: string) => (await c.get(url)).json();
-  const ids: Ids = { version: '1', token: 'not-an-invitation', nextauth: 'session', matchId: crypto.randomUUID() };
+  const ids: Ids = { version: '1', token: 'not-an-invitation', nextauth: 'session', matchId: crypto.randomUUID(), checkId: crypto.randomUUID() };
   ids.datasetId = (await json(ctx.adminA, '/api/v1/datasets')).data[0].id;
   ids.uploadId = (await json(ctx.adminA, `/api/v1/datasets/${ids.datasetId}/uploads`)).data[0].id;
   ids.modelId = (await json(ctx.adminA, '/api/v1/models')).data[0].id;

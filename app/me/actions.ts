@@ -7,6 +7,7 @@ import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { runAction, type ActionState } from '@/lib/http/action-state';
 import { clientIp } from '@/lib/http/client-ip';
+import { askIdentityReview } from '@/lib/liveness/identity-review';
 import { startMatching } from '@/lib/removals/matching';
 import { startRequest } from '@/lib/removals/start-request';
 import { submitRequest } from '@/lib/removals/submit-request';
@@ -47,5 +48,14 @@ export async function withdrawAction(_prev: ActionState, form: FormData): Promis
     await withdrawRequest({ userId: user.id, requestId });
     revalidatePath(`/me/requests/${requestId}`);
     return { ok: true, message: 'Your request was withdrawn and your photos deleted.' };
+  });
+}
+
+export async function askIdentityReviewAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const requestId = String(form.get('requestId') ?? '');
+  return runAction(async () => {
+    const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
+    await askIdentityReview({ userId: user.id, requestId, reason: String(form.get('reason') ?? '') });
+    revalidatePath(`/me/requests/${requestId}`);
   });
 }

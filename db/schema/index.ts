@@ -10,3 +10,4 @@ export * from './models';
 export * from './webhooks';
 export * from './idempotency';
 export * from './removals';
+export * from './liveness';

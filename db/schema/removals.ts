@@ -18,6 +18,8 @@ export const requestStatus = pgEnum('removal_request_status', [
   'withdrawn',
 ]);
 export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
+/** The operator-reviewed identity check for a person who cannot use a camera (lib/liveness/identity-review.ts). */
+export const identityReview = pgEnum('identity_review', ['pending', 'approved', 'refused']);
 export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
 
 export type RequestFailure = { stage: 'matching' | 'unlearning' | 'certification'; code: string; message: string };
@@ -40,6 +42,9 @@ export const removalRequests = pgTable(
     purgedAt: at(),
     /** Why the request failed or partly failed (lifecycle.ts): the stage and the last error, never biometric data. */
     error: jsonb().$type<RequestFailure>(),
+    /** Set when the person asked for an operator's review instead of a live capture (no camera). */
+    identityReview: identityReview(),
+    identityReviewReason: text(),
     lastActivityAt: at().notNull().defaultNow(),
     createdAt: createdAt(),
   },

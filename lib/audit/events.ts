@@ -50,6 +50,12 @@ export type AuditEvent =
   | Ev<'request.withdrawn', 'removal_request'>
   | Ev<'request.completed', 'removal_request', { certificates: number }>
   | Ev<'request.failed', 'removal_request', { stage: string; code: string; partial: boolean; certificates: number; failedTasks: number }>
+  | Ev<'request.live_capture_passed', 'removal_request', { checkId: string; frames: number }>
+  | Ev<'request.live_capture_refused', 'removal_request', { checkId: string; code: string }>
+  | Ev<'request.identity_review_asked', 'removal_request'>
+  | Ev<'request.identity_reviewed', 'removal_request', { decision: 'approved' | 'refused'; by: string }>
+  | Ev<'abuse.face_reused', 'removal_request', { userId: string; otherAccounts: string[] }>
+  | Ev<'abuse.references_mismatch', 'removal_request', { userId: string; mismatched: number; references: number }>
   | Ev<'request.retried', 'removal_request', { by: string; tasks: number; stage: string }>
   | Ev<'request.nudged', 'removal_request', { status: string; jobs: number }>
   | Ev<'request.purged', 'removal_request', { reason: string; references: number }>;

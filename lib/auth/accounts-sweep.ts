@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { emails, emailTokens, signInFailures } from '@/db/schema';
 import { defineJob } from '@/lib/jobs/define-job';
+import { deleteExpiredGuards } from '@/lib/liveness/face-guard';
 import { log } from '@/lib/log/logger';
 import { deleteDeadSessions } from './sessions';
 import { FORGET_AFTER_SECONDS } from './sign-in-throttle';
@@ -14,7 +15,8 @@ const SEALED_MAIL_DAYS = 8;
 /**
  * Account housekeeping, every 15 minutes: deletes accounts left unconfirmed past 24 hours (their
  * address is free again), sessions that ended, sign-in failures forgotten after a day, spent or
- * expired links (only hashes), and the sealed copy of any message that could not be sent.
+ * expired links (only hashes), the sealed copy of any message that could not be sent, and the
+ * live faces kept past their 30 days against searches from several accounts.
  */
 export async function sweepAccounts(now = new Date()) {
   const db = await getDb();
@@ -34,7 +36,8 @@ export async function sweepAccounts(now = new Date()) {
     .set({ sealedBody: null })
     .where(and(isNotNull(emails.sealedBody), lt(emails.createdAt, new Date(now.getTime() - SEALED_MAIL_DAYS * day))))
     .returning({ id: emails.id });
-  return { unverified, sessions, failures: failures.length, tokens: tokens.length, sealedMails: mails.length };
+  const guards = await deleteExpiredGuards(db);
+  return { unverified, sessions, guards, failures: failures.length, tokens: tokens.length, sealedMails: mails.length };
 }
 
 export const sweepAccountsJob = defineJob({

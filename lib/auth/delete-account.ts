@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { emailTokens, memberships, removalRequests, users } from '@/db/schema';
+import { emailTokens, faceGuard, memberships, removalRequests, users } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { AppError } from '@/lib/errors/app-error';
 import { moveRequest, SETTLED } from '@/lib/removals/lifecycle';
@@ -52,6 +52,7 @@ export async function deleteAccount(input: { userId: string; password: unknown }
     const continuing = requests.filter((x) => !(WITHDRAWABLE as readonly string[]).includes(x.status) && !SETTLED.includes(x.status)).length;
     await tx.delete(memberships).where(eq(memberships.userId, user.id));
     await tx.delete(emailTokens).where(eq(emailTokens.userId, user.id));
+    await tx.delete(faceGuard).where(eq(faceGuard.userId, user.id));
     await revokeAllSessions(tx, user.id);
     await tx
       .update(users)

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'token_expired',
   'token_used',
   'rate_limited',
+  'live_capture_required',
   'payload_too_large',
   'unsupported_media_type',
   'decryption_failed',

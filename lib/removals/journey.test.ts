@@ -19,7 +19,7 @@ import { getModel, getVersionManifest, listVersions } from '@/lib/models/get-mod
 import { loadModelFiles } from '@/lib/models/version-files';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
-import { partnerWithModel, reference } from '@/lib/testing/removal-fixtures';
+import { approveIdentityByOperator, partnerWithModel, reference } from '@/lib/testing/removal-fixtures';
 import { CONSENT_VERSION } from './consent';
 import { runCertify } from './certify-job';
 import { runMatching, startMatching } from './matching';
@@ -53,7 +53,8 @@ describeEachDriver('the removal journey', () => {
     const stranger = await seedIndividual();
     await assert.rejects(addReference({ userId: stranger.id, requestId: req.id, bytes: reference('Abdullah_Gul') }), code('not_found'));
 
-    await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
+    await approveIdentityByOperator(person.id, req.id);
+  await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const review = await getReview(person.id, req.id);
     assert.equal(review.length, 1);

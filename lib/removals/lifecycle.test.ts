@@ -10,7 +10,7 @@ import { hasBlob, putBlob } from '@/lib/blobs/blob-store';
 import { AppError } from '@/lib/errors/app-error';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
-import { partnerWithModel, reference } from '@/lib/testing/removal-fixtures';
+import { approveIdentityByOperator, partnerWithModel, reference } from '@/lib/testing/removal-fixtures';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { runCertify } from './certify-job';
@@ -128,7 +128,8 @@ describeEachDriver('the request lifecycle', () => {
     const person = await seedIndividual();
     const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
     assert.ok((await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul') })).ok);
-    await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
+    await approveIdentityByOperator(person.id, req.id);
+  await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const shown = (await getReview(person.id, req.id)).flatMap((g) => g.shown.map((s) => s.matchId));
     await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: shown, includePossible: false, attest: true } });

@@ -16,6 +16,7 @@ import { DAILY_SEARCHES } from './consent';
 import { requireOwnRequest, requireStatus } from './get-request';
 import { failRequest } from './fail-request';
 import { moveRequest } from './lifecycle';
+import { latestLiveDescriptor, mismatchedReferences, requireLiveFace } from '@/lib/liveness/live-face';
 import { referenceDescriptors } from './references';
 
 /**
@@ -42,6 +43,16 @@ export async function startMatching(opts: { userId: string; requestId: string; i
   requireStatus(r, ['draft'], 'start a search');
   const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
   if (!n) throw new AppError('validation_failed', 'Add at least one photo of yourself first.');
+  // Only the face in front of the camera: a passed live capture (or an operator's review), with
+  // every reference photo of that face (a photo added after the capture is checked here).
+  const live = await requireLiveFace(db, r);
+  if (live) {
+    const references = await referenceDescriptors(r.id);
+    const off = mismatchedReferences(references, live);
+    if (off.length) {
+      throw new AppError('live_capture_required', `Photo ${off.map((i) => i + 1).join(', ')} does not show the face of your live capture. Remove it, or take the live capture again.`);
+    }
+  }
   await countSearch(opts.userId, opts.ip);
   await prepareJobs(matchJob);
   await db.transaction(async (tx) => {
@@ -58,7 +69,9 @@ export async function runMatching(requestId: string): Promise<void> {
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r || r.status !== 'matching') return;
   const cal = calibration();
-  const found = await findMatches({ references: await referenceDescriptors(requestId), model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort(), labelExpansion: cal.labelExpansion ?? undefined });
+  // The live face searches with the references (it is the freshest picture of the person).
+  const live = await latestLiveDescriptor(db, requestId);
+  const found = await findMatches({ references: [...(await referenceDescriptors(requestId)), ...(live ? [live] : [])], model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort(), labelExpansion: cal.labelExpansion ?? undefined });
   const rows = found.flatMap((d) => [
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
     ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),

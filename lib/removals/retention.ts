@@ -1,12 +1,12 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { removalRequests, requestReferences } from '@/db/schema';
+import { livenessChecks, removalRequests, requestReferences } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { deleteBlob } from '@/lib/blobs/blob-store';
 
 /**
- * Deletes a request's biometric data: the reference photos (blobs) and their sealed descriptors
- * (rows). What stays: the request's status, the matches (training-set ids, no face data of the
+ * Deletes a request's biometric data: the reference photos (blobs), their sealed descriptors
+ * (rows) and the live captures' descriptors. What stays: the request's status, the matches (training-set ids, no face data of the
  * person) and the certificates, which hold only digests. Each photo's blob goes before its row,
  * so a crash half-way leaves rows that a second run (the removal sweep) finishes, never a blob
  * that nothing points to; `purgedAt` is set last.
@@ -23,6 +23,8 @@ export async function purgeRequestData(requestId: string, reason: 'completed' | 
     await db.delete(requestReferences).where(eq(requestReferences.id, r.id));
   }
   await db.transaction(async (tx) => {
+    // The live face of each capture goes with the photos (the frames were never stored).
+    await tx.update(livenessChecks).set({ liveDescriptorSealed: null }).where(eq(livenessChecks.requestId, requestId));
     const done = await tx.update(removalRequests).set({ purgedAt: new Date() }).where(and(eq(removalRequests.id, requestId), isNull(removalRequests.purgedAt))).returning();
     if (done.length) await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.purged', subject: { type: 'removal_request', id: requestId }, data: { reason, references: refs.length } } });
   });

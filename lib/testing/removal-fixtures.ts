@@ -8,6 +8,7 @@ import { stageUpload, storeFiles } from '@/lib/datasets/stage-upload';
 import { getThreadPool } from '@/lib/jobs/thread-pool';
 import { createModel } from '@/lib/models/create-model';
 import { runTraining } from '@/lib/models/train-job';
+import { askIdentityReview, decideIdentityReview } from '@/lib/liveness/identity-review';
 
 /** Tests only: the demo faces (LFW people) a partner's training set and a person's references come from. */
 export const DEMO = path.resolve('db/seed/demo-faces');
@@ -32,4 +33,14 @@ export async function partnerWithModel() {
 export function reference(name: string, i = 0): Buffer {
   const dir = path.join(DEMO, 'references');
   return fs.readFileSync(path.join(dir, fs.readdirSync(dir).filter((f) => f.startsWith(name)).sort()[i]));
+}
+
+/**
+ * Opens a draft request's search the way a person without a camera does: they ask for an
+ * operator's review and an operator approves it (lib/liveness/identity-review.ts). Tests of the
+ * search itself use it for LFW people, of whom no live capture can be built.
+ */
+export async function approveIdentityByOperator(userId: string, requestId: string): Promise<void> {
+  await askIdentityReview({ userId, requestId, reason: 'Test: no camera on this machine.' });
+  await decideIdentityReview(requestId, 'approved', 'test-operator');
 }

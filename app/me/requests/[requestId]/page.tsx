@@ -5,11 +5,14 @@ import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { listRequestCertificates } from '@/lib/certificates/person-certificates';
 import { isAppError } from '@/lib/errors/app-error';
+import { identityState, type DraftRequest, type IdentityState } from '@/lib/liveness/live-face';
 import { MAX_REFERENCES } from '@/lib/removals/consent';
 import { requestStatus } from '@/lib/removals/list-requests';
 import { listReferences } from '@/lib/removals/references';
 import { getReview } from '@/lib/removals/review';
 import { AutoRefresh } from './auto-refresh';
+import { IdentityReviewForm } from './identity-review-form';
+import { LiveCapture } from './live-capture';
 import { ReferenceUploader } from './reference-uploader';
 import { ReviewForm } from './review-form';
 import { SearchButton, WithdrawButton } from './request-buttons';
@@ -51,7 +54,7 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
           );
         })}
       </ol>
-      {s === 'draft' ? <Draft requestId={request.id} /> : null}
+      {s === 'draft' ? <Draft request={request} /> : null}
       {s === 'matching' ? (
         <section role="status" className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <p className="font-medium">Searching the registered training sets for your face…</p>
@@ -104,16 +107,39 @@ function Failure({ stage, partial }: { stage: keyof typeof FAILED_AT; partial: b
   );
 }
 
-async function Draft({ requestId }: { requestId: string }) {
-  const refs = await listReferences(requestId);
+const IDENTITY_NOTE: Record<IdentityState, string | null> = {
+  needed: null,
+  passed: 'Live capture passed: it is you, and your photos show you. You can search now (within the hour).',
+  review_pending: 'You asked for a review by our staff instead of a live capture. We will check who you are before anything is searched.',
+  review_approved: 'Our staff checked who you are. You can search now.',
+  review_refused: 'Our staff could not confirm that these photos are of you, so this request cannot search. Take the live capture if you can.',
+};
+
+async function Draft({ request }: { request: DraftRequest }) {
+  const refs = await listReferences(request.id);
+  const identity = await identityState(request);
+  const canSearch = identity === 'passed' || identity === 'review_approved';
+  const note = IDENTITY_NOTE[identity];
   return (
     <section className="space-y-4">
       <p className="text-gray-700">
         Add 1 to {MAX_REFERENCES} photos of yourself: your face clearly visible, alone in the picture. Different photos (angles, years) help us find more of
         yours. You can review everything we find before anything is removed.
       </p>
-      <ReferenceUploader requestId={requestId} existing={refs.length} max={MAX_REFERENCES} />
-      <SearchButton requestId={requestId} disabled={refs.length === 0} />
+      <ReferenceUploader requestId={request.id} existing={refs.length} max={MAX_REFERENCES} />
+      {refs.length > 0 && (
+        <div className="space-y-3 rounded-lg bg-white p-5 ring-1 ring-gray-200">
+          <h2 className="text-lg font-semibold">Show us it is you</h2>
+          {note && (
+            <p role="status" data-testid="identity-state" data-state={identity} className="text-sm">
+              {note}
+            </p>
+          )}
+          {!canSearch && <LiveCapture requestId={request.id} />}
+          {identity === 'needed' && <IdentityReviewForm requestId={request.id} />}
+        </div>
+      )}
+      <SearchButton requestId={request.id} disabled={refs.length === 0 || !canSearch} />
     </section>
   );
 }

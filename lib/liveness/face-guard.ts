@@ -1,0 +1,54 @@
+import { and, gt, lt, ne } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { faceGuard } from '@/db/schema';
+import { open, seal } from '@/lib/crypto/aead';
+import { getDataKey } from '@/lib/crypto/secrets';
+
+/** How long a live face is kept to refuse the same face from another account. */
+export const GUARD_DAYS = 30;
+/**
+ * Two live captures this close (raw descriptor distance) are taken for the same face. Stricter
+ * than the matcher's verification point (0.537 at a false-match rate of 1e-3 on LFW pairs), since
+ * every search is compared with every guarded face: bench/liveness.ts measures its false-match
+ * rate on 2.4 million pairs of different people.
+ */
+export const SAME_FACE = 0.4;
+
+const context = (id: string) => `face-guard:${id}`;
+
+function distance(a: Float64Array, b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * The accounts, other than `userId`, whose live face in the last GUARD_DAYS is `live`'s. Every
+ * guarded face is opened and compared in memory: fine for the volumes a 5-searches-a-day limit
+ * allows (a million guarded faces is a few seconds); an index would need the faces unsealed.
+ */
+export async function otherAccountsWithFace(tx: Executor, userId: string, live: readonly number[]): Promise<string[]> {
+  const rows = await tx
+    .select()
+    .from(faceGuard)
+    .where(and(ne(faceGuard.userId, userId), gt(faceGuard.expiresAt, new Date())));
+  const key = getDataKey();
+  const found = new Set<string>();
+  for (const r of rows) {
+    const bytes = open(Buffer.from(r.descriptorSealed, 'base64'), key, context(r.id));
+    const d = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    if (distance(d, live) <= SAME_FACE) found.add(r.userId);
+  }
+  return [...found];
+}
+
+export async function guardFace(tx: Executor, userId: string, live: readonly number[]): Promise<void> {
+  const id = crypto.randomUUID();
+  const descriptorSealed = seal(Buffer.from(new Float64Array(live).buffer), getDataKey(), context(id)).toString('base64');
+  await tx.insert(faceGuard).values({ id, userId, descriptorSealed, expiresAt: new Date(Date.now() + GUARD_DAYS * 86400_000) });
+}
+
+/** The accounts sweep: guarded faces past their time are deleted. */
+export async function deleteExpiredGuards(tx: Executor): Promise<number> {
+  return (await tx.delete(faceGuard).where(lt(faceGuard.expiresAt, new Date())).returning({ id: faceGuard.id })).length;
+}
