@@ -15,11 +15,12 @@ import next from 'next';
 import { env } from './lib/config/env';
 import { clientAddress } from './lib/http/client-address';
 
+// For the Next.js this process hosts (lib/runtime/start-server-runtime.ts), before anything reads the environment.
+process.env.FORGETME_SERVER = '1';
 const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname ?? process.env.HOSTNAME ?? '0.0.0.0';
 const trustedProxies = env().trustedProxies;
-process.env.FORGETME_SERVER = '1';
 
 const app = next({ dev: false, dir: import.meta.dirname, hostname, port });
 const handle = app.getRequestHandler();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, signInByForm } from './fixtures';
+import { takeLiveCapture } from './live-camera';
 
 /**
  * The README's screenshots of the demo journey: `SCREENSHOTS=1 npx playwright test e2e/screenshots.spec.ts`
@@ -27,9 +28,20 @@ test('the demo journey, for the README', async ({ page, playwright }) => {
   await shot('1-consent');
   await page.getByRole('checkbox', { name: /I agree/ }).check();
   await page.getByRole('button', { name: 'Agree and continue' }).click();
-  await page.getByLabel('Choose photos of yourself').setInputFiles(fs.readdirSync(REFS).filter((f) => f.startsWith('Abdullah_Gul')).map((f) => path.join(REFS, f)));
+  // AT&T subject 2: the demo person whose live capture the fake camera can play (db/seed/demo-faces/README.md).
+  await page.getByLabel('Choose photos of yourself').setInputFiles(
+    fs
+      .readdirSync(REFS)
+      .filter((f) => f.startsWith('ATT_s2'))
+      .map((f) => path.join(REFS, f)),
+  );
   await expect(page.locator('[data-testid=reference][data-state=accepted]')).toHaveCount(2);
   await shot('2-photos');
+  const camera = await takeLiveCapture(page, playwright.chromium);
+  await expect(camera.tab.getByTestId('identity-state')).toHaveAttribute('data-state', 'passed', { timeout: 60_000 });
+  await camera.tab.context().browser()!.close();
+  fs.rmSync(camera.video, { force: true });
+  await page.reload();
   await page.getByRole('button', { name: 'Search for my photos' }).click();
   await expect(page.getByRole('button', { name: 'These are all me' })).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'These are all me' }).click();

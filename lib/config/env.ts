@@ -41,6 +41,7 @@ const schema = z.object({
   FORGETME_DEADLINE: z.string().regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days').default('gdpr'),
   FORGETME_TRUSTED_PROXIES: z.coerce.number({ error: 'must be a whole number from 0 to 10' }).int().min(0).max(10).default(0),
   FORGETME_SIGN_UPS_PER_NETWORK: z.coerce.number({ error: 'must be a whole number from 1 to 100000' }).int().min(1).max(100_000).default(10),
+  FORGETME_SERVER: z.literal('1').optional(),
   FORGETME_FAILPOINT: z.string().regex(/^[a-z.-]+$/).optional(),
   TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -77,6 +78,8 @@ export type Env = {
   trustedProxies: number;
   /** Sign-ups allowed per hour from one network (IPv4 /24, IPv6 /64); raise it behind a large shared NAT. */
   signUpsPerNetwork: number;
+  /** Set by server.ts for the Next.js it hosts (not configuration): client addresses are the TCP peer's. */
+  servedByForgetme: boolean;
   /** Tests only: the named failpoint kills this process with SIGKILL when reached (crash tests). */
   failpoint: string | undefined;
   /** Tests only: a PostgreSQL server on which the integration suite also runs. */
@@ -121,6 +124,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     testDatabaseUrl: e.TEST_DATABASE_URL,
     failpoint: e.FORGETME_FAILPOINT,
     trustedProxies: e.FORGETME_TRUSTED_PROXIES,
+    servedByForgetme: e.FORGETME_SERVER === '1',
     signUpsPerNetwork: e.FORGETME_SIGN_UPS_PER_NETWORK,
     deadline: e.FORGETME_DEADLINE === 'gdpr' || e.FORGETME_DEADLINE === 'ccpa' ? e.FORGETME_DEADLINE : Number(e.FORGETME_DEADLINE),
   };

@@ -7,12 +7,15 @@ import { getDataKey } from '@/lib/crypto/secrets';
 /** How long a live face is kept to refuse the same face from another account. */
 export const GUARD_DAYS = 30;
 /**
- * Two live captures this close (raw descriptor distance) are taken for the same face. Stricter
- * than the matcher's verification point (0.537 at a false-match rate of 1e-3 on LFW pairs), since
- * every search is compared with every guarded face: bench/liveness.ts measures its false-match
- * rate on 2.4 million pairs of different people.
+ * Two live captures this close (raw descriptor distance) are taken for the same face. Far
+ * stricter than the matcher's verification point (0.537), since every search is compared with
+ * every guarded face and a false flag refuses an honest person: on 2,961,984 pairs of different
+ * people's photos (AT&T and LFW lfw-train) none is this close (at 0.40, 11 were: with 10,000
+ * guarded faces, 4 % of honest searches would be refused). The price: of one person's pairs of
+ * different photos (years apart), 8 % are caught; two captures in like conditions sit far closer
+ * (0.085 at most between captures built from the same portraits). bench/liveness.ts.
  */
-export const SAME_FACE = 0.4;
+export const SAME_FACE = 0.3;
 
 const context = (id: string) => `face-guard:${id}`;
 

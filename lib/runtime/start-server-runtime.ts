@@ -18,6 +18,13 @@ export async function startServerRuntime(): Promise<void> {
   const handle = await getDbHandle();
   await getSigningKey();
   log.info('forgetme database ready', { driver: handle.driver, dataDir: e.dataDir });
+  // Under `next start` a client chooses its own X-Forwarded-For.
+  if (e.nodeEnv === 'production' && !e.servedByForgetme) {
+    log.warn(
+      'served without server.ts (npm run serve): client addresses come from X-Forwarded-For as the client sent it, '
+        + 'so sign-in throttling and sign-up limits can be evaded',
+    );
+  }
   if (e.seedDemo) await seedDemo();
   if (e.runJobsInProcess) await startJobRunner();
   else log.info('jobs are run by separate `npm run worker` processes (FORGETME_RUN_JOBS=0)');
