@@ -30,6 +30,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <p data-testid="chain-status" className={chain.ok ? 'text-green-800' : 'text-red-800'}>
         {chain.ok ? `✓ Verified: all ${chain.checked} events form an unbroken hash chain.` : `✗ The chain is broken at event ${chain.brokenAt.seq} (${chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed.`}
       </p>
+      {scope.organizationId === null && (
+        <p className="text-sm">
+          Platform auditors:{' '}
+          <Link href="/compliance/audit?action=abuse." className="underline">
+            abuse flags
+          </Link>{' '}
+          (someone else&apos;s photos refused at the live capture, the same face searched from several accounts).
+        </p>
+      )}
       <form method="get" className="grid gap-3 rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200 sm:grid-cols-3">
         <label className="space-y-1">
           <span className="block font-medium">From</span>
