@@ -16,11 +16,12 @@
  *   node --import tsx bench/face-calibration.ts [--threads 2]
  */
 import { PASSES } from '@/lib/faces/detect-faces';
-import { cohortBytes, cohortDistance, cohortOffset, cohortVectors, normalisedDistance } from '@/lib/matcher/cohort';
+import { cohortDistance, normalisedDistance } from '@/lib/matcher/cohort';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { COHORT_K, cohortFor, foldCohorts, foldOf, type Fold } from './cohort-folds';
 import { corpusAvailable, embedCorpus, mainFace, type CorpusEntry } from './face-corpus';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' } } });
@@ -30,7 +31,6 @@ if (!corpusAvailable()) {
 }
 const threads = Number(values.threads);
 /** How many nearest cohort faces the cohort distance averages (1 % of the cohort). */
-const COHORT_K = 20;
 const corpora = ['lfw-train', 'lfw-train-extra', 'lfw-strangers', 'att_faces'];
 const data: Record<string, CorpusEntry[]> = {};
 const embedSeconds: Record<string, number | null> = {};
@@ -56,31 +56,7 @@ const fta = Object.fromEntries(
   }),
 );
 
-// The matcher's cohort (lib/matcher/cohort.ts): the lfw-strangers people of fold A (a hash of the
-// name), in no training set here. Figures involving a fold-A stranger use fold B as the cohort
-// instead, so that no face is ever normalised against a cohort holding its own person or the
-// other face of its pair (cross-fitting): what each figure measures is a cohort of strangers.
-const fnv = (s: string) => {
-  let h = 2166136261;
-  for (const ch of s) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return h;
-};
-type Fold = 'A' | 'B' | null;
-const foldOf = (e: Pick<CorpusEntry, 'corpus' | 'person'>): Fold => (e.corpus === 'lfw-strangers' ? (fnv(e.person) & 1 ? 'A' : 'B') : null);
-const cohorts = Object.fromEntries(
-  (['A', 'B'] as const).map((f) => {
-    const faces = data['lfw-strangers']
-      .filter((e) => foldOf(e) === f)
-      .sort((a, b) => (a.file < b.file ? -1 : 1))
-      .map(mainFace)
-      .filter((d): d is number[] => d !== null);
-    const bytes = cohortBytes(faces);
-    const vectors = cohortVectors(bytes);
-    return [f, { bytes, vectors, k: COHORT_K, offset: cohortOffset(vectors, COHORT_K) }];
-  }),
-) as Record<'A' | 'B', { bytes: Buffer; vectors: Float32Array; k: number; offset: number }>;
-/** The cohort for a pair: B when a fold-A stranger is in it, else A; null when both folds are (such pairs are not used). */
-const cohortFor = (a: Fold, b: Fold): 'A' | 'B' | null => (a && b && a !== b ? null : a === 'A' || b === 'A' ? 'B' : 'A');
+const cohorts = foldCohorts(data['lfw-strangers']);
 
 // Pairs: every same-person pair (LFW train+extra and strangers, AT&T); random different-person pairs.
 type Photo = { person: string; fold: Fold; d: number[] | null; mu: Record<'A' | 'B', number> };
