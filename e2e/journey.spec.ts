@@ -60,6 +60,8 @@ test('a person consents, uploads two photos, passes the live capture, confirms t
 
     // Review: thumbnails of the matched faces only, grouped by training set.
     await expect(page.getByRole('button', { name: 'These are all me' })).toBeVisible({ timeout: 60_000 });
+    // What was searched, named: the demo partner's training set and its faces.
+    await expect(page.getByTestId('search-scope')).toContainText(/We searched \d[\d,]* faces in 1 training set of 1 company/);
     const thumbs = page.getByRole('img', { name: /^Match \d+ in / });
     expect(await thumbs.count()).toBeGreaterThanOrEqual(3);
     await page.getByRole('button', { name: 'These are all me' }).click();

@@ -22,6 +22,9 @@ export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
 export const identityReview = pgEnum('identity_review', ['pending', 'approved', 'refused']);
 export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
 
+/** What a search covered (lib/removals/search-scope.ts): every training set searched and its faces, at search time. */
+export type SearchScope = { faces: number; datasets: { id: string; name: string; organization: string; faces: number }[] };
+
 export type RequestFailure = { stage: 'matching' | 'unlearning' | 'certification'; code: string; message: string };
 
 /** A person's request to be removed (ARCHITECTURE.md lifecycle). */
@@ -43,6 +46,8 @@ export const removalRequests = pgTable(
     /** Why the request failed or partly failed (lifecycle.ts): the stage and the last error, never biometric data. */
     error: jsonb().$type<RequestFailure>(),
     /** Set when the person asked for an operator's review instead of a live capture (no camera). */
+    /** What the search covered, recorded when it ran: shown to the person, matches or not. */
+    searchScope: jsonb().$type<SearchScope>(),
     identityReview: identityReview(),
     identityReviewReason: text(),
     lastActivityAt: at().notNull().defaultNow(),

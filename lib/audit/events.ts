@@ -45,7 +45,7 @@ export type AuditEvent =
   | Ev<'request.created', 'removal_request', { consentVersion: string }>
   | Ev<'request.reference_added', 'removal_request', { referenceId: string }>
   | Ev<'request.search_started', 'removal_request', { references: number }>
-  | Ev<'request.matched', 'removal_request', { shown: number; possible: number; datasets: number }>
+  | Ev<'request.matched', 'removal_request', { shown: number; possible: number; datasets: number; facesSearched: number; datasetsSearched: number }>
   | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number }>
   | Ev<'request.withdrawn', 'removal_request'>
   | Ev<'request.completed', 'removal_request', { certificates: number }>

@@ -57,6 +57,10 @@ describeEachDriver('the removal journey', () => {
   await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const review = await getReview(person.id, req.id);
+    // What was searched is on record with the request, matches or not.
+    const [searched] = await (await getDb()).select().from(removalRequests).where(eq(removalRequests.id, req.id));
+    assert.ok(searched.searchScope && searched.searchScope.faces > 0);
+    assert.ok(searched.searchScope.datasets.some((d) => d.faces > 0 && d.organization === org.organization.name));
     assert.equal(review.length, 1);
     assert.ok(review[0].shown.length >= 3, `shown: ${review[0].shown.length}`);
     const thumb = await matchThumbnail(person.id, req.id, review[0].shown[0].matchId);

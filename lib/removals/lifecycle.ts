@@ -67,7 +67,7 @@ export function canMove<S extends string>(moves: Record<S, readonly S[]>, from: 
   return moves[from].includes(to);
 }
 
-type RequestFields = Partial<Pick<RemovalRequest, 'includePossible' | 'attestedAt' | 'submittedAt' | 'completedAt' | 'withdrawnAt'>> & {
+type RequestFields = Partial<Pick<RemovalRequest, 'includePossible' | 'attestedAt' | 'submittedAt' | 'completedAt' | 'withdrawnAt' | 'searchScope'>> & {
   error?: RequestFailure | null;
 };
 

@@ -18,6 +18,7 @@ import { failRequest } from './fail-request';
 import { moveRequest } from './lifecycle';
 import { latestLiveDescriptor, mismatchedReferences, requireLiveFace } from '@/lib/liveness/live-face';
 import { referenceDescriptors } from './references';
+import { searchScope } from './search-scope';
 
 /**
  * Searches a day: per account, per network (IPv4 /24, IPv6 /64: several accounts made by one
@@ -72,6 +73,7 @@ export async function runMatching(requestId: string): Promise<void> {
   // The live face searches with the references (it is the freshest picture of the person).
   const live = await latestLiveDescriptor(db, requestId);
   const found = await findMatches({ references: [...(await referenceDescriptors(requestId)), ...(live ? [live] : [])], model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort(), labelExpansion: cal.labelExpansion ?? undefined });
+  const scope = await searchScope(db, EMBEDDING_MODEL);
   const rows = found.flatMap((d) => [
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
     ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),
@@ -79,10 +81,16 @@ export async function runMatching(requestId: string): Promise<void> {
   failpoint('match.before-commit');
   await db.transaction(async (tx) => {
     if (rows.length) await tx.insert(requestMatches).values(rows).onConflictDoNothing();
-    if (await moveRequest(tx, requestId, 'review')) {
+    if (await moveRequest(tx, requestId, 'review', { searchScope: scope })) {
+      const shown = rows.filter((x) => x.tier === 'shown').length;
+      const possible = rows.filter((x) => x.tier === 'possible').length;
       await recordAuditEvent(tx, {
         actor: { type: 'system' },
-        event: { action: 'request.matched', subject: { type: 'removal_request', id: requestId }, data: { shown: rows.filter((x) => x.tier === 'shown').length, possible: rows.filter((x) => x.tier === 'possible').length, datasets: found.length } },
+        event: {
+          action: 'request.matched',
+          subject: { type: 'removal_request', id: requestId },
+          data: { shown, possible, datasets: found.length, facesSearched: scope.faces, datasetsSearched: scope.datasets.length },
+        },
       });
     }
   });

@@ -10,6 +10,7 @@ import { MAX_REFERENCES } from '@/lib/removals/consent';
 import { requestStatus } from '@/lib/removals/list-requests';
 import { listReferences } from '@/lib/removals/references';
 import { getReview } from '@/lib/removals/review';
+import type { SearchScope } from '@/lib/removals/search-scope';
 import { AutoRefresh } from './auto-refresh';
 import { IdentityReviewForm } from './identity-review-form';
 import { LiveCapture } from './live-capture';
@@ -62,7 +63,7 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
           <AutoRefresh />
         </section>
       ) : null}
-      {s === 'review' ? <Review userId={user.id} requestId={request.id} /> : null}
+      {s === 'review' ? <Review userId={user.id} requestId={request.id} scope={request.searchScope} /> : null}
       {['submitted', 'processing', 'completed', 'partially_failed', 'failed'].includes(s) && request.submittedAt ? (
         <section className="space-y-2 rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <h2 className="text-lg font-semibold">Removal from each company&apos;s models</h2>
@@ -144,9 +145,35 @@ async function Draft({ request }: { request: DraftRequest }) {
   );
 }
 
-async function Review({ userId, requestId }: { userId: string; requestId: string }) {
+async function Review({ userId, requestId, scope }: { userId: string; requestId: string; scope: SearchScope | null }) {
   const groups = await getReview(userId, requestId);
-  return <ReviewForm requestId={requestId} groups={groups} />;
+  return (
+    <div className="space-y-4">
+      {scope && <SearchScopeNote scope={scope} />}
+      <ReviewForm requestId={requestId} groups={groups} />
+    </div>
+  );
+}
+
+/** What the search covered, found or not: each company's training sets and how many faces. */
+function SearchScopeNote({ scope }: { scope: SearchScope }) {
+  const companies = new Set(scope.datasets.map((d) => d.organization)).size;
+  return (
+    <details data-testid="search-scope" className="rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
+      <summary className="cursor-pointer">
+        We searched {scope.faces.toLocaleString('en')} faces in {scope.datasets.length} training set{scope.datasets.length === 1 ? '' : 's'} of {companies}{' '}
+        {companies === 1 ? 'company' : 'companies'}.
+      </summary>
+      <ul className="mt-2 list-disc pl-5 text-gray-700">
+        {scope.datasets.map((d) => (
+          <li key={d.id}>
+            {d.organization}: “{d.name}”, {d.faces.toLocaleString('en')} faces
+          </li>
+        ))}
+      </ul>
+      <p className="mt-2 text-gray-600">The more faces are searched, the more strangers can look like you: check every photo below before you tick it.</p>
+    </details>
+  );
 }
 
 async function Certificates({ userId, requestId }: { userId: string; requestId: string }) {
