@@ -13,7 +13,8 @@ const REFS = path.resolve('db/seed/demo-faces/references');
 /** AT&T subject 2, in the demo training set, whose head turns the fake camera can play (db/seed/demo-faces/README.md). */
 const PERSON = 'ATT_s2';
 
-test('a person consents, uploads two photos, passes the live capture, confirms the matches, and receives certificates that verify', async ({ page, browser, playwright }) => {
+const JOURNEY = 'a person consents, uploads two photos, passes the live capture, confirms the matches, and receives certificates that verify';
+test(JOURNEY, async ({ page, browser, playwright }) => {
   test.setTimeout(240_000);
   const receiver = await startWebhookReceiver();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-journey-'));

@@ -130,7 +130,11 @@ const ACTIONS: Record<string, Entry & { page: string; form?: (ids: Ids) => Recor
   'app/me/actions.ts#startRequestAction': { allow: PERSONS, page: '/me/requests/new' },
   'app/me/actions.ts#startMatchingAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId }) },
   'app/me/actions.ts#submitRequestAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId, attest: 'yes' }) },
-  'app/me/actions.ts#askIdentityReviewAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId, reason: 'too short' }) },
+  'app/me/actions.ts#askIdentityReviewAction': {
+    allow: ['personA'],
+    page: '/me/requests/[requestId]',
+    form: (i) => ({ requestId: i.requestId, reason: 'too short' }),
+  },
   'app/me/actions.ts#withdrawAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId }) },
   'app/sign-in/actions.ts#signInAction': { allow: ALL, page: '/sign-in' },
   'app/sign-in/actions.ts#resendVerificationAction': { allow: ALL, page: '/sign-in' },

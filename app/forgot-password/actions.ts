@@ -12,7 +12,9 @@ export async function requestResetAction(_prev: ActionState, form: FormData): Pr
     await requestPasswordReset({ email: f.email, ip: clientIp(await headers()) });
     return {
       ok: true,
-      message: `If ${f.email.trim().toLowerCase()} has a forgetme account, a link to choose a new password is on its way. It works for ${RESET_MINUTES} minutes.`,
+      message:
+        `If ${f.email.trim().toLowerCase()} has a forgetme account, a link to choose a new password is on its way. ` +
+        `It works for ${RESET_MINUTES} minutes.`,
     };
   }, f);
 }

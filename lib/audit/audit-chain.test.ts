@@ -14,7 +14,10 @@ setUpTestEnvironment();
 describeEachDriver('audit chain', ({ handle, driver }) => {
   test('the chain verifies after sign-ups and invitations', async () => {
     await signUp({ kind: 'individual', name: 'Ann', email: `ann-${driver}@example.test`, password: 'a long password' }, { ip: '192.0.2.1' });
-    await signUp({ kind: 'partner', name: 'Pat', email: `pat-${driver}@example.test`, password: 'a long password', organizationName: 'Acme' }, { ip: '192.0.2.1' });
+    await signUp(
+      { kind: 'partner', name: 'Pat', email: `pat-${driver}@example.test`, password: 'a long password', organizationName: 'Acme' },
+      { ip: '192.0.2.1' },
+    );
     const { organization, admin } = await seedPartner();
     await inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: `co-${driver}@example.test`, role: 'compliance' } });
     const result = await verifyAuditChain({ pageSize: 3 });
@@ -26,7 +29,9 @@ describeEachDriver('audit chain', ({ handle, driver }) => {
 
   test('concurrent appends keep one unbroken chain', async () => {
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => signUp({ kind: 'individual', name: `P${i}`, email: `p${i}-${driver}@example.test`, password: 'a long password' }, { ip: '192.0.2.1' })),
+      Array.from({ length: 8 }, (_, i) =>
+        signUp({ kind: 'individual', name: `P${i}`, email: `p${i}-${driver}@example.test`, password: 'a long password' }, { ip: '192.0.2.1' }),
+      ),
     );
     assert.equal((await verifyAuditChain()).ok, true);
   });
@@ -41,7 +46,9 @@ describeEachDriver('audit chain', ({ handle, driver }) => {
   test('deleting an event breaks the link of the next one', async () => {
     await handle().db.execute(sql`update audit_events set data = jsonb_set(data, '{role}', '"compliance"') where action = 'member.invited'`);
     assert.equal((await verifyAuditChain()).ok, true, 'restored');
-    const [row] = await handle().db.execute(sql`select seq from audit_events order by seq limit 1 offset 2`).then((r) => (r as unknown as { rows: { seq: number }[] }).rows);
+    const [row] = await handle()
+      .db.execute(sql`select seq from audit_events order by seq limit 1 offset 2`)
+      .then((r) => (r as unknown as { rows: { seq: number }[] }).rows);
     await handle().db.execute(sql`delete from audit_events where seq = ${row.seq}`);
     const result = await verifyAuditChain();
     assert.equal(result.ok, false);

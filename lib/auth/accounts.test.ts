@@ -46,7 +46,9 @@ describeEachDriver('accounts', ({ handle, driver }) => {
   });
 
   test('bad fields and unknown fields are refused and write nothing', async () => {
-    const before = await handle().db.select({ n: sql<number>`count(*)::int` }).from(users);
+    const before = await handle()
+      .db.select({ n: sql<number>`count(*)::int` })
+      .from(users);
     await assert.rejects(signUp({ kind: 'individual', name: '', email: 'not-an-email', password: 'short' }, { ip: '192.0.2.1' }), (e: unknown) => {
       assert.ok(e instanceof AppError && e.code === 'validation_failed');
       assert.match(e.message, /name/);
@@ -54,9 +56,17 @@ describeEachDriver('accounts', ({ handle, driver }) => {
       assert.match(e.message, /password/);
       return true;
     });
-    await assert.rejects(signUp({ kind: 'individual', name: 'X', email: 'x@example.test', password: 'long enough pw', admin: true } as never, { ip: '192.0.2.1' }), (e: unknown) => e instanceof AppError && /unknown field\(s\): admin/.test(e.message));
-    await assert.rejects(signUp({ kind: 'individual', name: 'x'.repeat(101), email: 'y@example.test', password: 'long enough pw' }, { ip: '192.0.2.1' }), code('validation_failed'));
-    const afterwards = await handle().db.select({ n: sql<number>`count(*)::int` }).from(users);
+    await assert.rejects(
+      signUp({ kind: 'individual', name: 'X', email: 'x@example.test', password: 'long enough pw', admin: true } as never, { ip: '192.0.2.1' }),
+      (e: unknown) => e instanceof AppError && /unknown field\(s\): admin/.test(e.message),
+    );
+    await assert.rejects(
+      signUp({ kind: 'individual', name: 'x'.repeat(101), email: 'y@example.test', password: 'long enough pw' }, { ip: '192.0.2.1' }),
+      code('validation_failed'),
+    );
+    const afterwards = await handle()
+      .db.select({ n: sql<number>`count(*)::int` })
+      .from(users);
     assert.deepEqual(afterwards, before);
   });
 
@@ -75,7 +85,10 @@ describeEachDriver('accounts', ({ handle, driver }) => {
     const other = `bob-${driver}@example.test`;
     await signUp({ kind: 'individual', name: 'Bob', email: other, password: 'a long password' }, { ip: '192.0.2.1' });
     await deliverAll(handle().db);
-    await handle().db.update(emailTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(sql`true`);
+    await handle()
+      .db.update(emailTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(sql`true`);
     await assert.rejects(verifyEmail({ token: tokenFor(other) }), code('token_expired'));
     await resendVerification({ email: other });
     await deliverAll(handle().db);
@@ -83,7 +96,10 @@ describeEachDriver('accounts', ({ handle, driver }) => {
   });
 
   test('a partner sign-up creates an organisation with the person as admin', async () => {
-    const r = await signUp({ kind: 'partner', name: 'Pat', email: `pat-${driver}@example.test`, password: 'a long password', organizationName: 'Acme Faces' }, { ip: '192.0.2.1' });
+    const r = await signUp(
+      { kind: 'partner', name: 'Pat', email: `pat-${driver}@example.test`, password: 'a long password', organizationName: 'Acme Faces' },
+      { ip: '192.0.2.1' },
+    );
     assert.ok(r.organizationId);
   });
 

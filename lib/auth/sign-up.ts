@@ -25,7 +25,11 @@ async function assertSignUpAllowed(email: string, ip: string): Promise<void> {
   const hour = 3600;
   const checks = [
     { key: `sign-up:global`, max: SIGN_UP_LIMITS.global, message: 'forgetme is taking too many new accounts right now. Try again in an hour.' },
-    { key: `sign-up:network:${networkOf(ip)}`, max: env().signUpsPerNetwork, message: 'Too many accounts were created from your network. Try again in an hour.' },
+    {
+      key: `sign-up:network:${networkOf(ip)}`,
+      max: env().signUpsPerNetwork,
+      message: 'Too many accounts were created from your network. Try again in an hour.',
+    },
     { key: `sign-up:address:${email}`, max: SIGN_UP_LIMITS.perAddress, message: 'Too many sign-ups were made with this address. Try again in an hour.' },
   ];
   for (const c of checks) {
@@ -57,10 +61,7 @@ export async function signUp(input: SignUpInput, context: { ip: string }): Promi
   try {
     const result = await db.transaction(async (tx) => {
       if (existing) await deleteUnverifiedAccount(tx, existing.id);
-      const [user] = await tx
-        .insert(users)
-        .values({ email: data.email, name: data.name, passwordHash, kind: data.kind })
-        .returning({ id: users.id });
+      const [user] = await tx.insert(users).values({ email: data.email, name: data.name, passwordHash, kind: data.kind }).returning({ id: users.id });
       const actor = { type: 'user', id: user.id } as const;
       await recordAuditEvent(tx, { actor, event: { action: 'user.signed_up', subject: { type: 'user', id: user.id }, data: { kind: data.kind } } });
       let organizationId: string | null = null;
@@ -68,8 +69,16 @@ export async function signUp(input: SignUpInput, context: { ip: string }): Promi
         const [org] = await tx.insert(organizations).values({ name: data.organizationName }).returning({ id: organizations.id });
         organizationId = org.id;
         const [m] = await tx.insert(memberships).values({ organizationId, userId: user.id, role: 'admin' }).returning({ id: memberships.id });
-        await recordAuditEvent(tx, { actor, organizationId, event: { action: 'organization.created', subject: { type: 'organization', id: org.id }, data: { name: data.organizationName } } });
-        await recordAuditEvent(tx, { actor, organizationId, event: { action: 'member.joined', subject: { type: 'membership', id: m.id }, data: { userId: user.id, role: 'admin' } } });
+        await recordAuditEvent(tx, {
+          actor,
+          organizationId,
+          event: { action: 'organization.created', subject: { type: 'organization', id: org.id }, data: { name: data.organizationName } },
+        });
+        await recordAuditEvent(tx, {
+          actor,
+          organizationId,
+          event: { action: 'member.joined', subject: { type: 'membership', id: m.id }, data: { userId: user.id, role: 'admin' } },
+        });
       }
       await tx.insert(emailTokens).values({
         userId: user.id,
@@ -77,11 +86,7 @@ export async function signUp(input: SignUpInput, context: { ip: string }): Promi
         tokenHash: hash,
         expiresAt: new Date(Date.now() + VERIFY_EMAIL_HOURS * 3600_000),
       });
-      const emailId = await queueEmail(
-        tx,
-        data.email,
-        verifyEmailMail({ link: `${env().publicUrl}/verify-email?token=${token}`, hours: VERIFY_EMAIL_HOURS }),
-      );
+      const emailId = await queueEmail(tx, data.email, verifyEmailMail({ link: `${env().publicUrl}/verify-email?token=${token}`, hours: VERIFY_EMAIL_HOURS }));
       return { userId: user.id, organizationId, emailId };
     });
     await requestDelivery(result.emailId);

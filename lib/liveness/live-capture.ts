@@ -107,6 +107,7 @@ export async function submitCapture(opts: { userId: string; requestId: string; c
 
   const references = await referenceDescriptors(r.id);
   const mismatched = mismatchedReferences(references, verdict.liveDescriptor);
+  const one = mismatched.length === 1;
   if (mismatched.length) {
     return conclude(
       claimed,
@@ -115,7 +116,10 @@ export async function submitCapture(opts: { userId: string; requestId: string; c
       {
         ok: false,
         code: 'reference_mismatch',
-        message: `${mismatched.length} of your ${references.length} photos ${mismatched.length === 1 ? 'does' : 'do'} not show the face in front of the camera (photo ${mismatched.map((i) => i + 1).join(', ')}). You can only search for your own face: remove ${mismatched.length === 1 ? 'it' : 'them'}, or use photos of yourself.`,
+        message:
+          `${mismatched.length} of your ${references.length} photos ${one ? 'does' : 'do'} not show the face in front of the camera ` +
+          `(photo ${mismatched.map((i) => i + 1).join(', ')}). ` +
+          `You can only search for your own face: remove ${one ? 'it' : 'them'}, or use photos of yourself.`,
       },
       { mismatched: mismatched.length, references: references.length },
     );

@@ -17,7 +17,8 @@ export function outboxDir(): string {
 /** The message as it is to be sent: its sealed body opened, or (older rows) the stored text. */
 function asSent(row: Email): Email {
   if (!row.sealedBody) return row;
-  const body = JSON.parse(open(Buffer.from(row.sealedBody, 'base64'), getDataKey(), sealedBodyContext(row.id)).toString('utf8')) as { text: string; html: string };
+  const opened = open(Buffer.from(row.sealedBody, 'base64'), getDataKey(), sealedBodyContext(row.id));
+  const body = JSON.parse(opened.toString('utf8')) as { text: string; html: string };
   return { ...row, text: body.text, html: body.html };
 }
 

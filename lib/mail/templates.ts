@@ -35,7 +35,8 @@ export function verifyEmailMail(opts: { link: string; hours: number }): MailCont
 export function invitationMail(opts: { role: string; link: string; days: number }): MailContent {
   const lines = [
     `You are invited to join a partner organisation on forgetme as ${opts.role}.`,
-    `The link below shows which organisation and who invited you. Accept within ${opts.days} days by opening it and choosing a password. If you did not expect this, ignore this message.`,
+    `The link below shows which organisation and who invited you. Accept within ${opts.days} days by opening it and choosing a password.`,
+    'If you did not expect this, ignore this message.',
   ];
   return {
     subject: 'You are invited to join an organisation on forgetme',
@@ -61,7 +62,8 @@ export function passwordResetMail(opts: { link: string; minutes: number }): Mail
 export function webhookDisabledMail(opts: { link: string }): MailContent {
   const lines = [
     'Hello,',
-    'Every delivery to one of your organisation\'s webhook endpoints has failed for five days, so forgetme has disabled it. Events since then are in the delivery log.',
+    "Every delivery to one of your organisation's webhook endpoints has failed for five days, so forgetme has disabled it.",
+    'Events since then are in the delivery log.',
     'Fix the receiver, re-enable the endpoint in the console, and replay the deliveries you missed.',
   ];
   return {

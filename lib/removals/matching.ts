@@ -30,7 +30,11 @@ async function countSearch(userId: string, ip: string): Promise<void> {
   const day = 24 * 3600;
   const limits = [
     { key: `search:${userId}`, max: SEARCH_LIMITS.perAccount, message: `You can start ${DAILY_SEARCHES} searches a day; please try again tomorrow.` },
-    { key: `search:network:${networkOf(ip)}`, max: SEARCH_LIMITS.perNetwork, message: 'Too many searches were started from your network today; please try again tomorrow.' },
+    {
+      key: `search:network:${networkOf(ip)}`,
+      max: SEARCH_LIMITS.perNetwork,
+      message: 'Too many searches were started from your network today; please try again tomorrow.',
+    },
     { key: 'search:global', max: SEARCH_LIMITS.global, message: 'forgetme has started as many searches as it allows in a day; please try again tomorrow.' },
   ];
   for (const l of limits) await assertUnderLimit({ key: l.key, max: l.max, windowSeconds: day }, l.message);
@@ -51,7 +55,8 @@ export async function startMatching(opts: { userId: string; requestId: string; i
     const references = await referenceDescriptors(r.id);
     const off = mismatchedReferences(references, live);
     if (off.length) {
-      throw new AppError('live_capture_required', `Photo ${off.map((i) => i + 1).join(', ')} does not show the face of your live capture. Remove it, or take the live capture again.`);
+      const which = off.map((i) => i + 1).join(', ');
+      throw new AppError('live_capture_required', `Photo ${which} does not show the face of your live capture. Remove it, or take the live capture again.`);
     }
   }
   await countSearch(opts.userId, opts.ip);
@@ -72,7 +77,15 @@ export async function runMatching(requestId: string): Promise<void> {
   const cal = calibration();
   // The live face searches with the references (it is the freshest picture of the person).
   const live = await latestLiveDescriptor(db, requestId);
-  const found = await findMatches({ references: [...(await referenceDescriptors(requestId)), ...(live ? [live] : [])], model: EMBEDDING_MODEL, tiers: cal.tiers, aggregation: cal.aggregation, cohort: calibratedCohort(), labelExpansion: cal.labelExpansion ?? undefined });
+  const references = [...(await referenceDescriptors(requestId)), ...(live ? [live] : [])];
+  const found = await findMatches({
+    references,
+    model: EMBEDDING_MODEL,
+    tiers: cal.tiers,
+    aggregation: cal.aggregation,
+    cohort: calibratedCohort(),
+    labelExpansion: cal.labelExpansion ?? undefined,
+  });
   const scope = await searchScope(db, EMBEDDING_MODEL);
   const rows = found.flatMap((d) => [
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
