@@ -1,9 +1,18 @@
 import Link from 'next/link';
 
 const STEPS = [
-  { title: 'Upload a few photos of yourself', body: 'One to five clear photos of your own face. They are encrypted, used only to search, and deleted when your request is done.' },
-  { title: 'See where your face is', body: 'We search the face training sets that partner companies have registered and show you cropped faces that look like you. You confirm which are you.' },
-  { title: 'Get them removed from the models', body: "Each partner's face-recognition model is updated with certified removal: it ends up almost exactly as if it had never seen your photos." },
+  {
+    title: 'Upload a few photos of yourself',
+    body: 'One to five clear photos of your own face. They are encrypted, used only to search, and deleted when your request is done.',
+  },
+  {
+    title: 'See where your face is',
+    body: 'We search the face training sets that partner companies have registered and show you cropped faces that look like you. You confirm which are you.',
+  },
+  {
+    title: 'Get them removed from the models',
+    body: "Each partner's face-recognition model is updated with certified removal: it ends up almost exactly as if it had never seen your photos.",
+  },
   { title: 'Keep the proof', body: 'You receive a signed removal certificate that anyone can verify, without having to trust us.' },
 ];
 
@@ -25,9 +34,9 @@ export default async function LandingPage({ searchParams }: { searchParams: Prom
       <section className="space-y-5">
         <h1 className="text-4xl font-bold tracking-tight">Have your face removed from face-recognition models.</h1>
         <p className="max-w-2xl text-lg text-gray-700">
-          forgetme finds your photos in the training sets of face-recognition systems, has them removed from the trained models
-          with a mathematical guarantee, and gives you a certificate that proves it. Opt-out lists only protect you from future
-          data sets; forgetme reaches the models that already learned your face.
+          forgetme finds your photos in the training sets of face-recognition systems, has them removed from the trained models with a mathematical guarantee,
+          and gives you a certificate that proves it. Opt-out lists only protect you from future data sets; forgetme reaches the models that already learned
+          your face.
         </p>
         <div className="flex gap-3">
           <Link href="/sign-up" className="rounded-md bg-ink px-5 py-2.5 font-medium text-white hover:bg-black">

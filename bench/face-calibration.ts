@@ -52,7 +52,10 @@ const fta = Object.fromEntries(
     const e = data[c];
     const none = e.filter((x) => !x.faces.length).length;
     const byPass = PASSES.map((_, p) => e.filter((x) => x.faces.length && Math.min(...x.faces.map((f) => f.pass)) === p).length);
-    return [c, { images: e.length, noFace: none, rate: none / e.length, foundByPass: byPass, errors: e.filter((x) => x.error).map((x) => `${x.file}: ${x.error}`) }];
+    return [
+      c,
+      { images: e.length, noFace: none, rate: none / e.length, foundByPass: byPass, errors: e.filter((x) => x.error).map((x) => `${x.file}: ${x.error}`) },
+    ];
   }),
 );
 
@@ -65,7 +68,12 @@ const photo = (e: CorpusEntry, prefix: string): Photo => {
   const known = photoOf.get(e);
   if (known) return known;
   const d = mainFace(e);
-  const p: Photo = { person: `${prefix}:${e.person}`, fold: foldOf(e), d, mu: { A: d ? cohortDistance(d, cohorts.A) : NaN, B: d ? cohortDistance(d, cohorts.B) : NaN } };
+  const p: Photo = {
+    person: `${prefix}:${e.person}`,
+    fold: foldOf(e),
+    d,
+    mu: { A: d ? cohortDistance(d, cohorts.A) : NaN, B: d ? cohortDistance(d, cohorts.B) : NaN },
+  };
   photoOf.set(e, p);
   return p;
 };
@@ -86,7 +94,7 @@ for (const p of photos) byPerson.set(p.person, [...(byPerson.get(p.person) ?? []
 const samePairs: [Photo, Photo][] = [];
 for (const list of byPerson.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) samePairs.push([list[i], list[j]]);
 let seed = 12345;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const differentPairs: [Photo, Photo][] = [];
 while (differentPairs.length < 2_000_000) {
   const a = photos[Math.floor(rand() * photos.length)];
@@ -136,7 +144,9 @@ function scoreAll(aggregate: 'nearest' | 'centroid', kind: Distance): { person: 
     const probeMu = probes.map((p) => ({ A: cohortDistance(p, cohorts.A), B: cohortDistance(p, cohorts.B) }));
     const scored = gallery.map((g) => {
       const c = cohortFor(null, g.fold)!;
-      const score = Math.min(...probes.map((p, i) => (kind === 'raw' ? dist(p, g.d) : normalisedDistance(dist(p, g.d), probeMu[i][c], g.mu[c], cohorts[c].offset))));
+      const score = Math.min(
+        ...probes.map((p, i) => (kind === 'raw' ? dist(p, g.d) : normalisedDistance(dist(p, g.d), probeMu[i][c], g.mu[c], cohorts[c].offset))),
+      );
       return { own: g.person === person, person: g.person, score };
     });
     return { person, scored, truth: trainCount.get(person) ?? 0 };
@@ -211,12 +221,16 @@ if (chosen.distance === 'cohort') fs.writeFileSync(path.resolve('lib/matcher', c
 
 const calibration = {
   model: 'faceapi-128@1.7.15',
-  pipeline: 'Tiny face detector, then SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence, padded 60% at 0.25) on what it misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
+  pipeline:
+    'Tiny face detector, then SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence, padded 60% at 0.25) on what it ' +
+      'misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
   date: new Date().toISOString().slice(0, 10),
   data: Object.fromEntries(corpora.map((c) => [c, data[c].length])),
   failureToAcquire: fta,
   cohort: {
-    source: 'lfw-strangers, the people of fold A (FNV-1a hash of the name is odd): in no training set here; fold B stands in for it wherever a fold-A stranger is measured',
+    source:
+      'lfw-strangers, the people of fold A (FNV-1a hash of the name is odd): in no training set here; fold B stands in for it ' +
+        'wherever a fold-A stranger is measured',
     k: COHORT_K,
     faces: { A: cohorts.A.vectors.length / 128, B: cohorts.B.vectors.length / 128 },
     offset: { A: cohorts.A.offset, B: cohorts.B.offset },
@@ -235,7 +249,14 @@ const calibration = {
     possibleThreshold: chosen.possible.threshold,
     cohort:
       chosen.distance === 'cohort'
-        ? { file: cohortFile, faces: cohorts.A.vectors.length / 128, sha256: crypto.createHash('sha256').update(cohorts.A.bytes).digest('hex'), k: COHORT_K, offset: cohorts.A.offset, source: 'lfw-strangers fold A' }
+        ? {
+            file: cohortFile,
+            faces: cohorts.A.vectors.length / 128,
+            sha256: crypto.createHash('sha256').update(cohorts.A.bytes).digest('hex'),
+            k: COHORT_K,
+            offset: cohorts.A.offset,
+            source: 'lfw-strangers fold A',
+          }
         : null,
     labelExpansion: expansionHolds ? expansion : null,
   },
@@ -248,6 +269,18 @@ const strangers = data['lfw-strangers'].map(mainFace).filter((d): d is number[] 
 const centre = strangers[0].map((_, i) => strangers.reduce((s, d) => s + d[i], 0) / strangers.length);
 fs.writeFileSync(
   path.resolve('lib/faces/public-centre.json'),
-  JSON.stringify({ model: 'faceapi-128@1.7.15', source: 'lfw-strangers (LFW people with 1-4 photos, in no training set here)', faces: strangers.length, date: calibration.date, centre }) + '\n',
+  JSON.stringify({
+    model: 'faceapi-128@1.7.15',
+    source: 'lfw-strangers (LFW people with 1-4 photos, in no training set here)',
+    faces: strangers.length,
+    date: calibration.date,
+    centre,
+  }) + '\n',
 );
-console.log(JSON.stringify({ ...calibration, embedSeconds, failureToAcquire: Object.fromEntries(Object.entries(fta).map(([k, v]) => [k, { ...v, errors: v.errors.slice(0, 5) }])) }, null, 2));
+console.log(
+  JSON.stringify(
+    { ...calibration, embedSeconds, failureToAcquire: Object.fromEntries(Object.entries(fta).map(([k, v]) => [k, { ...v, errors: v.errors.slice(0, 5) }])) },
+    null,
+    2,
+  ),
+);

@@ -37,7 +37,14 @@ import { closeClassPool } from '@/lib/unlearning/class-pool';
 import { syntheticFaces } from '@/lib/unlearning/synthetic';
 
 const { values } = parseArgs({
-  options: { demo: { type: 'boolean', default: false }, driver: { type: 'string', default: 'pglite' }, url: { type: 'string' }, identities: { type: 'string', default: '1000' }, per: { type: 'string', default: '100' }, subsample: { type: 'string', default: '0.1' } },
+  options: {
+    demo: { type: 'boolean', default: false },
+    driver: { type: 'string', default: 'pglite' },
+    url: { type: 'string' },
+    identities: { type: 'string', default: '1000' },
+    per: { type: 'string', default: '100' },
+    subsample: { type: 'string', default: '0.1' },
+  },
 });
 setUpTestEnvironment();
 const handle = await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -76,8 +83,31 @@ try {
     const t = performance.now();
     for (let i = 0; i < s.ids.length; i += 2000) {
       const ids = s.ids.slice(i, i + 2000).map(() => crypto.randomUUID());
-      await db.insert(datasetItems).values(ids.map((id, j) => ({ id, datasetId, externalId: s.ids[i + j], label: s.labels[i + j], sha256: crypto.randomBytes(32).toString('hex'), status: 'embedded' as const })));
-      await db.insert(faces).values(ids.map((id, j) => ({ itemId: id, datasetId, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => (v - s.centre[k]) * 0.05 + centre[k]), embeddingModel: EMBEDDING_MODEL })));
+      await db
+        .insert(datasetItems)
+        .values(
+          ids.map((id, j) => ({
+            id,
+            datasetId,
+            externalId: s.ids[i + j],
+            label: s.labels[i + j],
+            sha256: crypto.randomBytes(32).toString('hex'),
+            status: 'embedded' as const,
+          })),
+        );
+      await db
+        .insert(faces)
+        .values(
+          ids.map((id, j) => ({
+            itemId: id,
+            datasetId,
+            faceIndex: 0,
+            box: [0, 0, 100, 100],
+            score: 0.9,
+            embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => (v - s.centre[k]) * 0.05 + centre[k]),
+            embeddingModel: EMBEDDING_MODEL,
+          })),
+        );
     }
     out.fillSeconds = secs(t);
     out.samples = s.ids.length;
@@ -93,8 +123,19 @@ try {
   const person = await seedIndividual();
   const [req] = await db.insert(removalRequests).values({ userId: person.id, status: 'review', consentVersion: 'bench', consentedAt: new Date() }).returning();
   const items = await db.select({ id: datasetItems.id }).from(datasetItems).where(eq(datasetItems.label, label));
-  const fs_ = await db.select({ id: faces.id, itemId: faces.itemId }).from(faces).where(inArray(faces.itemId, items.map((i) => i.id)));
-  const matches = await db.insert(requestMatches).values(fs_.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId, distance: 0.2, tier: 'shown' as const }))).returning();
+  const fs_ = await db
+    .select({ id: faces.id, itemId: faces.itemId })
+    .from(faces)
+    .where(
+      inArray(
+        faces.itemId,
+        items.map((i) => i.id),
+      ),
+    );
+  const matches = await db
+    .insert(requestMatches)
+    .values(fs_.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId, distance: 0.2, tier: 'shown' as const })))
+    .returning();
 
   t = performance.now();
   await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: matches.map((m) => m.id), includePossible: false, attest: true } });
@@ -107,14 +148,28 @@ try {
   out.certifyJobSeconds = secs(tc);
   out.submissionToCertificateSeconds = secs(t);
   const [v2] = await db.select().from(modelVersions).where(eq(modelVersions.version, 2));
-  if (!v2) throw new Error(`no new version: ${JSON.stringify(out)} ${JSON.stringify(await db.select({ s: removalTasks.status, e: removalTasks.error }).from(removalTasks))} ${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`);
+  if (!v2)
+    throw new Error(
+      `no new version: ${JSON.stringify(out)} ` +
+        `${JSON.stringify(await db.select({ s: removalTasks.status, e: removalTasks.error }).from(removalTasks))} ` +
+          `${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`,
+    );
   const rep = readVersionReport(v2.report);
   if (rep.kind !== 'removal') throw new Error(`version 2 is not a removal (${rep.kind})`);
   const evidence = Object.values(rep.evidence);
   const { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest } = rep;
   out.removal = { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest };
   const removalSeconds = seconds.total ?? wallSeconds;
-  out.evidence = evidence.map((e) => e && { verdict: e.released.verdict, pValue: e.released.pValue, empiricalEpsilon: e.empiricalEpsilon.max, seconds: e.seconds, shareOfRemoval: e.seconds / removalSeconds });
+  out.evidence = evidence.map(
+    (e) =>
+      e && {
+        verdict: e.released.verdict,
+        pValue: e.released.pValue,
+        empiricalEpsilon: e.empiricalEpsilon.max,
+        seconds: e.seconds,
+        shareOfRemoval: e.seconds / removalSeconds,
+      },
+  );
   out.certificates = (await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length;
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(JSON.stringify(out, null, 2));

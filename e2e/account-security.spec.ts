@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { appAlert, SAME_ORIGIN, signInByForm, signUpAndVerify, uniqueEmail, waitForMail } from './fixtures';
+import { appAlert, newPersonWithDraft, SAME_ORIGIN, signInByForm, signUpAndVerify, uniqueEmail, waitForMail } from './fixtures';
 
 test('pages carry a nonce CSP, no framing, nosniff and no referrer, and run under it without a violation', async ({ page }) => {
   const violations: string[] = [];
@@ -43,14 +43,7 @@ test('sign-out ends the session on the server: a copy of the cookie no longer wo
 });
 
 test("a write carrying the person's cookie from another site is refused", async ({ page }) => {
-  const email = uniqueEmail('csrf');
-  await signUpAndVerify(page, { kind: 'individual', name: 'Cara', email, password: 'a long password' });
-  await signInByForm(page, email, 'a long password');
-  await expect(page).toHaveURL(/\/me$/);
-  await page.goto('/me/requests/new');
-  for (const box of await page.getByRole('checkbox').all()) await box.check();
-  await page.getByRole('button', { name: 'Agree and continue' }).click();
-  await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]{36}$/);
+  await newPersonWithDraft(page, 'csrf', 'Cara');
   const url = `${page.url().replace('/me/requests/', '/api/me/requests/')}/references`;
   const photo = { name: 'me.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync('db/seed/demo-faces/references/Adrien_Brody_0004.jpg') };
   const forged = await page.request.post(url, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, multipart: { photo } });

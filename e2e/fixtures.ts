@@ -44,7 +44,10 @@ export async function signInByApi(request: APIRequestContext, email: string, pas
 }
 
 /** Signs up and verifies through the real pages and the outbox. */
-export async function signUpAndVerify(page: Page, opts: { kind: 'individual' | 'partner'; name: string; email: string; password: string; organizationName?: string }) {
+export async function signUpAndVerify(
+  page: Page,
+  opts: { kind: 'individual' | 'partner'; name: string; email: string; password: string; organizationName?: string },
+) {
   await page.goto(opts.kind === 'partner' ? '/sign-up?kind=partner' : '/sign-up');
   await page.getByLabel('Your name').fill(opts.name);
   await page.getByLabel('E-mail address').fill(opts.email);
@@ -76,4 +79,16 @@ export const SAME_ORIGIN = { origin: `http://localhost:${E2E_PORT}` };
 /** The app's own error or notice banner (Next.js adds a route announcer with role=alert too). */
 export function appAlert(page: Page) {
   return page.locator('[role=alert][data-code]');
+}
+
+/** Signs a new person up, signs them in, and opens a draft request through the consent page; returns nothing (the page is on it). */
+export async function newPersonWithDraft(page: Page, prefix: string, name: string): Promise<void> {
+  const email = uniqueEmail(prefix);
+  await signUpAndVerify(page, { kind: 'individual', name, email, password: 'a long password' });
+  await signInByForm(page, email, 'a long password');
+  await expect(page).toHaveURL(/\/me$/);
+  await page.goto('/me/requests/new');
+  for (const box of await page.getByRole('checkbox').all()) await box.check();
+  await page.getByRole('button', { name: 'Agree and continue' }).click();
+  await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]{36}$/);
 }

@@ -22,8 +22,15 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     // The demo partner: wait for its model, and listen to its webhooks.
     const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: SAME_ORIGIN });
     await signInByApi(admin, 'admin@facelab.example', DEMO_PASSWORD);
-    await expect.poll(async () => (await (await admin.get('/api/v1/models')).json()).data?.[0]?.latestVersion?.version ?? 0, { timeout: 120_000, message: 'the demo model is trained' }).toBe(1);
-    const ep = await admin.post('/api/v1/webhooks/endpoints', { data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued'] } });
+    await expect
+      .poll(async () => (await (await admin.get('/api/v1/models')).json()).data?.[0]?.latestVersion?.version ?? 0, {
+        timeout: 120_000,
+        message: 'the demo model is trained',
+      })
+      .toBe(1);
+    const ep = await admin.post('/api/v1/webhooks/endpoints', {
+      data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued'] },
+    });
     expect(ep.status()).toBe(201);
     receiver.setSecret((await ep.json()).secret);
 
@@ -43,7 +50,10 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await page.getByLabel('Choose photos of yourself').setInputFiles(path.resolve('lib/faces/fixtures/group-bbt3.jpg'));
     await expect(page.getByTestId('reference').first()).toHaveAttribute('data-state', 'refused');
     await expect(page.getByTestId('reference').first()).toContainText('faces');
-    const mine = fs.readdirSync(REFS).filter((f) => f.startsWith(PERSON)).map((f) => path.join(REFS, f));
+    const mine = fs
+      .readdirSync(REFS)
+      .filter((f) => f.startsWith(PERSON))
+      .map((f) => path.join(REFS, f));
     expect(mine).toHaveLength(2);
     await page.getByLabel('Choose photos of yourself').setInputFiles(mine);
     await expect(page.locator('[data-testid=reference][data-state=accepted]')).toHaveCount(2);
@@ -85,7 +95,9 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
 
     // The CLI verifies it offline against the published keys.
     fs.writeFileSync(path.join(tmp, 'keys.json'), await (await page.request.get('/.well-known/jwks.json')).text());
-    const cli = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath, '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } });
+    const cli = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath, '--jwks', path.join(tmp, 'keys.json')], {
+      env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' },
+    });
     expect(JSON.parse(cli.stdout.trim().split('\n').at(-1)!).ok).toBe(true);
     const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
     const predicate = JSON.parse(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8')).predicate;
@@ -102,13 +114,18 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
     await anon.getByRole('button', { name: 'Verify' }).click();
     await expect(anon.getByTestId('verdict')).toHaveText('Valid: every check passed');
-    for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency']) await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
+    for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency'])
+      await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
     // A changed byte is caught.
     const tampered = JSON.parse(JSON.stringify(bundle));
-    tampered.envelope.payload = Buffer.from(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.0"', '"version":"2.1"')).toString('base64');
+    tampered.envelope.payload = Buffer.from(
+      Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.0"', '"version":"2.1"'),
+    ).toString('base64');
     expect(tampered.envelope.payload).not.toBe(bundle.envelope.payload);
     fs.writeFileSync(path.join(tmp, 'tampered.json'), JSON.stringify(tampered));
-    const refused = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'tampered.json'), '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } }).then(
+    const refused = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'tampered.json'), '--jwks', path.join(tmp, 'keys.json')], {
+      env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' },
+    }).then(
       () => null,
       (err: { code: number; stdout: string }) => err,
     );
@@ -120,7 +137,9 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await anon.close();
 
     // The partner heard every step, signed.
-    await expect.poll(() => [...new Set(receiver.received.filter((r) => r.verified).map((r) => r.payload!.type))].sort(), { timeout: 30_000 }).toEqual(['certificate.issued', 'model.version_created', 'removal.requested']);
+    await expect
+      .poll(() => [...new Set(receiver.received.filter((r) => r.verified).map((r) => r.payload!.type))].sort(), { timeout: 30_000 })
+      .toEqual(['certificate.issued', 'model.version_created', 'removal.requested']);
     await admin.dispose();
   } finally {
     await receiver.close();
@@ -128,7 +147,9 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
   }
 });
 
-test('the partner\'s compliance officer finds the certificate, sees every check pass, downloads it, exports the audit log and sees the figures', async ({ page }) => {
+test("the partner's compliance officer finds the certificate, sees every check pass, downloads it, exports the audit log and sees the figures", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-compliance-'));
   try {
@@ -148,11 +169,14 @@ test('the partner\'s compliance officer finds the certificate, sees every check 
     await expect(page.getByTestId('certificate-row')).toHaveCount(1);
     await page.getByTestId('certificate-row').getByRole('link').click();
     await expect(page.getByTestId('verdict')).toContainText('Every check passes');
-    for (const id of ['signature', 'key_validity', 'schema', 'tree_head', 'inclusion', 'consistency']) await expect(page.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
+    for (const id of ['signature', 'key_validity', 'schema', 'tree_head', 'inclusion', 'consistency'])
+      await expect(page.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'certificate (JSON)' }).click()]);
     await json.saveAs(path.join(tmp, 'certificate.json'));
     fs.writeFileSync(path.join(tmp, 'keys.json'), await (await page.request.get('/.well-known/jwks.json')).text());
-    const cli = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'certificate.json'), '--jwks', path.join(tmp, 'keys.json')], { env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' } });
+    const cli = await run('node', ['lib/cli/forgetme.mjs', 'verify', path.join(tmp, 'certificate.json'), '--jwks', path.join(tmp, 'keys.json')], {
+      env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' },
+    });
     expect(JSON.parse(cli.stdout.trim().split('\n').at(-1)!).ok).toBe(true);
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'certificate (PDF)' }).click()]);
     await pdf.saveAs(path.join(tmp, 'certificate.pdf'));

@@ -2,20 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { takeLiveCapture } from './live-camera';
-import { signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
+import { newPersonWithDraft } from './fixtures';
 
 const REFS = path.resolve('db/seed/demo-faces/references');
 
 /** A new person with a draft request holding the two reference photos of AT&T subject 2. */
 async function draftOfS2(page: Page, name: string) {
-  const email = uniqueEmail(name);
-  await signUpAndVerify(page, { kind: 'individual', name: 'Sam Two', email, password: 'a long password' });
-  await signInByForm(page, email, 'a long password');
-  await expect(page).toHaveURL(/\/me$/);
-  await page.goto('/me/requests/new');
-  for (const box of await page.getByRole('checkbox').all()) await box.check();
-  await page.getByRole('button', { name: 'Agree and continue' }).click();
-  await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]{36}$/);
+  await newPersonWithDraft(page, name, 'Sam Two');
   const mine = fs
     .readdirSync(REFS)
     .filter((f) => f.startsWith('ATT_s2'))

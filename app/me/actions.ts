@@ -36,7 +36,15 @@ export async function submitRequestAction(_prev: ActionState, form: FormData): P
   const requestId = String(form.get('requestId') ?? '');
   return runAction(async () => {
     const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
-    await submitRequest({ userId: user.id, requestId, input: { confirmedMatchIds: form.getAll('match').map(String), includePossible: form.get('includePossible') === 'yes', attest: (form.get('attest') === 'yes') as true } });
+    await submitRequest({
+      userId: user.id,
+      requestId,
+      input: {
+        confirmedMatchIds: form.getAll('match').map(String),
+        includePossible: form.get('includePossible') === 'yes',
+        attest: (form.get('attest') === 'yes') as true,
+      },
+    });
     revalidatePath(`/me/requests/${requestId}`);
   });
 }

@@ -34,7 +34,10 @@ export async function resendVerification({ email }: { email: string }): Promise<
       tokenHash: hash,
       expiresAt: new Date(Date.now() + VERIFY_EMAIL_HOURS * 3600_000),
     });
-    await recordAuditEvent(tx, { actor: { type: 'user', id: user.id }, event: { action: 'user.verification_resent', subject: { type: 'user', id: user.id }, data: {} } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'user', id: user.id },
+      event: { action: 'user.verification_resent', subject: { type: 'user', id: user.id }, data: {} },
+    });
     return queueEmail(tx, address, verifyEmailMail({ link: `${env().publicUrl}/verify-email?token=${token}`, hours: VERIFY_EMAIL_HOURS }));
   });
   await requestDelivery(emailId);

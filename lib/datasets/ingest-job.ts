@@ -95,7 +95,10 @@ async function storeResult(datasetId: string, itemId: string, r: EmbedResult): P
         })),
       )
       .onConflictDoNothing();
-    await tx.update(datasetItems).set({ status: 'embedded', error: r.truncated ? { code: 'truncated', message: 'The file ended early; the part that could be decoded was used.' } : null }).where(eq(datasetItems.id, itemId));
+    await tx
+      .update(datasetItems)
+      .set({ status: 'embedded', error: r.truncated ? { code: 'truncated', message: 'The file ended early; the part that could be decoded was used.' } : null })
+      .where(eq(datasetItems.id, itemId));
   });
 }
 

@@ -29,15 +29,21 @@ export function parseManifest(text: string): ManifestRow[] {
     const line = r + 1;
     const [externalId, label, file] = [rec[ci]?.trim() ?? '', rec[cl]?.trim() ?? '', rec[cf]?.trim() ?? ''];
     if (!externalId || !label || !file) throw invalid(`Line ${line} of the manifest needs an external_id, a label and a file.`);
-    if (externalId.length > 200 || label.length > 200 || file.length > 500) throw invalid(`Line ${line} of the manifest has a value longer than allowed (200 characters; 500 for file).`);
-    for (const [name, v] of [['external_id', externalId], ['label', label], ['file', file]] as const) {
+    if (externalId.length > 200 || label.length > 200 || file.length > 500)
+      throw invalid(`Line ${line} of the manifest has a value longer than allowed (200 characters; 500 for file).`);
+    for (const [name, v] of [
+      ['external_id', externalId],
+      ['label', label],
+      ['file', file],
+    ] as const) {
       requireStorableText(v, `The ${name} on line ${line} of the manifest`, { singleLine: true });
     }
     const before = seen.get(externalId);
     if (before) throw invalid(`Line ${line} of the manifest repeats the external_id "${externalId}" of line ${before}.`);
     seen.set(externalId, line);
     rows.push({ externalId, label, file: file.replace(/^\.\//, '') });
-    if (rows.length > MAX_MANIFEST_ROWS) throw new AppError('payload_too_large', `The manifest has more than ${MAX_MANIFEST_ROWS} images; split it into several uploads.`);
+    if (rows.length > MAX_MANIFEST_ROWS)
+      throw new AppError('payload_too_large', `The manifest has more than ${MAX_MANIFEST_ROWS} images; split it into several uploads.`);
   }
   if (!rows.length) throw invalid('The manifest lists no images.');
   return rows;

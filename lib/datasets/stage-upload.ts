@@ -23,7 +23,12 @@ type Staged = { organizationId: string; datasetId: string; actor: Actor; rows: M
 export async function stageUpload(opts: Staged): Promise<Ingest> {
   const missing = opts.rows.filter((r) => !opts.files.has(r.file)).map((r) => r.file);
   if (missing.length) {
-    throw new AppError('validation_failed', `The manifest names ${missing.length} file(s) that are not in the upload: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Nothing was imported.`, { missing: missing.slice(0, 100) });
+    throw new AppError(
+      'validation_failed',
+      `The manifest names ${missing.length} file(s) that are not in the upload: ` +
+        `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Nothing was imported.`,
+      { missing: missing.slice(0, 100) },
+    );
   }
   const tooLarge = opts.rows.find((r) => opts.files.get(r.file)!.size > MAX_BYTES);
   if (tooLarge) throw new AppError('payload_too_large', `"${tooLarge.file}" is larger than ${MAX_BYTES / 2 ** 20} MB. Nothing was imported.`);
@@ -41,7 +46,18 @@ export async function stageUpload(opts: Staged): Promise<Ingest> {
       const existing = await tx
         .select({ externalId: datasetItems.externalId, sha256: datasetItems.sha256 })
         .from(datasetItems)
-        .where(and(eq(datasetItems.datasetId, opts.datasetId), sql`(${inArray(datasetItems.externalId, chunk.map((r) => r.externalId))} or ${inArray(datasetItems.sha256, chunk.map((r) => r.sha256))})`));
+        .where(
+          and(
+            eq(datasetItems.datasetId, opts.datasetId),
+            sql`(${inArray(
+              datasetItems.externalId,
+              chunk.map((r) => r.externalId),
+            )} or ${inArray(
+              datasetItems.sha256,
+              chunk.map((r) => r.sha256),
+            )})`,
+          ),
+        );
       for (const e of existing) {
         known.set(`id:${e.externalId}`, 'duplicate_id');
         known.set(`sha:${e.sha256}`, 'duplicate_image');
@@ -51,9 +67,12 @@ export async function stageUpload(opts: Staged): Promise<Ingest> {
     const fresh: typeof hashed = [];
     const seenSha = new Map<string, string>();
     for (const r of hashed) {
-      if (known.has(`id:${r.externalId}`)) skipped.push({ externalId: r.externalId, code: 'duplicate_id', message: 'The dataset already has an item with this external_id.' });
-      else if (known.has(`sha:${r.sha256}`)) skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: 'The dataset already has this exact image.' });
-      else if (seenSha.has(r.sha256)) skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: `The same image as "${seenSha.get(r.sha256)}" in this upload.` });
+      if (known.has(`id:${r.externalId}`))
+        skipped.push({ externalId: r.externalId, code: 'duplicate_id', message: 'The dataset already has an item with this external_id.' });
+      else if (known.has(`sha:${r.sha256}`))
+        skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: 'The dataset already has this exact image.' });
+      else if (seenSha.has(r.sha256))
+        skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: `The same image as "${seenSha.get(r.sha256)}" in this upload.` });
       else {
         seenSha.set(r.sha256, r.externalId);
         fresh.push(r);
@@ -61,15 +80,30 @@ export async function stageUpload(opts: Staged): Promise<Ingest> {
     }
     const [row] = await tx
       .insert(ingests)
-      .values({ datasetId: opts.datasetId, total: hashed.length, created: fresh.length, skipped, status: fresh.length ? 'queued' : 'completed', finishedAt: fresh.length ? null : new Date() })
+      .values({
+        datasetId: opts.datasetId,
+        total: hashed.length,
+        created: fresh.length,
+        skipped,
+        status: fresh.length ? 'queued' : 'completed',
+        finishedAt: fresh.length ? null : new Date(),
+      })
       .returning();
     for (let i = 0; i < fresh.length; i += 1000) {
-      await tx.insert(datasetItems).values(fresh.slice(i, i + 1000).map((r) => ({ datasetId: opts.datasetId, externalId: r.externalId, label: r.label, sha256: r.sha256, ingestId: row.id })));
+      await tx
+        .insert(datasetItems)
+        .values(
+          fresh.slice(i, i + 1000).map((r) => ({ datasetId: opts.datasetId, externalId: r.externalId, label: r.label, sha256: r.sha256, ingestId: row.id })),
+        );
     }
     await recordAuditEvent(tx, {
       actor: opts.actor,
       organizationId: opts.organizationId,
-      event: { action: 'dataset.upload_accepted', subject: { type: 'ingest', id: row.id }, data: { datasetId: opts.datasetId, rows: hashed.length, created: fresh.length, skipped: skipped.length } },
+      event: {
+        action: 'dataset.upload_accepted',
+        subject: { type: 'ingest', id: row.id },
+        data: { datasetId: opts.datasetId, rows: hashed.length, created: fresh.length, skipped: skipped.length },
+      },
     });
     return row;
   });
@@ -96,7 +130,10 @@ export async function discardUnreferencedBlobs(shas: string[]): Promise<void> {
   const db = await getDb();
   const used = new Set<string>();
   for (let i = 0; i < shas.length; i += 1000) {
-    const rows = await db.selectDistinct({ sha256: datasetItems.sha256 }).from(datasetItems).where(inArray(datasetItems.sha256, shas.slice(i, i + 1000)));
+    const rows = await db
+      .selectDistinct({ sha256: datasetItems.sha256 })
+      .from(datasetItems)
+      .where(inArray(datasetItems.sha256, shas.slice(i, i + 1000)));
     for (const r of rows) used.add(r.sha256);
   }
   for (const sha of shas) if (!used.has(sha)) await deleteBlob(sha);

@@ -30,7 +30,10 @@ type Ctx<B, Q, P extends boolean> = {
 
 /** A JSON error response in the one shape every client sees. */
 export function errorResponse(err: AppError): Response {
-  return Response.json({ error: err.toJSON() }, { status: HTTP_STATUS[err.code], headers: err.code === 'rate_limited' ? { 'retry-after': String(err.details?.retryAfterSeconds ?? 60) } : {} });
+  return Response.json(
+    { error: err.toJSON() },
+    { status: HTTP_STATUS[err.code], headers: err.code === 'rate_limited' ? { 'retry-after': String(err.details?.retryAfterSeconds ?? 60) } : {} },
+  );
 }
 
 async function authenticate(request: Request, spec: AuthSpec): Promise<Principal | null> {

@@ -3,6 +3,7 @@ import type { Executor } from '@/db/client';
 import { faceGuard } from '@/db/schema';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
+import { l2 } from '@/lib/matcher/probes';
 
 /** How long a live face is kept to refuse the same face from another account. */
 export const GUARD_DAYS = 30;
@@ -19,11 +20,6 @@ export const SAME_FACE = 0.3;
 
 const context = (id: string) => `face-guard:${id}`;
 
-function distance(a: Float64Array, b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
-}
 
 /**
  * The accounts, other than `userId`, whose live face in the last GUARD_DAYS is `live`'s. Every
@@ -40,7 +36,7 @@ export async function otherAccountsWithFace(tx: Executor, userId: string, live: 
   for (const r of rows) {
     const bytes = open(Buffer.from(r.descriptorSealed, 'base64'), key, context(r.id));
     const d = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-    if (distance(d, live) <= SAME_FACE) found.add(r.userId);
+    if (l2(d, live) <= SAME_FACE) found.add(r.userId);
   }
   return [...found];
 }

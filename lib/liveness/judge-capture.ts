@@ -1,5 +1,6 @@
 import { CAPTURE_MS, type ChallengeStep } from './challenge';
 import { POSE_SIGN } from './head-pose';
+import { l2 } from '@/lib/matcher/probes';
 
 /** What the server saw in one frame of a live capture (lib/liveness/observe-frames.ts). */
 export type FrameObservation = {
@@ -39,11 +40,6 @@ export const LIVENESS = {
 
 const refuse = (code: RefusalCode, message: string): Verdict => ({ ok: false, code, message });
 
-function distance(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
-}
 
 function mean(vectors: readonly (readonly number[])[]): number[] {
   const out = new Array<number>(vectors[0].length).fill(0);
@@ -107,7 +103,7 @@ export function judgeCapture(steps: readonly ChallengeStep[], frames: readonly F
     return refuse('no_face', 'We need a few pictures of you looking straight at the camera. Try again, facing the camera between the turns.');
   // The person is who faced the camera at the start: every face must be theirs, throughout.
   const anchor = mean(first.map((f) => f.descriptor!));
-  const matching = single.filter((f) => distance(f.descriptor!, anchor) <= L.samePerson).length;
+  const matching = single.filter((f) => l2(f.descriptor!, anchor) <= L.samePerson).length;
   if (matching < single.length * L.samePersonShare) {
     return refuse(
       'face_changed',

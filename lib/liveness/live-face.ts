@@ -4,6 +4,7 @@ import { livenessChecks, type RemovalRequest } from '@/db/schema';
 import { open } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
+import { l2 } from '@/lib/matcher/probes';
 
 /**
  * A reference photo is of the live face when their raw descriptor distance is at most this: the
@@ -15,15 +16,9 @@ export const REFERENCE_MATCH = 0.5366;
 /** A passed capture opens the search for this long. */
 export const LIVE_VALID_MINUTES = 60;
 
-function distance(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
-}
-
 /** The indexes of the references that are not of the live face. */
 export function mismatchedReferences(references: readonly (readonly number[])[], live: readonly number[]): number[] {
-  return references.flatMap((r, i) => (distance(r, live) > REFERENCE_MATCH ? [i] : []));
+  return references.flatMap((r, i) => (l2(r, live) > REFERENCE_MATCH ? [i] : []));
 }
 
 /**
@@ -38,8 +33,8 @@ export async function requireLiveFace(tx: Executor, r: RemovalRequest): Promise<
   return live;
 }
 
-/** The live descriptor of the request's newest passed capture (since `since`), or null. */
-export async function latestLiveDescriptor(tx: Executor, requestId: string, since = new Date(0)): Promise<number[] | null> {
+/** The request's newest passed capture since `since` that still holds its live face (sealed), or null. */
+async function latestPassedCapture(tx: Executor, requestId: string, since: Date): Promise<{ id: string; sealed: string } | null> {
   const [check] = await tx
     .select({ id: livenessChecks.id, sealed: livenessChecks.liveDescriptorSealed })
     .from(livenessChecks)
@@ -53,7 +48,13 @@ export async function latestLiveDescriptor(tx: Executor, requestId: string, sinc
     )
     .orderBy(desc(livenessChecks.createdAt))
     .limit(1);
-  if (!check?.sealed) return null;
+  return check?.sealed ? { id: check.id, sealed: check.sealed } : null;
+}
+
+/** The live descriptor of the request's newest passed capture (since `since`), or null. */
+export async function latestLiveDescriptor(tx: Executor, requestId: string, since = new Date(0)): Promise<number[] | null> {
+  const check = await latestPassedCapture(tx, requestId, since);
+  if (!check) return null;
   const bytes = open(Buffer.from(check.sealed, 'base64'), getDataKey(), `live-descriptor:${check.id}`);
   return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
 }
@@ -66,8 +67,8 @@ export type IdentityState = 'needed' | 'passed' | 'review_pending' | 'review_app
 /** Where the request stands on "only your own face", for its page. */
 export async function identityState(r: DraftRequest): Promise<IdentityState> {
   if (r.identityReview === 'approved') return 'review_approved';
-  const live = await latestLiveDescriptor(await getDb(), r.id, new Date(Date.now() - LIVE_VALID_MINUTES * 60_000));
-  if (live) return 'passed';
+  // Whether a capture passed is enough here: its sealed face is not opened for a page view.
+  if (await latestPassedCapture(await getDb(), r.id, new Date(Date.now() - LIVE_VALID_MINUTES * 60_000))) return 'passed';
   if (r.identityReview === 'pending') return 'review_pending';
   if (r.identityReview === 'refused') return 'review_refused';
   return 'needed';

@@ -35,7 +35,10 @@ async function transport(message: Email): Promise<void> {
   const links = [...message.text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
   const file = path.join(dir, `${message.createdAt.getTime()}-${message.id}.json`);
   const tmp = `${file}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify({ id: message.id, from: e.mailFrom, to: message.to, subject: message.subject, text: message.text, html: message.html, links }, null, 2));
+  await fs.writeFile(
+    tmp,
+    JSON.stringify({ id: message.id, from: e.mailFrom, to: message.to, subject: message.subject, text: message.text, html: message.html, links }, null, 2),
+  );
   await fs.rename(tmp, file);
   log.info('mail written to outbox (no SMTP_URL set)', { to: message.to, subject: message.subject, file });
 }

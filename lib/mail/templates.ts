@@ -14,7 +14,8 @@ function layout(title: string, paragraphs: string[], link: { href: string; label
   return `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;max-width:560px;margin:auto;color:#111">
 <h1 style="font-size:20px">${escape(title)}</h1>
 ${paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n')}
-<p><a href="${escape(link.href)}" style="display:inline-block;padding:10px 16px;background:#111;color:#fff;border-radius:6px;text-decoration:none">${escape(link.label)}</a></p>
+<p><a href="${escape(link.href)}" style="display:inline-block;padding:10px " +
+  "16px;background:#111;color:#fff;border-radius:6px;text-decoration:none">${escape(link.label)}</a></p>
 <p style="font-size:12px;color:#555">Or open this address: ${escape(link.href)}</p>
 </body></html>`;
 }
@@ -48,8 +49,8 @@ export function invitationMail(opts: { role: string; link: string; days: number 
 export function passwordResetMail(opts: { link: string; minutes: number }): MailContent {
   const lines = [
     'Hello,',
-    'Someone asked to reset the password of the forgetme account of this address. Open the link below to choose a new password: it works once and expires in '
-      + `${opts.minutes} minutes. Resetting signs you out everywhere.`,
+    'Someone asked to reset the password of the forgetme account of this address. Open the link below to choose a new password: it works once and expires in ' +
+      `${opts.minutes} minutes. Resetting signs you out everywhere.`,
     'If you did not ask for this, ignore this message: your password stays as it is.',
   ];
   return {
@@ -76,7 +77,8 @@ export function webhookDisabledMail(opts: { link: string }): MailContent {
 export function removalCompletedMail(opts: { link: string; certificates: number }): MailContent {
   const lines = [
     'Hello,',
-    `Your removal request is complete. The companies concerned have new versions of their face-recognition models from which your photos were removed, and forgetme issued ${opts.certificates} signed certificate(s) that anyone can verify.`,
+    `Your removal request is complete. The companies concerned have new versions of their face-recognition models from which your ` +
+      `photos were removed, and forgetme issued ${opts.certificates} signed certificate(s) that anyone can verify.`,
     'Your reference photos and the data describing your face have now been deleted from forgetme. Download your certificates from the request page.',
   ];
   return {
@@ -90,7 +92,7 @@ export function removalCompletedMail(opts: { link: string; certificates: number 
 export function removalFailedMail(opts: { link: string; certificates: number; stage: 'matching' | 'unlearning' | 'certification' }): MailContent {
   const what = {
     matching: 'We could not finish searching the registered training sets for your photos.',
-    unlearning: 'We could not remove your photos from every company\'s model.',
+    unlearning: "We could not remove your photos from every company's model.",
     certification: 'Your photos were removed, but we could not sign the certificates that prove it.',
   }[opts.stage];
   const partly = opts.certificates
@@ -99,8 +101,8 @@ export function removalFailedMail(opts: { link: string; certificates: number; st
   const lines = [
     'Hello,',
     `${what} We tried several times over some hours. ${partly}`,
-    'Our operators have been alerted and can retry the removal. The photos found stay excluded from the companies\' training sets. '
-      + 'Your reference photos and the data describing your face have been deleted from forgetme, as they would be on completion.',
+    "Our operators have been alerted and can retry the removal. The photos found stay excluded from the companies' training sets. " +
+      'Your reference photos and the data describing your face have been deleted from forgetme, as they would be on completion.',
   ];
   return {
     subject: opts.certificates ? 'Your forgetme removal is only partly done' : 'Your forgetme removal request failed',

@@ -15,13 +15,19 @@ describeEachDriver('training that cannot finish', () => {
     const db = await getDb();
     const org = await seedPartner();
     const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'd' }).returning();
-    const [m] = await db.insert(models).values({ organizationId: org.organization.id, datasetId: ds.id, name: 'm', kind: 'newton-certified', params: {} }).returning();
+    const [m] = await db
+      .insert(models)
+      .values({ organizationId: org.organization.id, datasetId: ds.id, name: 'm', kind: 'newton-certified', params: {} })
+      .returning();
     await failTraining(m.id, { code: 'job_failed', message: 'out of memory' });
     await failTraining(m.id, { code: 'again', message: 'a second call changes nothing' });
     const [after] = await db.select().from(models).where(eq(models.id, m.id));
     assert.equal(after.status, 'failed');
     assert.deepEqual(after.error, { code: 'job_failed', message: 'out of memory' });
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, m.id), eq(auditEvents.action, 'model.training_failed')));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, m.id), eq(auditEvents.action, 'model.training_failed')));
     assert.equal(events.length, 1);
   });
 });

@@ -27,7 +27,10 @@ export async function runTraining(modelId: string): Promise<void> {
   const db = await getDb();
   const [model] = await db.select().from(models).where(eq(models.id, modelId));
   if (!model) throw new Error(`model ${modelId} does not exist`);
-  const [existing] = await db.select({ id: modelVersions.id }).from(modelVersions).where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, 1)));
+  const [existing] = await db
+    .select({ id: modelVersions.id })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, 1)));
   if (existing || model.status !== 'training') return;
   const setProgress = (progress: number) => db.update(models).set({ progress }).where(eq(models.id, modelId));
 
@@ -81,10 +84,15 @@ export async function runTraining(modelId: string): Promise<void> {
       .returning();
     if (!v) return null;
     await tx.update(models).set({ status: 'ready', progress: 1 }).where(eq(models.id, modelId));
-    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: 1, reason: 'trained' } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      organizationId: model.organizationId,
+      event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: 1, reason: 'trained' } },
+    });
     return v;
   });
-  if (version) await emitEvent({ organizationId: model.organizationId, type: 'model.trained', data: { modelId, versionId: version.id, version: 1, accuracy: acc } });
+  if (version)
+    await emitEvent({ organizationId: model.organizationId, type: 'model.trained', data: { modelId, versionId: version.id, version: 1, accuracy: acc } });
 }
 
 export const trainModelJob = defineJob({
@@ -106,7 +114,11 @@ export const trainModelJob = defineJob({
 export async function failTraining(modelId: string, error: { code: string; message: string }): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
-    const [m] = await tx.update(models).set({ status: 'failed', error }).where(and(eq(models.id, modelId), eq(models.status, 'training'))).returning();
+    const [m] = await tx
+      .update(models)
+      .set({ status: 'failed', error })
+      .where(and(eq(models.id, modelId), eq(models.status, 'training')))
+      .returning();
     if (!m) return;
     const event = { action: 'model.training_failed', subject: { type: 'model', id: modelId }, data: { code: error.code } } as const;
     await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: m.organizationId, event });

@@ -27,7 +27,10 @@ export async function acceptInvitation(input: z.input<typeof acceptSchema>): Pro
     return await db.transaction(async (tx) => {
       const inv = await findOpenInvitation(tx, token);
       // The link reached the address: an account there that never confirmed it gives way.
-      const [squatter] = await tx.select({ id: users.id }).from(users).where(and(eq(users.email, inv.email), isNull(users.emailVerifiedAt)));
+      const [squatter] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.email, inv.email), isNull(users.emailVerifiedAt)));
       if (squatter) await deleteUnverifiedAccount(tx, squatter.id);
       const [user] = await tx
         .insert(users)
@@ -39,7 +42,10 @@ export async function acceptInvitation(input: z.input<typeof acceptSchema>): Pro
         .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt)))
         .returning({ id: invitations.id });
       if (!claimed.length) throw new AppError('token_used', 'This invitation was already accepted. Sign in instead.');
-      const [m] = await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: user.id, role: inv.role }).returning({ id: memberships.id });
+      const [m] = await tx
+        .insert(memberships)
+        .values({ organizationId: inv.organizationId, userId: user.id, role: inv.role })
+        .returning({ id: memberships.id });
       await recordAuditEvent(tx, {
         actor: { type: 'user', id: user.id },
         organizationId: inv.organizationId,

@@ -55,15 +55,27 @@ describeEachDriver('invitations', ({ handle, driver }) => {
   test('bad roles, existing accounts, duplicates and expired links are refused', async () => {
     const { organization, admin } = await seedPartner();
     const existing = await seedIndividual();
-    await assert.rejects(inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: 'y@example.test', role: 'owner' as never } }), code('validation_failed'));
-    await assert.rejects(inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: existing.email, role: 'engineer' } }), code('email_taken'));
-    await assert.rejects(inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: admin.email, role: 'engineer' } }), code('conflict'));
+    await assert.rejects(
+      inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: 'y@example.test', role: 'owner' as never } }),
+      code('validation_failed'),
+    );
+    await assert.rejects(
+      inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: existing.email, role: 'engineer' } }),
+      code('email_taken'),
+    );
+    await assert.rejects(
+      inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email: admin.email, role: 'engineer' } }),
+      code('conflict'),
+    );
     const email = `late-${driver}@example.test`;
     const { invitationId } = await inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email, role: 'engineer' } });
     await assert.rejects(inviteMember({ actorUserId: admin.id, organizationId: organization.id, input: { email, role: 'engineer' } }), code('conflict'));
     for (const e of await handle().db.select().from(emails)) await deliverEmail({ emailId: e.id });
     const token = readOutbox(email).at(-1)!.links[0].split('/invite/')[1];
-    await handle().db.update(invitations).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(invitations.id, invitationId));
+    await handle()
+      .db.update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1) })
+      .where(eq(invitations.id, invitationId));
     await assert.rejects(acceptInvitation({ token, name: 'Late', password: 'a long password' }), code('token_expired'));
     const joined = await handle().db.select().from(memberships).where(eq(memberships.organizationId, organization.id));
     assert.equal(joined.length, 1);

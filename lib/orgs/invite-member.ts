@@ -37,22 +37,32 @@ export async function inviteMember(opts: { actorUserId: string; organizationId: 
     const pending = await tx
       .select({ id: invitations.id })
       .from(invitations)
-      .where(and(eq(invitations.organizationId, opts.organizationId), eq(invitations.email, email), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())));
+      .where(
+        and(
+          eq(invitations.organizationId, opts.organizationId),
+          eq(invitations.email, email),
+          isNull(invitations.acceptedAt),
+          gt(invitations.expiresAt, new Date()),
+        ),
+      );
     if (pending.length) throw new AppError('conflict', `${email} already has a pending invitation.`);
     const [inv] = await tx
       .insert(invitations)
-      .values({ organizationId: opts.organizationId, email, role, tokenHash: hash, invitedBy: opts.actorUserId, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86400_000) })
+      .values({
+        organizationId: opts.organizationId,
+        email,
+        role,
+        tokenHash: hash,
+        invitedBy: opts.actorUserId,
+        expiresAt: new Date(Date.now() + INVITATION_DAYS * 86400_000),
+      })
       .returning({ id: invitations.id });
     await recordAuditEvent(tx, {
       actor: { type: 'user', id: opts.actorUserId },
       organizationId: opts.organizationId,
       event: { action: 'member.invited', subject: { type: 'invitation', id: inv.id }, data: { email, role } },
     });
-    const emailId = await queueEmail(
-      tx,
-      email,
-      invitationMail({ role: ROLE_NAMES[role], link: `${env().publicUrl}/invite/${token}`, days: INVITATION_DAYS }),
-    );
+    const emailId = await queueEmail(tx, email, invitationMail({ role: ROLE_NAMES[role], link: `${env().publicUrl}/invite/${token}`, days: INVITATION_DAYS }));
     return { invitationId: inv.id, emailId };
   });
   await requestDelivery(result.emailId);

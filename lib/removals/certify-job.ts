@@ -31,11 +31,24 @@ export async function runCertify(requestId: string): Promise<void> {
   for (const t of tasks.filter((x) => x.status === 'failed')) failedModels.set(t.organizationId, [...(failedModels.get(t.organizationId) ?? []), t.modelId]);
 
   const chosen = await db
-    .select({ itemId: requestMatches.itemId, tier: requestMatches.tier, confirmed: requestMatches.confirmed, datasetId: requestMatches.datasetId, sha: datasetItems.sha256, organizationId: datasets.organizationId, datasetName: datasets.name })
+    .select({
+      itemId: requestMatches.itemId,
+      tier: requestMatches.tier,
+      confirmed: requestMatches.confirmed,
+      datasetId: requestMatches.datasetId,
+      sha: datasetItems.sha256,
+      organizationId: datasets.organizationId,
+      datasetName: datasets.name,
+    })
     .from(requestMatches)
     .innerJoin(datasetItems, eq(datasetItems.id, requestMatches.itemId))
     .innerJoin(datasets, eq(datasets.id, requestMatches.datasetId))
-    .where(and(eq(requestMatches.requestId, requestId), r.includePossible ? sql`(${requestMatches.confirmed} or ${requestMatches.tier} = 'possible')` : eq(requestMatches.confirmed, true)));
+    .where(
+      and(
+        eq(requestMatches.requestId, requestId),
+        r.includePossible ? sql`(${requestMatches.confirmed} or ${requestMatches.tier} = 'possible')` : eq(requestMatches.confirmed, true),
+      ),
+    );
   const orgIds = [...new Set([...chosen.map((c) => c.organizationId), ...tasks.map((t) => t.organizationId)])].filter((o) => !failedModels.has(o));
   const before = new Set((await db.select({ id: certificates.id }).from(certificates).where(eq(certificates.requestId, requestId))).map((c) => c.id));
   const issued: { organizationId: string; certificateId: string; fresh: boolean }[] = [];
@@ -52,13 +65,21 @@ export async function runCertify(requestId: string): Promise<void> {
         removedItems: unique.length,
         confirmedItems: unique.filter((i) => i.confirmed).length,
         unreviewedItems: unique.filter((i) => !i.confirmed).length,
-        manifestSha256: sha256(unique.map((i) => i.sha).sort().join('\n')),
+        manifestSha256: sha256(
+          unique
+            .map((i) => i.sha)
+            .sort()
+            .join('\n'),
+        ),
       };
     });
     const releases: ModelRelease[] = [];
     for (const t of tasks.filter((x) => x.organizationId === organizationId)) {
       const [m] = await db.select().from(models).where(eq(models.id, t.modelId));
-      const vs = await db.select().from(modelVersions).where(inArray(modelVersions.id, [t.fromVersionId!, t.toVersionId!]));
+      const vs = await db
+        .select()
+        .from(modelVersions)
+        .where(inArray(modelVersions.id, [t.fromVersionId!, t.toVersionId!]));
       const from = vs.find((v) => v.id === t.fromVersionId)!;
       const to = vs.find((v) => v.id === t.toVersionId)!;
       const report = to.id === from.id ? null : readVersionReport(to.report);

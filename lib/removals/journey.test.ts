@@ -54,7 +54,7 @@ describeEachDriver('the removal journey', () => {
     await assert.rejects(addReference({ userId: stranger.id, requestId: req.id, bytes: reference('Abdullah_Gul') }), code('not_found'));
 
     await approveIdentityByOperator(person.id, req.id);
-  await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
+    await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const review = await getReview(person.id, req.id);
     // What was searched is on record with the request, matches or not.
@@ -67,7 +67,11 @@ describeEachDriver('the removal journey', () => {
     assert.equal(thumb[0], 0xff, 'a JPEG thumbnail');
     await assert.rejects(matchThumbnail(stranger.id, req.id, review[0].shown[0].matchId), code('not_found'));
 
-    const submitted = await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: review[0].shown.map((s) => s.matchId), includePossible: true, attest: true } });
+    const submitted = await submitRequest({
+      userId: person.id,
+      requestId: req.id,
+      input: { confirmedMatchIds: review[0].shown.map((s) => s.matchId), includePossible: true, attest: true },
+    });
     assert.equal(submitted.models, 1);
     const db = await getDb();
     assert.ok((await db.select().from(webhookEvents).where(eq(webhookEvents.organizationId, org.organization.id))).some((e) => e.type === 'removal.requested'));
@@ -131,11 +135,23 @@ describeEachDriver('the removal journey', () => {
         fs.writeFileSync(blob, original);
       }
     }
-    await assert.rejects(replayCertificate({ ...bundle, envelope: { ...bundle.envelope, payload: bundle.envelope.payload.slice(0, 40) } }), code('validation_failed'));
+    await assert.rejects(
+      replayCertificate({ ...bundle, envelope: { ...bundle.envelope, payload: bundle.envelope.payload.slice(0, 40) } }),
+      code('validation_failed'),
+    );
     await assert.rejects(replayCertificate({ treeHead: bundle.treeHead }), code('validation_failed'));
     const otherKey = crypto.generateKeyPairSync('ed25519');
-    const foreign = { ...bundle, envelope: signEnvelope(bundle.envelope.payloadType, Buffer.from(bundle.envelope.payload, 'base64'), { privateKey: otherKey.privateKey, kid: 'another-platform' }) };
-    await assert.rejects(replayCertificate(foreign), (e: unknown) => e instanceof AppError && e.code === 'validation_failed' && /not signed by this platform/.test(e.message));
+    const foreign = {
+      ...bundle,
+      envelope: signEnvelope(bundle.envelope.payloadType, Buffer.from(bundle.envelope.payload, 'base64'), {
+        privateKey: otherKey.privateKey,
+        kid: 'another-platform',
+      }),
+    };
+    await assert.rejects(
+      replayCertificate(foreign),
+      (e: unknown) => e instanceof AppError && e.code === 'validation_failed' && /not signed by this platform/.test(e.message),
+    );
     const purged = blobPath(v2.files['hessians.f64']);
     fs.renameSync(purged, `${purged}.aside`);
     try {
@@ -165,7 +181,10 @@ describeEachDriver('the removal journey', () => {
       bundle,
     ];
     const text = JSON.stringify(partnerView) + logLines.join('\n');
-    assert.ok(logLines.some((l) => l.includes('removal released')), 'the journey\'s log lines were captured');
+    assert.ok(
+      logLines.some((l) => l.includes('removal released')),
+      "the journey's log lines were captured",
+    );
     assert.doesNotMatch(text, /"seed"/);
     for (const v of versions) {
       const loaded = await loadModelFiles(v);
@@ -185,13 +204,20 @@ describeEachDriver('the removal journey', () => {
     const db = await getDb();
     const [ref] = await db.select().from(requestReferences).where(eq(requestReferences.requestId, req.id));
     assert.ok(await hasBlob(ref.photoBlob));
-    assert.notEqual((await fs.promises.readFile(path.join(process.env.FORGETME_DATA_DIR!, 'blobs', ref.photoBlob.slice(0, 2), ref.photoBlob.slice(2, 4), ref.photoBlob)))[0], 0xff, 'stored sealed, not as a JPEG');
+    assert.notEqual(
+      (await fs.promises.readFile(path.join(process.env.FORGETME_DATA_DIR!, 'blobs', ref.photoBlob.slice(0, 2), ref.photoBlob.slice(2, 4), ref.photoBlob)))[0],
+      0xff,
+      'stored sealed, not as a JPEG',
+    );
     const other = await seedIndividual();
     await assert.rejects(withdrawRequest({ userId: other.id, requestId: req.id }), code('not_found'));
     await withdrawRequest({ userId: person.id, requestId: req.id });
     assert.equal(await hasBlob(ref.photoBlob), false);
     assert.equal((await listReferences(req.id)).length, 0);
     await assert.rejects(startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' }), code('conflict'));
-    await assert.rejects(submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: [], includePossible: true, attest: true } }), code('conflict'));
+    await assert.rejects(
+      submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: [], includePossible: true, attest: true } }),
+      code('conflict'),
+    );
   });
 });

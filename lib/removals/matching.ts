@@ -64,7 +64,10 @@ export async function startMatching(opts: { userId: string; requestId: string; i
   await db.transaction(async (tx) => {
     const moved = await moveRequest(tx, r.id, 'matching', {}, ['draft']);
     if (!moved) throw new AppError('conflict', 'This request has changed since you opened it; reload the page.');
-    await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.search_started', subject: { type: 'removal_request', id: r.id }, data: { references: n } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'user', id: opts.userId },
+      event: { action: 'request.search_started', subject: { type: 'removal_request', id: r.id }, data: { references: n } },
+    });
     await enqueue(matchJob, { requestId: r.id }, { tx });
   });
 }

@@ -47,7 +47,10 @@ export async function addReference(opts: { userId: string; requestId: string; by
       const [{ n: now }] = await tx.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
       if (now >= MAX_REFERENCES) throw new AppError('conflict', `A request takes at most ${MAX_REFERENCES} photos; remove one to add another.`);
       await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: face.box });
-      await tx.update(removalRequests).set({ lastActivityAt: sql`now()` }).where(eq(removalRequests.id, r.id));
+      await tx
+        .update(removalRequests)
+        .set({ lastActivityAt: sql`now()` })
+        .where(eq(removalRequests.id, r.id));
       const event = { action: 'request.reference_added', subject: { type: 'removal_request', id: r.id }, data: { referenceId: id } } as const;
       await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event });
     });
@@ -62,7 +65,10 @@ export async function removeReference(opts: { userId: string; requestId: string;
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'change the photos');
-  const [ref] = await db.select().from(requestReferences).where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id)));
+  const [ref] = await db
+    .select()
+    .from(requestReferences)
+    .where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id)));
   if (!ref) throw new AppError('not_found', 'No such photo in this request.');
   // The photo before its row: a crash between the two leaves a row the retention sweep still finds, never an unreferenced photo.
   await deleteBlob(ref.photoBlob);
@@ -71,7 +77,10 @@ export async function removeReference(opts: { userId: string; requestId: string;
 
 export async function listReferences(requestId: string) {
   const db = await getDb();
-  return db.select({ id: requestReferences.id, box: requestReferences.box, createdAt: requestReferences.createdAt }).from(requestReferences).where(eq(requestReferences.requestId, requestId));
+  return db
+    .select({ id: requestReferences.id, box: requestReferences.box, createdAt: requestReferences.createdAt })
+    .from(requestReferences)
+    .where(eq(requestReferences.requestId, requestId));
 }
 
 /** The reference descriptors of a request, unsealed (matching only). */

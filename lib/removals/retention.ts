@@ -25,8 +25,16 @@ export async function purgeRequestData(requestId: string, reason: 'completed' | 
   await db.transaction(async (tx) => {
     // The live face of each capture goes with the photos (the frames were never stored).
     await tx.update(livenessChecks).set({ liveDescriptorSealed: null }).where(eq(livenessChecks.requestId, requestId));
-    const done = await tx.update(removalRequests).set({ purgedAt: new Date() }).where(and(eq(removalRequests.id, requestId), isNull(removalRequests.purgedAt))).returning();
-    if (done.length) await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'request.purged', subject: { type: 'removal_request', id: requestId }, data: { reason, references: refs.length } } });
+    const done = await tx
+      .update(removalRequests)
+      .set({ purgedAt: new Date() })
+      .where(and(eq(removalRequests.id, requestId), isNull(removalRequests.purgedAt)))
+      .returning();
+    if (done.length)
+      await recordAuditEvent(tx, {
+        actor: { type: 'system' },
+        event: { action: 'request.purged', subject: { type: 'removal_request', id: requestId }, data: { reason, references: refs.length } },
+      });
   });
   return refs.length;
 }

@@ -42,14 +42,27 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const db = await getDb();
   await prepareJobs(certifyJob, unlearnJob);
   const tasks = await db.transaction(async (tx) => {
-    const open = await tx.select().from(removalTasks).where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+    const open = await tx
+      .select()
+      .from(removalTasks)
+      .where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['pending', 'unlearning'])));
     // A task whose every attempt was cut short (a process killed each time) fails rather than loop.
     const spent = open.filter((t) => t.attempts >= MAX_TASK_ATTEMPTS);
     const error = { code: 'attempts_exhausted', message: `The removal was started ${MAX_TASK_ATTEMPTS} times without finishing.` };
-    const failed = await moveTasks(tx, spent.map((t) => t.id), 'failed', { error: spent[0]?.error ?? error });
+    const failed = await moveTasks(
+      tx,
+      spent.map((t) => t.id),
+      'failed',
+      { error: spent[0]?.error ?? error },
+    );
     for (const requestId of new Set(failed.map((t) => t.requestId))) await enqueue(certifyJob, { requestId }, { tx });
     const live = open.filter((t) => t.attempts < MAX_TASK_ATTEMPTS);
-    const started = await moveTasks(tx, live.map((t) => t.id), 'unlearning', { attempts: 'next' });
+    const started = await moveTasks(
+      tx,
+      live.map((t) => t.id),
+      'unlearning',
+      { attempts: 'next' },
+    );
     for (const requestId of new Set(started.map((t) => t.requestId))) await moveRequest(tx, requestId, 'processing', {}, ['submitted']);
     return started;
   });
@@ -142,9 +155,18 @@ export async function runUnlearning(modelId: string): Promise<void> {
         .returning();
       toId = v.id;
       version = v.version;
-      await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: model.organizationId, event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason } } });
+      await recordAuditEvent(tx, {
+        actor: { type: 'system' },
+        organizationId: model.organizationId,
+        event: { action: 'model.version_released', subject: { type: 'model_version', id: v.id }, data: { modelId, version: v.version, reason } },
+      });
     }
-    await moveTasks(tx, tasks.map((t) => t.id), 'certified', { fromVersionId: current.id, toVersionId: toId, error: null });
+    await moveTasks(
+      tx,
+      tasks.map((t) => t.id),
+      'certified',
+      { fromVersionId: current.id, toVersionId: toId, error: null },
+    );
     const requestIds = [...new Set(tasks.map((t) => t.requestId))];
     let deliveryIds: string[] = [];
     if (next) {

@@ -18,6 +18,10 @@ export async function withdrawRequest(opts: { userId: string; requestId: string 
     if (row) await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event });
     return !!row;
   });
-  if (!done) throw new AppError('conflict', 'Removal has already started for this request, so it can no longer be withdrawn; it will complete and you will get its certificate.');
+  if (!done)
+    throw new AppError(
+      'conflict',
+      'Removal has already started for this request, so it can no longer be withdrawn; it will complete and you will get its certificate.',
+    );
   await purgeRequestData(r.id, 'withdrawn');
 }

@@ -29,7 +29,10 @@ export function webhookBody(event: { type: string; data: unknown; createdAt: Dat
  * from the console or the API) sends once more with the same `webhook-id`, whatever the status.
  * Returns the delay before the next attempt, if one is scheduled.
  */
-export async function attemptDelivery(deliveryId: string, opts: { now?: Date; manual?: boolean } = {}): Promise<{ succeeded: boolean; retryInSeconds: number | null }> {
+export async function attemptDelivery(
+  deliveryId: string,
+  opts: { now?: Date; manual?: boolean } = {},
+): Promise<{ succeeded: boolean; retryInSeconds: number | null }> {
   const now = opts.now ?? new Date();
   const db = await getDb();
   const [claimed] = opts.manual
@@ -49,7 +52,8 @@ export async function attemptDelivery(deliveryId: string, opts: { now?: Date; ma
 
   const body = webhookBody(event);
   const secrets = [openSecret(endpoint.secretSealed, endpoint.id)];
-  if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) secrets.push(openSecret(endpoint.previousSecretSealed, endpoint.id));
+  if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now)
+    secrets.push(openSecret(endpoint.previousSecretSealed, endpoint.id));
   const signature = secrets.map((s) => new Webhook(s).sign(event.id, now, body)).join(' ');
   const outcome = await postWebhook(endpoint.url, body, {
     'webhook-id': event.id,
@@ -71,7 +75,10 @@ export async function attemptDelivery(deliveryId: string, opts: { now?: Date; ma
       await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
       return;
     }
-    await tx.update(webhookEndpoints).set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now.toISOString()}::timestamptz)` }).where(eq(webhookEndpoints.id, endpoint.id));
+    await tx
+      .update(webhookEndpoints)
+      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now.toISOString()}::timestamptz)` })
+      .where(eq(webhookEndpoints.id, endpoint.id));
   });
   if (!ok) await disableIfFailingTooLong(endpoint.id, now);
   return { succeeded: ok, retryInSeconds: retryIn };
@@ -83,12 +90,22 @@ async function disableIfFailingTooLong(endpointId: string, now: Date): Promise<v
   const [disabled] = await db
     .update(webhookEndpoints)
     .set({ disabledAt: now, disabledReason: reason })
-    .where(and(eq(webhookEndpoints.id, endpointId), isNull(webhookEndpoints.disabledAt), lte(webhookEndpoints.failingSince, new Date(now.getTime() - DISABLE_AFTER_MS))))
+    .where(
+      and(
+        eq(webhookEndpoints.id, endpointId),
+        isNull(webhookEndpoints.disabledAt),
+        lte(webhookEndpoints.failingSince, new Date(now.getTime() - DISABLE_AFTER_MS)),
+      ),
+    )
     .returning();
   if (!disabled) return;
   log.warn('webhook endpoint disabled after 5 days of failures', { endpointId });
   const emailIds = await db.transaction(async (tx) => {
-    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: disabled.organizationId, event: { action: 'webhook_endpoint.disabled', subject: { type: 'webhook_endpoint', id: endpointId }, data: { reason } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      organizationId: disabled.organizationId,
+      event: { action: 'webhook_endpoint.disabled', subject: { type: 'webhook_endpoint', id: endpointId }, data: { reason } },
+    });
     const admins = await tx
       .select({ email: users.email, name: users.name })
       .from(memberships)

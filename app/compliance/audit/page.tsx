@@ -23,12 +23,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     error = err.message;
   }
   const { after: _a, limit: _l, ...exportFilter } = filter;
-  const csv = `/api/v1/compliance/audit-events.csv?${new URLSearchParams(Object.entries(exportFilter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString()}`;
+  const csv = `/api/v1/compliance/audit-events.csv?${new URLSearchParams(
+    Object.entries(exportFilter)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  ).toString()}`;
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-bold">Audit log</h1>
       <p data-testid="chain-status" className={chain.ok ? 'text-green-800' : 'text-red-800'}>
-        {chain.ok ? `✓ Verified: all ${chain.checked} events form an unbroken hash chain.` : `✗ The chain is broken at event ${chain.brokenAt.seq} (${chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed.`}
+        {chain.ok
+          ? `✓ Verified: all ${chain.checked} events form an unbroken hash chain.`
+          : `✗ The chain is broken at event ${chain.brokenAt.seq} (${chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed.`}
       </p>
       {scope.organizationId === null && (
         <p className="text-sm">
@@ -81,11 +87,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <caption className="sr-only">Audit events, oldest first</caption>
             <thead className="bg-gray-50">
               <tr>
-                <th scope="col" className="px-2 py-2">#</th>
-                <th scope="col" className="px-2 py-2">When (UTC)</th>
-                <th scope="col" className="px-2 py-2">Actor</th>
-                <th scope="col" className="px-2 py-2">Action</th>
-                <th scope="col" className="px-2 py-2">Subject</th>
+                <th scope="col" className="px-2 py-2">
+                  #
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  When (UTC)
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  Actor
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  Action
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  Subject
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -106,7 +122,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </tbody>
           </table>
           {events.nextAfter ? (
-            <Link className="text-sm underline" href={`/compliance/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])), after: String(events.nextAfter) }).toString()}`}>
+            <Link
+              className="text-sm underline"
+              href={`/compliance/audit?${new URLSearchParams({
+                ...Object.fromEntries(
+                  Object.entries(filter)
+                    .filter(([, v]) => v !== undefined)
+                    .map(([k, v]) => [k, String(v)]),
+                ),
+                after: String(events.nextAfter),
+              }).toString()}`}
+            >
               Later events
             </Link>
           ) : null}

@@ -49,7 +49,12 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
         {(['Photos', 'Search', 'Review', 'Removal', 'Certificates'] as const).map((step, i) => {
           const at = { draft: 0, matching: 1, review: 2, submitted: 3, processing: 3, completed: 4, partially_failed: 4, failed: -1, withdrawn: -1 }[s];
           return (
-            <li key={step} aria-current={i === at ? 'step' : undefined} className={`rounded-full px-3 py-1 ${i < at || s === 'completed' ? 'bg-green-100 text-green-900' : i === at ? 'bg-ink text-white' : 'bg-gray-100 text-gray-600'}`}>
+            <li
+              key={step}
+              aria-current={i === at ? 'step' : undefined}
+              className={`rounded-full px-3 py-1 ` +
+                `${i < at || s === 'completed' ? 'bg-green-100 text-green-900' : i === at ? 'bg-ink text-white' : 'bg-gray-100 text-gray-600'}`}
+            >
               {i + 1}. {step}
             </li>
           );
@@ -67,7 +72,9 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
       {['submitted', 'processing', 'completed', 'partially_failed', 'failed'].includes(s) && request.submittedAt ? (
         <section className="space-y-2 rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <h2 className="text-lg font-semibold">Removal from each company&apos;s models</h2>
-          {tasks.length === 0 ? <p className="text-gray-700">None of the matched training sets has a model yet: your photos were removed from the training sets themselves.</p> : null}
+          {tasks.length === 0 ? (
+            <p className="text-gray-700">None of the matched training sets has a model yet: your photos were removed from the training sets themselves.</p>
+          ) : null}
           <ul className="space-y-1">
             {tasks.map((t) => (
               <li key={t.id} data-testid="task" className="text-sm">
@@ -80,7 +87,9 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
       ) : null}
       {s === 'failed' || s === 'partially_failed' ? <Failure stage={request.error?.stage ?? 'unlearning'} partial={s === 'partially_failed'} /> : null}
       {s === 'completed' || s === 'partially_failed' ? <Certificates userId={user.id} requestId={request.id} /> : null}
-      {s === 'withdrawn' ? <p className="rounded-lg bg-white p-5 ring-1 ring-gray-200">You withdrew this request. Your photos and the data describing your face were deleted.</p> : null}
+      {s === 'withdrawn' ? (
+        <p className="rounded-lg bg-white p-5 ring-1 ring-gray-200">You withdrew this request. Your photos and the data describing your face were deleted.</p>
+      ) : null}
       {['draft', 'matching', 'review'].includes(s) ? <WithdrawButton requestId={request.id} /> : null}
     </div>
   );
@@ -88,7 +97,7 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
 
 const FAILED_AT = {
   matching: 'We could not finish searching the registered training sets for your photos.',
-  unlearning: 'We could not remove your photos from every company\'s model.',
+  unlearning: "We could not remove your photos from every company's model.",
   certification: 'Your photos were removed, but we could not sign the certificates that prove it.',
 } as const;
 
@@ -101,7 +110,7 @@ function Failure({ stage, partial }: { stage: keyof typeof FAILED_AT; partial: b
       </p>
       <p>
         Our operators have been alerted and can retry it.{' '}
-        {stage === 'matching' ? 'You can also start a new request. ' : 'The photos found stay excluded from the companies\' training sets. '}
+        {stage === 'matching' ? 'You can also start a new request. ' : "The photos found stay excluded from the companies' training sets. "}
         Your reference photos and the data describing your face have been deleted.
       </p>
     </section>
