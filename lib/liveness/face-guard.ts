@@ -23,8 +23,8 @@ const context = (id: string) => `face-guard:${id}`;
 
 /**
  * The accounts, other than `userId`, whose live face in the last GUARD_DAYS is `live`'s. Every
- * guarded face is opened and compared in memory: fine for the volumes a 5-searches-a-day limit
- * allows (a million guarded faces is a few seconds); an index would need the faces unsealed.
+ * guarded face is opened and compared in memory, once per passed capture: linear in the guarded
+ * faces (not measured at scale); an index would need the faces unsealed.
  */
 export async function otherAccountsWithFace(tx: Executor, userId: string, live: readonly number[]): Promise<string[]> {
   const rows = await tx
