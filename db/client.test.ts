@@ -31,21 +31,53 @@ test('the embedded database persists across restarts, and migrating again change
   await closeDb();
 });
 
-test('on PostgreSQL, losing an idle connection (a restart, a terminated backend) does not crash the process', { skip: !env().testDatabaseUrl && 'TEST_DATABASE_URL is not set' }, async () => {
-  const handle = await openTestDatabase('postgres');
-  try {
-    const pool = handle.pool!;
-    const name = await pool.query<{ d: string }>('select current_database() as d');
-    const admin = new pg.Client({ connectionString: env().testDatabaseUrl });
-    await admin.connect();
-    const terminate = 'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()';
-    const { rows } = await admin.query<{ n: number }>(terminate, [name.rows[0].d]);
-    await admin.end();
-    assert.ok(rows[0].n >= 1, 'an idle pooled connection was terminated');
-    await new Promise((r) => setTimeout(r, 200));
-    const again = await pool.query<{ v: number }>('select 2 as v');
-    assert.equal(again.rows[0].v, 2, 'the pool serves the next query with a new connection');
-  } finally {
-    await handle.close();
-  }
-});
+test(
+  'on PostgreSQL, losing an idle connection (a restart, a terminated backend) does not crash the process',
+  { skip: !env().testDatabaseUrl && 'TEST_DATABASE_URL is not set' },
+  async () => {
+    const handle = await openTestDatabase('postgres');
+    try {
+      const pool = handle.pool!;
+      const name = await pool.query<{ d: string }>('select current_database() as d');
+      const admin = new pg.Client({ connectionString: env().testDatabaseUrl });
+      await admin.connect();
+      const terminate = 'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()';
+      const { rows } = await admin.query<{ n: number }>(terminate, [name.rows[0].d]);
+      await admin.end();
+      assert.ok(rows[0].n >= 1, 'an idle pooled connection was terminated');
+      await new Promise((r) => setTimeout(r, 200));
+      const again = await pool.query<{ v: number }>('select 2 as v');
+      assert.equal(again.rows[0].v, 2, 'the pool serves the next query with a new connection');
+    } finally {
+      await handle.close();
+    }
+  },
+);
+
+test(
+  'on PostgreSQL, losing a connection in use (inside a transaction) fails that transaction, not the process',
+  { skip: !env().testDatabaseUrl && 'TEST_DATABASE_URL is not set' },
+  async () => {
+    const handle = await openTestDatabase('postgres');
+    try {
+      const admin = new pg.Client({ connectionString: env().testDatabaseUrl });
+      await admin.connect();
+      // Between two statements of a transaction the client is checked out of the pool with no query
+      // running: the backend's FATAL then arrives as an 'error' event on the client itself, which
+      // crashed the worker when PostgreSQL restarted during a removal (bench/fault-harness.ts).
+      const inTransaction = handle.db.transaction(async (tx) => {
+        const pid = await tx.execute(sql`select pg_backend_pid() as pid`);
+        const [{ pid: backend }] = (pid as unknown as { rows: { pid: number }[] }).rows;
+        await admin.query('select pg_terminate_backend($1)', [backend]);
+        await new Promise((r) => setTimeout(r, 200));
+        await tx.execute(sql`select 1`);
+      });
+      await assert.rejects(inTransaction);
+      await admin.end();
+      const again = await handle.pool!.query<{ v: number }>('select 3 as v');
+      assert.equal(again.rows[0].v, 3, 'the pool serves the next query with a new connection');
+    } finally {
+      await handle.close();
+    }
+  },
+);

@@ -67,6 +67,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   // An idle client whose server connection ends (a PostgreSQL restart, a terminated backend) makes
   // the pool emit 'error'; unheard, that crashes the process. The pool replaces the client.
   pool.on('error', (err) => log.warn('an idle database connection was lost; the pool replaces it', { error: err.message }));
+  // A client checked out of the pool (a transaction between two statements) has no listener of the
+  // pool's: the backend's FATAL, or the socket's end, is emitted on the client and, unheard, ended
+  // the process. Heard here, the transaction's next statement fails (and rolls it back) instead,
+  // and the pool discards the broken client when it is released with that error.
+  pool.on('connect', (client) => client.on('error', (err) => log.warn('a database connection in use was lost; its transaction fails', { error: err.message })));
   // Several processes may start at once: one migrates, the others wait for it.
   const client = await pool.connect();
   try {
