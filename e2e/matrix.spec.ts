@@ -99,6 +99,7 @@ const PAGES: Record<string, Entry> = {
   '/sign-up': { allow: ALL },
   '/verify-email': { allow: ALL },
   '/verify': { allow: ALL },
+  '/how-matching-works': { allow: ALL },
   '/invite/[token]': { allow: ALL },
   '/forgot-password': { allow: ALL },
   '/reset-password': { allow: ALL },

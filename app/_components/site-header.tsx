@@ -12,6 +12,9 @@ export async function SiteHeader() {
           forgetme
         </Link>
         <div className="flex items-center gap-4 text-sm">
+          <Link href="/how-matching-works" className="hover:underline">
+            How matching works
+          </Link>
           <Link href="/verify" className="hover:underline">
             Verify a certificate
           </Link>

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
 import { at, createdAt, id } from './columns';
 import { organizations } from './organizations';
 
@@ -11,7 +11,9 @@ export const datasets = pgTable(
   'datasets',
   {
     id: id(),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     name: text().notNull(),
     description: text().notNull().default(''),
     createdAt: createdAt(),
@@ -28,7 +30,9 @@ export const ingests = pgTable(
   'ingests',
   {
     id: id(),
-    datasetId: uuid().notNull().references(() => datasets.id),
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id),
     status: ingestStatus().notNull().default('queued'),
     /** Rows in the manifest. */
     total: integer().notNull(),
@@ -48,7 +52,9 @@ export const datasetItems = pgTable(
   'dataset_items',
   {
     id: id(),
-    datasetId: uuid().notNull().references(() => datasets.id),
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id),
     externalId: text().notNull(),
     label: text().notNull(),
     /** The image's sha256, which is also its key in the blob store. */
@@ -76,8 +82,12 @@ export const faces = pgTable(
   'faces',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
-    itemId: uuid().notNull().references(() => datasetItems.id),
-    datasetId: uuid().notNull().references(() => datasets.id),
+    itemId: uuid()
+      .notNull()
+      .references(() => datasetItems.id),
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id),
     faceIndex: integer().notNull(),
     box: real().array().notNull(),
     score: real().notNull(),
@@ -97,11 +107,41 @@ export const faces = pgTable(
   (t) => [
     uniqueIndex('faces_item_face_key').on(t.itemId, t.faceIndex),
     index('faces_dataset_idx').on(t.datasetId),
-    index('faces_model_cohort_distance_idx').on(t.embeddingModel, t.cohortDistance).where(sql`not ${t.removed}`),
+    index('faces_model_cohort_distance_idx')
+      .on(t.embeddingModel, t.cohortDistance)
+      .where(sql`not ${t.removed}`),
     // ef_construction 128 (pgvector's default is 64): at 1M faces the default graph let the search
     // miss 0.8-2.8 % of the faces inside the possible tier at ef_search 200; this one missed none
     // (bench/matcher-search.ts). It costs index build time (324 s against 171 s at 1M), not search time.
-    index('faces_embedding_hnsw').using('hnsw', t.embedding.op('vector_l2_ops')).with({ m: 16, ef_construction: 128 }).where(sql`not ${t.removed}`),
+    index('faces_embedding_hnsw')
+      .using('hnsw', t.embedding.op('vector_l2_ops'))
+      .with({ m: 16, ef_construction: 128 })
+      .where(sql`not ${t.removed}`),
+  ],
+);
+
+/**
+ * Each label's template: the mean descriptor of its faces still in the training set, for the
+ * matcher's identity-level decision (lib/matcher/label-templates.ts). Rewritten in the same
+ * transaction as whatever changes a label's faces (an ingest's completion, a removal);
+ * `cohortDistance` as for faces (null until the matcher fills it).
+ */
+export const labelTemplates = pgTable(
+  'label_templates',
+  {
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id),
+    embeddingModel: text().notNull(),
+    label: text().notNull(),
+    faces: integer().notNull(),
+    template: vector({ dimensions: 128 }).notNull(),
+    cohortDistance: real(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.datasetId, t.embeddingModel, t.label] }),
+    index('label_templates_hnsw').using('hnsw', t.template.op('vector_l2_ops')).with({ m: 16, ef_construction: 128 }),
   ],
 );
 

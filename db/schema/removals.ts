@@ -22,8 +22,23 @@ export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
 export const identityReview = pgEnum('identity_review', ['pending', 'approved', 'refused']);
 export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
 
-/** What a search covered (lib/removals/search-scope.ts): every training set searched and its faces, at search time. */
-export type SearchScope = { faces: number; datasets: { id: string; name: string; organization: string; faces: number }[] };
+/**
+ * What a search covered (lib/removals/search-scope.ts): every training set searched with its faces
+ * and labels, at search time, and the thresholds that registry's size put in force with the
+ * strangers a request could expect at them (recorded since migration 0013; older rows lack them).
+ */
+export type SearchScope = {
+  faces: number;
+  labels?: number;
+  datasets: { id: string; name: string; organization: string; faces: number; labels?: number }[];
+  thresholds?: {
+    calibrated: string;
+    photo: { shown: number; possible: number };
+    label: { size: number; shown: number; possible: number }[];
+    expectedStrangers: { shown: number; possible: number };
+    extrapolated: boolean;
+  };
+};
 
 export type RequestFailure = { stage: 'matching' | 'unlearning' | 'certification'; code: string; message: string };
 
@@ -32,7 +47,9 @@ export const removalRequests = pgTable(
   'removal_requests',
   {
     id: id(),
-    userId: uuid().notNull().references(() => users.id),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
     status: requestStatus().notNull().default('draft'),
     consentVersion: text(),
     consentedAt: at(),
@@ -56,14 +73,18 @@ export const removalRequests = pgTable(
   (t) => [
     index('removal_requests_user_idx').on(t.userId, t.createdAt),
     // The removal sweep's scan: requests that may still hold biometric data or wait on a job.
-    index('removal_requests_unpurged_idx').on(t.status, t.lastActivityAt).where(sql`${t.purgedAt} is null`),
+    index('removal_requests_unpurged_idx')
+      .on(t.status, t.lastActivityAt)
+      .where(sql`${t.purgedAt} is null`),
   ],
 );
 
 /** A reference photo: the photo and its descriptor sealed with the data key; deleted by retention. */
 export const requestReferences = pgTable('request_references', {
   id: id(),
-  requestId: uuid().notNull().references(() => removalRequests.id),
+  requestId: uuid()
+    .notNull()
+    .references(() => removalRequests.id),
   photoBlob: text().notNull(),
   descriptorSealed: text().notNull(),
   box: real().array().notNull(),
@@ -75,10 +96,16 @@ export const requestMatches = pgTable(
   'request_matches',
   {
     id: id(),
-    requestId: uuid().notNull().references(() => removalRequests.id),
+    requestId: uuid()
+      .notNull()
+      .references(() => removalRequests.id),
     faceId: bigint({ mode: 'number' }).notNull(),
-    itemId: uuid().notNull().references(() => datasetItems.id),
-    datasetId: uuid().notNull().references(() => datasets.id),
+    itemId: uuid()
+      .notNull()
+      .references(() => datasetItems.id),
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id),
     distance: doublePrecision().notNull(),
     tier: matchTier().notNull(),
     confirmed: boolean(),
@@ -92,9 +119,15 @@ export const removalTasks = pgTable(
   'removal_tasks',
   {
     id: id(),
-    requestId: uuid().notNull().references(() => removalRequests.id),
-    modelId: uuid().notNull().references(() => models.id),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    requestId: uuid()
+      .notNull()
+      .references(() => removalRequests.id),
+    modelId: uuid()
+      .notNull()
+      .references(() => models.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     status: taskStatus().notNull().default('pending'),
     /** The item ids this task removes from the model (those the model was trained on). */
     itemIds: uuid().array().notNull(),
@@ -113,15 +146,28 @@ export const certificates = pgTable(
   'certificates',
   {
     id: id(),
-    requestId: uuid().notNull().references(() => removalRequests.id),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    requestId: uuid()
+      .notNull()
+      .references(() => removalRequests.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     envelope: jsonb().$type<{ payloadType: string; payload: string; signatures: { keyid: string; sig: string }[] }>().notNull(),
     leafIndex: integer().notNull(),
     issuedAt: at().notNull(),
     /** Copied from the signed predicate for filtering (the envelope stays the record). */
-    methods: text().array().notNull().default(sql`'{}'::text[]`),
-    modelIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
-    datasetIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    methods: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    modelIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    datasetIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     removedItems: integer().notNull().default(0),
     /** When the person submitted the request (time to certificate = issuedAt − this). */
     submittedAt: at(),

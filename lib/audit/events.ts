@@ -1,3 +1,5 @@
+import type { SearchScope } from '@/db/schema';
+
 /**
  * Every audited action, as one typed union. Domain code records these through recordAuditEvent;
  * the data of an event never holds biometric data or secrets.
@@ -45,7 +47,20 @@ export type AuditEvent =
   | Ev<'request.created', 'removal_request', { consentVersion: string }>
   | Ev<'request.reference_added', 'removal_request', { referenceId: string }>
   | Ev<'request.search_started', 'removal_request', { references: number }>
-  | Ev<'request.matched', 'removal_request', { shown: number; possible: number; datasets: number; facesSearched: number; datasetsSearched: number }>
+  | Ev<
+      'request.matched',
+      'removal_request',
+      {
+        shown: number;
+        possible: number;
+        datasets: number;
+        labelsTaken: number;
+        facesSearched: number;
+        labelsSearched: number;
+        datasetsSearched: number;
+        thresholds: SearchScope['thresholds'];
+      }
+    >
   | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number }>
   | Ev<'request.withdrawn', 'removal_request'>
   | Ev<'request.completed', 'removal_request', { certificates: number }>

@@ -11,6 +11,7 @@ import { enqueue } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
 import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { cohortDistance } from '@/lib/matcher/cohort';
+import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
 /** Items embedded at once: enough to keep every worker thread busy between database round trips. */
@@ -57,6 +58,13 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
       .where(and(eq(ingests.id, ingestId), or(eq(ingests.status, 'running'), eq(ingests.status, 'queued'))))
       .returning();
     if (!done) return null;
+    // The labels this ingest added photos to get their templates rewritten with the completion.
+    const touched = await tx.selectDistinct({ label: datasetItems.label }).from(datasetItems).where(eq(datasetItems.ingestId, ingestId));
+    await refreshLabelTemplates(
+      tx,
+      ingest.datasetId,
+      touched.map((t) => t.label),
+    );
     const embedded = counts.processed - counts.failed;
     await recordAuditEvent(tx, {
       actor: { type: 'system' },

@@ -4,9 +4,9 @@ import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
 import { loadCohort, type Cohort, type CohortSpec } from './cohort';
 import type { Aggregation, Tiers } from './find-matches';
-import type { LabelExpansion } from './label-expansion';
+import { thresholdsFor, type LabelCalibration, type RegistrySize, type Thresholds } from './registry-thresholds';
 
-export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation; cohort: CohortSpec | null; labelExpansion: LabelExpansion | null };
+export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation; cohort: CohortSpec | null };
 
 let cached: Calibration | undefined;
 
@@ -17,9 +17,19 @@ let cached: Calibration | undefined;
 export function calibration(): Calibration {
   if (cached) return cached;
   const file = path.join(env().root, 'lib', 'matcher', 'calibration.json');
-  if (!fs.existsSync(file)) throw new AppError('unavailable', 'The matcher is not calibrated: run `node --import tsx bench/face-calibration.ts` to create lib/matcher/calibration.json.');
+  if (!fs.existsSync(file))
+    throw new AppError(
+      'unavailable',
+      'The matcher is not calibrated: run `node --import tsx bench/face-calibration.ts` to create lib/matcher/calibration.json.',
+    );
   const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-  cached = { model: c.model, date: c.date, aggregation: c.matcher.aggregation, tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold }, cohort: c.matcher.cohort ?? null, labelExpansion: c.matcher.labelExpansion ?? null };
+  cached = {
+    model: c.model,
+    date: c.date,
+    aggregation: c.matcher.aggregation,
+    tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold },
+    cohort: c.matcher.cohort ?? null,
+  };
   return cached;
 }
 
@@ -27,4 +37,27 @@ export function calibration(): Calibration {
 export function calibratedCohort(): Cohort | undefined {
   const spec = calibration().cohort;
   return spec ? loadCohort(spec) : undefined;
+}
+
+let labels: LabelCalibration | undefined;
+
+/**
+ * The label calibration: the impostor tail of label templates by label size, measured by
+ * bench/label-evidence.ts and committed as lib/matcher/label-calibration.json.
+ */
+export function labelCalibration(): LabelCalibration {
+  if (labels) return labels;
+  const file = path.join(env().root, 'lib', 'matcher', 'label-calibration.json');
+  if (!fs.existsSync(file))
+    throw new AppError(
+      'unavailable',
+      'The matcher has no label calibration: run `node --import tsx bench/label-evidence.ts --out lib/matcher/label-calibration.json`.',
+    );
+  labels = JSON.parse(fs.readFileSync(file, 'utf8')) as LabelCalibration;
+  return labels;
+}
+
+/** The thresholds in force for a registry of this size (registry-thresholds.ts), never looser than the calibrated tiers. */
+export function thresholdsForRegistry(registry: RegistrySize): Thresholds {
+  return thresholdsFor(labelCalibration(), registry, calibration().tiers);
 }

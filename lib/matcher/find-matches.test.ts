@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { test } from 'node:test';
-import { datasetItems, datasets, faces } from '@/db/schema';
+import { datasetItems, datasets, faces, labelTemplates } from '@/db/schema';
 import { seedPartner } from '@/db/seed/factories';
 import { AppError } from '@/lib/errors/app-error';
 import { Rng } from '@/lib/unlearning/rng';
@@ -10,6 +10,9 @@ import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { cohortBytes, cohortDistance, cohortOffset, cohortVectors } from './cohort';
 import { findMatches } from './find-matches';
+import type { LabelDecision } from './label-decision';
+import { refreshAllLabelTemplates, refreshLabelTemplates } from './label-templates';
+import type { Thresholds } from './registry-thresholds';
 import { l2, personDistance, probesFor } from './probes';
 
 setUpTestEnvironment();
@@ -33,9 +36,24 @@ describeEachDriver('matcher', ({ handle }) => {
   test('setup: two training sets with the person, strangers, a removed photo and another model', async () => {
     const { organization } = await seedPartner();
     const db = handle().db;
-    [{ id: setA }, { id: setB }] = await db.insert(datasets).values([{ organizationId: organization.id, name: 'A' }, { organizationId: organization.id, name: 'B' }]).returning({ id: datasets.id });
+    [{ id: setA }, { id: setB }] = await db
+      .insert(datasets)
+      .values([
+        { organizationId: organization.id, name: 'A' },
+        { organizationId: organization.id, name: 'B' },
+      ])
+      .returning({ id: datasets.id });
     const add = async (datasetId: string, externalId: string, embedding: number[], model = MODEL) => {
-      const [item] = await db.insert(datasetItems).values({ datasetId, externalId, label: externalId.split('-')[0], sha256: crypto.createHash('sha256').update(externalId).digest('hex'), status: 'embedded' }).returning({ id: datasetItems.id });
+      const [item] = await db
+        .insert(datasetItems)
+        .values({
+          datasetId,
+          externalId,
+          label: externalId.split('-')[0],
+          sha256: crypto.createHash('sha256').update(externalId).digest('hex'),
+          status: 'embedded',
+        })
+        .returning({ id: datasetItems.id });
       itemOf.set(externalId, item.id);
       await db.insert(faces).values({ itemId: item.id, datasetId, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding, embeddingModel: model });
     };
@@ -45,12 +63,20 @@ describeEachDriver('matcher', ({ handle }) => {
     await add(setB, 'me-removed', near(person, 0.15));
     await add(setB, 'me-othermodel', near(person, 0.15), 'other-model@1');
     for (let i = 0; i < 300; i++) await add(i % 2 ? setA : setB, `stranger-${i}`, unit());
-    await db.update(datasetItems).set({ removedAt: new Date() }).where(eq(datasetItems.id, itemOf.get('me-removed')!));
-    await db.update(faces).set({ removed: true }).where(eq(faces.itemId, itemOf.get('me-removed')!));
+    await db
+      .update(datasetItems)
+      .set({ removedAt: new Date() })
+      .where(eq(datasetItems.id, itemOf.get('me-removed')!));
+    await db
+      .update(faces)
+      .set({ removed: true })
+      .where(eq(faces.itemId, itemOf.get('me-removed')!));
   });
 
   test('the face index is the well-connected HNSW graph of migration 0007', async () => {
-    const rows = (await handle().db.execute(sql`select indexdef from pg_indexes where indexname = 'faces_embedding_hnsw'`)) as unknown as { rows: { indexdef: string }[] };
+    const rows = (await handle().db.execute(sql`select indexdef from pg_indexes where indexname = 'faces_embedding_hnsw'`)) as unknown as {
+      rows: { indexdef: string }[];
+    };
     assert.match(rows.rows[0]?.indexdef ?? '', /USING hnsw \(embedding vector_l2_ops\) WITH \(m='16', ef_construction='128'\) WHERE \(NOT removed\)/);
   });
 
@@ -70,11 +96,15 @@ describeEachDriver('matcher', ({ handle }) => {
   test('aggregation: the centroid of the references works too, and datasets can be restricted', async () => {
     const refs = [near(person, 0.18), near(person, 0.18), near(person, 0.18)];
     const result = await findMatches({ references: refs, model: MODEL, tiers, aggregation: 'centroid', datasetIds: [setA] });
-    assert.deepEqual(result.map((d) => [d.datasetId, d.shown.length]), [[setA, 4]]);
+    assert.deepEqual(
+      result.map((d) => [d.datasetId, d.shown.length]),
+      [[setA, 4]],
+    );
   });
 
   test('bad references are refused', async () => {
-    const bad = (refs: number[][]) => assert.rejects(findMatches({ references: refs, model: MODEL, tiers }), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');
+    const bad = (refs: number[][]) =>
+      assert.rejects(findMatches({ references: refs, model: MODEL, tiers }), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');
     await bad([]);
     await bad([[1, 2, 3]]);
     await bad([person.map(() => NaN)]);
@@ -90,52 +120,134 @@ describeEachDriver('matcher', ({ handle }) => {
     const narrow = { shown: 0.3, possible: 0.45 };
     const result = await findMatches({ references: refs, model: MODEL, tiers: narrow, aggregation: 'centroid', cohort });
 
-    const rows = await db.select({ id: faces.id, itemId: faces.itemId, embedding: faces.embedding, cohortDistance: faces.cohortDistance, model: faces.embeddingModel, removed: faces.removed }).from(faces);
+    const rows = await db
+      .select({
+        id: faces.id,
+        itemId: faces.itemId,
+        embedding: faces.embedding,
+        cohortDistance: faces.cohortDistance,
+        model: faces.embeddingModel,
+        removed: faces.removed,
+      })
+      .from(faces);
     for (const r of rows) {
-      if (r.model === MODEL && !r.removed) assert.ok(Math.abs(r.cohortDistance! - cohortDistance(r.embedding, cohort)) < 1e-5, `face ${r.id}: ${r.cohortDistance}`);
+      if (r.model === MODEL && !r.removed)
+        assert.ok(Math.abs(r.cohortDistance! - cohortDistance(r.embedding, cohort)) < 1e-5, `face ${r.id}: ${r.cohortDistance}`);
       else assert.equal(r.cohortDistance, null, 'removed faces and other models are left alone');
     }
     const probes = probesFor(refs, 'centroid');
     const score = personDistance(probes, cohort);
-    const exact = rows.filter((r) => r.model === MODEL && !r.removed).map((r) => ({ itemId: r.itemId, raw: l2(probes[0], r.embedding), d: score(r.embedding) }));
-    const tier = (max: number, min = -Infinity) => exact.filter((x) => x.d < max && x.d >= min).map((x) => x.itemId).sort();
+    const exact = rows
+      .filter((r) => r.model === MODEL && !r.removed)
+      .map((r) => ({ itemId: r.itemId, raw: l2(probes[0], r.embedding), d: score(r.embedding) }));
+    const tier = (max: number, min = -Infinity) =>
+      exact
+        .filter((x) => x.d < max && x.d >= min)
+        .map((x) => x.itemId)
+        .sort();
     const got = (k: 'shown' | 'possible') => result.flatMap((d) => d[k].map((m) => m.itemId)).sort();
     assert.deepEqual(got('shown'), tier(narrow.shown));
     assert.deepEqual(got('possible'), tier(narrow.possible, narrow.shown));
     assert.ok(got('possible').includes(itemOf.get('lookalike-b1')!));
-    assert.ok(exact.some((x) => x.d < narrow.possible && x.raw > narrow.possible), 'a match lies beyond the raw possible threshold');
+    assert.ok(
+      exact.some((x) => x.d < narrow.possible && x.raw > narrow.possible),
+      'a match lies beyond the raw possible threshold',
+    );
   });
 
-  test('label expansion: a label with enough shown matches brings its other close photos into the possible tier, within its own training set', async () => {
+  test('labels: a label whose template is the person is taken whole; a lookalike label of 500 photos and a scattered label are not', async () => {
     const { organization } = await seedPartner();
     const db = handle().db;
-    const [{ id: setC }, { id: setD }] = await db.insert(datasets).values([{ organizationId: organization.id, name: 'C' }, { organizationId: organization.id, name: 'D' }]).returning({ id: datasets.id });
+    const [{ id: setC }] = await db.insert(datasets).values({ organizationId: organization.id, name: 'C' }).returning({ id: datasets.id });
     const ann = unit();
-    const add = async (datasetId: string, externalId: string, label: string, embedding: number[]) => {
-      const [item] = await db.insert(datasetItems).values({ datasetId, externalId, label, sha256: crypto.createHash('sha256').update(datasetId + externalId).digest('hex'), status: 'embedded' }).returning({ id: datasetItems.id });
-      itemOf.set(`${datasetId}:${externalId}`, item.id);
-      await db.insert(faces).values({ itemId: item.id, datasetId, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding, embeddingModel: MODEL });
+    const items: { externalId: string; label: string; embedding: number[] }[] = [];
+    // Ann: 30 photos each about 0.55 from her (beyond the per-photo tiers below), whose mean is about 0.1 from her.
+    for (let i = 0; i < 30; i++) items.push({ externalId: `ann-${i}`, label: 'ann', embedding: near(ann, 0.55) });
+    // Bob looks like Ann: 500 photos about his own centre 0.6 from her; 5 of them happen to lie 0.35 from her.
+    const bob = near(ann, 0.6);
+    for (let i = 0; i < 495; i++) items.push({ externalId: `bob-${i}`, label: 'bob', embedding: near(bob, 0.3) });
+    for (let i = 0; i < 5; i++) items.push({ externalId: `bob-close-${i}`, label: 'bob', embedding: near(ann, 0.35) });
+    // A scattered label: 60 photos each 0.8 from Ann in every direction, so their mean is near her, but none of them is.
+    for (let i = 0; i < 60; i++) items.push({ externalId: `mix-${i}`, label: 'mix', embedding: near(ann, 0.8) });
+    for (const it of items) {
+      const [item] = await db
+        .insert(datasetItems)
+        .values({
+          datasetId: setC,
+          externalId: it.externalId,
+          label: it.label,
+          sha256: crypto
+            .createHash('sha256')
+            .update(setC + it.externalId)
+            .digest('hex'),
+          status: 'embedded',
+        })
+        .returning({ id: datasetItems.id });
+      itemOf.set(`${setC}:${it.externalId}`, item.id);
+      await db
+        .insert(faces)
+        .values({ itemId: item.id, datasetId: setC, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding: it.embedding, embeddingModel: MODEL });
+    }
+    await refreshAllLabelTemplates(db, setC);
+    const photo = { shown: 0.3, possible: 0.4 };
+    const thresholds: Thresholds = {
+      registry: { faces: items.length, labels: 3 },
+      photo,
+      label: [{ size: 1, shown: 0.2, possible: 0.3 }],
+      rates: { photo, label: photo },
+      expectedStrangers: { shown: 0.01, possible: 1 },
+      extrapolated: false,
     };
-    // Distances from ann's centre: 0.62 lies between the possible tier (0.55) and the expansion threshold (0.7).
-    const at = (d: number) => ann.map((x, i) => x + (i === 7 ? d : 0));
-    for (let i = 0; i < 3; i++) await add(setC, `ann-${i}`, 'ann', near(ann, 0.1));
-    await add(setC, 'ann-far', 'ann', at(0.62));
-    await add(setC, 'ann-too-far', 'ann', at(0.9));
-    await add(setC, 'other-far', 'other', at(0.62));
-    await add(setD, 'ann-0', 'ann', near(ann, 0.1));
-    await add(setD, 'ann-far', 'ann', at(0.62));
-    const ids = (xs: { itemId: string }[]) => xs.map((x) => [...itemOf].find(([, v]) => v === x.itemId)![0]).sort();
-    const search = (labelExpansion?: { minShown: number; threshold: number }) => findMatches({ references: [ann], model: MODEL, tiers, datasetIds: [setC, setD], labelExpansion });
-    const plain = await search();
-    const inSet = (r: typeof plain, id: string) => r.find((x) => x.datasetId === id)!;
-    assert.deepEqual([inSet(plain, setC).shown.length, inSet(plain, setC).possible.length, inSet(plain, setD).shown.length, inSet(plain, setD).possible.length], [3, 0, 1, 0]);
-    const result = await search({ minShown: 2, threshold: 0.7 });
-    const c = inSet(result, setC);
-    const d = inSet(result, setD);
-    assert.deepEqual(ids(c.possible), [`${setC}:ann-far`], 'the label\'s close photo joins; the far one and another label\'s photo do not');
-    assert.ok(Math.abs(c.possible[0].distance - 0.62) < 1e-6);
-    assert.deepEqual(d.possible, [], 'one shown match in D is not enough there, whatever C shows');
-    const strict = await search({ minShown: 4, threshold: 0.7 });
-    assert.deepEqual(inSet(strict, setC).possible, []);
+    const names = (xs: { itemId: string }[]) => xs.map((x) => [...itemOf].find(([, v]) => v === x.itemId)![0].split(':')[1]);
+    const search = (labels?: LabelDecision) => findMatches({ references: [ann], model: MODEL, tiers: photo, datasetIds: [setC], labels });
+    const [plain] = await search();
+    assert.deepEqual(plain.shown, [], 'per photo, nothing is close enough to show');
+    assert.deepEqual(
+      new Set(names(plain.possible).map((n) => n.replace(/-\d+$/, ''))),
+      new Set(['bob-close']),
+      'per photo, only the five close lookalike photos',
+    );
+
+    const [withLabels] = await search({ thresholds, shareDistance: 0.7, minShare: 0.5 });
+    assert.deepEqual(names(withLabels.shown).sort(), Array.from({ length: 30 }, (_, i) => `ann-${i}`).sort(), "all of Ann's label is shown");
+    assert.deepEqual(
+      withLabels.labels.map((l) => [l.label, l.faces, l.tier]),
+      [['ann', 30, 'shown']],
+    );
+    assert.ok(withLabels.labels[0].distance < 0.2 && withLabels.labels[0].share === 1);
+    assert.equal(names(withLabels.possible).filter((n) => n.startsWith('bob-') && !n.startsWith('bob-close')).length, 0, "none of Bob's other 495 photos");
+    assert.equal(names(withLabels.possible).filter((n) => n.startsWith('mix-')).length, 0, 'the scattered label fails the share rule');
+
+    // Without the share rule the scattered label's template alone would take it: the rule is what stops it.
+    const [noShare] = await search({ thresholds, shareDistance: 0.7, minShare: 0 });
+    assert.ok(noShare.labels.some((l) => l.label === 'mix'));
+
+    // A removal rewrites the label's template from the photos it keeps.
+    const gone = Array.from({ length: 30 }, (_, i) => itemOf.get(`${setC}:ann-${i}`)!);
+    await db
+      .update(faces)
+      .set({ removed: true })
+      .where(inArray(faces.itemId, gone.slice(0, 29)));
+    await refreshLabelTemplates(db, setC, ['ann']);
+    const [template] = await db
+      .select()
+      .from(labelTemplates)
+      .where(and(eq(labelTemplates.datasetId, setC), eq(labelTemplates.label, 'ann')));
+    assert.equal(template.faces, 1);
+    await db
+      .update(faces)
+      .set({ removed: true })
+      .where(inArray(faces.itemId, gone.slice(29)));
+    await refreshLabelTemplates(db, setC, ['ann']);
+    assert.equal(
+      (
+        await db
+          .select()
+          .from(labelTemplates)
+          .where(and(eq(labelTemplates.datasetId, setC), eq(labelTemplates.label, 'ann')))
+      ).length,
+      0,
+      'no photo left, no template',
+    );
   });
 });

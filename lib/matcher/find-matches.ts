@@ -4,13 +4,13 @@ import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
 import { cohortDistance, searchRadius, type Cohort } from './cohort';
 import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
-import { expandByLabel, type LabelExpansion } from './label-expansion';
+import { decideLabels, type LabelDecision, type LabelMatch } from './label-decision';
 import { personDistance, probesFor } from './probes';
 
 export type Tiers = { shown: number; possible: number };
 export type Aggregation = 'nearest' | 'centroid';
 export type Match = { faceId: number; itemId: string; distance: number };
-export type DatasetMatches = { datasetId: string; shown: Match[]; possible: Match[] };
+export type DatasetMatches = { datasetId: string; shown: Match[]; possible: Match[]; labels: LabelMatch[] };
 
 const DIM = 128;
 const MAX_CANDIDATES = 20_000;
@@ -32,8 +32,9 @@ function checkReferences(refs: number[][]): void {
  * With a `cohort`, distances are cohort-normalised (see cohort.ts) and the tiers apply to those:
  * the index is searched out to the raw radius from which the most isolated stored face (the
  * largest cohort distance) could still normalise into the possible tier, so nothing is missed.
- * With a `labelExpansion`, the other photos of a label with enough shown matches in a training set
- * can join the possible tier (see label-expansion.ts).
+ * With `labels`, each training-set label is also decided as a whole (label-decision.ts): the photos
+ * of a label taken as the person join its tier, whatever their own distance; `tiers` then decide
+ * each photo on its own.
  */
 export async function findMatches(opts: {
   references: number[][];
@@ -42,7 +43,7 @@ export async function findMatches(opts: {
   aggregation?: Aggregation;
   datasetIds?: string[];
   cohort?: Cohort;
-  labelExpansion?: LabelExpansion;
+  labels?: LabelDecision;
 }): Promise<DatasetMatches[]> {
   checkReferences(opts.references);
   if (!(opts.tiers.shown <= opts.tiers.possible)) throw new AppError('validation_failed', 'The shown tier must be stricter than the possible tier.');
@@ -67,7 +68,14 @@ export async function findMatches(opts: {
         await tx.execute(sql.raw(`set local hnsw.ef_search = ${Math.min(1000, Math.max(100, k))}`));
         await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
         return tx
-          .select({ id: faces.id, itemId: faces.itemId, datasetId: faces.datasetId, embedding: faces.embedding, cohortDistance: faces.cohortDistance, d: sql<number>`${faces.embedding} <-> ${literal}::vector` })
+          .select({
+            id: faces.id,
+            itemId: faces.itemId,
+            datasetId: faces.datasetId,
+            embedding: faces.embedding,
+            cohortDistance: faces.cohortDistance,
+            d: sql<number>`${faces.embedding} <-> ${literal}::vector`,
+          })
           .from(faces)
           .where(and(sql`not ${faces.removed}`, eq(faces.embeddingModel, opts.model), opts.datasetIds ? inArray(faces.datasetId, opts.datasetIds) : undefined))
           .orderBy(sql`${faces.embedding} <-> ${literal}::vector`)
@@ -81,18 +89,36 @@ export async function findMatches(opts: {
   }
   const scoreOf = personDistance(probes, cohort, probeCohort);
   const byDataset = new Map<string, DatasetMatches>();
+  const entryOf = (datasetId: string) => {
+    const entry = byDataset.get(datasetId) ?? { datasetId, shown: [], possible: [], labels: [] };
+    byDataset.set(datasetId, entry);
+    return entry;
+  };
+  // Each face once, in the better of the tiers it reaches (per photo, or with its label).
+  const tierOf = new Map<number, { datasetId: string; match: Match; tier: 'shown' | 'possible' }>();
+  const offer = (datasetId: string, match: Match, tier: 'shown' | 'possible') => {
+    const had = tierOf.get(match.faceId);
+    if (!had || (had.tier === 'possible' && tier === 'shown')) tierOf.set(match.faceId, { datasetId, match, tier });
+  };
   for (const [faceId, c] of candidates) {
     const distance = scoreOf(c.embedding, c.cohortDistance);
     if (distance >= opts.tiers.possible) continue;
-    const entry = byDataset.get(c.datasetId) ?? { datasetId: c.datasetId, shown: [], possible: [] };
-    byDataset.set(c.datasetId, entry);
-    (distance < opts.tiers.shown ? entry.shown : entry.possible).push({ faceId, itemId: c.itemId, distance });
+    offer(c.datasetId, { faceId, itemId: c.itemId, distance }, distance < opts.tiers.shown ? 'shown' : 'possible');
   }
+  if (opts.labels) {
+    const probe = probes.length === 1 ? probes[0] : probesFor(opts.references, 'centroid')[0];
+    const found = await decideLabels(db, { probe, model: opts.model, decision: opts.labels, cohort, datasetIds: opts.datasetIds });
+    for (const f of found) {
+      entryOf(f.datasetId).labels.push(f.label);
+      for (const p of f.photos) offer(f.datasetId, { faceId: p.faceId, itemId: p.itemId, distance: p.distance }, p.tier);
+    }
+  }
+  for (const { datasetId, match, tier } of tierOf.values()) entryOf(datasetId)[tier].push(match);
   const result = [...byDataset.values()];
   for (const d of result) {
     d.shown.sort((a, b) => a.distance - b.distance);
     d.possible.sort((a, b) => a.distance - b.distance);
+    d.labels.sort((a, b) => a.distance - b.distance);
   }
-  if (opts.labelExpansion) await expandByLabel(db, { model: opts.model, expansion: opts.labelExpansion, result, distanceOf: scoreOf });
   return result.sort((a, b) => a.datasetId.localeCompare(b.datasetId));
 }

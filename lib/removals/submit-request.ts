@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { datasetItems, datasets, faces, models, removalTasks, requestMatches } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
 import { AppError } from '@/lib/errors/app-error';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
@@ -23,7 +24,10 @@ export const submitSchema = z.strictObject({
  */
 export async function submitRequest(opts: { userId: string; requestId: string; input: z.input<typeof submitSchema> }) {
   const parsed = submitSchema.safeParse(opts.input);
-  if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues.map((i) => i.message).join(' '), { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })) });
+  if (!parsed.success)
+    throw new AppError('validation_failed', parsed.error.issues.map((i) => i.message).join(' '), {
+      issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })),
+    });
   const input = parsed.data;
   const db = await getDb();
   // Imported here: the job modules load the unlearning engine, which the pages that submit do not need.
@@ -35,17 +39,44 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
     const matches = await tx.select().from(requestMatches).where(eq(requestMatches.requestId, r.id));
     const confirmed = new Set(input.confirmedMatchIds);
     const unknown = [...confirmed].filter((id) => !matches.some((m) => m.id === id && m.tier === 'shown'));
-    if (unknown.length) throw new AppError('validation_failed', 'Some confirmed matches are not among this request\'s matches.');
+    if (unknown.length) throw new AppError('validation_failed', "Some confirmed matches are not among this request's matches.");
     const chosen = matches.filter((m) => (m.tier === 'shown' && confirmed.has(m.id)) || (m.tier === 'possible' && input.includePossible));
     if (!chosen.length) throw new AppError('validation_failed', 'Nothing is selected: confirm at least one photo, or include the possible matches.');
-    for (const m of matches.filter((x) => x.tier === 'shown')) await tx.update(requestMatches).set({ confirmed: confirmed.has(m.id) }).where(eq(requestMatches.id, m.id));
+    for (const m of matches.filter((x) => x.tier === 'shown'))
+      await tx
+        .update(requestMatches)
+        .set({ confirmed: confirmed.has(m.id) })
+        .where(eq(requestMatches.id, m.id));
     const itemIds = [...new Set(chosen.map((m) => m.itemId))];
     // Items removed by an earlier request stay with it; this request removes the rest.
-    const fresh = await tx.update(datasetItems).set({ removedAt: new Date() }).where(and(inArray(datasetItems.id, itemIds), isNull(datasetItems.removedAt))).returning({ id: datasetItems.id, datasetId: datasetItems.datasetId });
-    if (fresh.length) await tx.update(faces).set({ removed: true }).where(inArray(faces.itemId, fresh.map((f) => f.id)));
+    const fresh = await tx
+      .update(datasetItems)
+      .set({ removedAt: new Date() })
+      .where(and(inArray(datasetItems.id, itemIds), isNull(datasetItems.removedAt)))
+      .returning({ id: datasetItems.id, datasetId: datasetItems.datasetId, label: datasetItems.label });
+    if (fresh.length)
+      await tx
+        .update(faces)
+        .set({ removed: true })
+        .where(
+          inArray(
+            faces.itemId,
+            fresh.map((f) => f.id),
+          ),
+        );
     const byDataset = new Map<string, string[]>();
     for (const f of fresh) byDataset.set(f.datasetId, [...(byDataset.get(f.datasetId) ?? []), f.id]);
-    const affected = byDataset.size ? await tx.select({ id: models.id, datasetId: models.datasetId, organizationId: models.organizationId }).from(models).where(and(inArray(models.datasetId, [...byDataset.keys()]), eq(models.status, 'ready'))) : [];
+    // The labels that lost photos are described again by the photos they keep.
+    for (const datasetId of byDataset.keys()) {
+      const labels = fresh.filter((f) => f.datasetId === datasetId).map((f) => f.label);
+      await refreshLabelTemplates(tx, datasetId, labels);
+    }
+    const affected = byDataset.size
+      ? await tx
+          .select({ id: models.id, datasetId: models.datasetId, organizationId: models.organizationId })
+          .from(models)
+          .where(and(inArray(models.datasetId, [...byDataset.keys()]), eq(models.status, 'ready')))
+      : [];
     if (affected.length) {
       await tx
         .insert(removalTasks)
@@ -56,9 +87,23 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
     if (!submitted) throw new AppError('conflict', 'This request has changed since you opened it; reload the page.');
     await recordAuditEvent(tx, {
       actor: { type: 'user', id: opts.userId },
-      event: { action: 'request.submitted', subject: { type: 'removal_request', id: r.id }, data: { confirmed: chosen.filter((m) => m.tier === 'shown').length, possible: chosen.filter((m) => m.tier === 'possible').length, items: fresh.length, models: affected.length } },
+      event: {
+        action: 'request.submitted',
+        subject: { type: 'removal_request', id: r.id },
+        data: {
+          confirmed: chosen.filter((m) => m.tier === 'shown').length,
+          possible: chosen.filter((m) => m.tier === 'possible').length,
+          items: fresh.length,
+          models: affected.length,
+        },
+      },
     });
-    const orgs = byDataset.size ? await tx.select({ id: datasets.id, organizationId: datasets.organizationId }).from(datasets).where(inArray(datasets.id, [...byDataset.keys()])) : [];
+    const orgs = byDataset.size
+      ? await tx
+          .select({ id: datasets.id, organizationId: datasets.organizationId })
+          .from(datasets)
+          .where(inArray(datasets.id, [...byDataset.keys()]))
+      : [];
     const perOrg = new Map<string, { datasetId: string; itemIds: string[] }[]>();
     for (const d of orgs) perOrg.set(d.organizationId, [...(perOrg.get(d.organizationId) ?? []), { datasetId: d.id, itemIds: byDataset.get(d.id)! }]);
     const deliveryIds: string[] = [];

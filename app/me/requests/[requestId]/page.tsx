@@ -52,8 +52,10 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
             <li
               key={step}
               aria-current={i === at ? 'step' : undefined}
-              className={`rounded-full px-3 py-1 ` +
-                `${i < at || s === 'completed' ? 'bg-green-100 text-green-900' : i === at ? 'bg-ink text-white' : 'bg-gray-100 text-gray-600'}`}
+              className={
+                `rounded-full px-3 py-1 ` +
+                `${i < at || s === 'completed' ? 'bg-green-100 text-green-900' : i === at ? 'bg-ink text-white' : 'bg-gray-100 text-gray-600'}`
+              }
             >
               {i + 1}. {step}
             </li>
@@ -176,11 +178,22 @@ function SearchScopeNote({ scope }: { scope: SearchScope }) {
       <ul className="mt-2 list-disc pl-5 text-gray-700">
         {scope.datasets.map((d) => (
           <li key={d.id}>
-            {d.organization}: “{d.name}”, {d.faces.toLocaleString('en')} faces
+            {d.organization}: “{d.name}”, {d.faces.toLocaleString('en')} faces{d.labels ? ` of ${d.labels.toLocaleString('en')} people` : ''}
           </li>
         ))}
       </ul>
-      <p className="mt-2 text-gray-600">The more faces are searched, the more strangers can look like you: check every photo below before you tick it.</p>
+      {scope.thresholds ? (
+        <p className="mt-2 text-gray-600">
+          At this size the thresholds let a search expect about {scope.thresholds.expectedStrangers.shown.toFixed(3)} strangers among the photos shown to you
+          and {scope.thresholds.expectedStrangers.possible.toFixed(2)} among the possible ones: a photo below is very likely you, but check each before you tick
+          it.{' '}
+          <Link className="underline" href="/how-matching-works">
+            How matching works
+          </Link>
+        </p>
+      ) : (
+        <p className="mt-2 text-gray-600">The more faces are searched, the more strangers can look like you: check every photo below before you tick it.</p>
+      )}
     </details>
   );
 }

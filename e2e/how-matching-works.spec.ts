@@ -1,0 +1,24 @@
+import { expect, test } from '@playwright/test';
+
+test('anyone can read how matching works: the registry searched, the thresholds in force and the error rates, with their limits', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'How matching works' }).click();
+  await expect(page).toHaveURL(/\/how-matching-works$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'How matching works' })).toBeVisible();
+  // The demo registry is searched: its faces and labels are counted, not zero.
+  const plain = page.getByRole('region', { name: 'In plain words' });
+  await expect(plain).toContainText(/today [1-9][\d,]* faces of [1-9][\d,]* labelled people in [1-9]\d* training sets/);
+  await expect(plain).toContainText(/expect about 0\.0\d\d strangers among the shown photos and [01]\.\d\d among the possible ones/);
+  // The thresholds table: one row for single photos and one per calibrated label size, each a distance.
+  const thresholds = page.getByRole('region', { name: 'The thresholds in force' }).getByRole('table');
+  await expect(thresholds.getByRole('row')).toHaveCount(1 + 1 + 8);
+  await expect(thresholds.getByRole('row', { name: /a single photo 0\.\d{4} 0\.\d{4}/ })).toBeVisible();
+  // Found rates with their intervals, the chart with its table, and the limits stated.
+  const found = page.getByRole('region', { name: 'How often your own photos are found' });
+  await expect(found.getByRole('row', { name: /^3 photos \d+(\.\d)? % \(95 % interval/ })).toBeVisible();
+  await expect(found.getByRole('img', { name: /labels found, by the number of faces searched/ })).toBeVisible();
+  await expect(found.getByRole('row', { name: /^10,000,000/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'How these numbers were measured, and their limits' })).toContainText(
+    'public figures photographed by the press',
+  );
+});

@@ -1,0 +1,89 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import { datasetItems, faces, labelTemplates } from '@/db/schema';
+import { cohortDistance, normalisedDistance, searchRadius, type Cohort } from './cohort';
+import type { Match } from './find-matches';
+import { fillTemplateCohortDistances, largestTemplateCohortDistance } from './label-templates';
+import { l2 } from './probes';
+import { labelTiers, type Thresholds } from './registry-thresholds';
+
+/**
+ * Identity-level evidence (issue 16): training sets are labelled by identity, and a label of many
+ * photos says more than any one of them. A label is the person when its template (the mean of its
+ * descriptors) is within the label tier's threshold for a label of its size at this registry's size
+ * (registry-thresholds.ts), and at least `minShare` of its photos are within `shareDistance` of the
+ * person (a lookalike among hundreds of photos matches a few of them, the person most).
+ */
+export type LabelDecision = { thresholds: Thresholds; shareDistance: number; minShare: number };
+
+/** A label taken as the person: its size, the template's distance, the share of its photos that match, and its tier. */
+export type LabelMatch = { label: string; faces: number; distance: number; share: number; tier: 'shown' | 'possible' };
+
+export type LabelFindings = { datasetId: string; label: LabelMatch; photos: (Match & { tier: 'shown' | 'possible' })[] }[];
+
+const MAX_LABELS = 5_000;
+
+/**
+ * The labels that are the person, with their photos: a photo within `shareDistance` takes the
+ * label's tier, a farther one (a bad photo, or another face in the picture) the possible tier.
+ */
+export async function decideLabels(
+  db: Database,
+  opts: { probe: number[]; model: string; decision: LabelDecision; cohort?: Cohort; datasetIds?: string[] },
+): Promise<LabelFindings> {
+  const { probe, model, decision, cohort } = opts;
+  const loosest = Math.max(...decision.thresholds.label.map((r) => r.possible));
+  let probeCohort = 0;
+  let radius = loosest;
+  if (cohort) {
+    await fillTemplateCohortDistances(db, model, cohort);
+    probeCohort = cohortDistance(probe, cohort);
+    radius = searchRadius(loosest, probeCohort, (await largestTemplateCohortDistance(db, model, opts.datasetIds)) ?? 0, cohort.offset);
+  }
+  const literal = JSON.stringify(probe);
+  const near = await db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`set local hnsw.ef_search = 1000`));
+    await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
+    return tx
+      .select({
+        datasetId: labelTemplates.datasetId,
+        label: labelTemplates.label,
+        faces: labelTemplates.faces,
+        cohortDistance: labelTemplates.cohortDistance,
+        d: sql<number>`${labelTemplates.template} <-> ${literal}::vector`,
+      })
+      .from(labelTemplates)
+      .where(
+        and(
+          eq(labelTemplates.embeddingModel, model),
+          sql`${labelTemplates.template} <-> ${literal}::vector < ${radius * 1.001}`,
+          opts.datasetIds ? inArray(labelTemplates.datasetId, opts.datasetIds) : undefined,
+        ),
+      )
+      .orderBy(sql`${labelTemplates.template} <-> ${literal}::vector`)
+      .limit(MAX_LABELS);
+  });
+  const photoDistance = (embedding: number[], faceCohort: number | null) =>
+    cohort ? normalisedDistance(l2(probe, embedding), probeCohort, faceCohort ?? cohortDistance(embedding, cohort), cohort.offset) : l2(probe, embedding);
+  const found: LabelFindings = [];
+  for (const t of near) {
+    const distance = cohort ? normalisedDistance(t.d, probeCohort, t.cohortDistance ?? 0, cohort.offset) : t.d;
+    const tiers = labelTiers(decision.thresholds, t.faces);
+    if (!(distance < tiers.possible)) continue;
+    const rows = await db
+      .select({ id: faces.id, itemId: faces.itemId, embedding: faces.embedding, cohortDistance: faces.cohortDistance })
+      .from(faces)
+      .innerJoin(datasetItems, eq(datasetItems.id, faces.itemId))
+      .where(and(eq(faces.datasetId, t.datasetId), eq(datasetItems.label, t.label), eq(faces.embeddingModel, model), sql`not ${faces.removed}`));
+    const scored = rows.map((r) => ({ faceId: r.id, itemId: r.itemId, distance: photoDistance(r.embedding, r.cohortDistance) }));
+    const share = scored.filter((s) => s.distance < decision.shareDistance).length / Math.max(1, scored.length);
+    if (scored.length >= 2 && share < decision.minShare) continue;
+    const tier = distance < tiers.shown ? 'shown' : 'possible';
+    found.push({
+      datasetId: t.datasetId,
+      label: { label: t.label, faces: scored.length, distance, share, tier },
+      photos: scored.map((s) => ({ ...s, tier: s.distance < decision.shareDistance ? tier : 'possible' })),
+    });
+  }
+  return found;
+}
