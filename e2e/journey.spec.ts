@@ -123,7 +123,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     // A changed byte is caught.
     const tampered = JSON.parse(JSON.stringify(bundle));
     tampered.envelope.payload = Buffer.from(
-      Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.0"', '"version":"2.1"'),
+      Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.1"', '"version":"2.2"'),
     ).toString('base64');
     expect(tampered.envelope.payload).not.toBe(bundle.envelope.payload);
     fs.writeFileSync(path.join(tmp, 'tampered.json'), JSON.stringify(tampered));

@@ -22,6 +22,8 @@ export type PredicateInput = {
   datasets: PredicateV2['datasets'];
   models: ModelRelease[];
   software: string;
+  /** The request's search (absent for searches recorded before thresholds were). */
+  search?: PredicateV2['search'];
 };
 
 export class PredicateError extends Error {}
@@ -33,7 +35,7 @@ export class PredicateError extends Error {}
  */
 export function buildPredicate(input: PredicateInput): PredicateV2 {
   return {
-    version: '2.0',
+    version: '2.1',
     certificateId: input.certificateId,
     requestId: input.requestId,
     organization: input.organization,
@@ -42,6 +44,7 @@ export function buildPredicate(input: PredicateInput): PredicateV2 {
     models: input.models.map(modelEntry),
     scope: SCOPE,
     software: input.software,
+    ...(input.search ? { search: input.search } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
  * evidence: engine, every parameter, whether the noise was redrawn, and commitments to the noise,
  * the training manifests, the removed items and the model files. Version 1 certificates still
  * verify, with the notice that their noise was derivable (V1_NOTICE). Verifiers refuse other majors.
+ * Version 2.1 adds `search`: the registry searched, the thresholds in force and the expected strangers.
  */
 export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v2';
 export const PREDICATE_TYPE_V1 = 'https://forgetme.dev/attestations/face-removal/v1';
@@ -31,7 +32,7 @@ const modelRemoval = z.object({
     delta: z.number(),
     sigma: z.number().nullable(),
     lambda: z.number(),
-    residual: z.number().nullable().describe('The released model\'s gradient residual on the perturbed objective'),
+    residual: z.number().nullable().describe("The released model's gradient residual on the perturbed objective"),
     residualBound: z.number().nullable().describe('ε′ = σε/c: the residual every certified release must stay under'),
     residualEstablished: z.enum(['computed', 'bounded', 'exact']),
     budgetUsed: z.number().describe('Fraction of the removal budget used by this version'),
@@ -56,7 +57,20 @@ const modelRemovalV2 = modelRemoval.extend({
   release: releaseEvidenceSchema.nullable().describe('Null when none of the items were in the model (held out): no release'),
   evidence: forgettingEvidenceSchema
     .nullable()
-    .describe('Per-person evidence of forgetting (a membership test of this request\'s photos): evidence, not the guarantee'),
+    .describe("Per-person evidence of forgetting (a membership test of this request's photos): evidence, not the guarantee"),
+});
+
+const tiers = z.object({ shown: z.number(), possible: z.number() });
+
+/** What the search that found the photos covered, and the error rates it was held to (since predicate 2.1). */
+export const searchEvidenceSchema = z.object({
+  facesSearched: z.number().int(),
+  labelsSearched: z.number().int(),
+  datasetsSearched: z.number().int(),
+  thresholds: z.object({ photo: tiers, label: z.array(tiers.extend({ size: z.number().int() })) }),
+  expectedStrangers: tiers.describe("Strangers a request could expect in each tier at these thresholds (the calibration's conservative fits)"),
+  extrapolated: z.boolean().describe('True when a rate aimed at is below what the calibration data could count'),
+  calibrated: z.string(),
 });
 
 const predicateBase = z.object({
@@ -65,9 +79,19 @@ const predicateBase = z.object({
   requestId: z.string().describe('Pseudonymous: the person is not named'),
   organization: z.object({ id: z.string(), name: z.string() }),
   issuedAt: z.iso.datetime(),
-  datasets: z.array(z.object({ id: z.string(), name: z.string(), removedItems: z.number().int(), confirmedItems: z.number().int(), unreviewedItems: z.number().int(), manifestSha256: sha256 })),
+  datasets: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      removedItems: z.number().int(),
+      confirmedItems: z.number().int(),
+      unreviewedItems: z.number().int(),
+      manifestSha256: sha256,
+    }),
+  ),
   scope: z.string(),
   software: z.string(),
+  search: searchEvidenceSchema.optional(),
 });
 
 /** Reads either version (the v2 fields optional): what displays and filters use. */
@@ -90,12 +114,13 @@ export type ReleaseEvidence = z.infer<typeof releaseEvidenceSchema>;
 export type Statement = z.infer<typeof statementSchema> & { predicate: Predicate };
 
 export const SCOPE =
-  'Covers the identity-recognition head (a linear model over a fixed public face descriptor, faceapi-128) trained by forgetme for this partner on the listed datasets. ' +
+  'Covers the identity-recognition head (a linear model over a fixed public face descriptor, faceapi-128) ' +
+  'trained by forgetme for this partner on the listed datasets. ' +
   'It does not cover copies of the images or models held elsewhere, other models the partner trains, or the public descriptor network itself. ' +
   'The (ε, δ) guarantee (Guo et al., ICML 2020) compares the released model with one retrained from scratch without the items, with fresh noise: ' +
-  'the release\'s noise is secret, drawn afresh for this release and committed to here, so it holds for anyone who sees the released model, ' +
+  "the release's noise is secret, drawn afresh for this release and committed to here, so it holds for anyone who sees the released model, " +
   'including a partner who kept earlier versions and the training data. It assumes the requests were not chosen after seeing the models (non-adaptive), ' +
-  'and treats the released residual as a fixed shift of the noise, as the paper\'s proof does. ' +
+  "and treats the released residual as a fixed shift of the noise, as the paper's proof does. " +
   'It says nothing of an earlier version someone still holds: no removal method, retraining included, can change a copy already made.';
 
 /** The notice to show beside a stored certificate: V1_NOTICE for version-1 statements, else null. */

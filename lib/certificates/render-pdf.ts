@@ -6,7 +6,17 @@ import { noticeFor, type Predicate } from './predicate';
 
 /** The standard PDF fonts speak WinAnsi only: Greek letters and arrows are spelled out. */
 function ascii(s: string): string {
-  return s.replace(/ε/g, 'epsilon').replace(/δ/g, 'delta').replace(/σ/g, 'sigma').replace(/λ/g, 'lambda').replace(/→/g, '->').replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/[–—]/g, '-').replace(/…/g, '...').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
+  return s
+    .replace(/ε/g, 'epsilon')
+    .replace(/δ/g, 'delta')
+    .replace(/σ/g, 'sigma')
+    .replace(/λ/g, 'lambda')
+    .replace(/→/g, '->')
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[–—]/g, '-')
+    .replace(/…/g, '...')
+    .replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 }
 
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
@@ -74,16 +84,25 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
 
   text('What was done', { font: bold, size: 13 });
   for (const d of predicate.datasets) {
-    text(`Training set "${d.name}": ${d.removedItems} photo(s) removed (${d.confirmedItems} you confirmed, ${d.unreviewedItems} possible match(es) you chose to include without seeing them). They are excluded from every later search and training.`);
+    text(
+      `Training set "${d.name}": ${d.removedItems} photo(s) removed (${d.confirmedItems} you confirmed, ` +
+        `${d.unreviewedItems} possible match(es) you chose to include without seeing them). They are excluded from every later search and training.`,
+    );
   }
   for (const m of predicate.models) {
     const how =
       m.method === 'newton-certified'
-        ? `certified removal: the new model is, up to a privacy guarantee of epsilon = ${m.guarantee.epsilon} and delta = ${m.guarantee.delta}, distributed as if it had been trained without your photos (measured residual ${m.guarantee.residual?.toExponential(2)} within the bound ${m.guarantee.residualBound?.toExponential(2)})`
+        ? `certified removal: the new model is, up to a privacy guarantee of epsilon = ${m.guarantee.epsilon} and delta = ${m.guarantee.delta}, ` +
+          `distributed as if it had been trained without your photos (measured residual ${m.guarantee.residual?.toExponential(2)} ` +
+          `within the bound ${m.guarantee.residualBound?.toExponential(2)})`
         : m.method === 'sisa'
           ? 'exact removal: the parts of the model that had seen your photos were retrained without them'
           : 'the model was retrained from scratch without your photos (exact)';
-    text(`Model "${m.modelName}": version ${m.before.version} replaced by version ${m.after.version} by ${how}. ${m.samplesRemoved} training sample(s) removed${m.classesDropped ? `; ${m.classesDropped} identity class(es) removed entirely` : ''}. Accuracy on held-out photos before/after: ${fmt(m.accuracy.before)} / ${fmt(m.accuracy.after)}.`);
+    text(
+      `Model "${m.modelName}": version ${m.before.version} replaced by version ${m.after.version} by ${how}. ` +
+        `${m.samplesRemoved} training sample(s) removed${m.classesDropped ? `; ${m.classesDropped} identity class(es) removed entirely` : ''}. ` +
+        `Accuracy on held-out photos before/after: ${fmt(m.accuracy.before)} / ${fmt(m.accuracy.after)}.`,
+    );
     // The standard PDF fonts have no Greek: ε is spelled out.
     if (m.evidence) text(evidenceSentence(m.evidence).replace(/ε/g, 'epsilon'));
   }
@@ -94,11 +113,30 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
   }
   y -= 4;
   text('What this means', { font: bold, size: 13 });
-  text('A face-recognition model learns from photos. Removing photos from the training set alone does not make the model forget them. Here, the model itself was updated so that, mathematically, it behaves almost exactly as if it had never seen your photos, and that update was checked before it was released.');
+  text(
+    'A face-recognition model learns from photos. Removing photos from the training set alone does not make the model forget them. ' +
+      'Here, the model itself was updated so that, mathematically, it behaves almost exactly as if it had never seen your photos, ' +
+      'and that update was checked before it was released.',
+  );
+  if (predicate.search) {
+    const s = predicate.search;
+    text('How your photos were found', { font: bold, size: 13 });
+    text(
+      `forgetme searched ${s.facesSearched.toLocaleString('en')} faces of ${s.labelsSearched.toLocaleString('en')} labelled people ` +
+        `in ${s.datasetsSearched} training set(s). At the thresholds this size put in force (calibrated ${s.calibrated}), ` +
+        `a search could expect about ${s.expectedStrangers.shown.toFixed(3)} strangers among ` +
+        `the photos shown to you and ${s.expectedStrangers.possible.toFixed(2)} among the possible ones` +
+        (s.extrapolated ? ' (rates below what the calibration data could count, read from a fitted model).' : '.'),
+    );
+  }
   text('What it does not cover', { font: bold, size: 13 });
   text(predicate.scope);
   text('How to check it', { font: bold, size: 13 });
-  text(`Scan the code or open ${verifyUrl} and upload the certificate.json file that came with this PDF. The check runs without an account. The certificate is signed with the platform key ${bundle.envelope.signatures[0].keyid} and recorded as entry ${bundle.inclusionProof.leafIndex} of a public append-only log (tree of ${bundle.treeHead.size}, root ${bundle.treeHead.rootHash.slice(0, 16)}...).`);
+  text(
+    `Scan the code or open ${verifyUrl} and upload the certificate.json file that came with this PDF. The check runs without an account. ` +
+      `The certificate is signed with the platform key ${bundle.envelope.signatures[0].keyid} and recorded as entry ${bundle.inclusionProof.leafIndex} ` +
+      `of a public append-only log (tree of ${bundle.treeHead.size}, root ${bundle.treeHead.rootHash.slice(0, 16)}...).`,
+  );
   text(`Fingerprint of the signed certificate (SHA-256): ${envelopeDigest(bundle.envelope).toString('hex')}`, { font: mono, size: 8 });
   return doc.save();
 }
@@ -106,4 +144,3 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
 function fmt(v: number | null): string {
   return v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`;
 }
-

@@ -2,9 +2,20 @@ import crypto from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { certificates, datasetItems, datasets, models, modelVersions, organizations, removalRequests, removalTasks, requestMatches } from '@/db/schema';
+import {
+  certificates,
+  datasetItems,
+  datasets,
+  models,
+  modelVersions,
+  organizations,
+  removalRequests,
+  removalTasks,
+  requestMatches,
+  type SearchScope,
+} from '@/db/schema';
 import { buildPredicate, type ModelRelease } from '@/lib/certificates/build-predicate';
-import { PREDICATE_TYPE } from '@/lib/certificates/predicate';
+import { PREDICATE_TYPE, type PredicateV2 } from '@/lib/certificates/predicate';
 import { readVersionReport } from '@/lib/models/version-report';
 import { signCertificate, type Subject } from '@/lib/certificates/sign-certificate';
 import { softwareVersions } from '@/lib/config/versions';
@@ -97,6 +108,7 @@ export async function runCertify(requestId: string): Promise<void> {
       datasets: datasetFacts,
       models: releases,
       software: `forgetme ${softwareVersions().forgetme}; predicate ${PREDICATE_TYPE}`,
+      search: searchEvidence(r.searchScope),
     });
     const subject: Subject[] = [
       ...predicate.models.map((m) => ({ name: `model:${m.modelId}@${m.after.version}`, digest: { sha256: m.after.weightsSha256 } })),
@@ -127,3 +139,18 @@ export const certifyJob = defineJob({
   handler: async (p) => runCertify(p.requestId),
   onExhausted: async (p, error) => failRequest(p.requestId, { stage: 'certification', ...error }),
 });
+
+/** The search's scope and thresholds as the certificate states them (none for searches recorded before thresholds were). */
+function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {
+  if (!scope?.thresholds) return undefined;
+  const { calibrated, photo, label, expectedStrangers, extrapolated } = scope.thresholds;
+  return {
+    facesSearched: scope.faces,
+    labelsSearched: scope.labels ?? 0,
+    datasetsSearched: scope.datasets.length,
+    thresholds: { photo, label },
+    expectedStrangers,
+    extrapolated,
+    calibrated,
+  };
+}

@@ -61,6 +61,10 @@ describeEachDriver('the removal journey', () => {
     const [searched] = await (await getDb()).select().from(removalRequests).where(eq(removalRequests.id, req.id));
     assert.ok(searched.searchScope && searched.searchScope.faces > 0);
     assert.ok(searched.searchScope.datasets.some((d) => d.faces > 0 && d.organization === org.organization.name));
+    // With the labels searched and the thresholds that registry's size put in force.
+    const th = searched.searchScope.thresholds!;
+    assert.ok(searched.searchScope.labels! > 0 && th.photo.shown <= th.photo.possible && th.label.length > 0);
+    assert.ok(th.expectedStrangers.shown <= 0.01 + 1e-9 && th.expectedStrangers.possible <= 1 + 1e-9);
     assert.equal(review.length, 1);
     assert.ok(review[0].shown.length >= 3, `shown: ${review[0].shown.length}`);
     const thumb = await matchThumbnail(person.id, req.id, review[0].shown[0].matchId);
@@ -105,6 +109,16 @@ describeEachDriver('the removal journey', () => {
     assert.equal(m.retrained, v2.reason === 'retrain');
     if (m.method === 'newton-certified') assert.ok(m.guarantee.residual! <= m.guarantee.residualBound!);
     assert.equal(v.predicateMajor, 2);
+    // The certificate states the search: the registry searched, the thresholds and the expected strangers.
+    assert.deepEqual(v.predicate!.search, {
+      facesSearched: searched.searchScope.faces,
+      labelsSearched: searched.searchScope.labels,
+      datasetsSearched: searched.searchScope.datasets.length,
+      thresholds: { photo: th.photo, label: th.label },
+      expectedStrangers: th.expectedStrangers,
+      extrapolated: th.extrapolated,
+      calibrated: th.calibrated,
+    });
     assert.deepEqual(v.notices, []);
     assert.equal(m.release?.noise.redrawn, true, 'the release rests on freshly drawn secret noise');
     assert.match(m.release.commitments.noiseAfter ?? '', /^[0-9a-f]{64}$/);
