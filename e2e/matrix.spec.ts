@@ -137,6 +137,8 @@ const ACTIONS: Record<string, Entry & { page: string; form?: (ids: Ids) => Recor
     form: (i) => ({ requestId: i.requestId, reason: 'too short' }),
   },
   'app/me/actions.ts#withdrawAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId }) },
+  'app/me/actions.ts#startWatchAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId, consent: 'yes' }) },
+  'app/me/actions.ts#stopWatchAction': { allow: ['personA'], page: '/me/requests/[requestId]', form: (i) => ({ requestId: i.requestId }) },
   'app/sign-in/actions.ts#signInAction': { allow: ALL, page: '/sign-in' },
   'app/sign-in/actions.ts#resendVerificationAction': { allow: ALL, page: '/sign-in' },
   'app/sign-up/actions.ts#signUpAction': { allow: ALL, page: '/sign-up' },

@@ -12,6 +12,7 @@ import { startMatching } from '@/lib/removals/matching';
 import { startRequest } from '@/lib/removals/start-request';
 import { submitRequest } from '@/lib/removals/submit-request';
 import { withdrawRequest } from '@/lib/removals/withdraw';
+import { startWatch, stopWatch } from '@/lib/removals/match-watch';
 
 export async function startRequestAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   let id = '';
@@ -65,5 +66,25 @@ export async function askIdentityReviewAction(_prev: ActionState, form: FormData
     const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
     await askIdentityReview({ userId: user.id, requestId, reason: String(form.get('reason') ?? '') });
     revalidatePath(`/me/requests/${requestId}`);
+  });
+}
+
+export async function startWatchAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const requestId = String(form.get('requestId') ?? '');
+  return runAction(async () => {
+    const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
+    const { expiresAt } = await startWatch({ userId: user.id, requestId, consented: form.get('consent') === 'yes' });
+    revalidatePath(`/me/requests/${requestId}`);
+    return { ok: true, message: `We will tell you by e-mail if a new training set may hold photos of you, until ${expiresAt.toDateString()}.` };
+  });
+}
+
+export async function stopWatchAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const requestId = String(form.get('requestId') ?? '');
+  return runAction(async () => {
+    const user = await requirePageUser(PERSONA_ROLES.individual, `/me/requests/${requestId}`);
+    await stopWatch({ userId: user.id, requestId });
+    revalidatePath(`/me/requests/${requestId}`);
+    return { ok: true, message: 'Stopped: the face data kept for this was deleted.' };
   });
 }

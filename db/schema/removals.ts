@@ -91,6 +91,30 @@ export const requestReferences = pgTable('request_references', {
   createdAt: createdAt(),
 });
 
+/**
+ * A person's consent to be told if a training set registered later holds their photos, after a
+ * search found none (lib/removals/match-watch.ts): their descriptors (references and live face)
+ * sealed with the data key, kept until `expiresAt`, until they stop it, until they are told once,
+ * or until their account is deleted, whichever comes first.
+ */
+export const matchWatches = pgTable(
+  'match_watches',
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    requestId: uuid()
+      .notNull()
+      .references(() => removalRequests.id),
+    descriptorsSealed: text().notNull(),
+    expiresAt: at().notNull(),
+    lastSearchedAt: at(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('match_watches_request_key').on(t.requestId), index('match_watches_user_idx').on(t.userId)],
+);
+
 /** A training-set face found for a request, in its tier; `confirmed` is the person's answer (shown tier only). */
 export const requestMatches = pgTable(
   'request_matches',

@@ -63,6 +63,8 @@ export type AuditEvent =
     >
   | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number }>
   | Ev<'request.withdrawn', 'removal_request'>
+  | Ev<'request.watch_started', 'removal_request', { days: number; consentVersion: string }>
+  | Ev<'request.watch_ended', 'removal_request', { reason: 'stopped' | 'found' | 'expired' }>
   | Ev<'request.completed', 'removal_request', { certificates: number }>
   | Ev<'request.failed', 'removal_request', { stage: string; code: string; partial: boolean; certificates: number; failedTasks: number }>
   | Ev<'request.live_capture_passed', 'removal_request', { checkId: string; frames: number }>

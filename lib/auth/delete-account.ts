@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { emailTokens, faceGuard, memberships, removalRequests, users } from '@/db/schema';
+import { emailTokens, faceGuard, matchWatches, memberships, removalRequests, users } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { AppError } from '@/lib/errors/app-error';
 import { moveRequest, SETTLED } from '@/lib/removals/lifecycle';
@@ -53,6 +53,7 @@ export async function deleteAccount(input: { userId: string; password: unknown }
     await tx.delete(memberships).where(eq(memberships.userId, user.id));
     await tx.delete(emailTokens).where(eq(emailTokens.userId, user.id));
     await tx.delete(faceGuard).where(eq(faceGuard.userId, user.id));
+    await tx.delete(matchWatches).where(eq(matchWatches.userId, user.id));
     await revokeAllSessions(tx, user.id);
     await tx
       .update(users)

@@ -1,17 +1,18 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { datasetItems, datasets, faces, ingests } from '@/db/schema';
+import { datasetItems, datasets, faces, ingests, matchWatches } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
 import type { EmbedResult } from '@/lib/faces/embed-image';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { defineJob, type JobContext } from '@/lib/jobs/define-job';
-import { enqueue } from '@/lib/jobs/enqueue';
+import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
 import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { cohortDistance } from '@/lib/matcher/cohort';
 import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
+import { watchJob } from '@/lib/removals/match-watch';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
 /** Items embedded at once: enough to keep every worker thread busy between database round trips. */
@@ -50,6 +51,7 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
   }
   const counts = await refreshCounts(ingestId);
   const [ds] = await db.select({ organizationId: datasets.organizationId }).from(datasets).where(eq(datasets.id, ingest.datasetId));
+  await prepareJobs(watchJob);
   // Completion, its audit event and `dataset.ingested` are written together: a crash loses none of them.
   const deliveryIds = await db.transaction(async (tx) => {
     const [done] = await tx
@@ -65,6 +67,9 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
       ingest.datasetId,
       touched.map((t) => t.label),
     );
+    // People who asked to be told about new training sets are searched in it, queued with the completion.
+    const [{ watching }] = await tx.select({ watching: count() }).from(matchWatches).where(gt(matchWatches.expiresAt, new Date()));
+    if (watching) await enqueue(watchJob, { datasetId: ingest.datasetId }, { tx });
     const embedded = counts.processed - counts.failed;
     await recordAuditEvent(tx, {
       actor: { type: 'system' },

@@ -4,6 +4,7 @@ import { sendEmailJob, sweepEmailsJob } from '@/lib/mail/jobs';
 import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { trainModelJob } from '@/lib/models/train-job';
 import { certifyJob } from '@/lib/removals/certify-job';
+import { watchJob } from '@/lib/removals/match-watch';
 import { matchJob } from '@/lib/removals/matching';
 import { sweepRequestsJob } from '@/lib/removals/sweep-requests';
 import { unlearnJob } from '@/lib/removals/unlearn-job';
@@ -21,6 +22,7 @@ export const JOBS: JobDefinition<never>[] = [
   deliverWebhookJob,
   sweepWebhooksJob,
   matchJob,
+  watchJob,
   unlearnJob,
   certifyJob,
   sweepRequestsJob,

@@ -110,3 +110,19 @@ export function removalFailedMail(opts: { link: string; certificates: number; st
     html: layout(opts.certificates ? 'Your removal is only partly done' : 'Your removal request failed', lines, { href: opts.link, label: 'See the request' }),
   };
 }
+
+/** A person who asked to be told: a new training set may hold their photos. Names neither the company nor the set. */
+export function newSetMatchMail(opts: { link: string }): MailContent {
+  const lines = [
+    'Hello,',
+    'You asked forgetme to tell you if a training set registered later may hold photos of you. One does: a training set registered ' +
+      'since your search holds faces close to yours.',
+    'To see them and have them removed, sign in and start a new request (it asks for a new live capture). As agreed, forgetme has ' +
+      'now deleted the face data it kept for this, and will not write about it again.',
+  ];
+  return {
+    subject: 'forgetme may have found photos of you',
+    text: `${lines.join('\n\n')}\n\n${opts.link}\n`,
+    html: layout('Photos of you may have been found', lines, { href: opts.link, label: 'Sign in to forgetme' }),
+  };
+}

@@ -6,20 +6,16 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { assertUnderLimit, hitRateLimit } from '@/lib/auth/rate-limit';
 import { AppError } from '@/lib/errors/app-error';
 import { networkOf } from '@/lib/http/client-address';
-import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { defineJob } from '@/lib/jobs/define-job';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
-import { calibratedCohort, calibration, labelCalibration, thresholdsForRegistry } from '@/lib/matcher/calibration';
-import type { Thresholds } from '@/lib/matcher/registry-thresholds';
-import { findMatches } from '@/lib/matcher/find-matches';
 import { DAILY_SEARCHES } from './consent';
 import { requireOwnRequest, requireStatus } from './get-request';
 import { failRequest } from './fail-request';
 import { moveRequest } from './lifecycle';
 import { latestLiveDescriptor, mismatchedReferences, requireLiveFace } from '@/lib/liveness/live-face';
 import { referenceDescriptors } from './references';
-import { searchScope, type SearchScope } from './search-scope';
+import { searchForPerson } from './person-search';
 
 /**
  * Searches a day: per account, per network (IPv4 /24, IPv6 /64: several accounts made by one
@@ -78,23 +74,11 @@ export async function runMatching(requestId: string): Promise<void> {
   const db = await getDb();
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r || r.status !== 'matching') return;
-  const cal = calibration();
   // The live face searches with the references (it is the freshest picture of the person).
   const live = await latestLiveDescriptor(db, requestId);
   const references = [...(await referenceDescriptors(requestId)), ...(live ? [live] : [])];
   // The thresholds follow the registry's size: the more faces and labels searched, the stricter.
-  const scope = await searchScope(db, EMBEDDING_MODEL);
-  const thresholds = thresholdsForRegistry({ faces: scope.faces, labels: scope.labels });
-  const labelCal = labelCalibration();
-  const found = await findMatches({
-    references,
-    model: EMBEDDING_MODEL,
-    tiers: thresholds.photo,
-    aggregation: cal.aggregation,
-    cohort: calibratedCohort(),
-    labels: { thresholds, shareDistance: labelCal.shareDistance, minShare: labelCal.minShare },
-  });
-  const searched: SearchScope = { ...scope, thresholds: { calibrated: labelCal.date, ...pick(thresholds) } };
+  const { found, scope: searched } = await searchForPerson(db, references);
   const rows = found.flatMap((d) => [
     ...d.shown.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'shown' as const })),
     ...d.possible.map((m) => ({ requestId, faceId: m.faceId, itemId: m.itemId, datasetId: d.datasetId, distance: m.distance, tier: 'possible' as const })),
@@ -115,26 +99,15 @@ export async function runMatching(requestId: string): Promise<void> {
             possible,
             datasets: found.length,
             labelsTaken: found.reduce((n, d) => n + d.labels.length, 0),
-            facesSearched: scope.faces,
-            labelsSearched: scope.labels,
-            datasetsSearched: scope.datasets.length,
+            facesSearched: searched.faces,
+            labelsSearched: searched.labels ?? 0,
+            datasetsSearched: searched.datasets.length,
             thresholds: searched.thresholds,
           },
         },
       });
     }
   });
-}
-
-/** What a search records of its thresholds (rounded: they are read by people and auditors). */
-function pick(t: Thresholds): Omit<NonNullable<SearchScope['thresholds']>, 'calibrated'> {
-  const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return {
-    photo: { shown: r(t.photo.shown), possible: r(t.photo.possible) },
-    label: t.label.map((l) => ({ size: l.size, shown: r(l.shown), possible: r(l.possible) })),
-    expectedStrangers: { shown: Number(t.expectedStrangers.shown.toPrecision(2)), possible: Number(t.expectedStrangers.possible.toPrecision(2)) },
-    extrapolated: t.extrapolated,
-  };
 }
 
 export const matchJob = defineJob({

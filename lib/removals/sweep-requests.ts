@@ -10,11 +10,12 @@ import { certifyJob } from './certify-job';
 import { IDLE_DAYS } from './consent';
 import { failRequest } from './fail-request';
 import { DEADLINES, moveRequest, SETTLED, type RequestStatus } from './lifecycle';
+import { expireWatches } from './match-watch';
 import { matchJob } from './matching';
 import { purgeRequestData } from './retention';
 import { unlearnJob } from './unlearn-job';
 
-export type SweepReport = { withdrawn: number; failed: number; nudged: number; purged: number };
+export type SweepReport = { withdrawn: number; failed: number; nudged: number; purged: number; watchesExpired: number };
 
 const IDLE_MS = IDLE_DAYS * 86400_000;
 
@@ -27,7 +28,7 @@ const IDLE_MS = IDLE_DAYS * 86400_000;
  */
 export async function sweepRequests(now = new Date()): Promise<SweepReport> {
   const db = await getDb();
-  const report: SweepReport = { withdrawn: 0, failed: 0, nudged: 0, purged: 0 };
+  const report: SweepReport = { withdrawn: 0, failed: 0, nudged: 0, purged: 0, watchesExpired: 0 };
   const before = (ms: number) => sql`${new Date(now.getTime() - ms).toISOString()}::timestamptz`;
   const open = (status: RequestStatus, ms: number) =>
     db
@@ -72,7 +73,9 @@ export async function sweepRequests(now = new Date()): Promise<SweepReport> {
     );
     report.purged++;
   }
-  if (report.withdrawn + report.failed + report.nudged + report.purged) log.info('removal sweep', report);
+  // A "tell me later" consent ends on its date, whatever its request's state.
+  report.watchesExpired = await expireWatches(now);
+  if (report.withdrawn + report.failed + report.nudged + report.purged + report.watchesExpired) log.info('removal sweep', report);
   return report;
 }
 

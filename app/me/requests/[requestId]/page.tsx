@@ -8,6 +8,7 @@ import { isAppError } from '@/lib/errors/app-error';
 import { identityState, type DraftRequest, type IdentityState } from '@/lib/liveness/live-face';
 import { MAX_REFERENCES } from '@/lib/removals/consent';
 import { requestStatus } from '@/lib/removals/list-requests';
+import { WATCH_CONSENT, watchOf } from '@/lib/removals/match-watch';
 import { listReferences } from '@/lib/removals/references';
 import { getReview } from '@/lib/removals/review';
 import type { SearchScope } from '@/lib/removals/search-scope';
@@ -17,6 +18,7 @@ import { LiveCapture } from './live-capture';
 import { ReferenceUploader } from './reference-uploader';
 import { ReviewForm } from './review-form';
 import { SearchButton, WithdrawButton } from './request-buttons';
+import { WatchPanel } from './watch-panel';
 import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Your removal request' };
@@ -71,6 +73,7 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
         </section>
       ) : null}
       {s === 'review' ? <Review userId={user.id} requestId={request.id} scope={request.searchScope} /> : null}
+      {s === 'withdrawn' ? <WatchAfterReview userId={user.id} requestId={request.id} /> : null}
       {['submitted', 'processing', 'completed', 'partially_failed', 'failed'].includes(s) && request.submittedAt ? (
         <section className="space-y-2 rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <h2 className="text-lg font-semibold">Removal from each company&apos;s models</h2>
@@ -158,12 +161,22 @@ async function Draft({ request }: { request: DraftRequest }) {
 
 async function Review({ userId, requestId, scope }: { userId: string; requestId: string; scope: SearchScope | null }) {
   const groups = await getReview(userId, requestId);
+  const watch = await watchOf(userId, requestId);
   return (
     <div className="space-y-4">
       {scope && <SearchScopeNote scope={scope} />}
       <ReviewForm requestId={requestId} groups={groups} />
+      {!groups.length || watch ? (
+        <WatchPanel requestId={requestId} consent={WATCH_CONSENT} watchingUntil={watch ? watch.expiresAt.toDateString() : null} />
+      ) : null}
     </div>
   );
+}
+
+/** A watch outlives its request's review (the request may be withdrawn): its end and its stop stay on the page. */
+async function WatchAfterReview({ userId, requestId }: { userId: string; requestId: string }) {
+  const watch = await watchOf(userId, requestId);
+  return watch ? <WatchPanel requestId={requestId} consent={WATCH_CONSENT} watchingUntil={watch.expiresAt.toDateString()} /> : null;
 }
 
 /** What the search covered, found or not: each company's training sets and how many faces. */

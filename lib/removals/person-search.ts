@@ -1,0 +1,38 @@
+import type { Executor } from '@/db/client';
+import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
+import { calibratedCohort, calibration, labelCalibration, thresholdsForRegistry } from '@/lib/matcher/calibration';
+import { findMatches, type DatasetMatches } from '@/lib/matcher/find-matches';
+import type { Thresholds } from '@/lib/matcher/registry-thresholds';
+import { searchScope, type SearchScope } from './search-scope';
+
+/**
+ * One person's search with the product's settings: the thresholds for the whole registry's size
+ * (even when only `datasetIds` are searched: the stricter choice), per photo and per label.
+ * Returns what was found and the scope to record, thresholds included.
+ */
+export async function searchForPerson(tx: Executor, references: number[][], datasetIds?: string[]): Promise<{ found: DatasetMatches[]; scope: SearchScope }> {
+  const scope = await searchScope(tx, EMBEDDING_MODEL);
+  const thresholds = thresholdsForRegistry({ faces: scope.faces, labels: scope.labels });
+  const labelCal = labelCalibration();
+  const found = await findMatches({
+    references,
+    model: EMBEDDING_MODEL,
+    tiers: thresholds.photo,
+    aggregation: calibration().aggregation,
+    cohort: calibratedCohort(),
+    datasetIds,
+    labels: { thresholds, shareDistance: labelCal.shareDistance, minShare: labelCal.minShare },
+  });
+  return { found, scope: { ...scope, thresholds: { calibrated: labelCal.date, ...recorded(thresholds) } } };
+}
+
+/** What a search records of its thresholds (rounded: they are read by people and auditors). */
+function recorded(t: Thresholds): Omit<NonNullable<SearchScope['thresholds']>, 'calibrated'> {
+  const r = (x: number) => Math.round(x * 1e4) / 1e4;
+  return {
+    photo: { shown: r(t.photo.shown), possible: r(t.photo.possible) },
+    label: t.label.map((l) => ({ size: l.size, shown: r(l.shown), possible: r(l.possible) })),
+    expectedStrangers: { shown: Number(t.expectedStrangers.shown.toPrecision(2)), possible: Number(t.expectedStrangers.possible.toPrecision(2)) },
+    extrapolated: t.extrapolated,
+  };
+}
