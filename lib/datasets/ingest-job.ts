@@ -11,7 +11,7 @@ import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
 import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
 import { cohortDistance } from '@/lib/matcher/cohort';
-import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
+import { fillTemplateCohortDistances, refreshLabelTemplates } from '@/lib/matcher/label-templates';
 import { watchJob } from '@/lib/removals/match-watch';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
@@ -67,6 +67,8 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
       ingest.datasetId,
       touched.map((t) => t.label),
     );
+    const cohort = calibratedCohort();
+    if (cohort) await fillTemplateCohortDistances(tx, calibration().model, cohort);
     // People who asked to be told about new training sets are searched in it, queued with the completion.
     const [{ watching }] = await tx.select({ watching: count() }).from(matchWatches).where(gt(matchWatches.expiresAt, new Date()));
     if (watching) await enqueue(watchJob, { datasetId: ingest.datasetId }, { tx });

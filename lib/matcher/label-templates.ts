@@ -58,12 +58,11 @@ export async function fillTemplateCohortDistances(tx: Executor, model: string, c
       .where(and(eq(labelTemplates.embeddingModel, model), isNull(labelTemplates.cohortDistance)))
       .limit(CHUNK);
     if (!rows.length) return filled;
-    for (const r of rows) {
-      await tx
-        .update(labelTemplates)
-        .set({ cohortDistance: cohortDistance(r.template, cohort) })
-        .where(and(eq(labelTemplates.datasetId, r.datasetId), eq(labelTemplates.embeddingModel, model), eq(labelTemplates.label, r.label)));
-    }
+    const values = rows.map((r) => ({ dataset_id: r.datasetId, label: r.label, d: cohortDistance(r.template, cohort) }));
+    await tx.execute(sql`
+      update label_templates t set cohort_distance = v.d
+      from json_to_recordset(${JSON.stringify(values)}::json) as v(dataset_id uuid, label text, d real)
+      where t.dataset_id = v.dataset_id and t.label = v.label and t.embedding_model = ${model}`);
     filled += rows.length;
   }
 }
