@@ -1,0 +1,152 @@
+/**
+ * A second opinion (issue 16, part 3): does @vladmandic/human's FaceRes descriptor (1024-d, shipped
+ * inside the npm package) lower the false-match rate at equal recall when fused with the matcher's?
+ * Each shared-corpus photo's main face (the box the face engine found, 20 % margin, 224 × 224, as
+ * human feeds FaceRes) is described by FaceRes (cached in bench/.cache/faceres-*.json). Pairs: every
+ * same-person pair, and every different-people pair of one photo from each of 800 people against
+ * every other photo (cross-fitted cohorts as in bench/fmr-tail.ts). Scores: the matcher's
+ * cohort-normalised distance; FaceRes cosine distance; their fusion (each z-scored on the
+ * different-people pairs, weighted 0.1 to 0.5 for FaceRes). For each, the false-match rate at the thresholds that keep
+ * 90 %, 95 % and 99 % of same-person pairs, near the tiers' operating points.
+ *
+ *   node --import tsx bench/fused-descriptor.ts
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type * as tfjs from '@tensorflow/tfjs';
+import { faceApi, tfOf } from '@/lib/faces/face-api';
+import { cohortDistance, normalisedDistance } from '@/lib/matcher/cohort';
+import { cohortFor, foldCohorts, foldOf, type Fold } from './cohort-folds';
+import { CACHE_DIR, corpusAvailable, embedCorpus, FACES_DIR, mainFace, type CorpusEntry } from './face-corpus';
+
+if (!corpusAvailable()) {
+  console.log('fused-descriptor: skipped, ../shared/data/faces is not present');
+  process.exit(0);
+}
+const print = (row: Record<string, unknown>) => console.log(JSON.stringify(row));
+const api = await faceApi();
+const tf = tfOf(api);
+const dir = path.resolve('node_modules/@vladmandic/human/models');
+const m = JSON.parse(fs.readFileSync(path.join(dir, 'faceres.json'), 'utf8'));
+const bin = fs.readFileSync(path.join(dir, 'faceres.bin'));
+const faceres = await tf.loadGraphModel(
+  tf.io.fromMemory({
+    modelTopology: m.modelTopology,
+    weightSpecs: m.weightsManifest[0].weights,
+    weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+    format: m.format,
+    signature: m.signature,
+  }),
+);
+
+/** FaceRes's descriptor of the face in `box` (x, y, w, h) of the photo, unit length. */
+async function describe(file: string, box: number[]): Promise<number[]> {
+  const img = sharp(file).removeAlpha().toColourspace('srgb');
+  const meta = await img.metadata();
+  const margin = 0.2 * Math.max(box[2], box[3]);
+  const left = Math.max(0, Math.round(box[0] - margin));
+  const top = Math.max(0, Math.round(box[1] - margin));
+  const width = Math.min(meta.width! - left, Math.round(box[2] + 2 * margin));
+  const height = Math.min(meta.height! - top, Math.round(box[3] + 2 * margin));
+  const { data } = await sharp(file)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .extract({ left, top, width, height })
+    .resize(224, 224)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const input = tf.tensor4d(new Float32Array(data), [1, 224, 224, 3]);
+  const outputs = faceres.execute(input) as tfjs.Tensor[];
+  const d = outputs.find((t) => t.shape[1] === 1024)!;
+  const v = Array.from(await d.data());
+  tf.dispose([input, ...outputs]);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+type Face = { person: string; fold: Fold; api: Float64Array; mu: Record<'A' | 'B', number>; res: Float32Array };
+const data: Record<string, CorpusEntry[]> = {};
+for (const c of ['lfw-train', 'lfw-train-extra', 'lfw-strangers']) data[c] = (await embedCorpus(c, 2)).entries;
+const cohorts = foldCohorts(data['lfw-strangers']);
+const faces: Face[] = [];
+const started = performance.now();
+for (const [corpus, entries] of Object.entries(data)) {
+  const cache = path.join(CACHE_DIR, `faceres-${corpus}.json`);
+  const cached: Record<string, number[]> = fs.existsSync(cache) ? JSON.parse(fs.readFileSync(cache, 'utf8')) : {};
+  for (const e of entries) {
+    const d = mainFace(e);
+    if (!d) continue;
+    const box = e.faces.find((f) => f.descriptor === d)!.box;
+    cached[e.file] ??= await describe(path.join(FACES_DIR, e.file), box);
+    faces.push({
+      person: e.person,
+      fold: foldOf(e),
+      api: Float64Array.from(d),
+      mu: { A: cohortDistance(d, cohorts.A), B: cohortDistance(d, cohorts.B) },
+      res: Float32Array.from(cached[e.file]),
+    });
+  }
+  fs.writeFileSync(cache, JSON.stringify(cached));
+}
+print({ bench: 'fused-descriptor', faces: faces.length, embedSeconds: Math.round((performance.now() - started) / 1000) });
+
+const apiDistance = (a: Face, b: Face): number | null => {
+  const c = cohortFor(a.fold, b.fold);
+  if (!c) return null;
+  let s = 0;
+  for (let i = 0; i < 128; i++) s += (a.api[i] - b.api[i]) ** 2;
+  return normalisedDistance(Math.sqrt(s), a.mu[c], b.mu[c], cohorts[c].offset);
+};
+const resDistance = (a: Face, b: Face) => {
+  let s = 0;
+  for (let i = 0; i < 1024; i++) s += a.res[i] * b.res[i];
+  return 1 - s;
+};
+
+// Same-person pairs, all; different-people pairs: one photo of each of 800 people against every other photo.
+const genuine: [number, number][] = [];
+const impostor: [number, number][] = [];
+const byPerson = new Map<string, number[]>();
+faces.forEach((f, i) => byPerson.set(f.person, [...(byPerson.get(f.person) ?? []), i]));
+const people = [...byPerson.keys()].sort();
+for (const ids of byPerson.values()) {
+  for (let x = 0; x < ids.length; x++)
+    for (let y = x + 1; y < ids.length; y++) {
+      const d = apiDistance(faces[ids[x]], faces[ids[y]]);
+      if (d !== null) genuine.push([d, resDistance(faces[ids[x]], faces[ids[y]])]);
+    }
+}
+const step = Math.max(1, Math.floor(people.length / 800));
+for (let p = 0; p < people.length; p += step) {
+  const a = faces[byPerson.get(people[p])![0]];
+  for (const b of faces) {
+    if (b.person === a.person) continue;
+    const d = apiDistance(a, b);
+    if (d !== null) impostor.push([d, resDistance(a, b)]);
+  }
+}
+const stats = (xs: number[]) => {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  return { mean, sd: Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length) };
+};
+const [za, zr] = [stats(impostor.map((p) => p[0])), stats(impostor.map((p) => p[1]))];
+/** The fusion: z-scores weighted (1 − w) for the matcher's distance and w for FaceRes's. */
+const fused = (w: number) => (p: [number, number]) => (1 - w) * ((p[0] - za.mean) / za.sd) + w * ((p[1] - zr.mean) / zr.sd);
+const scores: Record<string, (p: [number, number]) => number> = {
+  'face-api (the matcher)': (p) => p[0],
+  FaceRes: (p) => p[1],
+  ...Object.fromEntries([0.1, 0.2, 0.3, 0.5].map((w) => [`fused, FaceRes weight ${w}`, fused(w)])),
+};
+print({ genuinePairs: genuine.length, impostorPairs: impostor.length });
+for (const [name, f] of Object.entries(scores)) {
+  const g = genuine.map(f).sort((a, b) => a - b);
+  const imp = impostor.map(f).sort((a, b) => a - b);
+  const fmrAtRecall = (recall: number) => {
+    const t = g[Math.floor(recall * (g.length - 1))];
+    let k = 0;
+    while (k < imp.length && imp[k] <= t) k++;
+    return { falseMatches: k, fmr: k / imp.length };
+  };
+  print({ score: name, atRecall90: fmrAtRecall(0.9), atRecall95: fmrAtRecall(0.95), atRecall99: fmrAtRecall(0.99) });
+}
