@@ -7,10 +7,11 @@
  * With --cohort, the search is the product's cohort-normalised one (lib/matcher/cohort.ts): a
  * cohort of 1,000 further synthetic faces drawn like the stored ones, k = 10 (1 %, as in the
  * calibrated matcher), every stored face's cohort distance computed in the database before the
- * timing; the exact scan then applies the normalised distance to every row.
+ * timing; the exact scan then applies the normalised distance to every row. With --labels, every
+ * identity is also a label whose template the search decides on (lib/matcher/label-decision.ts).
  *
  *   node --import tsx bench/matcher-search.ts --driver pglite --faces 100000 [--cohort]
- *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000 [--cohort]
+ *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000 [--cohort] [--labels]
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -19,6 +20,8 @@ import { openTestDatabase } from '@/lib/testing/test-db';
 import { seedPartner } from '@/db/seed/factories';
 import { cohortDistance, cohortOffset, type Cohort } from '@/lib/matcher/cohort';
 import { findMatches } from '@/lib/matcher/find-matches';
+import { fillTemplateCohortDistances, refreshAllLabelTemplates } from '@/lib/matcher/label-templates';
+import type { Thresholds } from '@/lib/matcher/registry-thresholds';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 
 const { values } = parseArgs({
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     faces: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '200' },
     cohort: { type: 'boolean', default: false },
+    labels: { type: 'boolean', default: false },
   },
 });
 setUpTestEnvironment();
@@ -35,7 +39,10 @@ const N = Number(values.faces);
 const Q = Number(values.queries);
 const MODEL = 'faceapi-128@1.7.15';
 
-const handle: DbHandle = await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const handle: DbHandle = await openTestDatabase(
+  values.driver === 'postgres' ? 'postgres' : 'pglite',
+  values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+);
 setDbHandleForTests(handle);
 const db = handle.db;
 const run = (q: string) => db.execute(sql.raw(q));
@@ -47,10 +54,14 @@ try {
   const identities = Math.ceil(N / 10);
   let t = performance.now();
   // The indexes are rebuilt after the fill, exactly as the migrations define them.
-  const indexes = await rows<{ indexdef: string }>(`select indexdef from pg_indexes where indexname in ('faces_embedding_hnsw', 'faces_model_cohort_distance_idx')`);
+  const indexes = await rows<{ indexdef: string }>(
+    `select indexdef from pg_indexes where indexname in ('faces_embedding_hnsw', 'faces_model_cohort_distance_idx')`,
+  );
   await run(`drop index faces_embedding_hnsw`);
   await run(`drop index faces_model_cohort_distance_idx`);
-  await run(`create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c from generate_series(0, ${identities - 1}) i`);
+  await run(
+    `create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c from generate_series(0, ${identities - 1}) i`,
+  );
   for (let start = 0; start < N; start += 100_000) {
     const end = Math.min(N, start + 100_000);
     await run(`insert into dataset_items (dataset_id, external_id, label, sha256, status)
@@ -66,7 +77,9 @@ try {
   let cohortSeconds = 0;
   if (values.cohort) {
     t = performance.now();
-    await run(`create temporary table bench_cohort as select array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v from generate_series(1, 1000) g`);
+    await run(
+      `create temporary table bench_cohort as select array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v from generate_series(1, 1000) g`,
+    );
     const vs = await rows<{ v: string }>(`select v::text from bench_cohort`);
     const vectors = new Float32Array(vs.flatMap((r) => JSON.parse(r.v) as number[]));
     cohort = { vectors, k: 10, offset: cohortOffset(vectors, 10) };
@@ -79,28 +92,55 @@ try {
   for (const { indexdef } of indexes) await run(indexdef);
   await run(`analyze faces`);
   const indexSeconds = (performance.now() - t) / 1000;
+  // With --labels, the identity-level decision too (label-decision.ts): each identity is a label of
+  // 10 faces, its template kept as the product keeps it, and searched through its own HNSW index.
+  let labelSeconds = 0;
+  if (values.labels) {
+    t = performance.now();
+    await refreshAllLabelTemplates(db, datasetId);
+    if (cohort) await fillTemplateCohortDistances(db, MODEL, cohort);
+    await run(`analyze label_templates`);
+    labelSeconds = (performance.now() - t) / 1000;
+  }
 
   const tiers = { shown: 0.3, possible: 0.4 };
+  const thresholds: Thresholds = {
+    registry: { faces: N, labels: identities },
+    photo: tiers,
+    label: [{ size: 1, ...tiers }],
+    rates: { photo: tiers, label: tiers },
+    expectedStrangers: tiers,
+    extrapolated: false,
+  };
+  const labels = values.labels ? { thresholds, shareDistance: 0.5, minShare: 0.5 } : undefined;
   const latencies: number[] = [];
   let lastRef = '';
   let recallHits = 0;
   let recallTotal = 0;
+  let labelsTaken = 0;
   for (let q = 0; q < Q; q++) {
     const ident = Math.floor(Math.random() * identities);
-    const [{ c }] = await rows<{ c: string }>(`select (select array_agg(c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::text as c from centres where i = ${ident}`);
+    const [{ c }] = await rows<{ c: string }>(
+      `select (select array_agg(c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::text as c from centres where i = ${ident}`,
+    );
     const ref = JSON.parse(c.replace('{', '[').replace('}', ']')) as number[];
     lastRef = JSON.stringify(ref);
     const s = performance.now();
-    const found = await findMatches({ references: [ref], model: MODEL, tiers, cohort });
+    const found = await findMatches({ references: [ref], model: MODEL, tiers, cohort, labels });
     latencies.push(performance.now() - s);
+    labelsTaken += found.reduce((n, d) => n + d.labels.length, 0);
     if (q < 50) {
       // Recall of the product's search: of the faces truly inside the possible tier (exact scan), how many it returned.
       const literal = JSON.stringify(ref);
       const exact = await db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local enable_indexscan = off`));
         await tx.execute(sql.raw(`set local enable_bitmapscan = off`));
-        const distance = cohort ? `(embedding <-> '${literal}') - (${cohortDistance(ref, cohort)} + cohort_distance) / 2 + ${cohort.offset}` : `embedding <-> '${literal}'`;
-        return ((await tx.execute(sql.raw(`select id from faces where not removed and ${distance} < ${tiers.possible}`))) as unknown as { rows: { id: number }[] }).rows;
+        const distance = cohort
+          ? `(embedding <-> '${literal}') - (${cohortDistance(ref, cohort)} + cohort_distance) / 2 + ${cohort.offset}`
+          : `embedding <-> '${literal}'`;
+        return (
+          (await tx.execute(sql.raw(`select id from faces where not removed and ${distance} < ${tiers.possible}`))) as unknown as { rows: { id: number }[] }
+        ).rows;
       });
       const got = new Set(found.flatMap((d) => [...d.shown, ...d.possible]).map((m) => Number(m.faceId)));
       recallHits += exact.filter((r) => got.has(Number(r.id))).length;
@@ -108,7 +148,9 @@ try {
     }
   }
   latencies.sort((a, b) => a - b);
-  const plan = await rows<{ 'QUERY PLAN': string }>(`explain select id from faces where not removed and embedding_model = '${MODEL}' order by embedding <-> '${lastRef}' limit 200`);
+  const plan = await rows<{ 'QUERY PLAN': string }>(
+    `explain select id from faces where not removed and embedding_model = '${MODEL}' order by embedding <-> '${lastRef}' limit 200`,
+  );
   console.log(
     JSON.stringify(
       {
@@ -116,11 +158,19 @@ try {
         faces: N,
         fillSeconds: Math.round(fillSeconds),
         indexSeconds: Math.round(indexSeconds),
-        distance: cohort ? { normalised: 'cohort', cohortFaces: cohort.vectors.length / 128, k: cohort.k, offset: cohort.offset, cohortSeconds: Math.round(cohortSeconds) } : 'raw',
+        labels: values.labels ? { labels: identities, templateSeconds: Math.round(labelSeconds) } : 'per photo only',
+        distance: cohort
+          ? { normalised: 'cohort', cohortFaces: cohort.vectors.length / 128, k: cohort.k, offset: cohort.offset, cohortSeconds: Math.round(cohortSeconds) }
+          : 'raw',
         queries: Q,
-        latencyMs: { p50: Math.round(latencies[Math.floor(Q * 0.5)] * 10) / 10, p95: Math.round(latencies[Math.floor(Q * 0.95)] * 10) / 10, max: Math.round(latencies[Q - 1]) },
+        latencyMs: {
+          p50: Math.round(latencies[Math.floor(Q * 0.5)] * 10) / 10,
+          p95: Math.round(latencies[Math.floor(Q * 0.95)] * 10) / 10,
+          max: Math.round(latencies[Q - 1]),
+        },
         recallInPossibleTier: recallHits / recallTotal,
         trueMatchesPerQuery: recallTotal / Math.min(Q, 50),
+        labelsTakenPerQuery: labelsTaken / Q,
         usesIndex: plan.some((p) => /hnsw/.test(p['QUERY PLAN'])),
       },
       null,

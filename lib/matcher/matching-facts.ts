@@ -39,8 +39,24 @@ export type MatchingFacts = {
 
 const SIZES_SHOWN = [1, 3, 10, 20];
 
-/** What the public page "How matching works" states: every figure from the calibration files and today's registry. */
-export async function matchingFacts(): Promise<MatchingFacts> {
+/**
+ * The page is public and counting the registry reads every face row: the facts are computed at most
+ * once per FACTS_SECONDS per process, so that anonymous traffic cannot turn into full-table scans.
+ */
+const FACTS_SECONDS = 60;
+let memo: { at: number; facts: Promise<MatchingFacts> } | undefined;
+
+/** What the public page "How matching works" states: every figure from the calibration files and today's registry (at most a minute old). */
+export function matchingFacts(now = Date.now()): Promise<MatchingFacts> {
+  if (!memo || now - memo.at > FACTS_SECONDS * 1000) {
+    const facts = computeFacts();
+    memo = { at: now, facts };
+    facts.catch(() => (memo = undefined));
+  }
+  return memo.facts;
+}
+
+async function computeFacts(): Promise<MatchingFacts> {
   const scope = await searchScope(await getDb(), EMBEDDING_MODEL);
   const registry = { faces: scope.faces, labels: scope.labels };
   const thresholds = thresholdsForRegistry(registry);
