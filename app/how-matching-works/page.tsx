@@ -44,7 +44,7 @@ export default async function HowMatchingWorksPage() {
         </h2>
         <p className="text-gray-700">
           Measured on people whose labels are in the calibration data (news photographs from LFW and the AT&amp;T faces), with up to three reference photos, at
-          today&apos;s thresholds. The rest of your photos in such a label are missed only if the label is.
+          today&apos;s thresholds. When your label is found, all of its photos are taken with it (those that look least like you as possible matches).
         </p>
         <table className="w-full text-left text-sm">
           <thead>
