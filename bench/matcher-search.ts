@@ -60,7 +60,8 @@ try {
   await run(`drop index faces_embedding_hnsw`);
   await run(`drop index faces_model_cohort_distance_idx`);
   await run(
-    `create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c from generate_series(0, ${identities - 1}) i`,
+    'create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c ' +
+      `from generate_series(0, ${identities - 1}) i`,
   );
   for (let start = 0; start < N; start += 100_000) {
     const end = Math.min(N, start + 100_000);
@@ -78,7 +79,9 @@ try {
   if (values.cohort) {
     t = performance.now();
     await run(
-      `create temporary table bench_cohort as select array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v from generate_series(1, 1000) g`,
+      'create temporary table bench_cohort as ' +
+        'select array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v ' +
+        'from generate_series(1, 1000) g',
     );
     const vs = await rows<{ v: string }>(`select v::text from bench_cohort`);
     const vectors = new Float32Array(vs.flatMap((r) => JSON.parse(r.v) as number[]));

@@ -41,28 +41,30 @@ export async function decideLabels(
     radius = searchRadius(loosest, probeCohort, (await largestTemplateCohortDistance(db, model, opts.datasetIds)) ?? 0, cohort.offset);
   }
   const literal = JSON.stringify(probe);
-  const near = await db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local hnsw.ef_search = 1000`));
-    await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
-    return tx
-      .select({
-        datasetId: labelTemplates.datasetId,
-        label: labelTemplates.label,
-        faces: labelTemplates.faces,
-        cohortDistance: labelTemplates.cohortDistance,
-        d: sql<number>`${labelTemplates.template} <-> ${literal}::vector`,
-      })
-      .from(labelTemplates)
-      .where(
-        and(
-          eq(labelTemplates.embeddingModel, model),
-          sql`${labelTemplates.template} <-> ${literal}::vector < ${radius * 1.001}`,
-          opts.datasetIds ? inArray(labelTemplates.datasetId, opts.datasetIds) : undefined,
-        ),
-      )
-      .orderBy(sql`${labelTemplates.template} <-> ${literal}::vector`)
-      .limit(MAX_LABELS);
-  });
+  // Nearest templates first, in growing pages, until one lies beyond the radius: few templates are
+  // inside it (the person's labels, rare lookalikes), and a small LIMIT keeps the HNSW index in use
+  // (a LIMIT near the table's size lets the planner scan and sort every template).
+  let near: { datasetId: string; label: string; faces: number; cohortDistance: number | null; d: number }[] = [];
+  for (let k = 50; ; k *= 4) {
+    near = await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local hnsw.ef_search = ${Math.min(1000, Math.max(100, k))}`));
+      await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
+      return tx
+        .select({
+          datasetId: labelTemplates.datasetId,
+          label: labelTemplates.label,
+          faces: labelTemplates.faces,
+          cohortDistance: labelTemplates.cohortDistance,
+          d: sql<number>`${labelTemplates.template} <-> ${literal}::vector`,
+        })
+        .from(labelTemplates)
+        .where(and(eq(labelTemplates.embeddingModel, model), opts.datasetIds ? inArray(labelTemplates.datasetId, opts.datasetIds) : undefined))
+        .orderBy(sql`${labelTemplates.template} <-> ${literal}::vector`)
+        .limit(k);
+    });
+    if (near.length < k || near[near.length - 1].d > radius * 1.001 || k >= MAX_LABELS) break;
+  }
+  near = near.filter((t) => t.d < radius * 1.001);
   const photoDistance = (embedding: number[], faceCohort: number | null) =>
     cohort ? normalisedDistance(l2(probe, embedding), probeCohort, faceCohort ?? cohortDistance(embedding, cohort), cohort.offset) : l2(probe, embedding);
   const found: LabelFindings = [];

@@ -1,0 +1,1 @@
+CREATE INDEX "label_templates_model_cohort_distance_idx" ON "label_templates" USING btree ("embedding_model","cohort_distance");
