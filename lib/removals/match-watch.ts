@@ -13,7 +13,7 @@ import { requestDelivery } from '@/lib/mail/jobs';
 import { queueEmail } from '@/lib/mail/queue-email';
 import { newSetMatchMail } from '@/lib/mail/templates';
 import { requireOwnRequest, requireStatus } from './get-request';
-import { searchForPerson } from './person-search';
+import { registryScope, searchForPerson } from './person-search';
 import { referenceDescriptors } from './references';
 
 /** How long a "tell me later" consent lasts. */
@@ -103,10 +103,11 @@ export async function runWatches(datasetId: string, now = new Date()): Promise<{
   const db = await getDb();
   const watches = await db.select().from(matchWatches).where(gt(matchWatches.expiresAt, now));
   let told = 0;
+  const scope = watches.length ? await registryScope(db) : undefined;
   for (const w of watches) {
     const bytes = open(Buffer.from(w.descriptorsSealed, 'base64'), getDataKey(), context(w.id));
     const descriptors = z.array(z.array(z.number())).parse(JSON.parse(bytes.toString('utf8')));
-    const { found } = await searchForPerson(db, descriptors, [datasetId]);
+    const { found } = await searchForPerson(db, descriptors, { datasetIds: [datasetId], scope });
     const hit = found.some((d) => d.shown.length + d.possible.length > 0);
     const emailId = await db.transaction(async (tx) => {
       if (!hit) {

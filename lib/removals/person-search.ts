@@ -8,10 +8,16 @@ import { searchScope, type SearchScope } from './search-scope';
 /**
  * One person's search with the product's settings: the thresholds for the whole registry's size
  * (even when only `datasetIds` are searched: the stricter choice), per photo and per label.
- * Returns what was found and the scope to record, thresholds included.
+ * Returns what was found and the scope to record, thresholds included. `scope`, when given, is
+ * the registry counted once for several searches (counting reads every face row).
  */
-export async function searchForPerson(tx: Executor, references: number[][], datasetIds?: string[]): Promise<{ found: DatasetMatches[]; scope: SearchScope }> {
-  const scope = await searchScope(tx, EMBEDDING_MODEL);
+export async function searchForPerson(
+  tx: Executor,
+  references: number[][],
+  opts: { datasetIds?: string[]; scope?: RegistryScope } = {},
+): Promise<{ found: DatasetMatches[]; scope: SearchScope }> {
+  const scope = opts.scope ?? (await registryScope(tx));
+  const datasetIds = opts.datasetIds;
   const thresholds = thresholdsForRegistry({ faces: scope.faces, labels: scope.labels });
   const labelCal = labelCalibration();
   const found = await findMatches({
@@ -24,6 +30,13 @@ export async function searchForPerson(tx: Executor, references: number[][], data
     labels: { thresholds, shareDistance: labelCal.shareDistance, minShare: labelCal.minShare },
   });
   return { found, scope: { ...scope, thresholds: { calibrated: labelCal.date, ...recorded(thresholds) } } };
+}
+
+export type RegistryScope = Awaited<ReturnType<typeof searchScope>>;
+
+/** The registry as the product's searches count it. */
+export function registryScope(tx: Executor): Promise<RegistryScope> {
+  return searchScope(tx, EMBEDDING_MODEL);
 }
 
 /** What a search records of its thresholds (rounded: they are read by people and auditors). */
