@@ -18,7 +18,7 @@ const run = promisify(execFile);
 export async function takeLiveCapture(
   page: Page,
   chromium: BrowserType,
-  opts: { subject?: string; mode?: 'follow' | 'ignore' | 'still'; replay?: string } = {},
+  opts: { subject?: string; mode?: 'follow' | 'ignore' | 'still'; replay?: string; fps?: number } = {},
 ): Promise<{ tab: Page; video: string }> {
   const subject = opts.subject ?? 's2';
   const requestId = page.url().split('/').pop()!;
@@ -41,6 +41,7 @@ export async function takeLiveCapture(
       file,
       '300',
       seed,
+      String(opts.fps ?? 10),
     ]);
   const launch = test.info().project.use.launchOptions ?? {};
   const camera = await chromium.launch({

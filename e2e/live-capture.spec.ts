@@ -51,7 +51,10 @@ test.describe('the live capture refuses', () => {
 
   test('a capture played again: the same recording, for a new challenge', async ({ page, playwright }) => {
     await draftOfS2(page, 'replay');
-    const first = await refusal(page, playwright.chromium, { mode: 'ignore', keepVideo: true });
+    // The page grabs 5 frames a second. From a 10 fps video two captures can grab disjoint frames
+    // (one the even frames, the other the odd ones), so nothing would be sent twice; from a 5 fps
+    // video each capture grabs about 83 of its 104 frames, and the two must share some.
+    const first = await refusal(page, playwright.chromium, { mode: 'ignore', keepVideo: true, fps: 5 });
     expect(first.code).toBe('challenge_not_followed');
     try {
       const again = await refusal(page, playwright.chromium, { replay: first.video });
