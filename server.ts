@@ -19,6 +19,8 @@ import { clientAddress } from './lib/http/client-address';
 process.env.FORGETME_SERVER = '1';
 const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
+// `-p` counts as PORT: the public URL (links in e-mails, the certificate's QR code) follows it unless FORGETME_PUBLIC_URL is set.
+process.env.PORT = String(port);
 const hostname = values.hostname ?? process.env.HOSTNAME ?? '0.0.0.0';
 const trustedProxies = env().trustedProxies;
 

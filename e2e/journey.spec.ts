@@ -103,6 +103,13 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
       env: { ...process.env, FORGETME_DATA_DIR: tmp, FORGETME_LOG_LEVEL: 'error' },
     });
     expect(JSON.parse(cli.stdout.trim().split('\n').at(-1)!).ok).toBe(true);
+    // And online, against the platform that issued it: the verdict first, the log's consistency checked.
+    const online = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath, '--url', test.info().project.use.baseURL!], {
+      env: { ...process.env, FORGETME_DATA_DIR: path.join(tmp, 'none'), FORGETME_LOG_LEVEL: 'error' },
+    });
+    expect(online.stdout.split('\n')[0]).toMatch(/^VERIFIED {2}Genuine: every check passed\. It says that FaceLab Demo removed/);
+    expect(online.stdout).toContain('PASS  Log not rewritten since');
+    expect(fs.existsSync(path.join(tmp, 'none'))).toBe(false);
     const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
     const predicate = JSON.parse(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8')).predicate;
     expect(predicate.models[0].after.version).toBe(2);
@@ -117,7 +124,8 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await anon.goto('/verify');
     await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
     await anon.getByRole('button', { name: 'Verify' }).click();
-    await expect(anon.getByTestId('verdict')).toHaveText('Valid: every check passed');
+    await expect(anon.getByTestId('verdict')).toHaveText('Genuine: every check passed');
+    await expect(anon.getByTestId('verdict-summary')).toContainText('It says that FaceLab Demo removed');
     for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency'])
       await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
     // A changed byte is caught.

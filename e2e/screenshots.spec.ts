@@ -58,7 +58,7 @@ test('the demo journey, for the README', async ({ page, playwright }) => {
   await page.goto('/verify');
   await page.getByLabel('Certificate file (certificate.json)').setInputFiles(file);
   await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByTestId('verdict')).toHaveText('Valid: every check passed');
+  await expect(page.getByTestId('verdict')).toHaveText('Genuine: every check passed');
   await shot('5-verify');
 
   const partner = await page.context().browser()!.newPage();

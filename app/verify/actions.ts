@@ -1,9 +1,10 @@
 'use server';
 
 import { verifyHere } from '@/lib/certificates/verify-here';
+import { verdictOf, type Verdict } from '@/lib/certificates/verdict';
 import type { Verification } from '@/lib/certificates/verify-bundle';
 
-export type VerifyState = { ok: true; result: Verification } | { ok: false; message: string } | null;
+export type VerifyState = { ok: true; result: Verification; verdict: Verdict } | { ok: false; message: string } | null;
 
 const MAX = 1024 * 1024;
 
@@ -17,5 +18,6 @@ export async function verifyCertificateAction(_prev: VerifyState, form: FormData
   } catch {
     return { ok: false, message: 'This file is not JSON: choose the certificate.json you downloaded (not the PDF).' };
   }
-  return { ok: true, result: await verifyHere(json) };
+  const result = await verifyHere(json);
+  return { ok: true, result, verdict: verdictOf(result) };
 }

@@ -24,23 +24,16 @@ export function VerifyForm() {
       <ErrorAlert message={state && !state.ok ? state.message : null} code="bad_file" />
       {state?.ok ? (
         <section aria-labelledby="result" className="space-y-3">
-          <h2 id="result" data-testid="verdict" className={`text-xl font-semibold ${state.result.ok ? 'text-green-800' : 'text-red-800'}`}>
-            {state.result.ok ? 'Valid: every check passed' : 'Not valid: see the failed checks'}
+          <h2 id="result" data-testid="verdict" className={`text-xl font-semibold ${state.verdict.ok ? 'text-green-800' : 'text-red-800'}`}>
+            {state.verdict.headline}
           </h2>
+          <p data-testid="verdict-summary">{state.verdict.summary}</p>
           {state.result.notices.map((n) => (
             <p key={n} role="note" data-testid="notice" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-300">
               <span className="font-semibold">Note: </span>
               {n}
             </p>
           ))}
-          <ul className="space-y-2">
-            {state.result.checks.map((c) => (
-              <li key={c.id} data-testid={`check-${c.id}`} data-ok={c.ok} className="rounded-md bg-white p-3 text-sm ring-1 ring-gray-200">
-                <span className={`mr-2 font-semibold ${c.ok ? 'text-green-800' : 'text-red-800'}`}>{c.ok ? '✓ Pass' : '✗ Fail'}</span>
-                <strong>{c.label}</strong>: {c.detail}
-              </li>
-            ))}
-          </ul>
           {p ? (
             <div className="space-y-1 rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
               <p>
@@ -50,7 +43,11 @@ export function VerifyForm() {
               {p.models.map((m) => (
                 <p key={m.modelId}>
                   Model “{m.modelName}”: version {m.before.version} → {m.after.version} by{' '}
-                  {m.method === 'newton-certified' ? `certified removal (ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta})` : m.method === 'sisa' ? 'exact retraining of the affected shard (SISA)' : 'retraining from scratch'}
+                  {m.method === 'newton-certified'
+                    ? `certified removal (ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta})`
+                    : m.method === 'sisa'
+                      ? 'exact retraining of the affected shard (SISA)'
+                      : 'retraining from scratch'}
                   ; {m.samplesRemoved} photo(s) removed.
                   {m.evidence ? (
                     <span data-testid="evidence" className="mt-1 block text-gray-700">
@@ -62,6 +59,19 @@ export function VerifyForm() {
               <p className="text-gray-600">{p.scope}</p>
             </div>
           ) : null}
+          <details open={!state.result.ok} className="rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
+            <summary className="cursor-pointer font-medium">
+              The technical checks: {state.result.checks.filter((c) => c.ok).length} of {state.result.checks.length} passed
+            </summary>
+            <ul className="mt-3 space-y-2">
+              {state.result.checks.map((c) => (
+                <li key={c.id} data-testid={`check-${c.id}`} data-ok={c.ok} className="rounded-md bg-gray-50 p-3">
+                  <span className={`mr-2 font-semibold ${c.ok ? 'text-green-800' : 'text-red-800'}`}>{c.ok ? '✓ Pass' : '✗ Fail'}</span>
+                  <strong>{c.label}</strong>: {c.detail}
+                </li>
+              ))}
+            </ul>
+          </details>
         </section>
       ) : null}
     </div>

@@ -25,3 +25,11 @@ export function envelopeDigest(env: Envelope): Buffer {
 export function envelopeLeafHash(env: Envelope): Buffer {
   return leafHash(envelopeDigest(env));
 }
+
+const withTreeHead = z.object({ treeHead: z.object({ size: z.number().int().min(1) }) });
+
+/** The size of the log head a bundle carries, or null when the file has none (verifyBundle then refuses it). */
+export function bundleTreeSize(bundle: unknown): number | null {
+  const parsed = withTreeHead.safeParse(bundle);
+  return parsed.success ? parsed.data.treeHead.size : null;
+}

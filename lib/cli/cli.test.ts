@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '@/db/client';
+import { PREDICATE_TYPE } from '@/lib/certificates/predicate';
+import { exampleBundle, exampleJwks } from '@/lib/testing/example-bundle';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 
 const { dataDir } = setUpTestEnvironment();
@@ -60,4 +62,25 @@ test('the embedded database refuses a second process while one holds it', async 
   }
   assert.equal(fs.existsSync(path.join(dataDir, 'pglite.lock')), false, 'the lock is released on close');
   assert.equal(cli(['audit', 'verify']).code, 0);
+});
+
+test('verify with no flag on a machine that runs no platform creates nothing and names the flags; with --jwks the verdict comes first', () => {
+  const tmp = fs.mkdtempSync(path.join(dataDir, '..', 'verify-'));
+  const file = path.join(tmp, 'certificate.json');
+  fs.writeFileSync(file, JSON.stringify(exampleBundle(PREDICATE_TYPE, '2.0', { release: null, evidence: null })));
+  const nowhere = path.join(tmp, 'no-platform');
+  const r = cli(['verify', file], { FORGETME_DATA_DIR: nowhere, DATABASE_URL: '' });
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /runs no forgetme platform.*--url.*--jwks/s);
+  assert.equal(fs.existsSync(nowhere), false, 'no database, key or folder was created');
+  fs.writeFileSync(path.join(tmp, 'keys.json'), JSON.stringify(exampleJwks));
+  const offline = cli(['verify', file, '--jwks', path.join(tmp, 'keys.json')], { FORGETME_DATA_DIR: nowhere });
+  assert.equal(offline.code, 0, offline.out + offline.err);
+  assert.match(offline.out.split('\n')[0], /^VERIFIED {2}Genuine: every check passed\. It says that O removed/);
+  assert.equal(JSON.parse(offline.out.trim().split('\n').at(-1)!).ok, true);
+  fs.writeFileSync(path.join(tmp, 'keys.json'), '{"not":"keys"}');
+  const badKeys = cli(['verify', file, '--jwks', path.join(tmp, 'keys.json')], { FORGETME_DATA_DIR: nowhere });
+  assert.equal(badKeys.code, 2);
+  assert.match(badKeys.err, /is not a JWKS/);
+  fs.rmSync(tmp, { recursive: true });
 });

@@ -1,48 +1,71 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { env } from '@/lib/config/env';
 import { readBundleArg, usageError } from './bundle-arg';
 import type { Command } from './commands';
+import { fetchEvidence, parseJwks } from './verify-online';
 
-/** `forgetme verify`: checks a certificate bundle, each check printed; exit 0 only when all pass. */
+/**
+ * Whether this machine is configured as a forgetme platform whose keys and log can be read: a
+ * PostgreSQL database, or an embedded database that `npm start` created. Opening the embedded
+ * database would otherwise create an empty one with fresh keys, against which every genuine
+ * certificate fails.
+ */
+function configuredPlatform(): string | null {
+  const e = env();
+  if (e.databaseUrl) return 'DATABASE_URL';
+  const embedded = path.join(e.dataDir, 'pglite');
+  return fs.existsSync(path.join(embedded, 'PG_VERSION')) ? embedded : null;
+}
+
+/** `forgetme verify`: checks a certificate bundle, the verdict in plain words first, then each check; exit 0 only when all pass. */
 export const VERIFY_COMMAND: Command = {
   name: 'verify',
   usage: 'verify BUNDLE.json [--jwks KEYS.json | --url https://forgetme.example]',
   summary: 'Verify a removal certificate: signature, key validity, content, log inclusion (and, online, consistency).',
   help: [
-    'With --jwks, fully offline: the platform\'s published keys (from /.well-known/jwks.json) are all it needs.',
-    'With --url, the keys, the log\'s latest head and a consistency proof are fetched from that server.',
-    'With neither, the keys and the log of the configured platform (DATABASE_URL or the data directory) are used.',
-    'Prints one line per check and a JSON summary; exit 0 when every check passes, 1 otherwise.',
+    "With --url, the keys, the log's latest head and a consistency proof are fetched from the platform that issued it (its PDF names it).",
+    "With --jwks, fully offline: the platform's published keys (from /.well-known/jwks.json) are all it needs.",
+    'With neither, the platform this machine runs (DATABASE_URL, or the embedded database in the data directory);',
+    'if there is none, nothing is created: it says which flag to give.',
+    'Prints the verdict, one line per check and a JSON summary; exit 0 when every check passes, 1 otherwise.',
   ].join('\n'),
   run: async (args) => {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { jwks: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { jwks: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
     const bundle = readBundleArg(positionals, 'BUNDLE.json');
-    const { verifyBundle } = await import('@/lib/certificates/verify-bundle');
-    type V = Parameters<typeof verifyBundle>;
-    let jwks: V[1];
-    let online: V[2];
-    if (values.jwks) jwks = JSON.parse(fs.readFileSync(values.jwks, 'utf8'));
+    // Loaded here, not at the top: `forgetme --help` and the other commands need none of it.
+    const [{ verifyBundle }, { verdictOf }, { evidenceSentence }] = await Promise.all([
+      import('@/lib/certificates/verify-bundle'),
+      import('@/lib/certificates/verdict'),
+      import('@/lib/certificates/evidence-text'),
+    ]);
+    let v;
+    if (values.jwks) v = verifyBundle(bundle, parseJwks(readJson(values.jwks), values.jwks));
     else if (values.url) {
-      const base = values.url.replace(/\/$/, '');
-      const get = async (p: string) => {
-        const r = await fetch(`${base}${p}`);
-        if (!r.ok) throw usageError(`${base}${p} answered ${r.status}`);
-        return r.json();
-      };
-      jwks = await get('/.well-known/jwks.json');
-      const size = (bundle as { treeHead?: { size?: number } })?.treeHead?.size;
-      const latest = (await get('/api/v1/transparency/tree-heads/latest')).treeHead;
-      const consistency = size && latest && size <= latest.size ? (await get(`/api/v1/transparency/consistency?from=${size}&to=${latest.size}`)).hashes : [];
-      online = latest ? { latest, consistency } : undefined;
+      const { jwks, online } = await fetchEvidence(values.url, bundle);
+      v = verifyBundle(bundle, jwks, online);
     } else {
-      const [{ getJwks }, { onlineEvidenceFor }] = await Promise.all([import('@/lib/crypto/get-jwks'), import('@/lib/certificates/online-evidence')]);
-      jwks = (await getJwks()) as V[1];
-      online = await onlineEvidenceFor(bundle as never).catch(() => undefined);
+      const platform = configuredPlatform();
+      if (!platform) {
+        throw usageError(
+          `this machine runs no forgetme platform (DATABASE_URL is unset and ${env().dataDir} holds no database), so there is nothing to verify against. ` +
+            'Give --url with the address of the platform that issued the certificate (printed on its PDF), ' +
+            "or --jwks with a copy of that platform's /.well-known/jwks.json to check it offline",
+        );
+      }
+      const { verifyHere } = await import('@/lib/certificates/verify-here');
+      v = await verifyHere(bundle);
     }
-    const v = verifyBundle(bundle, jwks, online);
+    const verdict = verdictOf(v);
+    console.log(`${verdict.ok ? 'VERIFIED' : 'NOT VERIFIED'}  ${verdict.headline}. ${verdict.summary}`);
+    console.log('');
     for (const c of v.checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.label}: ${c.detail}`);
     for (const n of v.notices) console.log(`NOTE  ${n}`);
-    const { evidenceSentence } = await import('@/lib/certificates/evidence-text');
     for (const m of v.predicate?.models ?? []) if (m.evidence) console.log(`EVIDENCE  ${m.modelName} v${m.after.version}: ${evidenceSentence(m.evidence)}`);
     const checks = Object.fromEntries(v.checks.map((c) => [c.id, c.ok]));
     const certificateId = v.predicate?.certificateId ?? null;
@@ -50,3 +73,11 @@ export const VERIFY_COMMAND: Command = {
     return v.ok ? 0 : 1;
   },
 };
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw usageError(`${file} is not a readable JSON file (${(err as Error).message}): give the platform's /.well-known/jwks.json`);
+  }
+}

@@ -33,3 +33,11 @@ test('each bad value is named in the error', () => {
 test('blank variables count as unset', () => {
   assert.equal(parseEnv({ DATABASE_URL: '' }).embedded, true);
 });
+
+test('the public URL follows PORT unless FORGETME_PUBLIC_URL is set', () => {
+  assert.equal(parseEnv({}).publicUrl, 'http://localhost:3000');
+  assert.equal(parseEnv({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+  assert.equal(parseEnv({ PORT: '8080', FORGETME_PUBLIC_URL: 'https://forget.example/' }).publicUrl, 'https://forget.example');
+  assert.throws(() => parseEnv({ PORT: '70000' }), /PORT: must be a port number/);
+  assert.throws(() => parseEnv({ PORT: 'NaN' }), /PORT: must be a port number/);
+});

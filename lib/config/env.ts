@@ -20,7 +20,8 @@ const schema = z.object({
     .optional(),
   FORGETME_ROOT: z.string().min(1).optional(),
   FORGETME_DATA_DIR: z.string().min(1).default('./data'),
-  FORGETME_PUBLIC_URL: z.url({ error: 'must be an absolute URL such as http://localhost:3000' }).default('http://localhost:3000'),
+  PORT: z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int().min(1).max(65535).optional(),
+  FORGETME_PUBLIC_URL: z.url({ error: 'must be an absolute URL such as http://localhost:3000' }).optional(),
   FORGETME_DATA_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -54,6 +55,7 @@ export type Env = {
   /** The project checkout (migrations, worker entry); the CLI sets FORGETME_ROOT, else the cwd. */
   root: string;
   dataDir: string;
+  /** The address people and partners reach the platform at: FORGETME_PUBLIC_URL, else http://localhost:PORT. */
   publicUrl: string;
   dataKey: string | undefined;
   signingKeyPem: string | undefined;
@@ -108,7 +110,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     embedded,
     root: path.resolve(/*turbopackIgnore: true*/ e.FORGETME_ROOT ?? '.'),
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.FORGETME_DATA_DIR),
-    publicUrl: e.FORGETME_PUBLIC_URL.replace(/\/$/, ''),
+    publicUrl: (e.FORGETME_PUBLIC_URL ?? `http://localhost:${e.PORT ?? 3000}`).replace(/\/$/, ''),
     dataKey: e.FORGETME_DATA_KEY,
     signingKeyPem: e.FORGETME_SIGNING_KEY,
     authSecret: e.AUTH_SECRET,
