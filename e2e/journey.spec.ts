@@ -82,7 +82,16 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await page.getByRole('button', { name: 'These are all me' }).click();
     const possible = page.getByRole('checkbox', { name: /Also remove the \d+ possible/ });
     if (await possible.count()) await possible.check();
-    await page.getByRole('checkbox', { name: /I confirm that the photos I ticked are photos of me/ }).check();
+    // Sent without the confirmation: the box itself says what is missing, and the ticks stay.
+    await page.getByRole('button', { name: 'Remove these photos' }).click();
+    const attest = page.getByRole('checkbox', { name: /I confirm that the photos I ticked are photos of me/ });
+    await expect(attest).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('#attest-error')).toHaveText('Please confirm that these are photos of you.');
+    const ticks = page.getByRole('checkbox', { name: 'This is me' });
+    expect(await ticks.count()).toBe(await thumbs.count());
+    for (const box of await ticks.all()) await expect(box).toBeChecked();
+    if (await possible.count()) await expect(possible).toBeChecked();
+    await attest.check();
     await page.getByRole('button', { name: 'Remove these photos' }).click();
 
     // The removal completes within the test; certificates appear.

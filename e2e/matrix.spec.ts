@@ -50,6 +50,8 @@ const API: Record<string, Entry> = {
     note: 'a draft has no matches: the owner gets 404, never 401/403',
   },
   'POST /api/me/requests/[requestId]/references': { allow: ['personA'], note: 'a JSON body: the owner gets 415' },
+  'DELETE /api/me/requests/[requestId]/references/[referenceId]': { allow: ['personA'], ownerNotFound: true, note: 'no such photo: the owner gets 404' },
+  'GET /api/me/requests/[requestId]/references/[referenceId]/thumbnail': { allow: ['personA'], ownerNotFound: true, note: 'no such photo: the owner gets 404' },
   'POST /api/me/requests/[requestId]/liveness': { allow: ['personA'] },
   'POST /api/me/requests/[requestId]/liveness/[checkId]': { allow: ['personA'], note: 'a JSON body: the owner gets 415' },
   'GET /api/v1/compliance/audit-events': { allow: COMPLIANCE },

@@ -33,6 +33,9 @@ test('a search that finds nothing says what was searched and offers, opt-in, to 
 
   await expect(page.getByRole('heading', { name: 'We found no photos of you' })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('search-scope')).toContainText(/We searched \d[\d,]* faces in 1 training set of 1 company/);
+  // What happens next, in words: nothing to remove, no company told, the photos deleted on withdrawal or after 30 idle days.
+  await expect(page.getByTestId('no-match-next')).toContainText('nothing to remove and no company is told');
+  await expect(page.getByTestId('no-match-next')).toContainText('deleted 30 days after your last visit');
   const watch = page.getByTestId('watch');
   await expect(watch.getByRole('heading', { name: 'Be told if a new training set may hold photos of you' })).toBeVisible();
   // Nothing is kept without the box ticked; the consent says what is kept, how, and until when.

@@ -1,13 +1,16 @@
 import { and, count, eq, sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { getDb } from '@/db/client';
 import { removalRequests, requestReferences } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
-import { deleteBlob, putBlob } from '@/lib/blobs/blob-store';
+import { deleteBlob, getBlob, putBlob } from '@/lib/blobs/blob-store';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
 import { checkReference } from '@/lib/faces/check-reference';
-import { FaceError } from '@/lib/faces/decode-image';
+import { FaceError, MAX_PIXELS } from '@/lib/faces/decode-image';
+import { faceThumbnail } from '@/lib/faces/face-thumbnail';
+import { UUID } from '@/lib/http/path-params';
 import type { EmbedResult } from '@/lib/faces/embed-image';
 import { getThreadPool } from '@/lib/jobs/thread-pool';
 import { MAX_REFERENCES } from './consent';
@@ -61,18 +64,59 @@ export async function addReference(opts: { userId: string; requestId: string; by
   return { ok: true, id, box: face.box };
 }
 
+/**
+ * Removes a reference photo of a draft request at the person's asking: the sealed photo first, then
+ * its row (with the descriptor) and the audit event in one transaction. A crash between the two
+ * leaves a row the person can remove again and the retention sweep still finds, never a photo
+ * that no row points to.
+ */
 export async function removeReference(opts: { userId: string; requestId: string; referenceId: string }): Promise<void> {
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'change the photos');
+  const ref = await ownReference(r.id, opts.referenceId);
+  await deleteBlob(ref.photoBlob);
+  await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(removalRequests).where(eq(removalRequests.id, r.id)).for('update');
+    requireStatus(locked, ['draft'], 'change the photos');
+    await tx.delete(requestReferences).where(eq(requestReferences.id, ref.id));
+    await tx
+      .update(removalRequests)
+      .set({ lastActivityAt: sql`now()` })
+      .where(eq(removalRequests.id, r.id));
+    const event = { action: 'request.reference_removed', subject: { type: 'removal_request', id: r.id }, data: { referenceId: ref.id } } as const;
+    await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event });
+  });
+}
+
+async function ownReference(requestId: string, referenceId: string) {
+  const db = await getDb();
+  const notFound = new AppError('not_found', 'This photo is not part of this request (it may have been removed already).');
+  if (!UUID.test(referenceId)) throw notFound;
   const [ref] = await db
     .select()
     .from(requestReferences)
-    .where(and(eq(requestReferences.id, opts.referenceId), eq(requestReferences.requestId, r.id)));
-  if (!ref) throw new AppError('not_found', 'No such photo in this request.');
-  // The photo before its row: a crash between the two leaves a row the retention sweep still finds, never an unreferenced photo.
-  await deleteBlob(ref.photoBlob);
-  await db.delete(requestReferences).where(eq(requestReferences.id, ref.id));
+    .where(and(eq(requestReferences.id, referenceId), eq(requestReferences.requestId, requestId)));
+  if (!ref) throw notFound;
+  return ref;
+}
+
+/**
+ * The face of one of the person's own reference photos, cropped to its box with a margin and
+ * scaled down, for the draft page only: once the search starts the photos are for matching alone,
+ * and after the request ends they are gone.
+ */
+export async function referenceThumbnail(opts: { userId: string; requestId: string; referenceId: string }): Promise<Buffer> {
+  const db = await getDb();
+  const r = await requireOwnRequest(db, opts.userId, opts.requestId);
+  requireStatus(r, ['draft'], 'see the photos');
+  const ref = await ownReference(r.id, opts.referenceId);
+  const photo = open(await getBlob(ref.photoBlob), getDataKey(), `reference-photo:${ref.id}`);
+  const meta = await sharp(photo, { limitInputPixels: MAX_PIXELS }).metadata();
+  const turned = (meta.orientation ?? 1) >= 5; // the box is in the upright picture's coordinates
+  const size = { width: (turned ? meta.height : meta.width) ?? 0, height: (turned ? meta.width : meta.height) ?? 0 };
+  const [x, y, w, h] = ref.box;
+  return faceThumbnail(photo, [x, y, w, h], size);
 }
 
 export async function listReferences(requestId: string) {
@@ -80,7 +124,8 @@ export async function listReferences(requestId: string) {
   return db
     .select({ id: requestReferences.id, box: requestReferences.box, createdAt: requestReferences.createdAt })
     .from(requestReferences)
-    .where(eq(requestReferences.requestId, requestId));
+    .where(eq(requestReferences.requestId, requestId))
+    .orderBy(requestReferences.createdAt, requestReferences.id);
 }
 
 /** The reference descriptors of a request, unsealed (matching only). */

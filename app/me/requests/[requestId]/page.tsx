@@ -141,7 +141,7 @@ async function Draft({ request }: { request: DraftRequest }) {
         Add 1 to {MAX_REFERENCES} photos of yourself: your face clearly visible, alone in the picture. Different photos (angles, years) help us find more of
         yours. You can review everything we find before anything is removed.
       </p>
-      <ReferenceUploader requestId={request.id} existing={refs.length} max={MAX_REFERENCES} />
+      <ReferenceUploader requestId={request.id} existing={refs.map((r) => r.id)} max={MAX_REFERENCES} />
       {refs.length > 0 && (
         <div className="space-y-3 rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <h2 className="text-lg font-semibold">Show us it is you</h2>

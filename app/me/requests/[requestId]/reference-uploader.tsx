@@ -3,22 +3,30 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
-type Item = { name: string; preview: string; state: 'uploading' | 'accepted' | 'refused'; message?: string; code?: string };
+/** A photo sent from this page: its local preview, and the server's answer once it comes. */
+type Item = { key: string; name: string; preview: string; state: 'uploading' | 'accepted' | 'refused'; id?: string; message?: string; code?: string };
 
-/** Drag and drop or choose photos; each is checked on the server and shown with its result. */
-export function ReferenceUploader({ requestId, existing, max }: { requestId: string; existing: number; max: number }) {
+/**
+ * Drag and drop or choose photos; each is checked on the server and shown with its result. The
+ * photos already kept (`existing`, from the server) are shown as their face crops, each with a way
+ * to remove it; a photo accepted here counts once, whether or not the page has refreshed since.
+ */
+export function ReferenceUploader({ requestId, existing, max }: { requestId: string; existing: string[]; max: number }) {
   const router = useRouter();
   const [items, setItems] = useState<Item[]>([]);
   const [over, setOver] = useState(false);
-  // The count when this page opened, plus what was accepted here: `existing` itself grows when the
-  // page refreshes after an upload, and adding both would count each photo twice.
-  const [baseline] = useState(existing);
-  const accepted = baseline + items.filter((i) => i.state === 'accepted').length;
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  const kept = new Set(existing);
+  // Accepted here but not yet in the server's list (the refresh is on its way): counted, and shown, once.
+  const local = items.filter((i) => !(i.state === 'accepted' && i.id && kept.has(i.id)));
+  const accepted = existing.length + local.filter((i) => i.state === 'accepted').length;
+  const uploading = local.filter((i) => i.state === 'uploading').length;
 
   async function upload(files: File[]) {
-    const room = Math.max(0, max - accepted - items.filter((i) => i.state === 'uploading').length);
+    const room = Math.max(0, max - accepted - uploading);
     for (const file of files.slice(0, room)) {
-      const item: Item = { name: file.name, preview: URL.createObjectURL(file), state: 'uploading' };
+      const item: Item = { key: crypto.randomUUID(), name: file.name, preview: URL.createObjectURL(file), state: 'uploading' };
       setItems((xs) => [...xs, item]);
       const body = new FormData();
       body.append('photo', file);
@@ -26,14 +34,35 @@ export function ReferenceUploader({ requestId, existing, max }: { requestId: str
       try {
         const res = await fetch(`/api/me/requests/${requestId}/references`, { method: 'POST', body });
         const data = await res.json().catch(() => null);
-        next = res.ok ? { ...item, state: 'accepted' } : { ...item, state: 'refused', code: data?.error?.code, message: data?.error?.message ?? `The server answered ${res.status}.` };
+        next = res.ok
+          ? { ...item, state: 'accepted', id: data?.reference?.id }
+          : { ...item, state: 'refused', code: data?.error?.code, message: data?.error?.message ?? `The server answered ${res.status}.` };
       } catch {
         next = { ...item, state: 'refused', message: 'The upload failed: check your connection and try again.' };
       }
-      setItems((xs) => xs.map((x) => (x.preview === item.preview ? next : x)));
+      setItems((xs) => xs.map((x) => (x.key === item.key ? next : x)));
     }
     router.refresh();
   }
+
+  async function remove(id: string) {
+    setRemoving(id);
+    setRemoveError(null);
+    try {
+      const res = await fetch(`/api/me/requests/${requestId}/references/${id}`, { method: 'DELETE' });
+      if (!res.ok && res.status !== 404) {
+        const data = await res.json().catch(() => null);
+        setRemoveError(data?.error?.message ?? `The photo could not be removed (the server answered ${res.status}). Try again.`);
+      }
+    } catch {
+      setRemoveError('The photo could not be removed: check your connection and try again.');
+    }
+    setItems((xs) => xs.filter((x) => x.id !== id));
+    setRemoving(null);
+    router.refresh();
+  }
+
+  const dismiss = (key: string) => setItems((xs) => xs.filter((x) => x.key !== key));
 
   return (
     <div className="space-y-3">
@@ -51,27 +80,74 @@ export function ReferenceUploader({ requestId, existing, max }: { requestId: str
         className={`rounded-lg border-2 border-dashed p-6 text-center ${over ? 'border-ink bg-gray-50' : 'border-gray-300 bg-white'}`}
       >
         <p className="mb-2 text-gray-700">Drop photos here, or</p>
-        <label htmlFor="reference-photos" className="cursor-pointer rounded-md bg-ink px-4 py-2 text-sm font-medium text-white">
+        <label
+          htmlFor="reference-photos"
+          className="cursor-pointer rounded-md bg-ink px-4 py-2 text-sm font-medium text-white has-[+input:focus-visible]:ring-2 has-[+input:focus-visible]:ring-offset-2"
+        >
           Choose photos of yourself
         </label>
-        <input id="reference-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple className="sr-only" onChange={(e) => void upload([...(e.target.files ?? [])])} disabled={accepted >= max} />
-        <p className="mt-2 text-xs text-gray-500">
+        <input
+          id="reference-photos"
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          multiple
+          className="sr-only"
+          onChange={(e) => {
+            void upload([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+          disabled={accepted >= max}
+        />
+        <p className="mt-2 text-xs text-gray-500" data-testid="reference-count">
           JPEG, PNG or WebP, up to 20 MB each. {accepted} of {max} added.
         </p>
       </div>
-      {items.length ? (
+      {removeError ? (
+        <p role="alert" data-code="remove_failed" className="text-sm text-red-800">
+          {removeError}
+        </p>
+      ) : null}
+      {existing.length || local.length ? (
         <ul className="grid gap-3 sm:grid-cols-3" aria-live="polite">
-          {items.map((i) => (
-            <li key={i.preview} data-testid="reference" data-state={i.state} className="rounded-lg bg-white p-2 text-sm ring-1 ring-gray-200">
+          {existing.map((id, n) => (
+            <li key={id} data-testid="reference" data-state="accepted" className="rounded-lg bg-white p-2 text-sm ring-1 ring-gray-200">
               {/* eslint-disable-next-line @next/next/no-img-element */}
-              <img src={i.preview} alt={`Your photo ${i.name}`} className="h-32 w-full rounded object-cover" />
+              <img src={`/api/me/requests/${requestId}/references/${id}/thumbnail`} alt={`Your photo ${n + 1}, the face we use`} className="h-32 w-full rounded object-contain" />
+              <p className="text-green-800">Added: one clear face found.</p>
+              <button type="button" onClick={() => void remove(id)} disabled={removing === id} className="text-sm text-red-700 underline disabled:opacity-60">
+                {removing === id ? 'Removing…' : `Remove photo ${n + 1}`}
+              </button>
+            </li>
+          ))}
+          {local.map((i) => (
+            <li key={i.key} data-testid="reference" data-state={i.state} data-code={i.code} className="rounded-lg bg-white p-2 text-sm ring-1 ring-gray-200">
+              <Preview item={i} />
               <p className={i.state === 'refused' ? 'text-red-800' : i.state === 'accepted' ? 'text-green-800' : 'text-gray-600'}>
                 {i.state === 'uploading' ? 'Checking…' : i.state === 'accepted' ? 'Added: one clear face found.' : `Not used: ${i.message}`}
               </p>
+              {i.state === 'refused' ? (
+                <button type="button" onClick={() => dismiss(i.key)} className="text-sm underline">
+                  Dismiss
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>
       ) : null}
     </div>
   );
+}
+
+/** The local preview of a file sent from this page; a file the browser cannot show (not an image) gets its name instead of a broken picture. */
+function Preview({ item }: { item: Item }) {
+  const [broken, setBroken] = useState(false);
+  if (broken) {
+    return (
+      <div data-testid="no-preview" className="flex h-32 w-full items-center justify-center rounded bg-gray-100 p-2 text-center text-xs break-all text-gray-600">
+        {item.name}
+      </div>
+    );
+  }
+  // eslint-disable-next-line @next/next/no-img-element
+  return <img src={item.preview} alt={`Your photo ${item.name}`} onError={() => setBroken(true)} className="h-32 w-full rounded object-cover" />;
 }

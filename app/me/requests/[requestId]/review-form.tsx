@@ -1,7 +1,8 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { FormError } from '@/app/_components/form';
+import { IDLE_DAYS } from '@/lib/removals/consent';
 import type { ReviewGroup } from '@/lib/removals/review';
 import { submitRequestAction } from '../../actions';
 
@@ -9,17 +10,32 @@ export function ReviewForm({ requestId, groups }: { requestId: string; groups: R
   const [state, action, pending] = useActionState(submitRequestAction, null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const possible = groups.reduce((s, g) => s + g.possible, 0);
+  const attestError = state?.error?.fields?.attest;
   const toggle = (id: string, on: boolean) => setChecked((s) => (on ? new Set([...s, id]) : new Set([...s].filter((x) => x !== id))));
   if (!groups.length) {
     return (
       <section className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
         <h2 className="text-lg font-semibold">We found no photos of you</h2>
-        <p className="text-gray-700">None of the registered training sets contains a face close enough to yours. You can withdraw this request; your photos will be deleted.</p>
+        <p className="text-gray-700" data-testid="no-match-next">
+          None of the registered training sets holds a face close enough to yours (what we searched is listed above), so there is nothing to remove and no
+          company is told about this request. Your reference photos are kept only while the request is open: withdraw it below to delete them now; otherwise
+          they are deleted {IDLE_DAYS} days after your last visit. Below, you can also ask to be told if a training set registered later may hold photos of
+          you.
+        </p>
       </section>
     );
   }
   return (
-    <form action={action} className="space-y-6">
+    <form
+      // Submitted by hand, not with `action`: React resets a form after its action, which cleared the
+      // ticks while this component still counted them, so a second submit sent nothing.
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-6"
+    >
       <input type="hidden" name="requestId" value={requestId} />
       <p className="text-gray-700">
         Tick every photo that shows <strong>you</strong>. We show only the face, cropped; never the rest of the picture or anyone else.
@@ -61,10 +77,24 @@ export function ReviewForm({ requestId, groups }: { requestId: string; groups: R
           </span>
         </label>
       ) : null}
-      <label className="flex items-start gap-2">
-        <input type="checkbox" name="attest" value="yes" className="mt-1" />
-        <span>I confirm that the photos I ticked are photos of me, and I ask for them to be removed.</span>
-      </label>
+      <div>
+        <label className="flex items-start gap-2">
+          <input
+            type="checkbox"
+            name="attest"
+            value="yes"
+            className="mt-1"
+            aria-invalid={attestError ? true : undefined}
+            aria-describedby={attestError ? 'attest-error' : undefined}
+          />
+          <span>I confirm that the photos I ticked are photos of me, and I ask for them to be removed.</span>
+        </label>
+        {attestError ? (
+          <p id="attest-error" className="mt-1 text-sm text-red-700">
+            {attestError}
+          </p>
+        ) : null}
+      </div>
       <p className="text-sm text-gray-600">
         What happens next: the photos are taken out of the training sets at once. Each company&apos;s model is then updated with <em>certified removal</em>:
         the new model behaves, provably and almost exactly, as if it had never seen these photos. It does not reach copies kept elsewhere.

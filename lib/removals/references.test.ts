@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { and, eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { getDb } from '@/db/client';
+import { auditEvents, requestReferences } from '@/db/schema';
+import { seedIndividual } from '@/db/seed/factories';
+import { hasBlob } from '@/lib/blobs/blob-store';
+import { AppError } from '@/lib/errors/app-error';
+import { THUMBNAIL_SIDE } from '@/lib/faces/face-thumbnail';
+import { closeThreadPool } from '@/lib/jobs/thread-pool';
+import { describeEachDriver } from '@/lib/testing/test-db';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { approveIdentityByOperator, reference } from '@/lib/testing/removal-fixtures';
+import { CONSENT_VERSION } from './consent';
+import { startMatching } from './matching';
+import { addReference, listReferences, referenceThumbnail, removeReference } from './references';
+import { startRequest } from './start-request';
+
+setUpTestEnvironment();
+after(() => closeThreadPool());
+
+const code = (c: string) => (e: unknown) => e instanceof AppError && e.code === c;
+
+describeEachDriver('reference photos before the search', () => {
+  test('the owner sees each kept face and removes a photo (photo, descriptor and row gone, audited); nobody else can, and not after the search starts', async () => {
+    const person = await seedIndividual();
+    const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
+    const ids: string[] = [];
+    for (const i of [0, 1]) {
+      const added = await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i) });
+      assert.ok(added.ok);
+      ids.push(added.id);
+    }
+    assert.deepEqual((await listReferences(req.id)).map((r) => r.id), ids, 'in the order they were added');
+
+    const thumb = await sharp(await referenceThumbnail({ userId: person.id, requestId: req.id, referenceId: ids[0] })).metadata();
+    assert.deepEqual([thumb.format, thumb.width, thumb.height], ['jpeg', THUMBNAIL_SIDE, THUMBNAIL_SIDE]);
+
+    const stranger = await seedIndividual();
+    await assert.rejects(referenceThumbnail({ userId: stranger.id, requestId: req.id, referenceId: ids[0] }), code('not_found'));
+    await assert.rejects(removeReference({ userId: stranger.id, requestId: req.id, referenceId: ids[0] }), code('not_found'));
+    await assert.rejects(removeReference({ userId: person.id, requestId: req.id, referenceId: 'not-a-uuid' }), code('not_found'));
+
+    const db = await getDb();
+    const [row] = await db.select().from(requestReferences).where(eq(requestReferences.id, ids[0]));
+    assert.equal(await hasBlob(row.photoBlob), true);
+    await removeReference({ userId: person.id, requestId: req.id, referenceId: ids[0] });
+    assert.equal(await hasBlob(row.photoBlob), false, 'the sealed photo is deleted');
+    assert.deepEqual((await listReferences(req.id)).map((r) => r.id), [ids[1]], 'the row, with its sealed descriptor, is deleted');
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'request.reference_removed'), eq(auditEvents.subjectId, req.id)));
+    assert.deepEqual(
+      events.map((e) => e.data),
+      [{ referenceId: ids[0] }],
+    );
+    await assert.rejects(removeReference({ userId: person.id, requestId: req.id, referenceId: ids[0] }), code('not_found'), 'removed once');
+    await assert.rejects(referenceThumbnail({ userId: person.id, requestId: req.id, referenceId: ids[0] }), code('not_found'));
+
+    // Once the search starts, the photos are for matching alone: neither shown nor changed.
+    await approveIdentityByOperator(person.id, req.id);
+    await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.7' });
+    await assert.rejects(removeReference({ userId: person.id, requestId: req.id, referenceId: ids[1] }), code('conflict'));
+    await assert.rejects(referenceThumbnail({ userId: person.id, requestId: req.id, referenceId: ids[1] }), code('conflict'));
+  });
+});
