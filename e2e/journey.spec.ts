@@ -46,10 +46,10 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await page.getByRole('button', { name: 'Agree and continue' }).click();
     await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]+$/);
 
-    // A group photo is refused with its reason; two photos of the person are accepted.
+    // A group photo asks which face is the person's (left unanswered here); two photos of the person are accepted.
     await page.getByLabel('Choose photos of yourself').setInputFiles(path.resolve('lib/faces/fixtures/group-bbt3.jpg'));
-    await expect(page.getByTestId('reference').first()).toHaveAttribute('data-state', 'refused');
-    await expect(page.getByTestId('reference').first()).toContainText('faces');
+    await expect(page.getByTestId('reference').first()).toHaveAttribute('data-state', 'pick');
+    await expect(page.getByTestId('reference').first()).toContainText(/shows \d faces\. Pick yours/);
     const mine = fs
       .readdirSync(REFS)
       .filter((f) => f.startsWith(PERSON))

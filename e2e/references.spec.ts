@@ -40,6 +40,21 @@ test('reference photos: counted once, shown as the face kept, removable before t
   await refused.getByRole('button', { name: 'Dismiss' }).click();
   await expect(refused).toHaveCount(0);
 
+  // A photo with several people: the person picks their face, and that face is what is kept.
+  await page.getByLabel('Choose photos of yourself').setInputFiles(path.resolve('lib/faces/fixtures/group-bbt3.jpg'));
+  const group = page.locator('[data-testid=reference][data-state=pick]');
+  await expect(group).toContainText(/shows \d faces\. Pick yours: only that face is kept/);
+  const faces = group.getByRole('button', { name: /^Face \d: this is me$/ });
+  expect(await faces.count()).toBeGreaterThanOrEqual(2);
+  await faces.first().click();
+  await expect(accepted).toHaveCount(3);
+  await expect(count).toContainText('3 of 5 added');
+  await page.reload();
+  await expect(accepted).toHaveCount(3);
+  await expect.poll(() => page.getByRole('img', { name: 'Your photo 3, the face we use' }).evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(112);
+  await page.getByRole('button', { name: 'Remove photo 3' }).click();
+  await expect(accepted).toHaveCount(2);
+
   // Removed before the search: gone from the page and from the count, also after a reload.
   await page.getByRole('button', { name: 'Remove photo 1' }).click();
   await expect(accepted).toHaveCount(1);

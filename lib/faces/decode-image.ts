@@ -11,7 +11,7 @@ export const MAX_PIXELS = 40_000_000;
 /** Larger images are scaled down to this longest side for detection (boxes are mapped back). */
 export const WORK_SIDE = 1024;
 
-export type FaceErrorCode = 'unsupported_type' | 'too_large' | 'corrupt_image' | 'no_face' | 'several_faces' | 'face_too_small' | 'face_unclear';
+export type FaceErrorCode = 'unsupported_type' | 'too_large' | 'corrupt_image' | 'no_face' | 'several_faces' | 'face_not_found' | 'face_too_small' | 'face_unclear';
 
 export class FaceError extends Error {
   constructor(

@@ -25,3 +25,26 @@ export async function faceThumbnail(bytes: Buffer, box: [number, number, number,
     .jpeg({ quality: 82 })
     .toBuffer();
 }
+
+/** The width and height of a photo as shown upright (EXIF orientation applied), from its header alone. */
+export async function uprightSize(bytes: Buffer): Promise<{ width: number; height: number }> {
+  const meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata();
+  const turned = (meta.orientation ?? 1) >= 5;
+  return { width: (turned ? meta.height : meta.width) ?? 0, height: (turned ? meta.width : meta.height) ?? 0 };
+}
+
+/**
+ * The part of a photo around one face that is kept of a reference photo with several faces: the
+ * face's box widened by half its size on each side (clipped to the photo), upright, as a JPEG,
+ * with the face's box in the crop's coordinates. The other people in the photo are not kept.
+ */
+export async function faceRegion(bytes: Buffer, box: [number, number, number, number]): Promise<{ jpeg: Buffer; box: [number, number, number, number] }> {
+  const size = await uprightSize(bytes);
+  const [x, y, w, h] = box;
+  const left = Math.max(0, Math.floor(x - w / 2));
+  const top = Math.max(0, Math.floor(y - h / 2));
+  const width = Math.max(1, Math.min(size.width, Math.ceil(x + w * 1.5)) - left);
+  const height = Math.max(1, Math.min(size.height, Math.ceil(y + h * 1.5)) - top);
+  const jpeg = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'none' }).rotate().extract({ left, top, width, height }).jpeg({ quality: 92 }).toBuffer();
+  return { jpeg, box: [x - left, y - top, w, h] };
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { test } from 'node:test';
-import { checkReference } from './check-reference';
+import { checkReference, iou, SeveralFacesError, type FaceChoice } from './check-reference';
 import { decodeImage, FaceError, MAX_PIXELS } from './decode-image';
 import { PASSES } from './detect-faces';
 import { embedImage, type EmbedResult } from './embed-image';
@@ -58,10 +58,29 @@ test('the same person matches and different people do not', async () => {
   assert.ok(a1.box[2] > 50 && a1.landmarks.length === 68 && a1.score > 0.9);
 });
 
-test('a group photo yields several faces, and is refused as a reference', async () => {
+test('a group photo yields several faces: refused with the faces to pick from; with a pick, the face found again there is used', async () => {
   const r = await embedImage(fixture('group-bbt3.jpg'));
   assert.ok(r.ok && r.faces.length >= 3, `found ${r.ok ? r.faces.length : r.error.code}`);
   assert.throws(() => checkReference(r), code('several_faces'));
+  let choices: FaceChoice[] = [];
+  try {
+    checkReference(r);
+  } catch (err) {
+    assert.ok(err instanceof SeveralFacesError);
+    choices = err.choices;
+  }
+  assert.equal(choices.length, r.faces.length);
+  const usable = choices.filter((c) => c.usable);
+  assert.ok(usable.length >= 2, `${usable.length} usable faces`);
+  for (const c of usable) {
+    // The pick as a person's browser sends it back: rounded, and a few pixels off.
+    const [x, y, w, h] = c.box;
+    const picked = checkReference(r, [x + 3, y - 2, w, h]);
+    assert.ok(iou(picked.box, c.box) > 0.9, 'the face at the picked place');
+  }
+  const unusable = choices.find((c) => !c.usable);
+  if (unusable) assert.throws(() => checkReference(r, unusable.box), (e: unknown) => e instanceof FaceError && /face_(too_small|unclear)/.test(e.code));
+  assert.throws(() => checkReference(r, [0, 0, 5, 5]), code('face_not_found'));
   assert.equal(checkReference(await embedImage(fixture('Adrien_Brody_0001.jpg'))).descriptor.length, 128);
 });
 

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { getDb } from '@/db/client';
 import { auditEvents, requestReferences } from '@/db/schema';
 import { seedIndividual } from '@/db/seed/factories';
-import { hasBlob } from '@/lib/blobs/blob-store';
+import { getBlob, hasBlob } from '@/lib/blobs/blob-store';
+import { open } from '@/lib/crypto/aead';
+import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
 import { THUMBNAIL_SIDE } from '@/lib/faces/face-thumbnail';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
@@ -58,6 +61,21 @@ describeEachDriver('reference photos before the search', () => {
     );
     await assert.rejects(removeReference({ userId: person.id, requestId: req.id, referenceId: ids[0] }), code('not_found'), 'removed once');
     await assert.rejects(referenceThumbnail({ userId: person.id, requestId: req.id, referenceId: ids[0] }), code('not_found'));
+
+    // A photo of several people: refused with the faces to pick from; picked, only the region around that face is kept.
+    const groupPhoto = fs.readFileSync('lib/faces/fixtures/group-bbt3.jpg');
+    const refused = await addReference({ userId: person.id, requestId: req.id, bytes: groupPhoto });
+    assert.ok(!refused.ok && refused.code === 'several_faces' && refused.faces);
+    const choice = refused.faces.find((f) => f.usable)!;
+    const picked = await addReference({ userId: person.id, requestId: req.id, bytes: groupPhoto, pick: choice.box });
+    assert.ok(picked.ok);
+    const [kept] = await db.select().from(requestReferences).where(eq(requestReferences.id, picked.id));
+    const crop = await sharp(open(await getBlob(kept.photoBlob), getDataKey(), `reference-photo:${picked.id}`)).metadata();
+    const whole = await sharp(groupPhoto).metadata();
+    assert.ok(crop.width! <= choice.box[2] * 2 + 2 && crop.height! <= choice.box[3] * 2 + 2, `a crop of ${crop.width}×${crop.height}, not the ${whole.width}×${whole.height} photo`);
+    assert.deepEqual(kept.box.slice(2), picked.box.slice(2), 'the face box, in the crop');
+    assert.ok(kept.box[0] >= 0 && kept.box[0] + kept.box[2] <= crop.width! + 1);
+    await removeReference({ userId: person.id, requestId: req.id, referenceId: picked.id });
 
     // Once the search starts, the photos are for matching alone: neither shown nor changed.
     await approveIdentityByOperator(person.id, req.id);

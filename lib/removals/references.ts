@@ -1,5 +1,4 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import sharp from 'sharp';
 import { getDb } from '@/db/client';
 import { removalRequests, requestReferences } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -7,24 +6,26 @@ import { deleteBlob, getBlob, putBlob } from '@/lib/blobs/blob-store';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
-import { checkReference } from '@/lib/faces/check-reference';
-import { FaceError, MAX_PIXELS } from '@/lib/faces/decode-image';
-import { faceThumbnail } from '@/lib/faces/face-thumbnail';
+import { checkReference, SeveralFacesError, type Box, type FaceChoice } from '@/lib/faces/check-reference';
+import { FaceError } from '@/lib/faces/decode-image';
+import { faceRegion, faceThumbnail, uprightSize } from '@/lib/faces/face-thumbnail';
 import { UUID } from '@/lib/http/path-params';
 import type { EmbedResult } from '@/lib/faces/embed-image';
 import { getThreadPool } from '@/lib/jobs/thread-pool';
 import { MAX_REFERENCES } from './consent';
 import { requireOwnRequest, requireStatus } from './get-request';
 
-export type ReferenceOutcome = { ok: true; id: string; box: number[] } | { ok: false; code: string; message: string };
+export type ReferenceOutcome = { ok: true; id: string; box: number[] } | { ok: false; code: string; message: string; faces?: FaceChoice[] };
 
 /**
- * Checks one reference photo (exactly one clear, large enough face) on a worker thread and, if it
- * passes, stores the photo and its descriptor sealed with the data key. A refused photo is not
- * stored; the reason says what to do. The count (1 to MAX_REFERENCES) is enforced in the
+ * Checks one reference photo (one clear, large enough face) on a worker thread and, if it passes,
+ * stores the photo and its descriptor sealed with the data key. A photo with several faces is
+ * refused with the faces to pick from; sent again with the person's `pick`, only the region around
+ * that face is stored (faceRegion), never the other people. A refused photo is not stored; the
+ * reason says what to do. The count (1 to MAX_REFERENCES) is enforced in the
  * transaction of the insert, on the locked request, so parallel uploads cannot exceed it.
  */
-export async function addReference(opts: { userId: string; requestId: string; bytes: Buffer }): Promise<ReferenceOutcome> {
+export async function addReference(opts: { userId: string; requestId: string; bytes: Buffer; pick?: Box }): Promise<ReferenceOutcome> {
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'add photos');
@@ -33,14 +34,17 @@ export async function addReference(opts: { userId: string; requestId: string; by
   const result = await getThreadPool().run<EmbedResult>('faces.embed', { bytes: new Uint8Array(opts.bytes) });
   let face;
   try {
-    face = checkReference(result);
+    face = checkReference(result, opts.pick);
   } catch (err) {
+    if (err instanceof SeveralFacesError) return { ok: false, code: err.code, message: err.message, faces: err.choices };
     if (err instanceof FaceError) return { ok: false, code: err.code, message: err.message };
     throw err;
   }
+  // Of a photo with several people, only the region of the picked face is kept.
+  const kept = result.ok && result.faces.length > 1 ? await faceRegion(opts.bytes, face.box) : { jpeg: opts.bytes, box: face.box };
   const id = crypto.randomUUID();
   const key = getDataKey();
-  const photo = await putBlob(seal(opts.bytes, key, `reference-photo:${id}`));
+  const photo = await putBlob(seal(kept.jpeg, key, `reference-photo:${id}`));
   const descriptorSealed = seal(Buffer.from(new Float64Array(face.descriptor).buffer), key, `reference-descriptor:${id}`).toString('base64');
   try {
     await db.transaction(async (tx) => {
@@ -49,7 +53,7 @@ export async function addReference(opts: { userId: string; requestId: string; by
       requireStatus(locked, ['draft'], 'add photos');
       const [{ n: now }] = await tx.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
       if (now >= MAX_REFERENCES) throw new AppError('conflict', `A request takes at most ${MAX_REFERENCES} photos; remove one to add another.`);
-      await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: face.box });
+      await tx.insert(requestReferences).values({ id, requestId: r.id, photoBlob: photo.sha256, descriptorSealed, box: kept.box });
       await tx
         .update(removalRequests)
         .set({ lastActivityAt: sql`now()` })
@@ -61,7 +65,7 @@ export async function addReference(opts: { userId: string; requestId: string; by
     await deleteBlob(photo.sha256); // sealed with a fresh nonce: no other row can point to it
     throw err;
   }
-  return { ok: true, id, box: face.box };
+  return { ok: true, id, box: kept.box };
 }
 
 /**
@@ -112,11 +116,8 @@ export async function referenceThumbnail(opts: { userId: string; requestId: stri
   requireStatus(r, ['draft'], 'see the photos');
   const ref = await ownReference(r.id, opts.referenceId);
   const photo = open(await getBlob(ref.photoBlob), getDataKey(), `reference-photo:${ref.id}`);
-  const meta = await sharp(photo, { limitInputPixels: MAX_PIXELS }).metadata();
-  const turned = (meta.orientation ?? 1) >= 5; // the box is in the upright picture's coordinates
-  const size = { width: (turned ? meta.height : meta.width) ?? 0, height: (turned ? meta.width : meta.height) ?? 0 };
-  const [x, y, w, h] = ref.box;
-  return faceThumbnail(photo, [x, y, w, h], size);
+  const [x, y, w, h] = ref.box; // in the upright photo's coordinates
+  return faceThumbnail(photo, [x, y, w, h], await uprightSize(photo));
 }
 
 export async function listReferences(requestId: string) {
