@@ -157,6 +157,18 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await expect(anon.getByTestId('check-signature')).toHaveAttribute('data-ok', 'false');
     await anon.close();
 
+    // The partner's console lists the request with its certificate, and its overview counts it.
+    const partnerPage = await browser.newPage();
+    await signInByForm(partnerPage, 'admin@facelab.example', DEMO_PASSWORD);
+    await expect(partnerPage).toHaveURL(/\/partner$/);
+    await partnerPage.goto('/partner/removal-requests');
+    const row = partnerPage.getByTestId('removal-row').filter({ hasText: 'Removed and certified' }).first();
+    await expect(row).toBeVisible();
+    await expect(row.getByRole('link', { name: /^\d{4}-\d{2}-\d{2}$/ })).toHaveAttribute('href', /\/compliance\/certificates\//);
+    await partnerPage.goto('/partner');
+    await expect(partnerPage.getByTestId('overview').getByRole('link', { name: /Removals in progress \d+ \d+ certified/ })).toBeVisible();
+    await partnerPage.close();
+
     // The partner heard every step, signed.
     await expect
       .poll(() => [...new Set(receiver.received.filter((r) => r.verified).map((r) => r.payload!.type))].sort(), { timeout: 30_000 })

@@ -118,6 +118,7 @@ const PAGES: Record<string, Entry> = {
   '/partner/members': { allow: PARTNERS },
   '/partner/models': { allow: PARTNERS },
   '/partner/models/[modelId]': { allow: PARTNERS_A },
+  '/partner/removal-requests': { allow: PARTNERS },
   '/partner/webhooks': { allow: PARTNERS },
   '/partner/webhooks/[endpointId]': { allow: PARTNERS_A },
   '/compliance': { allow: COMPLIANCE },

@@ -26,7 +26,7 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     await expect(page).toHaveURL(/\/partner$/);
 
     // An API key, shown once.
-    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('link', { name: 'API keys', exact: true }).click();
     await page.getByLabel('Name (what uses it').fill('import pipeline');
     await page.getByRole('checkbox', { name: /webhooks:write/ }).check();
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -35,7 +35,7 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     await expect(page.getByRole('button', { name: 'Revoke import pipeline' })).toBeVisible();
 
     // A webhook endpoint pointing at the real receiver; its secret is shown once.
-    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
     await page.getByLabel('URL (https)').fill(receiver.url);
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     receiver.setSecret(await page.getByLabel(/Signing secret/).inputValue());
@@ -59,7 +59,7 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     await expect(page.getByTestId('count-identities')).toHaveText('6');
 
     // A model trained from the console.
-    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('link', { name: 'Models', exact: true }).click();
     await page.getByLabel('Name').fill('Studio head');
     await page.getByLabel('Training set').selectOption({ label: 'Studio set' });
     await page.getByRole('button', { name: 'Train model' }).click();
@@ -73,7 +73,7 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     expect(ingested.payload!.data).toMatchObject({ datasetId: dataset.id, embedded: set.count, failed: 0 });
 
     // The delivery log shows them as delivered.
-    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
     await page.getByRole('link', { name: receiver.url }).click();
     await expect(page.getByTestId('delivery')).toHaveCount(2);
     await expect(page.getByTestId('delivery-status').first()).toHaveText('succeeded');

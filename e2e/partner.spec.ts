@@ -9,8 +9,24 @@ test('a partner sign-up creates an organisation whose admin invites a compliance
   await signInByForm(page, admin, 'a long password');
   await expect(page).toHaveURL(/\/partner$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Partner console · ${org}`);
+  // A new organisation starts from a checklist, nothing done; the overview counts what it has.
+  await expect(page.getByTestId('checklist').getByRole('heading')).toHaveText('Getting started: 0 of 5 done');
+  await expect(page.getByTestId('checklist').getByRole('link', { name: 'Register a training set' })).toBeVisible();
+  await expect(page.getByTestId('overview').getByRole('link', { name: /Training sets 0/ })).toBeVisible();
+  await page.getByRole('link', { name: 'Removal requests', exact: true }).click();
+  await expect(page.getByRole('cell', { name: /No removal request concerns your training sets yet/ })).toBeVisible();
+  // The API reference, rendered from the OpenAPI document by Scalar: prose without markdown marks, and curl for each operation.
+  await page.getByRole('link', { name: 'API reference' }).click();
+  const reference = page.getByTestId('api-reference');
+  await expect(reference.getByRole('heading', { name: 'forgetme partner API' })).toBeVisible({ timeout: 30_000 });
+  await expect(reference).toContainText('Authenticate with Authorization: Bearer fm_…');
+  await expect(reference).not.toContainText('`');
+  // Scalar lays a disclosure button over each operation's row: the click lands on it.
+  await reference.getByText('Register a training set').first().click({ force: true });
+  await expect(reference.getByText(/curl .*\/api\/v1\/datasets/).first()).toBeVisible();
+  await page.getByRole('link', { name: 'Overview', exact: true }).click();
 
-  await page.getByRole('link', { name: 'Members' }).click();
+  await page.getByRole('link', { name: 'Members', exact: true }).click();
   await page.getByLabel('E-mail address').fill(officer);
   await page.getByLabel('Role').selectOption('compliance');
   await page.getByRole('button', { name: 'Send invitation' }).click();

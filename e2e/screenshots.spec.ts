@@ -65,7 +65,7 @@ test('the demo journey, for the README', async ({ page, playwright }) => {
   await partner.setViewportSize({ width: 1100, height: 800 });
   await signInByForm(partner, 'admin@facelab.example', DEMO_PASSWORD);
   await expect(partner).toHaveURL(/\/partner$/);
-  await partner.getByRole('link', { name: 'Models' }).click();
+  await partner.getByRole('link', { name: 'Models', exact: true }).click();
   await partner.getByRole('link', { name: 'Demo identity head' }).click();
   await expect(partner.getByRole('cell', { name: 'Certified removal' }).or(partner.getByRole('cell', { name: 'Retrained from scratch' }))).toBeVisible();
   await partner.screenshot({ path: path.join(OUT, '6-partner-model.png'), fullPage: true });

@@ -6,6 +6,7 @@ const LINKS = [
   ['/partner', 'Overview'],
   ['/partner/datasets', 'Training sets'],
   ['/partner/models', 'Models'],
+  ['/partner/removal-requests', 'Removal requests'],
   ['/partner/webhooks', 'Webhooks'],
   ['/partner/keys', 'API keys'],
   ['/partner/members', 'Members'],

@@ -7,9 +7,28 @@ import { OPERATIONS } from './operations';
 
 type Json = Record<string, unknown>;
 
+const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A JSON Schema as a reader of the reference wants it: a `format` (uuid, date-time, email) stands
+ * without the regular expression zod adds beside it, and the safe-integer bounds zod puts on every
+ * integer (±9007199254740991) are left out; real bounds stay.
+ */
+export function tidySchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidySchema);
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'pattern' && 'format' in node) continue;
+    if ((k === 'minimum' && v === -SAFE_INTEGER) || (k === 'maximum' && v === SAFE_INTEGER)) continue;
+    out[k] = tidySchema(v);
+  }
+  return out;
+}
+
 const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json;
-  return rest;
+  return tidySchema(rest) as Json;
 };
 
 const ERRORS: Record<string, string> = {

@@ -250,5 +250,10 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     const ops = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((m) => Object.values(m).map((o) => o.operationId));
     for (const id of ['createDataset', 'uploadItems', 'createModel', 'downloadWeights', 'createWebhookEndpoint', 'replayWebhookDelivery']) assert.ok(ops.includes(id), id);
     assert.ok(doc.paths['/datasets'].post.requestBody.content['application/json'].schema.properties.name);
+    // For readers: a format without zod's regular expression beside it, and no safe-integer bounds.
+    const text = JSON.stringify(doc);
+    assert.ok(text.includes('"format":"uuid"'));
+    assert.ok(!text.includes('9007199254740991'), 'no safe-integer bounds');
+    assert.ok(!/"format":"uuid"[^}]*"pattern"|"pattern"[^}]*"format":"uuid"/.test(text), 'no UUID regular expressions');
   });
 });

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { datasetItems, removalRequests, removalTasks } from '@/db/schema';
+import { certificates, datasetItems, removalRequests, removalTasks } from '@/db/schema';
 import { decodeCursor, keyset, page, type PageQuery } from '@/lib/http/pagination';
 
 export const partnerRequestSchema = z.object({
@@ -50,4 +50,17 @@ export async function listPartnerRequests(organizationId: string, q: PageQuery) 
     ),
     nextCursor: p.nextCursor,
   };
+}
+
+/** The certificates issued to an organisation for the given requests, by request id (for the partner's removal-requests page). */
+export async function certificatesByRequest(organizationId: string, requestIds: string[]): Promise<Map<string, { id: string; issuedAt: Date }[]>> {
+  const byRequest = new Map<string, { id: string; issuedAt: Date }[]>();
+  if (!requestIds.length) return byRequest;
+  const db = await getDb();
+  const rows = await db
+    .select({ id: certificates.id, requestId: certificates.requestId, issuedAt: certificates.issuedAt })
+    .from(certificates)
+    .where(and(eq(certificates.organizationId, organizationId), inArray(certificates.requestId, requestIds)));
+  for (const r of rows) byRequest.set(r.requestId, [...(byRequest.get(r.requestId) ?? []), { id: r.id, issuedAt: r.issuedAt }]);
+  return byRequest;
 }

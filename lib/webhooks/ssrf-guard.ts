@@ -52,6 +52,9 @@ function allowPrivate(): boolean {
 }
 
 /** Checks a webhook URL when it is registered: scheme, credentials, and where its host resolves. */
+/** The setting that lifts both rules, named in their refusals; for the platform's operator, never set in production. */
+const DEV_SETTING = 'where the operator starts forgetme with WEBHOOK_ALLOW_PRIVATE_TARGETS=1';
+
 export async function checkWebhookUrl(raw: string): Promise<URL> {
   let url: URL;
   try {
@@ -60,14 +63,19 @@ export async function checkWebhookUrl(raw: string): Promise<URL> {
     throw new AppError('validation_failed', 'The webhook URL is not a valid URL.');
   }
   const local = allowPrivate();
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) throw new AppError('validation_failed', 'Webhook URLs must use https://.');
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    throw new AppError('validation_failed', `Webhook URLs must use https:// (plain http:// is allowed only in development, ${DEV_SETTING}).`);
+  }
   if (url.username || url.password) throw new AppError('validation_failed', 'Webhook URLs must not carry credentials; the signature authenticates us to you.');
   if (local) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = net.isIP(host) ? [host] : await dns.promises.lookup(host, { all: true }).then((r) => r.map((a) => a.address), () => null);
   if (!addresses) throw new AppError('validation_failed', `The webhook host "${host}" does not resolve.`);
   const bad = addresses.find(isForbiddenAddress);
-  if (bad) throw new AppError('validation_failed', `The webhook URL points at ${bad}, a private, loopback or link-local address; webhooks can only reach public hosts.`);
+  if (bad) {
+    const message = `The webhook URL points at ${bad}, a private, loopback or link-local address; webhooks can only reach public hosts (in development, ${DEV_SETTING}).`;
+    throw new AppError('validation_failed', message);
+  }
   return url;
 }
 

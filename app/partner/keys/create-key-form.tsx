@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { CopyButton } from '@/app/_components/copy-button';
 import { Field, FormError, FormSuccess, SubmitButton } from '@/app/_components/form';
 import { createKeyAction } from './actions';
 
@@ -38,7 +39,17 @@ export function CreateKeyForm() {
           <label htmlFor="new-key" className="block font-medium">
             Your new key
           </label>
-          <input id="new-key" readOnly value={state.values.key} className="block w-full rounded-md border border-gray-300 bg-gray-50 px-3 py-2 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+          <span className="flex items-center gap-2">
+            <input
+              id="new-key"
+              readOnly
+              value={state.values.key}
+              className="block w-full rounded-md border border-gray-300 bg-gray-50 px-3 py-2 font-mono text-xs"
+              onFocus={(e) => e.currentTarget.select()}
+            />
+            <CopyButton value={state.values.key} label="Copy key" />
+          </span>
+          <span className="block text-xs text-gray-600">Shown once: only a hash of it is kept. Store it in your pipeline&apos;s secrets now.</span>
         </p>
       ) : null}
       <SubmitButton pending={pending}>Create key</SubmitButton>

@@ -70,7 +70,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
             {uploads.data.length === 0 ? (
               <tr>
                 <td colSpan={6} className="px-4 py-3 text-gray-600">
-                  Nothing uploaded yet.
+                  No upload has arrived yet. A file being sent from this page appears here as soon as it has arrived, then shows its progress.
                 </td>
               </tr>
             ) : null}
