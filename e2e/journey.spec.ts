@@ -219,6 +219,13 @@ test("the partner's compliance officer finds the certificate, sees every check p
     await page.getByLabel('From', { exact: true }).fill(today);
     await page.getByLabel('To', { exact: true }).fill(today);
     await page.getByRole('button', { name: 'Filter' }).click();
+    // Actors by name (the id on hover), never a bare id; the numbering explained; each event's data one click away.
+    await expect(page.getByTestId('numbering')).toContainText('Numbers this list skips are events of others');
+    await expect(page.getByTestId('audit-actor').filter({ hasText: 'Ada Admin' }).first()).toBeVisible();
+    await expect(page.getByTestId('audit-actor').filter({ hasText: /^(user|api key) [0-9a-f]{8}…$/ })).toHaveCount(0);
+    const withData = page.getByTestId('audit-row').filter({ has: page.getByText('Show') }).first();
+    await withData.getByText('Show').click();
+    await expect(withData.locator('pre')).toContainText('{');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     await csv.saveAs(path.join(tmp, 'audit.csv'));
     const lines = fs.readFileSync(path.join(tmp, 'audit.csv'), 'utf8').trim().split('\n');
@@ -234,6 +241,10 @@ test("the partner's compliance officer finds the certificate, sees every check p
 
     await page.getByRole('link', { name: 'Transparency log' }).click();
     await expect(page.getByTestId('log-audit')).toContainText('✓');
+    // A size the log has not reached is "not yet", not a failure.
+    await page.goto('/compliance/log?from=1&to=999999');
+    await expect(page.getByTestId('consistency')).toHaveAttribute('data-ok', 'not-yet');
+    await expect(page.getByTestId('consistency')).toContainText('Not yet: the log holds');
 
     // Read-only: a compliance officer cannot use the partner console's write routes.
     const denied = await page.request.post('/api/v1/datasets', { headers: SAME_ORIGIN, data: { name: 'nope' } });

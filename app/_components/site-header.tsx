@@ -7,11 +7,11 @@ export async function SiteHeader() {
   const user = await currentUser();
   return (
     <header className="border-b border-gray-200 bg-white">
-      <nav aria-label="Main" className="mx-auto flex max-w-5xl items-center justify-between px-4 py-3">
+      <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
         <Link href="/" className="text-lg font-semibold tracking-tight">
           forgetme
         </Link>
-        <div className="flex items-center gap-4 text-sm">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
           <Link href="/how-matching-works" className="hover:underline">
             How matching works
           </Link>

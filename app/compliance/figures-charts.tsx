@@ -21,14 +21,39 @@ function Marker({ cx, cy, shape, color }: { cx?: number; cy?: number; shape: str
 
 export function FiguresCharts({ figures }: { figures: Figures }) {
   const versions = [...new Set(figures.models.flatMap((m) => m.versions.map((v) => v.version)))].sort((a, b) => a - b);
-  const byVersion = versions.map((v) => Object.fromEntries([['version', `v${v}`], ...figures.models.flatMap((m) => {
-    const x = m.versions.find((y) => y.version === v);
-    return x ? [[`budget:${m.name}`, +(x.budgetUsed * 100).toFixed(2)], [`accuracy:${m.name}`, x.accuracy === null ? null : +(x.accuracy * 100).toFixed(2)]] : [];
-  })]));
+  const byVersion = versions.map((v) =>
+    Object.fromEntries([
+      ['version', `v${v}`],
+      ...figures.models.flatMap((m) => {
+        const x = m.versions.find((y) => y.version === v);
+        return x
+          ? [
+              [`budget:${m.name}`, +(x.budgetUsed * 100).toFixed(2)],
+              [`accuracy:${m.name}`, x.accuracy === null ? null : +(x.accuracy * 100).toFixed(2)],
+            ]
+          : [];
+      }),
+    ]),
+  );
   const lines = (kind: 'budget' | 'accuracy') =>
     figures.models.map((m, i) => {
       const st = STYLES[i % STYLES.length];
-      return <Line key={m.id} type="monotone" dataKey={`${kind}:${m.name}`} name={m.name} stroke={st.stroke} strokeDasharray={st.dash} strokeWidth={2} connectNulls dot={(p: { cx?: number; cy?: number; index?: number }) => <Marker key={`${m.id}-${p.index}`} cx={p.cx} cy={p.cy} shape={st.shape} color={st.stroke} />} isAnimationActive={false} />;
+      return (
+        <Line
+          key={m.id}
+          type="monotone"
+          dataKey={`${kind}:${m.name}`}
+          name={m.name}
+          stroke={st.stroke}
+          strokeDasharray={st.dash}
+          strokeWidth={2}
+          connectNulls
+          dot={(p: { cx?: number; cy?: number; index?: number }) => (
+            <Marker key={`${m.id}-${p.index}`} cx={p.cx} cy={p.cy} shape={st.shape} color={st.stroke} />
+          )}
+          isAnimationActive={false}
+        />
+      );
     });
   return (
     <div className="grid gap-6 lg:grid-cols-2">
@@ -52,7 +77,7 @@ export function FiguresCharts({ figures }: { figures: Figures }) {
           <LineChart data={byVersion}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="version" fontSize={11} />
-            <YAxis fontSize={11} unit="%" />
+            <YAxis fontSize={11} unit="%" domain={[0, 'auto']} />
             <Tooltip />
             <Legend />
             {lines('budget')}
@@ -65,7 +90,8 @@ export function FiguresCharts({ figures }: { figures: Figures }) {
           <LineChart data={byVersion}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="version" fontSize={11} />
-            <YAxis fontSize={11} unit="%" domain={['auto', 'auto']} />
+            {/* From the tens below the lowest value to 100 %: an accuracy axis never runs past 100 % (recharts' 'auto' drew 98-102 %). */}
+            <YAxis fontSize={11} unit="%" domain={[(min: number) => Math.max(0, Math.floor((min - 1) / 10) * 10), 100]} allowDecimals={false} />
             <Tooltip />
             <Legend />
             {lines('accuracy')}

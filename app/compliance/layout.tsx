@@ -13,7 +13,7 @@ const LINKS = [
 export default async function ComplianceLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser(PERSONA_ROLES.compliance, '/compliance');
   return (
-    <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
+    <div className="grid grid-cols-1 gap-8 md:grid-cols-[12rem_minmax(0,1fr)]">
       <ConsoleNav label="Compliance console" heading={user.roles.includes('auditor') ? 'Platform auditor' : user.organization?.name} links={LINKS} />
       <div className="min-w-0">{children}</div>
     </div>

@@ -16,9 +16,9 @@ const LINKS = [
 export default async function PartnerLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser(PERSONA_ROLES.partner, '/partner');
   return (
-    <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
+    <div className="grid grid-cols-1 gap-8 md:grid-cols-[12rem_minmax(0,1fr)]">
       <ConsoleNav label="Partner console" heading={user.organization?.name} links={LINKS} />
-      <div>{children}</div>
+      <div className="min-w-0">{children}</div>
     </div>
   );
 }

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { auditNames, type AuditName } from '@/lib/compliance/audit-names';
 import { auditFilterSchema, listAuditEvents } from '@/lib/compliance/audit-query';
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
 import { ErrorAlert } from '@/app/_components/error-alert';
+import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -22,6 +24,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (!isAppError(err)) throw err;
     error = err.message;
   }
+  const named = await auditNames(scope, events?.data ?? []);
   const { after: _a, limit: _l, ...exportFilter } = filter;
   const csv = `/api/v1/compliance/audit-events.csv?${new URLSearchParams(
     Object.entries(exportFilter)
@@ -83,44 +86,65 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <ErrorAlert message={error} code="validation_failed" />
       {events ? (
         <>
-          <table className="w-full overflow-hidden rounded-lg bg-white text-left text-xs ring-1 ring-gray-200">
-            <caption className="sr-only">Audit events, oldest first</caption>
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className="px-2 py-2">
-                  #
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  When (UTC)
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  Actor
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  Action
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  Subject
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.data.map((e) => (
-                <tr key={e.seq} className="border-t border-gray-100" data-testid="audit-row">
-                  <td className="px-2 py-1">{e.seq}</td>
-                  <td className="px-2 py-1">{e.at.replace('T', ' ').slice(0, 19)}</td>
-                  <td className="px-2 py-1">
-                    {e.actorType}
-                    {e.actorId ? ` ${e.actorId.slice(0, 8)}…` : ''}
-                  </td>
-                  <td className="px-2 py-1 font-mono">{e.action}</td>
-                  <td className="px-2 py-1">
-                    {e.subjectType} {e.subjectId ? <code>{e.subjectId.slice(0, 8)}…</code> : null}
-                  </td>
+          <p className="text-sm text-gray-600" data-testid="numbering">
+            # is the event&apos;s place in forgetme&apos;s one hash chain, which every organisation&apos;s events and every person&apos;s share.
+            {scope.organizationId ? ' Numbers this list skips are events of others, which you do not see; the check above covers them all.' : ''} Hover an actor
+            or subject for its id; open an event for its data.
+          </p>
+          <TableFrame>
+            <table className="w-full bg-white text-left text-xs">
+              <caption className="sr-only">Audit events, oldest first</caption>
+              <thead className="bg-gray-50">
+                <tr>
+                  <th scope="col" className="px-2 py-2">
+                    #
+                  </th>
+                  <th scope="col" className="px-2 py-2">
+                    When (UTC)
+                  </th>
+                  <th scope="col" className="px-2 py-2">
+                    Actor
+                  </th>
+                  <th scope="col" className="px-2 py-2">
+                    Action
+                  </th>
+                  <th scope="col" className="px-2 py-2">
+                    Subject
+                  </th>
+                  <th scope="col" className="px-2 py-2">
+                    Data
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {events.data.map((e) => (
+                  <tr key={e.seq} className="border-t border-gray-100" data-testid="audit-row">
+                    <td className="px-2 py-1">{e.seq}</td>
+                    <td className="px-2 py-1">{e.at.replace('T', ' ').slice(0, 19)}</td>
+                    <td className="px-2 py-1" data-testid="audit-actor">
+                      <Named name={named.actor(e)} />
+                    </td>
+                    <td className="px-2 py-1 font-mono">{e.action}</td>
+                    <td className="px-2 py-1">
+                      <Named name={named.subject(e)} />
+                    </td>
+                    <td className="px-2 py-1">
+                      {e.data && Object.keys(e.data).length ? (
+                        <details>
+                          <summary className="cursor-pointer underline">Show</summary>
+                          <pre className="mt-1 max-w-xs overflow-x-auto rounded bg-gray-50 p-2 text-[11px] whitespace-pre-wrap break-all sm:max-w-md">
+                            {JSON.stringify(e.data, null, 2)}
+                          </pre>
+                        </details>
+                      ) : (
+                        <span className="text-gray-500">none</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableFrame>
           {events.nextAfter ? (
             <Link
               className="text-sm underline"
@@ -139,5 +163,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </>
       ) : null}
     </div>
+  );
+}
+
+function Named({ name }: { name: AuditName }) {
+  return name.id ? (
+    <span title={name.id} className="cursor-help underline decoration-dotted">
+      {name.label}
+    </span>
+  ) : (
+    <>{name.label}</>
   );
 }

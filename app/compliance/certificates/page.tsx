@@ -4,6 +4,7 @@ import { certificateFilterSchema, listCertificates } from '@/lib/compliance/cert
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
 import { ErrorAlert } from '@/app/_components/error-alert';
+import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Certificates' };
 
@@ -22,7 +23,8 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
     if (!isAppError(err)) throw err;
     error = err.message;
   }
-  const link = (over: Record<string, string | number>) => `/compliance/certificates?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])), ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) }).toString()}`;
+  const link = (over: Record<string, string | number>) =>
+    `/compliance/certificates?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])), ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) }).toString()}`;
   const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
   return (
     <div className="space-y-5">
@@ -73,48 +75,64 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <p className="text-sm text-gray-700" data-testid="certificate-total">
             {result.total} certificate(s)
           </p>
-          <table className="w-full overflow-hidden rounded-lg bg-white text-left text-sm ring-1 ring-gray-200">
-            <caption className="sr-only">Certificates matching the filters</caption>
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className="px-3 py-2" aria-sort={filter.sort.startsWith('issued') ? (filter.sort === 'issued_asc' ? 'ascending' : 'descending') : 'none'}>
-                  <Link className="underline" href={link({ sort: filter.sort === 'issued_desc' ? 'issued_asc' : 'issued_desc', page: 1 })}>
-                    Issued {filter.sort === 'issued_desc' ? '↓' : filter.sort === 'issued_asc' ? '↑' : ''}
-                  </Link>
-                </th>
-                <th scope="col" className="px-3 py-2">Certificate</th>
-                <th scope="col" className="px-3 py-2">Organisation</th>
-                <th scope="col" className="px-3 py-2">Method</th>
-                <th scope="col" className="px-3 py-2 text-right" aria-sort={filter.sort.startsWith('items') ? (filter.sort === 'items_asc' ? 'ascending' : 'descending') : 'none'}>
-                  <Link className="underline" href={link({ sort: filter.sort === 'items_desc' ? 'items_asc' : 'items_desc', page: 1 })}>
-                    Photos removed {filter.sort === 'items_desc' ? '↓' : filter.sort === 'items_asc' ? '↑' : ''}
-                  </Link>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.length === 0 ? (
+          <TableFrame>
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Certificates matching the filters</caption>
+              <thead className="bg-gray-50">
                 <tr>
-                  <td colSpan={5} className="px-3 py-3 text-gray-600">
-                    No certificate matches.
-                  </td>
-                </tr>
-              ) : null}
-              {result.data.map((c) => (
-                <tr key={c.id} className="border-t border-gray-100" data-testid="certificate-row">
-                  <td className="px-3 py-2">{c.issuedAt.replace('T', ' ').slice(0, 16)}</td>
-                  <td className="px-3 py-2 font-mono text-xs">
-                    <Link className="underline" href={`/compliance/certificates/${c.id}`}>
-                      {c.id.slice(0, 8)}…
+                  <th
+                    scope="col"
+                    className="px-3 py-2"
+                    aria-sort={filter.sort.startsWith('issued') ? (filter.sort === 'issued_asc' ? 'ascending' : 'descending') : 'none'}
+                  >
+                    <Link className="underline" href={link({ sort: filter.sort === 'issued_desc' ? 'issued_asc' : 'issued_desc', page: 1 })}>
+                      Issued {filter.sort === 'issued_desc' ? '↓' : filter.sort === 'issued_asc' ? '↑' : ''}
                     </Link>
-                  </td>
-                  <td className="px-3 py-2">{c.organization}</td>
-                  <td className="px-3 py-2">{c.methods.map((m) => METHOD[m] ?? m).join(', ') || 'Training sets only'}</td>
-                  <td className="px-3 py-2 text-right">{c.removedItems}</td>
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Certificate
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Organisation
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Method
+                  </th>
+                  <th
+                    scope="col"
+                    className="px-3 py-2 text-right"
+                    aria-sort={filter.sort.startsWith('items') ? (filter.sort === 'items_asc' ? 'ascending' : 'descending') : 'none'}
+                  >
+                    <Link className="underline" href={link({ sort: filter.sort === 'items_desc' ? 'items_asc' : 'items_desc', page: 1 })}>
+                      Photos removed {filter.sort === 'items_desc' ? '↓' : filter.sort === 'items_asc' ? '↑' : ''}
+                    </Link>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {result.data.length === 0 ? (
+                  <tr>
+                    <td colSpan={5} className="px-3 py-3 text-gray-600">
+                      No certificate matches.
+                    </td>
+                  </tr>
+                ) : null}
+                {result.data.map((c) => (
+                  <tr key={c.id} className="border-t border-gray-100" data-testid="certificate-row">
+                    <td className="px-3 py-2">{c.issuedAt.replace('T', ' ').slice(0, 16)}</td>
+                    <td className="px-3 py-2 font-mono text-xs">
+                      <Link className="underline" href={`/compliance/certificates/${c.id}`}>
+                        {c.id.slice(0, 8)}…
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2">{c.organization}</td>
+                    <td className="px-3 py-2">{c.methods.map((m) => METHOD[m] ?? m).join(', ') || 'Training sets only'}</td>
+                    <td className="px-3 py-2 text-right">{c.removedItems}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableFrame>
           <nav aria-label="Pages" className="flex items-center gap-3 text-sm">
             {result.page > 1 ? (
               <Link className="underline" href={link({ page: result.page - 1 })}>

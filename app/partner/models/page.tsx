@@ -5,6 +5,7 @@ import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { listDatasets } from '@/lib/datasets/get-datasets';
 import { listModels } from '@/lib/models/get-models';
 import { CreateModelForm } from './create-model-form';
+import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Models' };
 
@@ -17,45 +18,59 @@ export default async function ModelsPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Models</h1>
       <p className="text-gray-700">
-        Identity models trained on your training sets. When a person&apos;s photos are removed, forgetme releases a new version that provably behaves
-        as if it had never seen them, and tells you by webhook.
+        Identity models trained on your training sets. When a person&apos;s photos are removed, forgetme releases a new version that provably behaves as if it
+        had never seen them, and tells you by webhook.
       </p>
-      <table className="w-full overflow-hidden rounded-lg bg-white text-left text-sm ring-1 ring-gray-200">
-        <caption className="sr-only">Models</caption>
-        <thead className="bg-gray-50">
-          <tr>
-            <th scope="col" className="px-4 py-2">Name</th>
-            <th scope="col" className="px-4 py-2">Training set</th>
-            <th scope="col" className="px-4 py-2">Method</th>
-            <th scope="col" className="px-4 py-2">Status</th>
-            <th scope="col" className="px-4 py-2 text-right">Version</th>
-            <th scope="col" className="px-4 py-2 text-right">Accuracy</th>
-          </tr>
-        </thead>
-        <tbody>
-          {models.data.length === 0 ? (
+      <TableFrame>
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Models</caption>
+          <thead className="bg-gray-50">
             <tr>
-              <td colSpan={6} className="px-4 py-3 text-gray-600">
-                No models yet.
-              </td>
+              <th scope="col" className="px-4 py-2">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Training set
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Method
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-2 text-right">
+                Version
+              </th>
+              <th scope="col" className="px-4 py-2 text-right">
+                Accuracy
+              </th>
             </tr>
-          ) : null}
-          {models.data.map((m) => (
-            <tr key={m.id} className="border-t border-gray-100">
-              <td className="px-4 py-2">
-                <Link className="underline" href={`/partner/models/${m.id}`}>
-                  {m.name}
-                </Link>
-              </td>
-              <td className="px-4 py-2">{names.get(m.datasetId) ?? m.datasetId}</td>
-              <td className="px-4 py-2">{m.kind === 'sisa' ? 'SISA (exact)' : 'Certified removal'}</td>
-              <td className="px-4 py-2 capitalize">{m.status === 'training' ? `Training ${Math.round(m.progress * 100)} %` : m.status}</td>
-              <td className="px-4 py-2 text-right">{m.latestVersion?.version ?? '–'}</td>
-              <td className="px-4 py-2 text-right">{m.latestVersion?.accuracy != null ? `${(m.latestVersion.accuracy * 100).toFixed(1)} %` : '–'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {models.data.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-4 py-3 text-gray-600">
+                  No models yet.
+                </td>
+              </tr>
+            ) : null}
+            {models.data.map((m) => (
+              <tr key={m.id} className="border-t border-gray-100">
+                <td className="px-4 py-2">
+                  <Link className="underline" href={`/partner/models/${m.id}`}>
+                    {m.name}
+                  </Link>
+                </td>
+                <td className="px-4 py-2">{names.get(m.datasetId) ?? m.datasetId}</td>
+                <td className="px-4 py-2">{m.kind === 'sisa' ? 'SISA (exact)' : 'Certified removal'}</td>
+                <td className="px-4 py-2 capitalize">{m.status === 'training' ? `Training ${Math.round(m.progress * 100)} %` : m.status}</td>
+                <td className="px-4 py-2 text-right">{m.latestVersion?.version ?? '–'}</td>
+                <td className="px-4 py-2 text-right">{m.latestVersion?.accuracy != null ? `${(m.latestVersion.accuracy * 100).toFixed(1)} %` : '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableFrame>
       <CreateModelForm datasets={datasets.data.filter((d) => d.items.embedded > 0).map((d) => ({ id: d.id, name: d.name }))} />
     </div>
   );

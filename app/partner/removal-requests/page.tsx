@@ -5,10 +5,16 @@ import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { isAppError } from '@/lib/errors/app-error';
 import { listModels } from '@/lib/models/get-models';
 import { certificatesByRequest, listPartnerRequests } from '@/lib/removals/partner-requests';
+import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Removal requests' };
 
-const TASK = { pending: 'Waiting to start', unlearning: 'Removing from the model', certified: 'Removed and certified', failed: 'Failed after every retry' } as const;
+const TASK = {
+  pending: 'Waiting to start',
+  unlearning: 'Removing from the model',
+  certified: 'Removed and certified',
+  failed: 'Failed after every retry',
+} as const;
 
 /** The removal requests that concern this organisation, as GET /api/v1/removal-requests lists them: per request and model, the items and the certificate. */
 export default async function RemovalRequestsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
@@ -38,17 +44,29 @@ export default async function RemovalRequestsPage({ searchParams }: { searchPara
           This page link is not one the console made. <Link href="/partner/removal-requests">Show the newest requests</Link>.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg ring-1 ring-gray-200">
+        <TableFrame>
           <table className="w-full bg-white text-left text-sm">
             <caption className="sr-only">Removal requests, newest first</caption>
             <thead className="bg-gray-50">
               <tr>
-                <th scope="col" className="px-4 py-2">Received</th>
-                <th scope="col" className="px-4 py-2">Request</th>
-                <th scope="col" className="px-4 py-2">Model</th>
-                <th scope="col" className="px-4 py-2">Items</th>
-                <th scope="col" className="px-4 py-2">Status</th>
-                <th scope="col" className="px-4 py-2">Certificate</th>
+                <th scope="col" className="px-4 py-2">
+                  Received
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Request
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Model
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Items
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Certificate
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -104,7 +122,7 @@ export default async function RemovalRequestsPage({ searchParams }: { searchPara
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       {list?.nextCursor ? (
         <Link className="underline" href={`/partner/removal-requests?cursor=${encodeURIComponent(list.nextCursor)}`}>

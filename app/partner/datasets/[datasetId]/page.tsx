@@ -7,6 +7,7 @@ import { getDataset, listIngests, listItems } from '@/lib/datasets/get-datasets'
 import { isAppError } from '@/lib/errors/app-error';
 import { UploadPanel } from './upload-panel';
 import { pageUuid } from '@/lib/http/page-params';
+import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Training set' };
 
@@ -54,40 +55,60 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
       <UploadPanel datasetId={dataset.id} runningUploadId={running?.id ?? null} />
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Uploads</h2>
-        <table className="w-full overflow-hidden rounded-lg bg-white text-left text-sm ring-1 ring-gray-200">
-          <caption className="sr-only">Uploads into this training set</caption>
-          <thead className="bg-gray-50">
-            <tr>
-              <th scope="col" className="px-4 py-2">When</th>
-              <th scope="col" className="px-4 py-2">Status</th>
-              <th scope="col" className="px-4 py-2 text-right">Rows</th>
-              <th scope="col" className="px-4 py-2 text-right">Added</th>
-              <th scope="col" className="px-4 py-2 text-right">Skipped</th>
-              <th scope="col" className="px-4 py-2 text-right">Failed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {uploads.data.length === 0 ? (
+        <TableFrame>
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Uploads into this training set</caption>
+            <thead className="bg-gray-50">
               <tr>
-                <td colSpan={6} className="px-4 py-3 text-gray-600">
-                  No upload has arrived yet. A file being sent from this page appears here as soon as it has arrived, then shows its progress.
-                </td>
+                <th scope="col" className="px-4 py-2">
+                  When
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Rows
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Added
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Skipped
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Failed
+                </th>
               </tr>
-            ) : null}
-            {uploads.data.map((u) => (
-              <tr key={u.id} className="border-t border-gray-100">
-                <td className="px-4 py-2">{u.createdAt.replace('T', ' ').slice(0, 19)}</td>
-                <td className="px-4 py-2">{u.status === 'completed' ? 'Completed' : `Embedding ${Math.round(u.progress * 100)} %`}</td>
-                <td className="px-4 py-2 text-right">{u.total}</td>
-                <td className="px-4 py-2 text-right">{u.created}</td>
-                <td className="px-4 py-2 text-right" title={u.skipped.slice(0, 5).map((s) => `${s.externalId}: ${s.message}`).join('\n')}>
-                  {u.skipped.length}
-                </td>
-                <td className="px-4 py-2 text-right">{u.failed}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {uploads.data.length === 0 ? (
+                <tr>
+                  <td colSpan={6} className="px-4 py-3 text-gray-600">
+                    No upload has arrived yet. A file being sent from this page appears here as soon as it has arrived, then shows its progress.
+                  </td>
+                </tr>
+              ) : null}
+              {uploads.data.map((u) => (
+                <tr key={u.id} className="border-t border-gray-100">
+                  <td className="px-4 py-2">{u.createdAt.replace('T', ' ').slice(0, 19)}</td>
+                  <td className="px-4 py-2">{u.status === 'completed' ? 'Completed' : `Embedding ${Math.round(u.progress * 100)} %`}</td>
+                  <td className="px-4 py-2 text-right">{u.total}</td>
+                  <td className="px-4 py-2 text-right">{u.created}</td>
+                  <td
+                    className="px-4 py-2 text-right"
+                    title={u.skipped
+                      .slice(0, 5)
+                      .map((s) => `${s.externalId}: ${s.message}`)
+                      .join('\n')}
+                  >
+                    {u.skipped.length}
+                  </td>
+                  <td className="px-4 py-2 text-right">{u.failed}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableFrame>
       </section>
       {failed.data.length ? (
         <section className="space-y-2">

@@ -11,6 +11,7 @@ import { BudgetChart } from './budget-chart';
 import { DeployButton } from './deploy-button';
 import { TrainingProgress } from './training-progress';
 import { pageUuid } from '@/lib/http/page-params';
+import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Model' };
 
@@ -52,49 +53,63 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
         <>
           <section className="space-y-2">
             <h2 className="text-lg font-semibold">Versions</h2>
-            <table className="w-full overflow-hidden rounded-lg bg-white text-left text-sm ring-1 ring-gray-200">
-              <caption className="sr-only">Versions of the model, newest first</caption>
-              <thead className="bg-gray-50">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Version</th>
-                  <th scope="col" className="px-4 py-2">Why</th>
-                  <th scope="col" className="px-4 py-2 text-right">Identities</th>
-                  <th scope="col" className="px-4 py-2 text-right">Accuracy</th>
-                  <th scope="col" className="px-4 py-2 text-right" aria-describedby="budget-explained">
-                    Budget used
-                  </th>
-                  <th scope="col" className="px-4 py-2">Weights</th>
-                  <th scope="col" className="px-4 py-2">Deployed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr key={v.id} className="border-t border-gray-100">
-                    <td className="px-4 py-2">
-                      v{v.version}
-                      <div className="text-xs text-gray-500">{v.createdAt.replace('T', ' ').slice(0, 16)}</div>
-                    </td>
-                    <td className="px-4 py-2">{REASONS[v.reason]}</td>
-                    <td className="px-4 py-2 text-right">{v.classes}</td>
-                    <td className="px-4 py-2 text-right">{v.accuracy != null ? `${(v.accuracy * 100).toFixed(1)} %` : '–'}</td>
-                    <td className="px-4 py-2 text-right">{(v.budgetUsed * 100).toFixed(1)} %</td>
-                    <td className="px-4 py-2">
-                      <a className="underline" href={`/api/v1/models/${model.id}/versions/${v.version}/weights`} download>
-                        weights
-                      </a>{' '}
-                      ·{' '}
-                      <a className="underline" href={`/api/v1/models/${model.id}/versions/${v.version}/model.json`}>
-                        model.json
-                      </a>
-                      <div className="font-mono text-[10px] text-gray-500" title="sha256 of the weights">
-                        {v.weightsSha256.slice(0, 16)}…
-                      </div>
-                    </td>
-                    <td className="px-4 py-2">{v.deployedAt ? v.deployedAt.slice(0, 10) : <DeployButton modelId={model.id} version={v.version} />}</td>
+            <TableFrame>
+              <table className="w-full text-left text-sm">
+                <caption className="sr-only">Versions of the model, newest first</caption>
+                <thead className="bg-gray-50">
+                  <tr>
+                    <th scope="col" className="px-4 py-2">
+                      Version
+                    </th>
+                    <th scope="col" className="px-4 py-2">
+                      Why
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-right">
+                      Identities
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-right">
+                      Accuracy
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-right" aria-describedby="budget-explained">
+                      Budget used
+                    </th>
+                    <th scope="col" className="px-4 py-2">
+                      Weights
+                    </th>
+                    <th scope="col" className="px-4 py-2">
+                      Deployed
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {versions.map((v) => (
+                    <tr key={v.id} className="border-t border-gray-100">
+                      <td className="px-4 py-2">
+                        v{v.version}
+                        <div className="text-xs text-gray-500">{v.createdAt.replace('T', ' ').slice(0, 16)}</div>
+                      </td>
+                      <td className="px-4 py-2">{REASONS[v.reason]}</td>
+                      <td className="px-4 py-2 text-right">{v.classes}</td>
+                      <td className="px-4 py-2 text-right">{v.accuracy != null ? `${(v.accuracy * 100).toFixed(1)} %` : '–'}</td>
+                      <td className="px-4 py-2 text-right">{(v.budgetUsed * 100).toFixed(1)} %</td>
+                      <td className="px-4 py-2">
+                        <a className="underline" href={`/api/v1/models/${model.id}/versions/${v.version}/weights`} download>
+                          weights
+                        </a>{' '}
+                        ·{' '}
+                        <a className="underline" href={`/api/v1/models/${model.id}/versions/${v.version}/model.json`}>
+                          model.json
+                        </a>
+                        <div className="font-mono text-[10px] text-gray-500" title="sha256 of the weights">
+                          {v.weightsSha256.slice(0, 16)}…
+                        </div>
+                      </td>
+                      <td className="px-4 py-2">{v.deployedAt ? v.deployedAt.slice(0, 10) : <DeployButton modelId={model.id} version={v.version} />}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableFrame>
             <p id="budget-explained" className="text-sm text-gray-600" data-testid="budget-explained">
               <strong>Budget used</strong>: how close the version&apos;s certified removal came to its limit, the gradient residual the removal left as a share
               of the bound ε′ its certificate guarantees. It is measured for each version on its own (the secret noise is drawn again for every release), so it
