@@ -4,7 +4,10 @@
  */
 export function TableFrame({ children }: { children: React.ReactNode }) {
   return (
-    <div tabIndex={0} className="overflow-x-auto rounded-lg bg-white ring-1 ring-gray-200 focus-visible:ring-2 focus-visible:ring-ink focus-visible:outline-none">
+    <div
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg bg-white ring-1 ring-gray-200 focus-visible:ring-2 focus-visible:ring-ink focus-visible:outline-none"
+    >
       {children}
     </div>
   );

@@ -12,7 +12,9 @@ function Tile({ label, value, detail, href, tone = 'plain' }: { label: string; v
   return (
     <Link
       href={href}
-      className={`block rounded-lg bg-white p-4 ring-1 hover:ring-ink focus-visible:ring-2 focus-visible:ring-ink ${tone === 'warn' ? 'ring-amber-400' : 'ring-gray-200'}`}
+      className={`block rounded-lg bg-white p-4 ring-1 hover:ring-ink focus-visible:ring-2 focus-visible:ring-ink ${
+        tone === 'warn' ? 'ring-amber-400' : 'ring-gray-200'
+      }`}
     >
       <span className="block text-sm text-gray-600">{label}</span>
       <span className="block text-2xl font-semibold">{value.toLocaleString('en')}</span>
@@ -67,7 +69,11 @@ export default async function PartnerHome({ searchParams }: { searchParams: Prom
           label="Training sets"
           value={o.datasets}
           href="/partner/datasets"
-          detail={`${o.items.embedded.toLocaleString('en')} images described${o.items.pending ? `, ${o.items.pending.toLocaleString('en')} in progress` : ''}${o.items.failed ? `, ${o.items.failed} failed` : ''}`}
+          detail={[
+            `${o.items.embedded.toLocaleString('en')} images described`,
+            ...(o.items.pending ? [`${o.items.pending.toLocaleString('en')} in progress`] : []),
+            ...(o.items.failed ? [`${o.items.failed} failed`] : []),
+          ].join(', ')}
         />
         <Tile label="Models" value={o.models} href="/partner/models" detail="each with its versions and removal budget" />
         <Tile

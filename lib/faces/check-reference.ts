@@ -55,7 +55,7 @@ export function iou(a: Box, b: Box): number {
  * checked and used. Each refusal says what to do about it.
  */
 export function checkReference(result: EmbedResult, pick?: Box): DetectedFace {
-  if (!result.ok) throw new FaceError(result.error.code as never, result.error.message);
+  if (!result.ok) throw new FaceError(result.error.code, result.error.message);
   const faces = result.faces;
   if (faces.length === 0)
     throw new FaceError('no_face', 'We could not find a face in this photo. Use a photo where your face is clearly visible, facing the camera.');

@@ -1,4 +1,4 @@
-import { decodeImage, FaceError } from './decode-image';
+import { decodeImage, FaceError, type FaceErrorCode } from './decode-image';
 import { detectFaces, type DetectedFace } from './detect-faces';
 import { EMBEDDING_MODEL } from './face-api';
 import { faceThumbnail } from './face-thumbnail';
@@ -7,7 +7,7 @@ export type EmbeddedFace = DetectedFace & { thumbnail?: Uint8Array };
 
 export type EmbedResult =
   | { ok: true; model: string; width: number; height: number; truncated: boolean; faces: EmbeddedFace[] }
-  | { ok: false; error: { code: string; message: string } };
+  | { ok: false; error: { code: FaceErrorCode; message: string } };
 
 /**
  * Decodes an image and finds every face in it with its descriptor (and, when asked, a JPEG

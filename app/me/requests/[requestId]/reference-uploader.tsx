@@ -111,7 +111,11 @@ export function ReferenceUploader({ requestId, existing, max }: { requestId: str
         <p className="mb-2 text-gray-700">Drop photos here, or</p>
         <label
           htmlFor="reference-photos"
-          className="cursor-pointer rounded-md bg-ink px-4 py-2 text-sm font-medium text-white has-[+input:focus-visible]:ring-2 has-[+input:focus-visible]:ring-offset-2"
+          className={
+            'cursor-pointer rounded-md bg-ink px-4 py-2 text-sm font-medium text-white ' +
+            // The input itself is visually hidden: its keyboard focus shows on this label.
+            'has-[+input:focus-visible]:ring-2 has-[+input:focus-visible]:ring-offset-2'
+          }
         >
           Choose photos of yourself
         </label>
@@ -228,7 +232,10 @@ function FacePicker({ item, onPick }: { item: Item; onPick: (box: Box) => void }
               onClick={() => onPick(f.box)}
               aria-label={`Face ${n + 1}: this is me`}
               style={{ left: pct(f.box[0], size.width), top: pct(f.box[1], size.height), width: pct(f.box[2], size.width), height: pct(f.box[3], size.height) }}
-              className="absolute flex items-end justify-center rounded border-2 border-white text-xs font-bold text-white shadow ring-2 ring-ink [text-shadow:0_0_3px_black] hover:bg-white/25 focus-visible:ring-4 focus-visible:ring-blue-600 focus-visible:outline-none"
+              className={
+                'absolute flex items-end justify-center rounded border-2 border-white text-xs font-bold text-white shadow ring-2 ring-ink ' +
+                '[text-shadow:0_0_3px_black] hover:bg-white/25 focus-visible:ring-4 focus-visible:ring-blue-600 focus-visible:outline-none'
+              }
             >
               {n + 1}
             </button>
