@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_PASSWORD, signInByForm } from './fixtures';
@@ -23,6 +25,20 @@ const PAGES = {
   'compliance@facelab.example': ['/compliance', '/compliance/certificates', '/compliance/audit', '/compliance/requests', '/compliance/log'],
 } as const;
 
+/** With SCREENSHOTS=1, each page is also photographed at 390 and 1280 px into docs/screenshots/pages/ (the README links them). */
+const SHOTS = process.env.SCREENSHOTS ? path.resolve('docs/screenshots/pages') : null;
+const slug = (p: string) => p.replace(/^\//, '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'one').replace(/\//g, '-') || 'home';
+
+async function photograph(page: Page, persona: string, pagePath: string) {
+  if (!SHOTS) return;
+  for (const width of [390, 1280]) {
+    fs.mkdirSync(path.join(SHOTS, String(width)), { recursive: true });
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    await page.screenshot({ path: path.join(SHOTS, String(width), `${persona}-${slug(pagePath)}.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+}
+
 const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 test.use({ viewport: { width: 390, height: 844 } });
@@ -33,24 +49,25 @@ for (const [email, paths] of Object.entries(PAGES)) {
     await expect(page).not.toHaveURL(/sign-in/);
     const wide: string[] = [];
     const violations: string[] = [];
-    const visit = async (path: string) => {
-      await page.goto(path);
+    const visit = async (url: string) => {
+      await page.goto(url);
       await page.waitForLoadState('networkidle');
       const overflow = await sideways(page);
-      if (overflow > 0) wide.push(`${path} (${overflow} px)`);
+      if (overflow > 0) wide.push(`${url} (${overflow} px)`);
       // Scalar's API reference (a third-party Vue app) is left out: its muted text is below AA contrast and its
       // operation rows nest a button in a disclosure button. Our own page around it is checked.
       const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('[data-testid=api-reference]').analyze();
       for (const v of axe.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
         violations.push(
-          `${path}: ${v.id} (${v.impact}) ${v.nodes
+          `${url}: ${v.id} (${v.impact}) ${v.nodes
             .map((n) => n.target.join(' '))
             .slice(0, 3)
             .join(' | ')}`,
         );
       }
+      await photograph(page, email.split('@')[0], url);
     };
-    for (const path of paths) await visit(path);
+    for (const p of paths) await visit(p);
     // And the first object each list links to (a training set, a model, a certificate).
     for (const [list, link] of [
       ['/partner/datasets', /\/partner\/datasets\/[0-9a-f-]{36}$/],
