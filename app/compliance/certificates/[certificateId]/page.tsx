@@ -19,7 +19,8 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
   });
   const p = c.predicate;
   return (
-    <div className="space-y-6">
+    // Ids and digests are long unbroken tokens: they may wrap anywhere, so that the page fits a 390 px screen.
+    <div className="space-y-6 [overflow-wrap:anywhere]">
       <p className="text-sm">
         <Link className="underline" href="/compliance/certificates">
           Certificates
