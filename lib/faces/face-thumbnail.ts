@@ -45,6 +45,10 @@ export async function faceRegion(bytes: Buffer, box: [number, number, number, nu
   const top = Math.max(0, Math.floor(y - h / 2));
   const width = Math.max(1, Math.min(size.width, Math.ceil(x + w * 1.5)) - left);
   const height = Math.max(1, Math.min(size.height, Math.ceil(y + h * 1.5)) - top);
-  const jpeg = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'none' }).rotate().extract({ left, top, width, height }).jpeg({ quality: 92 }).toBuffer();
+  const jpeg = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'none' })
+    .rotate()
+    .extract({ left, top, width, height })
+    .jpeg({ quality: 92 })
+    .toBuffer();
   return { jpeg, box: [x - left, y - top, w, h] };
 }

@@ -31,7 +31,11 @@ export async function partnerOverview(organizationId: string): Promise<PartnerOv
       .where(and(eq(datasets.organizationId, organizationId), isNull(datasetItems.removedAt)))
       .groupBy(datasetItems.status),
     db.select({ n: count() }).from(models).where(eq(models.organizationId, organizationId)),
-    db.select({ status: removalTasks.status, n: count() }).from(removalTasks).where(eq(removalTasks.organizationId, organizationId)).groupBy(removalTasks.status),
+    db
+      .select({ status: removalTasks.status, n: count() })
+      .from(removalTasks)
+      .where(eq(removalTasks.organizationId, organizationId))
+      .groupBy(removalTasks.status),
     db
       .select({
         n: count(),

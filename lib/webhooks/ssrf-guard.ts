@@ -73,7 +73,9 @@ export async function checkWebhookUrl(raw: string): Promise<URL> {
   if (!addresses) throw new AppError('validation_failed', `The webhook host "${host}" does not resolve.`);
   const bad = addresses.find(isForbiddenAddress);
   if (bad) {
-    const message = `The webhook URL points at ${bad}, a private, loopback or link-local address; webhooks can only reach public hosts (in development, ${DEV_SETTING}).`;
+    const message =
+      `The webhook URL points at ${bad}, a private, loopback or link-local address; ` +
+      `webhooks can only reach public hosts (in development, ${DEV_SETTING}).`;
     throw new AppError('validation_failed', message);
   }
   return url;
