@@ -18,21 +18,32 @@ const config = [
     // Route handlers and pages stay thin: no database access in app/.
     files: ['app/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/db/client', '@/db/schema', 'drizzle-orm', 'drizzle-orm/*'], message: 'app/ calls lib/ functions; database access lives in lib/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@/db/client', '@/db/schema', 'drizzle-orm', 'drizzle-orm/*'], message: 'app/ calls lib/ functions; database access lives in lib/.' },
+          ],
+        },
+      ],
     },
   },
   {
     // The numeric cores (certified removal, the matcher's statistics, the Merkle log and certificate checks) are pure:
     // no framework, no database. Their callers in lib/ bring the data.
     files: ['lib/unlearning/**/*.ts', 'lib/matcher/**/*.ts', 'lib/certificates/{merkle,dsse,verify-bundle,verdict,tree-head}.ts'],
-    ignores: [
-      'lib/matcher/{cohort-distances,find-matches,label-decision,label-templates,matching-facts}.ts',
-      'lib/**/*.test.ts',
-    ],
+    ignores: ['lib/matcher/{cohort-distances,find-matches,label-decision,label-templates,matching-facts}.ts', 'lib/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['next', 'next/*', 'react', 'react/*', '@/db/*', 'drizzle-orm', 'drizzle-orm/*', '@/app/*'], message: 'A numeric core takes its data as arguments.' }] },
+        {
+          patterns: [
+            {
+              group: ['next', 'next/*', 'react', 'react/*', '@/db/*', 'drizzle-orm', 'drizzle-orm/*', '@/app/*'],
+              message: 'A numeric core takes its data as arguments.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -44,7 +55,19 @@ const config = [
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through env() (lib/config/env.ts).' }],
     },
   },
-  { ignores: ['.next/**', 'node_modules/**', 'data/**', '.e2e-data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'db/migrations/**', 'bench/.cache/**'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'data/**',
+      '.e2e-data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+      'db/migrations/**',
+      'bench/.cache/**',
+    ],
+  },
 ];
 
 export default config;

@@ -18,7 +18,14 @@ import { certificateFilterSchema, listCertificates } from '@/lib/compliance/cert
 import { openTestDatabase } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 
-const { values } = parseArgs({ options: { driver: { type: 'string', default: 'pglite' }, url: { type: 'string' }, certificates: { type: 'string', default: '10000' }, events: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: {
+    driver: { type: 'string', default: 'pglite' },
+    url: { type: 'string' },
+    certificates: { type: 'string', default: '10000' },
+    events: { type: 'string', default: '100000' },
+  },
+});
 setUpTestEnvironment();
 const handle = await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 setDbHandleForTests(handle);
@@ -32,7 +39,10 @@ try {
   const models = Array.from({ length: 20 }, () => crypto.randomUUID());
   for (let i = 0; i < N; i += 1000) {
     const n = Math.min(1000, N - i);
-    const reqs = await db.insert(removalRequests).values(Array.from({ length: n }, () => ({ userId: person.id, status: 'completed' as const, submittedAt: new Date() }))).returning({ id: removalRequests.id });
+    const reqs = await db
+      .insert(removalRequests)
+      .values(Array.from({ length: n }, () => ({ userId: person.id, status: 'completed' as const, submittedAt: new Date() })))
+      .returning({ id: removalRequests.id });
     await db.insert(certificates).values(
       reqs.map((r, j) => ({
         requestId: r.id,
@@ -77,7 +87,18 @@ try {
   for (let i = 0; i < E; i += 2000) {
     const rows = [];
     for (let j = 0; j < Math.min(2000, E - i); j++) {
-      const f = { id: crypto.randomUUID(), at: new Date(), actorType: 'system', actorId: null, organizationId: org.organization.id, action: 'bench.event', subjectType: 'bench', subjectId: String(i + j), data: { i: i + j, note: 'x'.repeat(40) }, prevHash: prev };
+      const f = {
+        id: crypto.randomUUID(),
+        at: new Date(),
+        actorType: 'system',
+        actorId: null,
+        organizationId: org.organization.id,
+        action: 'bench.event',
+        subjectType: 'bench',
+        subjectId: String(i + j),
+        data: { i: i + j, note: 'x'.repeat(40) },
+        prevHash: prev,
+      };
       const hash = auditEventHash(f);
       rows.push({ ...f, hash });
       prev = hash;

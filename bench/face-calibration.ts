@@ -223,14 +223,14 @@ const calibration = {
   model: 'faceapi-128@1.7.15',
   pipeline:
     'Tiny face detector, then SSD-MobileNet v1 (plain, padded 30%, padded at 0.25 confidence, padded 60% at 0.25) on what it ' +
-      'misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
+    'misses; 68 landmarks; dlib-aligned chip (eyes and mouth); mean of chip and mirrored-chip descriptors',
   date: new Date().toISOString().slice(0, 10),
   data: Object.fromEntries(corpora.map((c) => [c, data[c].length])),
   failureToAcquire: fta,
   cohort: {
     source:
       'lfw-strangers, the people of fold A (FNV-1a hash of the name is odd): in no training set here; fold B stands in for it ' +
-        'wherever a fold-A stranger is measured',
+      'wherever a fold-A stranger is measured',
     k: COHORT_K,
     faces: { A: cohorts.A.vectors.length / 128, B: cohorts.B.vectors.length / 128 },
     offset: { A: cohorts.A.offset, B: cohorts.B.offset },

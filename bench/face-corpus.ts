@@ -11,7 +11,13 @@ import type { EmbedResult } from '@/lib/faces/embed-image';
 export const FACES_DIR = path.resolve('..', 'shared', 'data', 'faces');
 export const CACHE_DIR = path.resolve('bench', '.cache');
 
-export type CorpusEntry = { corpus: string; person: string; file: string; faces: { box: number[]; score: number; pass: number; descriptor: number[] }[]; error?: string };
+export type CorpusEntry = {
+  corpus: string;
+  person: string;
+  file: string;
+  faces: { box: number[]; score: number; pass: number; descriptor: number[] }[];
+  error?: string;
+};
 
 export function corpusAvailable(): boolean {
   return fs.existsSync(path.join(FACES_DIR, 'lfw-train'));
@@ -44,7 +50,12 @@ export async function embedCorpus(corpus: string, threads: number): Promise<{ en
       items.map(async ({ person, file }) => {
         const r = await pool.run<EmbedResult>('faces.embed', { bytes: new Uint8Array(fs.readFileSync(file)) });
         return r.ok
-          ? { corpus, person, file: path.relative(FACES_DIR, file), faces: r.faces.map((f) => ({ box: f.box, score: f.score, pass: f.pass, descriptor: f.descriptor })) }
+          ? {
+              corpus,
+              person,
+              file: path.relative(FACES_DIR, file),
+              faces: r.faces.map((f) => ({ box: f.box, score: f.score, pass: f.pass, descriptor: f.descriptor })),
+            }
           : { corpus, person, file: path.relative(FACES_DIR, file), faces: [], error: r.error.code };
       }),
     );

@@ -52,7 +52,10 @@ async function plainPerSecond(images: Buffer[]): Promise<number> {
     const img = await decodeImage(bytes);
     const input = tf.tensor3d(new Int32Array(img.rgb), [img.height, img.width, 3], 'int32');
     try {
-      await api.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, new api.SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors();
+      await api
+        .detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, new api.SsdMobilenetv1Options())
+        .withFaceLandmarks()
+        .withFaceDescriptors();
     } finally {
       input.dispose();
     }

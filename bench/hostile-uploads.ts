@@ -17,7 +17,6 @@ const { seedIndividual, seedPartner } = await import('@/db/seed/factories');
 const { createApiKey } = await import('@/lib/api-keys/create-api-key');
 const { closeDb } = await import('@/db/client');
 
-
 const rows: { case: string; status: number; answer: string; seconds: number; peakRssMB: number; rssAfterMB: number }[] = [];
 async function run(name: string, send: () => Promise<Response>) {
   await new Promise((r) => setTimeout(r, 500));

@@ -26,7 +26,14 @@ import { createEndpoint } from '@/lib/webhooks/endpoints';
 import { emitEvent } from '@/lib/webhooks/emit-event';
 import { corpusAvailable, FACES_DIR, listCorpus } from './face-corpus';
 
-const { values } = parseArgs({ options: { driver: { type: 'string', default: 'pglite' }, url: { type: 'string' }, limit: { type: 'string', default: '2146' }, pings: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: {
+    driver: { type: 'string', default: 'pglite' },
+    url: { type: 'string' },
+    limit: { type: 'string', default: '2146' },
+    pings: { type: 'string', default: '50' },
+  },
+});
 if (!corpusAvailable()) {
   console.log('ingest-throughput: skipped, ../shared/data/faces is not present');
   process.exit(0);
@@ -39,7 +46,11 @@ const receiver = await startWebhookReceiver();
 try {
   const { organization, admin } = await seedPartner();
   const actor = { type: 'user', id: admin.id } as const;
-  const { secret } = await createEndpoint({ organizationId: organization.id, actor, input: { url: receiver.url, description: 'bench', events: ['dataset.ingested', 'ping'] } });
+  const { secret } = await createEndpoint({
+    organizationId: organization.id,
+    actor,
+    input: { url: receiver.url, description: 'bench', events: ['dataset.ingested', 'ping'] },
+  });
   receiver.setSecret(secret);
   const dataset = await createDataset({ organizationId: organization.id, actor, input: { name: 'lfw-train', description: '' } });
   const entries = listCorpus('lfw-train').slice(0, Number(values.limit));

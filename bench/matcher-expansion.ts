@@ -70,14 +70,23 @@ type Expansion = { reach: number; k: number; guard: number } | null;
 
 /** Distances from the (expanded) query to every gallery face not excluded. */
 function score(refs: number[][], excluded: Uint8Array, x: Expansion): Float64Array {
-  const base = distances(weightedMean(refs, refs.map(() => 1)), excluded);
+  const base = distances(
+    weightedMean(
+      refs,
+      refs.map(() => 1),
+    ),
+    excluded,
+  );
   if (!x) return base;
   let d = base;
   for (let round = 0; round < 2; round++) {
     const near: number[] = [];
     for (let i = 0; i < G; i++) if (d[i] < x.reach && base[i] < x.guard) near.push(i);
     const top = near.sort((a, b) => d[a] - d[b]).slice(0, x.k);
-    const q = weightedMean([...refs, ...top.map((i) => gx.subarray(i * D, (i + 1) * D))], [...refs.map(() => 1), ...top.map((i) => Math.sqrt(1 - d[i] / x.reach))]);
+    const q = weightedMean(
+      [...refs, ...top.map((i) => gx.subarray(i * D, (i + 1) * D))],
+      [...refs.map(() => 1), ...top.map((i) => Math.sqrt(1 - d[i] / x.reach))],
+    );
     d = distances(q, excluded);
   }
   return d;
@@ -85,7 +94,11 @@ function score(refs: number[][], excluded: Uint8Array, x: Expansion): Float64Arr
 
 function measure(name: string, x: Expansion) {
   const none = new Uint8Array(G);
-  const present = [...queries].map(([person, refs]) => ({ own: Uint8Array.from(gallery, (g) => (g.person === person ? 1 : 0)), d: score(refs, none, x), truth: ownCount.get(person) ?? 0 }));
+  const present = [...queries].map(([person, refs]) => ({
+    own: Uint8Array.from(gallery, (g) => (g.person === person ? 1 : 0)),
+    d: score(refs, none, x),
+    truth: ownCount.get(person) ?? 0,
+  }));
   const at = (t: number) => {
     let tp = 0;
     let fp = 0;
@@ -122,7 +135,11 @@ function measure(name: string, x: Expansion) {
     JSON.stringify({
       configuration: name,
       expansion: x,
-      present: { people: present.length, shown: { ...shown, recall: round(shown.recall), precision: round(shown.precision) }, possible: { ...possible, recall: round(possible.recall), precision: round(possible.precision) } },
+      present: {
+        people: present.length,
+        shown: { ...shown, recall: round(shown.recall), precision: round(shown.precision) },
+        possible: { ...possible, recall: round(possible.recall), precision: round(possible.precision) },
+      },
       absent: { shownStrangersPerPerson: round(absentShown / queries.size), possibleStrangersPerPerson: round(absentPossible / queries.size) },
     }),
   );

@@ -83,31 +83,27 @@ try {
     const t = performance.now();
     for (let i = 0; i < s.ids.length; i += 2000) {
       const ids = s.ids.slice(i, i + 2000).map(() => crypto.randomUUID());
-      await db
-        .insert(datasetItems)
-        .values(
-          ids.map((id, j) => ({
-            id,
-            datasetId,
-            externalId: s.ids[i + j],
-            label: s.labels[i + j],
-            sha256: crypto.randomBytes(32).toString('hex'),
-            status: 'embedded' as const,
-          })),
-        );
-      await db
-        .insert(faces)
-        .values(
-          ids.map((id, j) => ({
-            itemId: id,
-            datasetId,
-            faceIndex: 0,
-            box: [0, 0, 100, 100],
-            score: 0.9,
-            embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => (v - s.centre[k]) * 0.05 + centre[k]),
-            embeddingModel: EMBEDDING_MODEL,
-          })),
-        );
+      await db.insert(datasetItems).values(
+        ids.map((id, j) => ({
+          id,
+          datasetId,
+          externalId: s.ids[i + j],
+          label: s.labels[i + j],
+          sha256: crypto.randomBytes(32).toString('hex'),
+          status: 'embedded' as const,
+        })),
+      );
+      await db.insert(faces).values(
+        ids.map((id, j) => ({
+          itemId: id,
+          datasetId,
+          faceIndex: 0,
+          box: [0, 0, 100, 100],
+          score: 0.9,
+          embedding: Array.from(s.x.subarray((i + j) * 128, (i + j + 1) * 128), (v, k) => (v - s.centre[k]) * 0.05 + centre[k]),
+          embeddingModel: EMBEDDING_MODEL,
+        })),
+      );
     }
     out.fillSeconds = secs(t);
     out.samples = s.ids.length;
@@ -152,7 +148,7 @@ try {
     throw new Error(
       `no new version: ${JSON.stringify(out)} ` +
         `${JSON.stringify(await db.select({ s: removalTasks.status, e: removalTasks.error }).from(removalTasks))} ` +
-          `${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`,
+        `${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`,
     );
   const rep = readVersionReport(v2.report);
   if (rep.kind !== 'removal') throw new Error(`version 2 is not a removal (${rep.kind})`);

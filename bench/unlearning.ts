@@ -39,7 +39,14 @@ const { values } = parseArgs({
 });
 const K = Number(values.identities);
 const per = Number(values.per);
-const params = { lambda: Number(values.lambda), sigma: Number(values.sigma), epsilon: Number(values.epsilon), delta: Number(values.delta), subsample: Number(values.subsample), subsampleSeed: 1 };
+const params = {
+  lambda: Number(values.lambda),
+  sigma: Number(values.sigma),
+  epsilon: Number(values.epsilon),
+  delta: Number(values.delta),
+  subsample: Number(values.subsample),
+  subsampleSeed: 1,
+};
 
 let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
@@ -71,10 +78,10 @@ if (values.lfw) {
   train = subset(synthetic, (i) => i % (per + 5) < per);
   test = subset(synthetic, (i) => i % (per + 5) >= per);
 }
-const secs = (t: number) => Math.round((performance.now() - t)) / 1000;
+const secs = (t: number) => Math.round(performance.now() - t) / 1000;
 
 const t = performance.now();
-const trained = (await trainNewton(train, all.centre, params));
+const trained = await trainNewton(train, all.centre, params);
 const trainSeconds = secs(t);
 const noiseless = values['skip-noiseless'] ? null : (await trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 })).model;
 
@@ -126,14 +133,23 @@ async function scenario(name: string, ids: string[]) {
 // People with held-out photos, so the identity test and membership inference have something to test.
 const person = test.labels[Math.floor(test.ids.length / 2)];
 const photoOf = train.ids.find((_, i) => train.labels[i] === test.labels[0])!;
-const identity = await scenario('one identity', train.ids.filter((_, i) => train.labels[i] === person));
+const identity = await scenario(
+  'one identity',
+  train.ids.filter((_, i) => train.labels[i] === person),
+);
 const photo = await scenario('single photo', [photoOf]);
 clearInterval(timer);
 sample();
 console.log(
   JSON.stringify(
     {
-      data: { source: values.lfw ? 'lfw-train / lfw-train-extra (face-api descriptors)' : 'synthetic', identities: new Set(train.labels).size, trainSamples: train.ids.length, testSamples: test.ids.length, d: 128 },
+      data: {
+        source: values.lfw ? 'lfw-train / lfw-train-extra (face-api descriptors)' : 'synthetic',
+        identities: new Set(train.labels).size,
+        trainSamples: train.ids.length,
+        testSamples: test.ids.length,
+        d: 128,
+      },
       params,
       trainSeconds,
       trainResidual: trained.report.residual,

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signInByForm, signUpAndVerify, uniqueEmail, waitForMail , appAlert } from './fixtures';
+import { signInByForm, signUpAndVerify, uniqueEmail, waitForMail, appAlert } from './fixtures';
 
 test('a person signs up, confirms the address from the mail, signs in and lands on their home', async ({ page }) => {
   const email = uniqueEmail('ann');

@@ -223,7 +223,10 @@ test("the partner's compliance officer finds the certificate, sees every check p
     await expect(page.getByTestId('numbering')).toContainText('Numbers this list skips are events of others');
     await expect(page.getByTestId('audit-actor').filter({ hasText: 'Ada Admin' }).first()).toBeVisible();
     await expect(page.getByTestId('audit-actor').filter({ hasText: /^(user|api key) [0-9a-f]{8}…$/ })).toHaveCount(0);
-    const withData = page.getByTestId('audit-row').filter({ has: page.getByText('Show') }).first();
+    const withData = page
+      .getByTestId('audit-row')
+      .filter({ has: page.getByText('Show') })
+      .first();
     await withData.getByText('Show').click();
     await expect(withData.locator('pre')).toContainText('{');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);

@@ -27,7 +27,11 @@ const PAGES = {
 
 /** With SCREENSHOTS=1, each page is also photographed at 390 and 1280 px into docs/screenshots/pages/ (the README links them). */
 const SHOTS = process.env.SCREENSHOTS ? path.resolve('docs/screenshots/pages') : null;
-const slug = (p: string) => p.replace(/^\//, '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'one').replace(/\//g, '-') || 'home';
+const slug = (p: string) =>
+  p
+    .replace(/^\//, '')
+    .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'one')
+    .replace(/\//g, '-') || 'home';
 
 async function photograph(page: Page, persona: string, pagePath: string) {
   if (!SHOTS) return;

@@ -22,7 +22,10 @@ test('forgetme partner import uploads a folder through the API, and a second run
   const key = await page.getByLabel('Your new key').inputValue();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-cli-'));
-  const people = fs.readdirSync(DEMO).filter((p) => fs.statSync(path.join(DEMO, p)).isDirectory()).slice(6, 8);
+  const people = fs
+    .readdirSync(DEMO)
+    .filter((p) => fs.statSync(path.join(DEMO, p)).isDirectory())
+    .slice(6, 8);
   const rows: string[] = [];
   for (const p of people) {
     fs.mkdirSync(path.join(dir, p));
@@ -34,16 +37,25 @@ test('forgetme partner import uploads a folder through the API, and a second run
   const manifest = path.join(dir, 'labels.csv');
   fs.writeFileSync(manifest, ['external_id,label,file', ...rows].join('\n'));
   const env = { ...process.env, FORGETME_API_URL: `http://localhost:${E2E_PORT}`, FORGETME_API_KEY: key, FORGETME_DATA_DIR: dir, FORGETME_LOG_LEVEL: 'error' };
-  const cli = (extra: string[]) => run('node', ['lib/cli/forgetme.mjs', 'partner', 'import', dir, '--manifest', manifest, '--create-dataset', 'From the CLI', '--batch', '2', ...extra], { env });
+  const cli = (extra: string[]) =>
+    run('node', ['lib/cli/forgetme.mjs', 'partner', 'import', dir, '--manifest', manifest, '--create-dataset', 'From the CLI', '--batch', '2', ...extra], {
+      env,
+    });
 
   const first = await cli([]);
-  const lines = first.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = first.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const done = lines.at(-1);
   expect(done).toMatchObject({ event: 'done', batches: 2, created: 4, failed: 0 });
   expect(lines.filter((l) => l.event === 'embedded')).toHaveLength(2);
 
   const second = await cli(['--no-wait']);
-  const again = second.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const again = second.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(again.filter((l) => l.event === 'batch').map((l) => l.status)).toEqual(['already sent', 'already sent']);
   expect(again.at(-1)).toMatchObject({ datasetId: done.datasetId, created: 0 });
 

@@ -9,19 +9,37 @@ const DEMO = path.resolve('db/seed/demo-faces/training');
 
 /** A small real training set: 6 people, 3 photos each, from the demo faces, as a zip and a manifest. */
 function smallTrainingSet() {
-  const people = fs.readdirSync(DEMO).filter((p) => fs.statSync(path.join(DEMO, p)).isDirectory()).slice(0, 6);
-  const rows = people.flatMap((p) => fs.readdirSync(path.join(DEMO, p)).sort().slice(0, 3).map((f) => ({ id: f.replace(/\.jpg$/, ''), label: p, file: `${p}/${f}` })));
+  const people = fs
+    .readdirSync(DEMO)
+    .filter((p) => fs.statSync(path.join(DEMO, p)).isDirectory())
+    .slice(0, 6);
+  const rows = people.flatMap((p) =>
+    fs
+      .readdirSync(path.join(DEMO, p))
+      .sort()
+      .slice(0, 3)
+      .map((f) => ({ id: f.replace(/\.jpg$/, ''), label: p, file: `${p}/${f}` })),
+  );
   const manifest = ['external_id,label,file', ...rows.map((r) => `${r.id},${r.label},${r.file}`)].join('\n');
   const zip = makeZip(rows.map((r) => ({ name: r.file, data: fs.readFileSync(path.join(DEMO, r.file)) })));
   return { manifest, zip, count: rows.length };
 }
 
-test('a partner admin creates a key and a webhook, imports a training set by API, watches it embed, trains a model, and the receiver gets signed events', async ({ page, request }) => {
+test('a partner admin creates a key and a webhook, imports a training set by API, watches it embed, trains a model, and the receiver gets signed events', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   const receiver = await startWebhookReceiver();
   try {
     const admin = uniqueEmail('integrator');
-    await signUpAndVerify(page, { kind: 'partner', name: 'Ivo Integrator', email: admin, password: 'a long password', organizationName: `Pixels ${Date.now()}` });
+    await signUpAndVerify(page, {
+      kind: 'partner',
+      name: 'Ivo Integrator',
+      email: admin,
+      password: 'a long password',
+      organizationName: `Pixels ${Date.now()}`,
+    });
     await signInByForm(page, admin, 'a long password');
     await expect(page).toHaveURL(/\/partner$/);
 
@@ -48,7 +66,10 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     const set = smallTrainingSet();
     const upload = await request.post(`/api/v1/datasets/${dataset.id}/uploads`, {
       headers: auth,
-      multipart: { manifest: { name: 'manifest.csv', mimeType: 'text/csv', buffer: Buffer.from(set.manifest) }, archive: { name: 'set.zip', mimeType: 'application/zip', buffer: set.zip } },
+      multipart: {
+        manifest: { name: 'manifest.csv', mimeType: 'text/csv', buffer: Buffer.from(set.manifest) },
+        archive: { name: 'set.zip', mimeType: 'application/zip', buffer: set.zip },
+      },
     });
     expect(upload.status()).toBe(202);
 
@@ -68,7 +89,16 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     await expect(page.getByText('Removal budget used and accuracy, by version')).toBeVisible();
 
     // The receiver got both events, each verified by the standardwebhooks library.
-    await expect.poll(() => receiver.received.filter((r) => r.verified).map((r) => r.payload!.type).sort(), { timeout: 30_000 }).toEqual(['dataset.ingested', 'model.trained']);
+    await expect
+      .poll(
+        () =>
+          receiver.received
+            .filter((r) => r.verified)
+            .map((r) => r.payload!.type)
+            .sort(),
+        { timeout: 30_000 },
+      )
+      .toEqual(['dataset.ingested', 'model.trained']);
     const ingested = receiver.received.find((r) => r.payload?.type === 'dataset.ingested')!;
     expect(ingested.payload!.data).toMatchObject({ datasetId: dataset.id, embedded: set.count, failed: 0 });
 

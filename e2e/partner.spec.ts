@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signInByForm, signUpAndVerify, uniqueEmail, waitForMail , appAlert } from './fixtures';
+import { signInByForm, signUpAndVerify, uniqueEmail, waitForMail, appAlert } from './fixtures';
 
 test('a partner sign-up creates an organisation whose admin invites a compliance officer, who then signs in', async ({ page, browser }) => {
   const admin = uniqueEmail('admin');

@@ -14,9 +14,7 @@ import { log } from '@/lib/log/logger';
 async function main(): Promise<void> {
   const e = env();
   if (e.embedded) {
-    console.error(
-      'npm run worker needs DATABASE_URL: on the embedded default (PGlite) the job runner runs inside the web server (npm start).',
-    );
+    console.error('npm run worker needs DATABASE_URL: on the embedded default (PGlite) the job runner runs inside the web server (npm start).');
     process.exit(2);
   }
   await getDbHandle();

@@ -1,6 +1,6 @@
 /**
  * The CPU-heavy functions that run on worker threads, by name. Each returns its result and the
- * buffers to transfer (not copy) back. 
+ * buffers to transfer (not copy) back.
  */
 import type { Transferable } from 'node:worker_threads';
 

@@ -1,6 +1,15 @@
 import type { ActionState } from '@/lib/http/action-state';
 
-export function Field(props: { name: string; label: string; type?: string; autoComplete?: string; state: ActionState; defaultValue?: string; hint?: string; required?: boolean }) {
+export function Field(props: {
+  name: string;
+  label: string;
+  type?: string;
+  autoComplete?: string;
+  state: ActionState;
+  defaultValue?: string;
+  hint?: string;
+  required?: boolean;
+}) {
   const error = props.state?.error?.fields?.[props.name];
   const id = `field-${props.name}`;
   return (
@@ -54,11 +63,7 @@ export function FormSuccess({ state }: { state: ActionState }) {
 
 export function SubmitButton({ children, pending }: { children: React.ReactNode; pending?: boolean }) {
   return (
-    <button
-      type="submit"
-      disabled={pending}
-      className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60"
-    >
+    <button type="submit" disabled={pending} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">
       {pending ? 'Please wait…' : children}
     </button>
   );

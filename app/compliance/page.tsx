@@ -16,7 +16,8 @@ export default async function ComplianceHome({ searchParams }: { searchParams: P
   const chain = await verifyAuditChain();
   const scope = complianceScope({ type: 'user', user });
   const [certs, figures] = await Promise.all([listCertificates(scope, certificateFilterSchema.parse({ pageSize: 1 })), complianceFigures(scope)]);
-  const dur = (s: number | null) => (s === null ? 'n/a' : s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+  const dur = (s: number | null) =>
+    s === null ? 'n/a' : s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`;
   const who = user.roles.includes('auditor') ? 'every organisation (platform auditor)' : user.organization?.name;
   return (
     <div className="space-y-6">
@@ -33,8 +34,7 @@ export default async function ComplianceHome({ searchParams }: { searchParams: P
           </p>
         ) : (
           <p className="mt-2 text-red-800" data-testid="chain-status">
-            ✗ The chain is broken at event {chain.brokenAt.seq} ({chain.brokenAt.reason.replace('_', ' ')}): a stored event was
-            altered or removed.
+            ✗ The chain is broken at event {chain.brokenAt.seq} ({chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed.
           </p>
         )}
       </section>
@@ -46,8 +46,15 @@ export default async function ComplianceHome({ searchParams }: { searchParams: P
           <Link className="underline" href="/compliance/certificates">
             {certs.total} removal certificate(s)
           </Link>{' '}
-          issued. Every certificate can be checked here, at <Link className="underline" href="/verify">/verify</Link>, or offline with{' '}
-          <code>forgetme verify</code>; the <Link className="underline" href="/compliance/log">transparency log</Link> shows it was never rewritten.
+          issued. Every certificate can be checked here, at{' '}
+          <Link className="underline" href="/verify">
+            /verify
+          </Link>
+          , or offline with <code>forgetme verify</code>; the{' '}
+          <Link className="underline" href="/compliance/log">
+            transparency log
+          </Link>{' '}
+          shows it was never rewritten.
         </p>
         <p className="mt-1" data-testid="time-to-certificate">
           Time from a person&apos;s submission to the certificate: median {dur(figures.timeToCertificate.medianSeconds)}, slowest{' '}

@@ -13,8 +13,7 @@ export async function requestResetAction(_prev: ActionState, form: FormData): Pr
     return {
       ok: true,
       message:
-        `If ${f.email.trim().toLowerCase()} has a forgetme account, a link to choose a new password is on its way. ` +
-        `It works for ${RESET_MINUTES} minutes.`,
+        `If ${f.email.trim().toLowerCase()} has a forgetme account, a link to choose a new password is on its way. ` + `It works for ${RESET_MINUTES} minutes.`,
     };
   }, f);
 }

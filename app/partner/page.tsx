@@ -36,8 +36,8 @@ export default async function PartnerHome({ searchParams }: { searchParams: Prom
       <DeniedNotice searchParams={searchParams} />
       <h1 className="text-2xl font-bold">Partner console · {org.name}</h1>
       <p className="text-gray-700">
-        Register your face training sets and the models trained on them here; removal requests that touch them arrive as signed webhooks and as certified
-        new model versions.
+        Register your face training sets and the models trained on them here; removal requests that touch them arrive as signed webhooks and as certified new
+        model versions.
       </p>
       {left ? (
         <section aria-labelledby="start" className="space-y-2 rounded-lg bg-white p-5 ring-1 ring-gray-200" data-testid="checklist">

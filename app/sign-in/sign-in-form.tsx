@@ -10,10 +10,15 @@ export function SignInForm({ next }: { next: string }) {
   const [email, setEmail] = useState('');
   return (
     <div className="space-y-4">
-      <form action={action} className="space-y-4" noValidate onChange={(e) => {
-        const t = e.target as unknown as HTMLInputElement;
-        if (t.name === 'email') setEmail(t.value);
-      }}>
+      <form
+        action={action}
+        className="space-y-4"
+        noValidate
+        onChange={(e) => {
+          const t = e.target as unknown as HTMLInputElement;
+          if (t.name === 'email') setEmail(t.value);
+        }}
+      >
         <input type="hidden" name="next" value={next} />
         <Field name="email" label="E-mail address" type="email" autoComplete="email" state={state} />
         <Field name="password" label="Password" type="password" autoComplete="current-password" state={state} />

@@ -11,8 +11,8 @@ export default function VerifyPage() {
       <p className="text-gray-700">
         A forgetme certificate is signed with the platform&apos;s published key and recorded in a public, append-only log. Upload the{' '}
         <code>certificate.json</code> to check, one by one, that the signature is genuine, that the key was valid when it was issued, that the content is a
-        complete removal statement, that the log contains it, and that the log has not been rewritten since. The file stays on this server only for the
-        check. You can also check it offline with <code>forgetme verify certificate.json --jwks keys.json</code>, using the keys at{' '}
+        complete removal statement, that the log contains it, and that the log has not been rewritten since. The file stays on this server only for the check.
+        You can also check it offline with <code>forgetme verify certificate.json --jwks keys.json</code>, using the keys at{' '}
         <a className="underline" href="/.well-known/jwks.json">
           /.well-known/jwks.json
         </a>

@@ -10,7 +10,9 @@ export const emailTokens = pgTable(
   'email_tokens',
   {
     id: id(),
-    userId: uuid().notNull().references(() => users.id),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
     purpose: tokenPurpose().notNull(),
     tokenHash: text().notNull(),
     expiresAt: at().notNull(),
@@ -46,7 +48,9 @@ export const userSessions = pgTable(
   'user_sessions',
   {
     id: id(),
-    userId: uuid().notNull().references(() => users.id),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
     expiresAt: at().notNull(),
     revokedAt: at(),
     createdAt: createdAt(),
@@ -59,12 +63,16 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: id(),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     name: text().notNull(),
     prefix: text().notNull(),
     keyHash: text().notNull(),
     scopes: text().array().notNull(),
-    createdBy: uuid().notNull().references(() => users.id),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
     createdAt: createdAt(),
     lastUsedAt: at(),
     revokedAt: at(),

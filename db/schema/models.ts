@@ -15,8 +15,12 @@ export const models = pgTable(
   'models',
   {
     id: id(),
-    organizationId: uuid().notNull().references(() => organizations.id),
-    datasetId: uuid().notNull().references(() => datasets.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id),
     name: text().notNull(),
     kind: modelKind().notNull(),
     /** The training parameters (λ, σ, ε, δ, subsample and subsampleSeed; or shards, slices, shardSeed). Never the noise. */
@@ -39,7 +43,9 @@ export const modelVersions = pgTable(
   'model_versions',
   {
     id: id(),
-    modelId: uuid().notNull().references(() => models.id),
+    modelId: uuid()
+      .notNull()
+      .references(() => models.id),
     version: integer().notNull(),
     parentId: uuid(),
     reason: versionReason().notNull(),

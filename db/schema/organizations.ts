@@ -14,8 +14,12 @@ export const memberships = pgTable(
   'memberships',
   {
     id: id(),
-    organizationId: uuid().notNull().references(() => organizations.id),
-    userId: uuid().notNull().references(() => users.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
     role: memberRole().notNull(),
     createdAt: createdAt(),
   },
@@ -26,11 +30,15 @@ export const invitations = pgTable(
   'invitations',
   {
     id: id(),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     email: text().notNull(),
     role: memberRole().notNull(),
     tokenHash: text().notNull(),
-    invitedBy: uuid().notNull().references(() => users.id),
+    invitedBy: uuid()
+      .notNull()
+      .references(() => users.id),
     expiresAt: at().notNull(),
     acceptedAt: at(),
     acceptedBy: uuid().references(() => users.id),

@@ -12,7 +12,9 @@ export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
     id: id(),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     url: text().notNull(),
     description: text().notNull().default(''),
     events: text().array().notNull(),
@@ -35,7 +37,9 @@ export const webhookEvents = pgTable(
   'webhook_events',
   {
     id: text().primaryKey(),
-    organizationId: uuid().notNull().references(() => organizations.id),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
     type: text().notNull(),
     data: jsonb().$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
@@ -48,8 +52,12 @@ export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
     id: id(),
-    eventId: text().notNull().references(() => webhookEvents.id),
-    endpointId: uuid().notNull().references(() => webhookEndpoints.id),
+    eventId: text()
+      .notNull()
+      .references(() => webhookEvents.id),
+    endpointId: uuid()
+      .notNull()
+      .references(() => webhookEndpoints.id),
     status: deliveryStatus().notNull().default('pending'),
     attempts: integer().notNull().default(0),
     nextAttemptAt: at(),
@@ -64,7 +72,9 @@ export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
     id: id(),
-    deliveryId: uuid().notNull().references(() => webhookDeliveries.id),
+    deliveryId: uuid()
+      .notNull()
+      .references(() => webhookDeliveries.id),
     attempt: integer().notNull(),
     manual: boolean().notNull().default(false),
     statusCode: integer(),

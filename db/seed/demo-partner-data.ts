@@ -21,10 +21,17 @@ const DEMO_MODEL = 'Demo identity head';
  */
 export async function seedDemoPartnerData(organizationId: string, adminUserId: string): Promise<void> {
   const db = await getDb();
-  let [dataset] = await db.select().from(datasets).where(and(eq(datasets.organizationId, organizationId), eq(datasets.name, DEMO_DATASET)));
+  let [dataset] = await db
+    .select()
+    .from(datasets)
+    .where(and(eq(datasets.organizationId, organizationId), eq(datasets.name, DEMO_DATASET)));
   const actor = { type: 'user', id: adminUserId } as const;
   if (!dataset) {
-    dataset = await createDataset({ organizationId, actor, input: { name: DEMO_DATASET, description: 'Labeled Faces in the Wild: 5 news photos of each of 24 public figures (demo data).' } });
+    dataset = await createDataset({
+      organizationId,
+      actor,
+      input: { name: DEMO_DATASET, description: 'Labeled Faces in the Wild: 5 news photos of each of 24 public figures (demo data).' },
+    });
     const dir = path.join(env().root, 'db', 'seed', 'demo-faces', 'training');
     const rows = parseManifest(fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8'));
     const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(dir, r.file))]));
@@ -36,10 +43,20 @@ export async function seedDemoPartnerData(organizationId: string, adminUserId: s
   const datasetId = dataset.id;
   void (async () => {
     for (let i = 0; i < 600; i++) {
-      const open = await db.select({ id: ingests.id }).from(ingests).where(and(eq(ingests.datasetId, datasetId), eq(ingests.status, 'running')));
-      const queued = await db.select({ id: ingests.id }).from(ingests).where(and(eq(ingests.datasetId, datasetId), eq(ingests.status, 'queued')));
+      const open = await db
+        .select({ id: ingests.id })
+        .from(ingests)
+        .where(and(eq(ingests.datasetId, datasetId), eq(ingests.status, 'running')));
+      const queued = await db
+        .select({ id: ingests.id })
+        .from(ingests)
+        .where(and(eq(ingests.datasetId, datasetId), eq(ingests.status, 'queued')));
       if (!open.length && !queued.length) {
-        await createModel({ organizationId, actor, input: { name: DEMO_MODEL, datasetId, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } } });
+        await createModel({
+          organizationId,
+          actor,
+          input: { name: DEMO_MODEL, datasetId, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 } },
+        });
         log.info('demo model queued for training', { datasetId });
         return;
       }

@@ -21,7 +21,10 @@ export async function seedUser(opts: { kind: UserKind; email?: string; name?: st
       .insert(users)
       .values({ email, name, passwordHash, kind: opts.kind, emailVerifiedAt: opts.verified === false ? null : new Date() })
       .returning({ id: users.id });
-    await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'user.created_by_operator', subject: { type: 'user', id: u.id }, data: { kind: opts.kind } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      event: { action: 'user.created_by_operator', subject: { type: 'user', id: u.id }, data: { kind: opts.kind } },
+    });
     return u.id;
   });
   return { id, email, password, name, kind: opts.kind };
@@ -42,7 +45,11 @@ export async function seedPartner(opts: { organizationName?: string; admin?: { e
   const db = await getDb();
   const organizationId = await db.transaction(async (tx) => {
     const [org] = await tx.insert(organizations).values({ name }).returning({ id: organizations.id });
-    await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: org.id, event: { action: 'organization.created', subject: { type: 'organization', id: org.id }, data: { name } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'system' },
+      organizationId: org.id,
+      event: { action: 'organization.created', subject: { type: 'organization', id: org.id }, data: { name } },
+    });
     return org.id;
   });
   await seedMembership({ organizationId, userId: admin.id, role: 'admin' });

@@ -14,7 +14,10 @@ export async function authenticateApiKey(key: string): Promise<ApiKeyPrincipal> 
   const invalid = new AppError('unauthenticated', 'The API key is not valid.');
   if (!KEY_FORMAT.test(key)) throw invalid;
   const db = await getDb();
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashToken(key)));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, hashToken(key)));
   if (!row) throw invalid;
   if (row.revokedAt) throw new AppError('unauthenticated', 'This API key was revoked.');
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {

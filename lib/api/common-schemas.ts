@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 export const errorSchema = z.object({
-  error: z.object({ code: z.string().describe('A stable code, for example validation_failed or not_found.'), message: z.string().describe('A sentence for a person.'), details: z.record(z.string(), z.unknown()).optional() }),
+  error: z.object({
+    code: z.string().describe('A stable code, for example validation_failed or not_found.'),
+    message: z.string().describe('A sentence for a person.'),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {

@@ -41,12 +41,19 @@ const ERRORS: Record<string, string> = {
 };
 
 function describe(op: Operation): Json {
-  const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'version' ? { type: 'integer', minimum: 1 } : { type: 'string', format: 'uuid' } }));
+  const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: m[1] === 'version' ? { type: 'integer', minimum: 1 } : { type: 'string', format: 'uuid' },
+  }));
   if (op.query) {
     const q = schemaOf(op.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
-    for (const [name, schema] of Object.entries(q.properties ?? {})) params.push({ name, in: 'query', required: (q.required ?? []).includes(name) && !('default' in schema), schema } as never);
+    for (const [name, schema] of Object.entries(q.properties ?? {}))
+      params.push({ name, in: 'query', required: (q.required ?? []).includes(name) && !('default' in schema), schema } as never);
   }
-  if (op.method === 'post') params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } as never } as never);
+  if (op.method === 'post')
+    params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } as never } as never);
   const body = op.body
     ? { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } }
     : op.multipart
@@ -59,7 +66,8 @@ function describe(op: Operation): Json {
                 type: 'object',
                 properties: Object.fromEntries(
                   Object.entries(op.multipart.fields).map(([k, f]) => {
-                    const one = f.type === 'file' ? { type: 'string', format: 'binary', description: f.description } : { type: 'string', description: f.description };
+                    const one =
+                      f.type === 'file' ? { type: 'string', format: 'binary', description: f.description } : { type: 'string', description: f.description };
                     return [k, f.repeated ? { type: 'array', items: one, description: f.description } : one];
                   }),
                 ),
@@ -85,7 +93,9 @@ function describe(op: Operation): Json {
     ...(body ? { requestBody: body } : {}),
     responses: {
       [String(op.response.status)]: ok,
-      ...Object.fromEntries(Object.entries(ERRORS).map(([s, d]) => [s, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
+      ...Object.fromEntries(
+        Object.entries(ERRORS).map(([s, d]) => [s, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+      ),
     },
   };
 }
@@ -113,7 +123,7 @@ export function openApiDocument(serverUrl: string): Json {
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'fm_<prefix>_<secret>', description: `Scopes: ${API_SCOPES.join(', ')}.` },
-        session: { type: 'apiKey', in: 'cookie', name: 'authjs.session-token', description: 'The console\'s signed-in session.' },
+        session: { type: 'apiKey', in: 'cookie', name: 'authjs.session-token', description: "The console's signed-in session." },
       },
       schemas: { Error: schemaOf(errorSchema, 'output') },
     },

@@ -11,9 +11,35 @@ import { operation, read, write } from './define-operation';
 
 const UPLOAD_BYTES = 512 * 1024 * 1024;
 
-export const listDatasets = operation({ id: 'listDatasets', method: 'get', path: '/datasets', tag: 'Datasets', summary: 'List datasets', auth: read('datasets:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(datasetSchema), description: 'A page of datasets, newest first.' } });
-export const createDataset = operation({ id: 'createDataset', method: 'post', path: '/datasets', tag: 'Datasets', summary: 'Register a training set', auth: write('datasets:write'), body: createDatasetSchema, response: { status: 201, schema: z.object({ dataset: datasetSchema }), description: 'The new, empty dataset.' } });
-export const getDataset = operation({ id: 'getDataset', method: 'get', path: '/datasets/{datasetId}', tag: 'Datasets', summary: 'A dataset with its counts', auth: read('datasets:read'), response: { status: 200, schema: z.object({ dataset: datasetSchema }), description: 'The dataset.' } });
+export const listDatasets = operation({
+  id: 'listDatasets',
+  method: 'get',
+  path: '/datasets',
+  tag: 'Datasets',
+  summary: 'List datasets',
+  auth: read('datasets:read'),
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(datasetSchema), description: 'A page of datasets, newest first.' },
+});
+export const createDataset = operation({
+  id: 'createDataset',
+  method: 'post',
+  path: '/datasets',
+  tag: 'Datasets',
+  summary: 'Register a training set',
+  auth: write('datasets:write'),
+  body: createDatasetSchema,
+  response: { status: 201, schema: z.object({ dataset: datasetSchema }), description: 'The new, empty dataset.' },
+});
+export const getDataset = operation({
+  id: 'getDataset',
+  method: 'get',
+  path: '/datasets/{datasetId}',
+  tag: 'Datasets',
+  summary: 'A dataset with its counts',
+  auth: read('datasets:read'),
+  response: { status: 200, schema: z.object({ dataset: datasetSchema }), description: 'The dataset.' },
+});
 export const uploadItems = operation({
   id: 'uploadItems',
   method: 'post',
@@ -21,7 +47,7 @@ export const uploadItems = operation({
   tag: 'Datasets',
   summary: 'Upload labelled images',
   description:
-    'multipart/form-data with a `manifest` (CSV `external_id,label,file`) and either an `archive` (zip) holding the files, or the files themselves as `files` parts whose file names are the manifest\'s `file` values. The upload is checked as a whole (every listed file present, archive paths safe, sizes bounded) before anything is stored; items whose external_id or image the dataset already has are skipped and listed. Embedding runs in the background: poll the upload, or wait for `dataset.ingested`.',
+    "multipart/form-data with a `manifest` (CSV `external_id,label,file`) and either an `archive` (zip) holding the files, or the files themselves as `files` parts whose file names are the manifest's `file` values. The upload is checked as a whole (every listed file present, archive paths safe, sizes bounded) before anything is stored; items whose external_id or image the dataset already has are skipped and listed. Embedding runs in the background: poll the upload, or wait for `dataset.ingested`.",
   auth: write('datasets:write'),
   multipart: {
     description: 'The manifest and the images.',
@@ -34,8 +60,25 @@ export const uploadItems = operation({
   maxBodyBytes: UPLOAD_BYTES,
   response: { status: 202, schema: z.object({ upload: ingestSchema }), description: 'Accepted; embedding is queued.' },
 });
-export const listUploads = operation({ id: 'listUploads', method: 'get', path: '/datasets/{datasetId}/uploads', tag: 'Datasets', summary: 'List uploads of a dataset', auth: read('datasets:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(ingestSchema), description: 'A page of uploads with their progress.' } });
-export const getUpload = operation({ id: 'getUpload', method: 'get', path: '/datasets/{datasetId}/uploads/{uploadId}', tag: 'Datasets', summary: 'An upload and its progress', auth: read('datasets:read'), response: { status: 200, schema: z.object({ upload: ingestSchema }), description: 'The upload.' } });
+export const listUploads = operation({
+  id: 'listUploads',
+  method: 'get',
+  path: '/datasets/{datasetId}/uploads',
+  tag: 'Datasets',
+  summary: 'List uploads of a dataset',
+  auth: read('datasets:read'),
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(ingestSchema), description: 'A page of uploads with their progress.' },
+});
+export const getUpload = operation({
+  id: 'getUpload',
+  method: 'get',
+  path: '/datasets/{datasetId}/uploads/{uploadId}',
+  tag: 'Datasets',
+  summary: 'An upload and its progress',
+  auth: read('datasets:read'),
+  response: { status: 200, schema: z.object({ upload: ingestSchema }), description: 'The upload.' },
+});
 export const listItems = operation({
   id: 'listItems',
   method: 'get',
@@ -47,18 +90,67 @@ export const listItems = operation({
   response: { status: 200, schema: pageOf(datasetItemSchema), description: 'A page of items with their status and per-item error.' },
 });
 
-export const listModels = operation({ id: 'listModels', method: 'get', path: '/models', tag: 'Models', summary: 'List models', auth: read('models:read'), query: pageQuerySchema.extend({ datasetId: z.uuid().optional() }), response: { status: 200, schema: pageOf(modelSchema), description: 'A page of models, newest first.' } });
-export const createModel = operation({ id: 'createModel', method: 'post', path: '/models', tag: 'Models', summary: 'Create and train a model', description: 'Trains a certified-removal (`newton-certified`) or exact-removal (`sisa`) identity head on the dataset\'s embedded items, in the background. `model.trained` is sent when it is ready.', auth: write('models:write'), body: createModelSchema, response: { status: 202, schema: z.object({ model: modelSchema }), description: 'Accepted; training is queued.' } });
-export const getModel = operation({ id: 'getModel', method: 'get', path: '/models/{modelId}', tag: 'Models', summary: 'A model, its training progress and latest version', auth: read('models:read'), response: { status: 200, schema: z.object({ model: modelSchema }), description: 'The model.' } });
-export const listVersions = operation({ id: 'listVersions', method: 'get', path: '/models/{modelId}/versions', tag: 'Models', summary: 'Every version of a model', auth: read('models:read'), response: { status: 200, schema: z.object({ data: z.array(modelVersionSchema) }), description: 'Versions, newest first, with accuracy, budget used and reason.' } });
-export const getVersion = operation({ id: 'getVersion', method: 'get', path: '/models/{modelId}/versions/{version}', tag: 'Models', summary: 'One model version', auth: read('models:read'), response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version.' } });
+export const listModels = operation({
+  id: 'listModels',
+  method: 'get',
+  path: '/models',
+  tag: 'Models',
+  summary: 'List models',
+  auth: read('models:read'),
+  query: pageQuerySchema.extend({ datasetId: z.uuid().optional() }),
+  response: { status: 200, schema: pageOf(modelSchema), description: 'A page of models, newest first.' },
+});
+export const createModel = operation({
+  id: 'createModel',
+  method: 'post',
+  path: '/models',
+  tag: 'Models',
+  summary: 'Create and train a model',
+  description:
+    "Trains a certified-removal (`newton-certified`) or exact-removal (`sisa`) identity head on the dataset's embedded items, in the background. `model.trained` is sent when it is ready.",
+  auth: write('models:write'),
+  body: createModelSchema,
+  response: { status: 202, schema: z.object({ model: modelSchema }), description: 'Accepted; training is queued.' },
+});
+export const getModel = operation({
+  id: 'getModel',
+  method: 'get',
+  path: '/models/{modelId}',
+  tag: 'Models',
+  summary: 'A model, its training progress and latest version',
+  auth: read('models:read'),
+  response: { status: 200, schema: z.object({ model: modelSchema }), description: 'The model.' },
+});
+export const listVersions = operation({
+  id: 'listVersions',
+  method: 'get',
+  path: '/models/{modelId}/versions',
+  tag: 'Models',
+  summary: 'Every version of a model',
+  auth: read('models:read'),
+  response: {
+    status: 200,
+    schema: z.object({ data: z.array(modelVersionSchema) }),
+    description: 'Versions, newest first, with accuracy, budget used and reason.',
+  },
+});
+export const getVersion = operation({
+  id: 'getVersion',
+  method: 'get',
+  path: '/models/{modelId}/versions/{version}',
+  tag: 'Models',
+  summary: 'One model version',
+  auth: read('models:read'),
+  response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version.' },
+});
 export const getVersionManifest = operation({
   id: 'getVersionManifest',
   method: 'get',
   path: '/models/{modelId}/versions/{version}/model.json',
   tag: 'Models',
   summary: 'How to use the weights',
-  description: 'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, parameters (never the noise, which is secret and redrawn for every release) and the weights\' sha256. See the README, "Model files".',
+  description:
+    'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, parameters (never the noise, which is secret and redrawn for every release) and the weights\' sha256. See the README, "Model files".',
   auth: read('models:read'),
   response: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'The manifest.' },
 });
@@ -68,11 +160,21 @@ export const downloadWeights = operation({
   path: '/models/{modelId}/versions/{version}/weights',
   tag: 'Models',
   summary: 'Download the weights',
-  description: 'Little-endian Float64: K rows of d + 1 (the last is the bias) for newton-certified; shards × K rows of d + 1 for sisa (average the shards\' scores). The `x-weights-sha256` header and the manifest carry its digest.',
+  description:
+    "Little-endian Float64: K rows of d + 1 (the last is the bias) for newton-certified; shards × K rows of d + 1 for sisa (average the shards' scores). The `x-weights-sha256` header and the manifest carry its digest.",
   auth: read('models:read'),
   response: { status: 200, contentType: 'application/octet-stream', description: 'The weights.' },
 });
-export const acknowledgeDeployment = operation({ id: 'acknowledgeDeployment', method: 'post', path: '/models/{modelId}/versions/{version}/deployment', tag: 'Models', summary: 'Acknowledge that a version is deployed', description: 'Records when the version went into production; certificates and the compliance console show it.', auth: write('models:write'), response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version with deployedAt.' } });
+export const acknowledgeDeployment = operation({
+  id: 'acknowledgeDeployment',
+  method: 'post',
+  path: '/models/{modelId}/versions/{version}/deployment',
+  tag: 'Models',
+  summary: 'Acknowledge that a version is deployed',
+  description: 'Records when the version went into production; certificates and the compliance console show it.',
+  auth: write('models:write'),
+  response: { status: 200, schema: z.object({ version: modelVersionSchema }), description: 'The version with deployedAt.' },
+});
 
 export const listRemovalRequests = operation({
   id: 'listRemovalRequests',
@@ -86,16 +188,103 @@ export const listRemovalRequests = operation({
   response: { status: 200, schema: pageOf(partnerRequestSchema), description: 'A page of removal tasks, newest first.' },
 });
 
-export const listEndpoints = operation({ id: 'listWebhookEndpoints', method: 'get', path: '/webhooks/endpoints', tag: 'Webhooks', summary: 'List webhook endpoints', auth: read('webhooks:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(endpointSchema), description: 'A page of endpoints.' } });
-export const createEndpoint = operation({ id: 'createWebhookEndpoint', method: 'post', path: '/webhooks/endpoints', tag: 'Webhooks', summary: 'Register a webhook endpoint', description: 'The signing secret (`whsec_…`) is in this response only. Deliveries follow Standard Webhooks (HMAC `v1`).', auth: write('webhooks:write'), body: createEndpointSchema, response: { status: 201, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its secret.' } });
-export const getEndpoint = operation({ id: 'getWebhookEndpoint', method: 'get', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'A webhook endpoint', auth: read('webhooks:read'), response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' } });
-export const updateEndpoint = operation({ id: 'updateWebhookEndpoint', method: 'patch', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'Change, disable or re-enable an endpoint', auth: write('webhooks:write'), body: updateEndpointSchema, response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' } });
-export const deleteEndpoint = operation({ id: 'deleteWebhookEndpoint', method: 'delete', path: '/webhooks/endpoints/{endpointId}', tag: 'Webhooks', summary: 'Delete an endpoint', auth: write('webhooks:write'), response: { status: 204, description: 'Deleted; its delivery log is kept.' } });
-export const rotateSecret = operation({ id: 'rotateWebhookSecret', method: 'post', path: '/webhooks/endpoints/{endpointId}/rotate-secret', tag: 'Webhooks', summary: 'Rotate the signing secret', description: 'Returns the new secret once. For 24 hours, deliveries carry signatures with both the new and the previous secret.', auth: write('webhooks:write'), response: { status: 200, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its new secret.' } });
-export const pingEndpoint = operation({ id: 'pingWebhookEndpoint', method: 'post', path: '/webhooks/endpoints/{endpointId}/ping', tag: 'Webhooks', summary: 'Send a ping event', auth: write('webhooks:write'), response: { status: 202, schema: z.object({ eventId: z.string(), deliveryIds: z.array(z.uuid()) }), description: 'The ping is being delivered.' } });
-export const listDeliveries = operation({ id: 'listWebhookDeliveries', method: 'get', path: '/webhooks/endpoints/{endpointId}/deliveries', tag: 'Webhooks', summary: 'The delivery log of an endpoint', auth: read('webhooks:read'), query: pageQuerySchema, response: { status: 200, schema: pageOf(deliverySchema), description: 'Deliveries, newest first, each with every attempt.' } });
-export const getDelivery = operation({ id: 'getWebhookDelivery', method: 'get', path: '/webhooks/deliveries/{deliveryId}', tag: 'Webhooks', summary: 'A delivery and its attempts', auth: read('webhooks:read'), response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery.' } });
-export const replayDelivery = operation({ id: 'replayWebhookDelivery', method: 'post', path: '/webhooks/deliveries/{deliveryId}/replay', tag: 'Webhooks', summary: 'Send a delivery again', description: 'Same `webhook-id`, fresh timestamp and signature.', auth: write('webhooks:write'), response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery with the new attempt.' } });
+export const listEndpoints = operation({
+  id: 'listWebhookEndpoints',
+  method: 'get',
+  path: '/webhooks/endpoints',
+  tag: 'Webhooks',
+  summary: 'List webhook endpoints',
+  auth: read('webhooks:read'),
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(endpointSchema), description: 'A page of endpoints.' },
+});
+export const createEndpoint = operation({
+  id: 'createWebhookEndpoint',
+  method: 'post',
+  path: '/webhooks/endpoints',
+  tag: 'Webhooks',
+  summary: 'Register a webhook endpoint',
+  description: 'The signing secret (`whsec_…`) is in this response only. Deliveries follow Standard Webhooks (HMAC `v1`).',
+  auth: write('webhooks:write'),
+  body: createEndpointSchema,
+  response: { status: 201, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its secret.' },
+});
+export const getEndpoint = operation({
+  id: 'getWebhookEndpoint',
+  method: 'get',
+  path: '/webhooks/endpoints/{endpointId}',
+  tag: 'Webhooks',
+  summary: 'A webhook endpoint',
+  auth: read('webhooks:read'),
+  response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' },
+});
+export const updateEndpoint = operation({
+  id: 'updateWebhookEndpoint',
+  method: 'patch',
+  path: '/webhooks/endpoints/{endpointId}',
+  tag: 'Webhooks',
+  summary: 'Change, disable or re-enable an endpoint',
+  auth: write('webhooks:write'),
+  body: updateEndpointSchema,
+  response: { status: 200, schema: z.object({ endpoint: endpointSchema }), description: 'The endpoint.' },
+});
+export const deleteEndpoint = operation({
+  id: 'deleteWebhookEndpoint',
+  method: 'delete',
+  path: '/webhooks/endpoints/{endpointId}',
+  tag: 'Webhooks',
+  summary: 'Delete an endpoint',
+  auth: write('webhooks:write'),
+  response: { status: 204, description: 'Deleted; its delivery log is kept.' },
+});
+export const rotateSecret = operation({
+  id: 'rotateWebhookSecret',
+  method: 'post',
+  path: '/webhooks/endpoints/{endpointId}/rotate-secret',
+  tag: 'Webhooks',
+  summary: 'Rotate the signing secret',
+  description: 'Returns the new secret once. For 24 hours, deliveries carry signatures with both the new and the previous secret.',
+  auth: write('webhooks:write'),
+  response: { status: 200, schema: z.object({ endpoint: endpointSchema, secret: z.string() }), description: 'The endpoint and its new secret.' },
+});
+export const pingEndpoint = operation({
+  id: 'pingWebhookEndpoint',
+  method: 'post',
+  path: '/webhooks/endpoints/{endpointId}/ping',
+  tag: 'Webhooks',
+  summary: 'Send a ping event',
+  auth: write('webhooks:write'),
+  response: { status: 202, schema: z.object({ eventId: z.string(), deliveryIds: z.array(z.uuid()) }), description: 'The ping is being delivered.' },
+});
+export const listDeliveries = operation({
+  id: 'listWebhookDeliveries',
+  method: 'get',
+  path: '/webhooks/endpoints/{endpointId}/deliveries',
+  tag: 'Webhooks',
+  summary: 'The delivery log of an endpoint',
+  auth: read('webhooks:read'),
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(deliverySchema), description: 'Deliveries, newest first, each with every attempt.' },
+});
+export const getDelivery = operation({
+  id: 'getWebhookDelivery',
+  method: 'get',
+  path: '/webhooks/deliveries/{deliveryId}',
+  tag: 'Webhooks',
+  summary: 'A delivery and its attempts',
+  auth: read('webhooks:read'),
+  response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery.' },
+});
+export const replayDelivery = operation({
+  id: 'replayWebhookDelivery',
+  method: 'post',
+  path: '/webhooks/deliveries/{deliveryId}/replay',
+  tag: 'Webhooks',
+  summary: 'Send a delivery again',
+  description: 'Same `webhook-id`, fresh timestamp and signature.',
+  auth: write('webhooks:write'),
+  response: { status: 200, schema: z.object({ delivery: deliverySchema }), description: 'The delivery with the new attempt.' },
+});
 
 const COMPLIANCE = { roles: ['partner_compliance', 'partner_admin', 'auditor'], scopes: ['compliance:read'] } as const;
 
@@ -105,22 +294,47 @@ export const complianceCertificates = operation({
   path: '/compliance/certificates',
   tag: 'Compliance',
   summary: 'Removal certificates concerning your organisation',
-  description: 'Filter by issue date, model, dataset, method, or certificate/request id; sorted and paginated on the server. Platform auditors see every organisation.',
+  description:
+    'Filter by issue date, model, dataset, method, or certificate/request id; sorted and paginated on the server. Platform auditors see every organisation.',
   auth: COMPLIANCE,
   query: certificateFilterSchema,
-  response: { status: 200, schema: z.object({ data: z.array(certificateRowSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }), description: 'A page of certificates.' },
+  response: {
+    status: 200,
+    schema: z.object({ data: z.array(certificateRowSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
+    description: 'A page of certificates.',
+  },
 });
 export const complianceCertificate = operation({
   id: 'getCertificate',
   method: 'get',
   path: '/compliance/certificates/{certificateId}',
   tag: 'Compliance',
-  summary: 'A certificate\'s facts and its verification now',
+  summary: "A certificate's facts and its verification now",
   auth: COMPLIANCE,
-  response: { status: 200, schema: z.object({ certificate: z.record(z.string(), z.unknown()) }), description: 'The predicate and every check (signature, key validity, content, tree head, inclusion, consistency).' },
+  response: {
+    status: 200,
+    schema: z.object({ certificate: z.record(z.string(), z.unknown()) }),
+    description: 'The predicate and every check (signature, key validity, content, tree head, inclusion, consistency).',
+  },
 });
-export const complianceCertificateBundle = operation({ id: 'getCertificateBundle', method: 'get', path: '/compliance/certificates/{certificateId}/bundle', tag: 'Compliance', summary: 'certificate.json', auth: COMPLIANCE, response: { status: 200, contentType: 'application/json', description: 'The bundle: envelope, inclusion proof, signed tree head.' } });
-export const complianceCertificatePdf = operation({ id: 'getCertificatePdf', method: 'get', path: '/compliance/certificates/{certificateId}/pdf', tag: 'Compliance', summary: 'certificate.pdf', auth: COMPLIANCE, response: { status: 200, contentType: 'application/pdf', description: 'The human-readable rendering.' } });
+export const complianceCertificateBundle = operation({
+  id: 'getCertificateBundle',
+  method: 'get',
+  path: '/compliance/certificates/{certificateId}/bundle',
+  tag: 'Compliance',
+  summary: 'certificate.json',
+  auth: COMPLIANCE,
+  response: { status: 200, contentType: 'application/json', description: 'The bundle: envelope, inclusion proof, signed tree head.' },
+});
+export const complianceCertificatePdf = operation({
+  id: 'getCertificatePdf',
+  method: 'get',
+  path: '/compliance/certificates/{certificateId}/pdf',
+  tag: 'Compliance',
+  summary: 'certificate.pdf',
+  auth: COMPLIANCE,
+  response: { status: 200, contentType: 'application/pdf', description: 'The human-readable rendering.' },
+});
 export const complianceAuditEvents = operation({
   id: 'listAuditEvents',
   method: 'get',
@@ -130,7 +344,11 @@ export const complianceAuditEvents = operation({
   description: 'Oldest first by sequence number; pass the last `seq` as `after` for the next page.',
   auth: COMPLIANCE,
   query: auditFilterSchema,
-  response: { status: 200, schema: z.object({ data: z.array(z.record(z.string(), z.unknown())), nextAfter: z.number().int().nullable() }), description: 'A page of events.' },
+  response: {
+    status: 200,
+    schema: z.object({ data: z.array(z.record(z.string(), z.unknown())), nextAfter: z.number().int().nullable() }),
+    description: 'A page of events.',
+  },
 });
 export const complianceAuditCsv = operation({
   id: 'exportAuditEventsCsv',

@@ -42,10 +42,7 @@ export function auditEventHash(e: ChainedFields): string {
  * Appends one event to the chain. Call it with the transaction that makes the change, so the
  * change and its record commit together; appends are serialised by a transaction-scoped lock.
  */
-export async function recordAuditEvent(
-  tx: Executor,
-  opts: { actor: Actor; organizationId?: string | null; event: AuditEvent },
-): Promise<void> {
+export async function recordAuditEvent(tx: Executor, opts: { actor: Actor; organizationId?: string | null; event: AuditEvent }): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
   const fields: ChainedFields = {

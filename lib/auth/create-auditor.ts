@@ -24,7 +24,10 @@ export async function createAuditor(input: z.input<typeof schema>): Promise<{ id
         .insert(users)
         .values({ ...parsed.data, passwordHash, kind: 'auditor', emailVerifiedAt: new Date() })
         .returning({ id: users.id });
-      await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'user.created_by_operator', subject: { type: 'user', id: u.id }, data: { kind: 'auditor' } } });
+      await recordAuditEvent(tx, {
+        actor: { type: 'system' },
+        event: { action: 'user.created_by_operator', subject: { type: 'user', id: u.id }, data: { kind: 'auditor' } },
+      });
       return u.id;
     });
     return { id, email: parsed.data.email, password };

@@ -7,10 +7,7 @@ export const emailSchema = z
   .max(254, 'must be at most 254 characters')
   .pipe(z.email({ error: 'must be a valid e-mail address' }));
 
-export const passwordSchema = z
-  .string({ error: 'must be a string' })
-  .min(10, 'must be at least 10 characters')
-  .max(200, 'must be at most 200 characters');
+export const passwordSchema = z.string({ error: 'must be a string' }).min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters');
 
 export const nameSchema = z.string({ error: 'must be a string' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 

@@ -32,7 +32,10 @@ export async function verifyEmail({ token }: { token: string }): Promise<{ userI
       .returning({ id: users.id, email: users.email });
     const verified = user ?? (await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, row.userId)))[0];
     if (user) {
-      await recordAuditEvent(tx, { actor: { type: 'user', id: user.id }, event: { action: 'user.email_verified', subject: { type: 'user', id: user.id }, data: {} } });
+      await recordAuditEvent(tx, {
+        actor: { type: 'user', id: user.id },
+        event: { action: 'user.email_verified', subject: { type: 'user', id: user.id }, data: {} },
+      });
     }
     return { userId: verified.id, email: verified.email };
   });

@@ -37,7 +37,10 @@ test('an altered file is reported as corrupt, a missing one as missing', async (
 });
 
 test('a key that is not a digest is refused (no path traversal)', () => {
-  assert.throws(() => blobPath('../../etc/passwd'), (e: unknown) => e instanceof AppError && e.code === 'bad_request');
+  assert.throws(
+    () => blobPath('../../etc/passwd'),
+    (e: unknown) => e instanceof AppError && e.code === 'bad_request',
+  );
 });
 
 test('no temporary files are left behind', () => {

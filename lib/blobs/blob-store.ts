@@ -64,7 +64,7 @@ export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8A
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
       log.error('the blob store is full', { code, dir: root() });
-      throw new AppError('unavailable', 'The server\'s storage is full, so nothing was stored. Please try again later.');
+      throw new AppError('unavailable', "The server's storage is full, so nothing was stored. Please try again later.");
     }
     throw err;
   } finally {

@@ -15,7 +15,12 @@ export const bundleSchema = z.object({
   treeHead: z.object({ size: z.number().int().min(1), rootHash: hex32, timestamp: z.iso.datetime(), keyid: z.string(), signature: z.string() }),
 });
 
-export type Bundle = { mediaType: 'application/vnd.forgetme.certificate.v1+json'; envelope: Envelope; inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] }; treeHead: TreeHead };
+export type Bundle = {
+  mediaType: 'application/vnd.forgetme.certificate.v1+json';
+  envelope: Envelope;
+  inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] };
+  treeHead: TreeHead;
+};
 
 /** The log leaf of an envelope: SHA-256 of its canonical JSON (sorted keys, no spaces). */
 export function envelopeDigest(env: Envelope): Buffer {

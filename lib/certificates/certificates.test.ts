@@ -39,7 +39,13 @@ async function issue() {
   const [req] = await (await getDb()).insert(removalRequests).values({ userId: person.id }).returning();
   const id = crypto.randomUUID();
   const weights = hex();
-  const cert = await signCertificate({ certificateId: id, requestId: req.id, organizationId: org.organization.id, subject: [{ name: 'model:head@2', digest: { sha256: weights } }], predicate: predicate(org.organization.id, req.id, id, weights) });
+  const cert = await signCertificate({
+    certificateId: id,
+    requestId: req.id,
+    organizationId: org.organization.id,
+    subject: [{ name: 'model:head@2', digest: { sha256: weights } }],
+    predicate: predicate(org.organization.id, req.id, id, weights),
+  });
   return cert;
 }
 
@@ -49,12 +55,25 @@ describeEachDriver('certificates and the transparency log', () => {
   test('a certificate verifies offline, check by check, and online against later heads', async () => {
     const a = await issue();
     const b = await issue();
-    assert.deepEqual(await signCertificate({ certificateId: crypto.randomUUID(), requestId: a.requestId, organizationId: a.organizationId, subject: [], predicate: {} as never }).then((c) => c.id), a.id, 'idempotent');
+    assert.deepEqual(
+      await signCertificate({
+        certificateId: crypto.randomUUID(),
+        requestId: a.requestId,
+        organizationId: a.organizationId,
+        subject: [],
+        predicate: {} as never,
+      }).then((c) => c.id),
+      a.id,
+      'idempotent',
+    );
     const jwks = (await getJwks()) as { keys: Jwk[] };
     const bundle = JSON.parse(JSON.stringify(await getBundle(a.id)));
     const offline = verifyBundle(bundle, jwks);
     assert.ok(offline.ok, JSON.stringify(offline.checks));
-    assert.deepEqual(offline.checks.map((c) => c.id), ['format', 'signature', 'schema', 'key_validity', 'tree_head', 'inclusion']);
+    assert.deepEqual(
+      offline.checks.map((c) => c.id),
+      ['format', 'signature', 'schema', 'key_validity', 'tree_head', 'inclusion'],
+    );
     const latest = (await latestTreeHead())!;
     assert.equal(latest.size, b.leafIndex + 1);
     const online = verifyBundle(bundle, jwks, { latest, consistency: await consistencyProofBetween(bundle.treeHead.size, latest.size) });
@@ -63,7 +82,7 @@ describeEachDriver('certificates and the transparency log', () => {
     assert.deepEqual(await auditLog(), { ok: true, heads: latest.size, mismatches: [] });
   });
 
-  test('tampering is detected and named: a payload byte, a swapped signature, a wrong key, another tree\'s proof, a rewritten log', async () => {
+  test("tampering is detected and named: a payload byte, a swapped signature, a wrong key, another tree's proof, a rewritten log", async () => {
     const a = await issue();
     const b = await issue();
     const jwks = (await getJwks()) as { keys: Jwk[] };

@@ -12,5 +12,10 @@ export async function getBundle(certificateId: string): Promise<Bundle> {
   if (!c) throw new AppError('not_found', 'No certificate with this id exists.');
   const size = c.leafIndex + 1;
   const [treeHead, hashes] = await Promise.all([treeHeadAt(size), inclusionProofAt(c.leafIndex, size)]);
-  return { mediaType: 'application/vnd.forgetme.certificate.v1+json', envelope: c.envelope, inclusionProof: { leafIndex: c.leafIndex, treeSize: size, hashes }, treeHead };
+  return {
+    mediaType: 'application/vnd.forgetme.certificate.v1+json',
+    envelope: c.envelope,
+    inclusionProof: { leafIndex: c.leafIndex, treeSize: size, hashes },
+    treeHead,
+  };
 }

@@ -23,16 +23,22 @@ test('roots match the RFC 6962 reference vectors; the empty tree hashes nothing'
 });
 
 test('reference inclusion and consistency proofs', () => {
-  assert.deepEqual(inclusionProof(LEAVES, 0, 8).map((b) => b.toString('hex')), [
-    '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
-    '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-    '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
-  ]);
-  assert.deepEqual(consistencyProof(LEAVES, 1, 8).map((b) => b.toString('hex')), [
-    '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
-    '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-    '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
-  ]);
+  assert.deepEqual(
+    inclusionProof(LEAVES, 0, 8).map((b) => b.toString('hex')),
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  );
+  assert.deepEqual(
+    consistencyProof(LEAVES, 1, 8).map((b) => b.toString('hex')),
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  );
 });
 
 test('every inclusion and consistency proof up to 40 leaves verifies, and fails when anything changes', () => {

@@ -41,7 +41,9 @@ export function inclusionProof(leaves: Buffer[], m: number, n = leaves.length, f
   if (m < 0 || m >= n) throw new RangeError(`leaf ${m} is not in a tree of ${n}`);
   if (n === 1) return [];
   const k = split(n);
-  return m < k ? [...inclusionProof(leaves, m, k, from), rootHash(leaves, from + k, from + n)] : [...inclusionProof(leaves, m - k, n - k, from + k), rootHash(leaves, from, from + k)];
+  return m < k
+    ? [...inclusionProof(leaves, m, k, from), rootHash(leaves, from + k, from + n)]
+    : [...inclusionProof(leaves, m - k, n - k, from + k), rootHash(leaves, from, from + k)];
 }
 
 /** Verifies an inclusion proof (RFC 9162 2.1.3.2): does `leaf` sit at `index` of the tree with `root` and `size`? */
@@ -77,7 +79,9 @@ function subproof(leaves: Buffer[], m: number, from: number, to: number, b: bool
   const n = to - from;
   if (m === n) return b ? [] : [rootHash(leaves, from, to)];
   const k = split(n);
-  return m <= k ? [...subproof(leaves, m, from, from + k, b), rootHash(leaves, from + k, to)] : [...subproof(leaves, m - k, from + k, to, false), rootHash(leaves, from, from + k)];
+  return m <= k
+    ? [...subproof(leaves, m, from, from + k, b), rootHash(leaves, from + k, to)]
+    : [...subproof(leaves, m - k, from + k, to, false), rootHash(leaves, from, from + k)];
 }
 
 /** Verifies a consistency proof between two tree heads (RFC 9162 2.1.4.2). */

@@ -24,7 +24,10 @@ export async function signCertificate(opts: {
   submittedAt?: Date | null;
 }) {
   const db = await getDb();
-  const [existing] = await db.select().from(certificates).where(and(eq(certificates.requestId, opts.requestId), eq(certificates.organizationId, opts.organizationId)));
+  const [existing] = await db
+    .select()
+    .from(certificates)
+    .where(and(eq(certificates.requestId, opts.requestId), eq(certificates.organizationId, opts.organizationId)));
   if (existing) return existing;
   const statement = { _type: STATEMENT_TYPE, subject: opts.subject, predicateType: PREDICATE_TYPE, predicate: opts.predicate };
   const envelope = signEnvelope(PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), await getSigningKey());

@@ -9,7 +9,13 @@ import { signTreeHead, type TreeHead } from './tree-head';
 /** Serialises appends across processes (PostgreSQL) and connections. */
 const LOG_LOCK = 7243_0006;
 
-const toHead = (r: typeof treeHeads.$inferSelect): TreeHead => ({ size: r.size, rootHash: r.rootHash, timestamp: r.timestamp.toISOString(), keyid: r.keyid, signature: r.signature });
+const toHead = (r: typeof treeHeads.$inferSelect): TreeHead => ({
+  size: r.size,
+  rootHash: r.rootHash,
+  timestamp: r.timestamp.toISOString(),
+  keyid: r.keyid,
+  signature: r.signature,
+});
 
 async function leafHashes(tx: Executor, size?: number): Promise<Buffer[]> {
   const rows = await tx
@@ -30,7 +36,9 @@ export async function appendLeaf(tx: Executor, leafHash: Buffer, certificateId: 
   await tx.insert(logLeaves).values({ leafIndex: n, leafHash: leafHash.toString('hex'), certificateId });
   const leaves = await leafHashes(tx);
   const head = signTreeHead({ size: leaves.length, rootHash: rootHash(leaves).toString('hex'), timestamp: new Date().toISOString() }, await getSigningKey());
-  await tx.insert(treeHeads).values({ size: head.size, rootHash: head.rootHash, timestamp: new Date(head.timestamp), keyid: head.keyid, signature: head.signature });
+  await tx
+    .insert(treeHeads)
+    .values({ size: head.size, rootHash: head.rootHash, timestamp: new Date(head.timestamp), keyid: head.keyid, signature: head.signature });
   return { leafIndex: n, head };
 }
 

@@ -24,7 +24,12 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
   const add = (id: string, label: string, ok: boolean, detail: string) => checks.push({ id, label, ok, detail });
   const parsed = bundleSchema.safeParse(input);
   if (!parsed.success) {
-    add('format', 'Certificate file', false, `Not a forgetme certificate bundle: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}.`);
+    add(
+      'format',
+      'Certificate file',
+      false,
+      `Not a forgetme certificate bundle: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}.`,
+    );
     return { ok: false, checks, predicate: null, predicateMajor: null, notices: [] };
   }
   add('format', 'Certificate file', true, 'A forgetme certificate bundle, version 1.');
@@ -33,10 +38,18 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
 
   // Signature.
   const signer = b.envelope.signatures.find((s) => byKid.has(s.keyid) && verifyEnvelopeSignature(b.envelope, s, byKid.get(s.keyid)!));
-  if (signer) add('signature', 'Signature', true, `Signed by the platform key ${signer.keyid} (Ed25519, DSSE); ${b.envelope.signatures.length} signature(s) present.`);
+  if (signer)
+    add('signature', 'Signature', true, `Signed by the platform key ${signer.keyid} (Ed25519, DSSE); ${b.envelope.signatures.length} signature(s) present.`);
   else {
     const known = b.envelope.signatures.some((s) => byKid.has(s.keyid));
-    add('signature', 'Signature', false, known ? 'The signature does not match the content: the certificate was altered after signing, or the signature was replaced.' : `No signature is by a published key (key ids: ${b.envelope.signatures.map((s) => s.keyid).join(', ')}).`);
+    add(
+      'signature',
+      'Signature',
+      false,
+      known
+        ? 'The signature does not match the content: the certificate was altered after signing, or the signature was replaced.'
+        : `No signature is by a published key (key ids: ${b.envelope.signatures.map((s) => s.keyid).join(', ')}).`,
+    );
   }
 
   // Payload.
@@ -48,7 +61,8 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
     if (b.envelope.payloadType !== PAYLOAD_TYPE) throw new Error(`the payload type is ${b.envelope.payloadType}, expected ${PAYLOAD_TYPE}`);
     const statement = statementSchema.parse(JSON.parse(Buffer.from(b.envelope.payload, 'base64').toString('utf8')));
     const m = /\/v(\d+)$/.exec(statement.predicateType);
-    if (!statement.predicateType.startsWith(PREDICATE_TYPE.replace(/v\d+$/, '')) || !m) throw new Error(`the predicate type ${statement.predicateType} is not forgetme's`);
+    if (!statement.predicateType.startsWith(PREDICATE_TYPE.replace(/v\d+$/, '')) || !m)
+      throw new Error(`the predicate type ${statement.predicateType} is not forgetme's`);
     const major = Number(m[1]);
     if (!PREDICATE_MAJORS.some((v) => v === major)) {
       throw new Error(`predicate version ${m[1]} is not supported by this verifier (it knows versions ${PREDICATE_MAJORS.join(' and ')})`);
@@ -60,31 +74,66 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
     const afterDigests = new Set(statement.subject.map((s) => s.digest.sha256));
     const missing = predicate.models.filter((mo) => !afterDigests.has(mo.after.weightsSha256));
     if (missing.length) throw new Error(`the subjects do not name the new weights of ${missing.map((x) => x.modelName).join(', ')}`);
-    add('schema', 'Content', true, `An in-toto statement with the face-removal predicate v${predicate.version}: ${predicate.models.length} model(s), ${predicate.datasets.reduce((s, d) => s + d.removedItems, 0)} item(s) removed.`);
+    add(
+      'schema',
+      'Content',
+      true,
+      `An in-toto statement with the face-removal predicate v${predicate.version}: ${predicate.models.length} model(s), ${predicate.datasets.reduce((s, d) => s + d.removedItems, 0)} item(s) removed.`,
+    );
   } catch (err) {
-    const msg = err instanceof Error && 'issues' in err ? (err as { issues: { path: PropertyKey[]; message: string }[] }).issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;
+    const msg =
+      err instanceof Error && 'issues' in err
+        ? (err as { issues: { path: PropertyKey[]; message: string }[] }).issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        : (err as Error).message;
     add('schema', 'Content', false, `The payload is not a valid removal statement: ${msg}.`);
   }
 
   // Key validity at issue time.
   const key = signer ? byKid.get(signer.keyid)! : null;
-  if (!key || !issuedAt) add('key_validity', 'Key valid when issued', false, key ? 'The issue date could not be read.' : 'No verified signature to check the key of.');
+  if (!key || !issuedAt)
+    add('key_validity', 'Key valid when issued', false, key ? 'The issue date could not be read.' : 'No verified signature to check the key of.');
   else {
     const t = issuedAt.getTime() / 1000;
     const ok = (key.nbf === undefined || t >= key.nbf - 300) && (key.exp === undefined || t <= key.exp);
-    add('key_validity', 'Key valid when issued', ok, ok ? `Key ${key.kid} was in service on ${issuedAt.toISOString()}.` : `Key ${key.kid} was not in service on ${issuedAt.toISOString()}.`);
+    add(
+      'key_validity',
+      'Key valid when issued',
+      ok,
+      ok ? `Key ${key.kid} was in service on ${issuedAt.toISOString()}.` : `Key ${key.kid} was not in service on ${issuedAt.toISOString()}.`,
+    );
   }
 
   // Tree head signature.
   const headKey = byKid.get(b.treeHead.keyid);
   const headOk = !!headKey && verifyTreeHeadSignature(b.treeHead, headKey);
-  add('tree_head', 'Signed tree head', headOk, headOk ? `The log head (size ${b.treeHead.size}, ${b.treeHead.timestamp}) is signed by ${b.treeHead.keyid}.` : 'The log head\'s signature does not verify with a published key.');
+  add(
+    'tree_head',
+    'Signed tree head',
+    headOk,
+    headOk
+      ? `The log head (size ${b.treeHead.size}, ${b.treeHead.timestamp}) is signed by ${b.treeHead.keyid}.`
+      : "The log head's signature does not verify with a published key.",
+  );
 
   // Inclusion.
   const p = b.inclusionProof;
   const included =
-    p.treeSize === b.treeHead.size && verifyInclusion(envelopeLeafHash(b.envelope), p.leafIndex, p.treeSize, p.hashes.map((h) => Buffer.from(h, 'hex')), Buffer.from(b.treeHead.rootHash, 'hex'));
-  add('inclusion', 'In the transparency log', included, included ? `Entry ${p.leafIndex} of the log of ${p.treeSize}.` : 'The inclusion proof does not lead from this certificate to the signed tree head: it belongs to another certificate or another tree.');
+    p.treeSize === b.treeHead.size &&
+    verifyInclusion(
+      envelopeLeafHash(b.envelope),
+      p.leafIndex,
+      p.treeSize,
+      p.hashes.map((h) => Buffer.from(h, 'hex')),
+      Buffer.from(b.treeHead.rootHash, 'hex'),
+    );
+  add(
+    'inclusion',
+    'In the transparency log',
+    included,
+    included
+      ? `Entry ${p.leafIndex} of the log of ${p.treeSize}.`
+      : 'The inclusion proof does not lead from this certificate to the signed tree head: it belongs to another certificate or another tree.',
+  );
 
   // Consistency with the latest head (online).
   if (online) {
@@ -92,12 +141,20 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
     const latestSigned = !!latestKey && verifyTreeHeadSignature(online.latest, latestKey);
     const consistent =
       latestSigned &&
-      verifyConsistency(b.treeHead.size, online.latest.size, online.consistency.map((h) => Buffer.from(h, 'hex')), Buffer.from(b.treeHead.rootHash, 'hex'), Buffer.from(online.latest.rootHash, 'hex'));
+      verifyConsistency(
+        b.treeHead.size,
+        online.latest.size,
+        online.consistency.map((h) => Buffer.from(h, 'hex')),
+        Buffer.from(b.treeHead.rootHash, 'hex'),
+        Buffer.from(online.latest.rootHash, 'hex'),
+      );
     add(
       'consistency',
       'Log not rewritten since',
       consistent,
-      consistent ? `The log's latest head (size ${online.latest.size}) extends the head in the certificate.` : 'The log\'s latest head is not an extension of the head in the certificate: the log was rewritten, or the evidence is wrong.',
+      consistent
+        ? `The log's latest head (size ${online.latest.size}) extends the head in the certificate.`
+        : "The log's latest head is not an extension of the head in the certificate: the log was rewritten, or the evidence is wrong.",
     );
   }
   return { ok: checks.every((c) => c.ok), checks, predicate, predicateMajor, notices };

@@ -13,7 +13,7 @@ export const COMMANDS: Command[] = [
   {
     name: 'audit verify',
     usage: 'audit verify',
-    summary: 'Recompute the audit log\'s hash chain; exit 1 if any event was altered or removed.',
+    summary: "Recompute the audit log's hash chain; exit 1 if any event was altered or removed.",
     run: async (args) => {
       parseArgs({ args, options: {} });
       const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');

@@ -19,7 +19,10 @@ test('faces embed prints one JSON line per image, in order, with coded errors', 
     timeout: 120_000,
   });
   assert.equal(r.status, 1, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 3);
   assert.equal(lines[0].faces.length, 1);
   assert.equal(lines[0].faces[0].descriptor.length, 128);

@@ -37,7 +37,12 @@ export const FACES_COMMANDS: Command[] = [
           }
           const r = await pool.run<EmbedResult>('faces.embed', { bytes: new Uint8Array(bytes) });
           if (!r.ok) return { path, error: r.error };
-          return { path, model: r.model, truncated: r.truncated || undefined, faces: r.faces.map((f) => ({ box: f.box, score: f.score, descriptor: f.descriptor })) };
+          return {
+            path,
+            model: r.model,
+            truncated: r.truncated || undefined,
+            faces: r.faces.map((f) => ({ box: f.box, score: f.score, descriptor: f.descriptor })),
+          };
         });
         for (const job of jobs) {
           const line = await job;
@@ -56,9 +61,14 @@ export const FACES_COMMANDS: Command[] = [
     summary: 'Find the photos in DIR (recursively) that show the person in the reference photos, with distances and tiers.',
     help: 'Each reference must show exactly one clear face. Prints one JSON line per matching image, nearest first: {"path", "distance", "tier": "shown"|"possible", "box"}. Distances are cohort-normalised (lib/matcher/cohort.ts) when the calibration has a cohort, as the product matcher does; thresholds come from lib/matcher/calibration.json.',
     run: async (args) => {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { references: { type: 'string', multiple: true }, in: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { references: { type: 'string', multiple: true }, in: { type: 'string' } },
+      });
       const refs = [...(values.references ?? []), ...positionals];
-      if (!refs.length || !values.in) throw Object.assign(new TypeError('give --references IMG... and --in DIR'), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+      if (!refs.length || !values.in)
+        throw Object.assign(new TypeError('give --references IMG... and --in DIR'), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
       const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration, calibratedCohort }, { personDistance, probesFor }] = await Promise.all([
         import('@/lib/jobs/thread-pool'),
         import('@/lib/faces/check-reference'),
@@ -92,7 +102,10 @@ export const FACES_COMMANDS: Command[] = [
           .flat()
           .filter((m) => m.distance < tiers.possible)
           .sort((a, b) => a.distance - b.distance);
-        for (const m of matches) console.log(JSON.stringify({ path: m.path, distance: Math.round(m.distance * 1e4) / 1e4, tier: m.distance < tiers.shown ? 'shown' : 'possible', box: m.box }));
+        for (const m of matches)
+          console.log(
+            JSON.stringify({ path: m.path, distance: Math.round(m.distance * 1e4) / 1e4, tier: m.distance < tiers.shown ? 'shown' : 'possible', box: m.box }),
+          );
         return 0;
       } finally {
         await closeThreadPool();

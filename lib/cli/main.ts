@@ -13,7 +13,7 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
-    'Options: --help (this text, or a command\'s own with `forgetme <command> --help`), --version.',
+    "Options: --help (this text, or a command's own with `forgetme <command> --help`), --version.",
     'Configuration comes from the environment (DATABASE_URL, FORGETME_DATA_DIR, ...): see README.md.',
   ].join('\n');
 }

@@ -17,7 +17,13 @@ export const PARTNER_COMMANDS: Command[] = [
       const { values, positionals } = parseArgs({
         args,
         allowPositionals: true,
-        options: { manifest: { type: 'string' }, dataset: { type: 'string' }, 'create-dataset': { type: 'string' }, batch: { type: 'string', default: '200' }, 'no-wait': { type: 'boolean', default: false } },
+        options: {
+          manifest: { type: 'string' },
+          dataset: { type: 'string' },
+          'create-dataset': { type: 'string' },
+          batch: { type: 'string', default: '200' },
+          'no-wait': { type: 'boolean', default: false },
+        },
       });
       const [{ env }, { partnerImport }] = await Promise.all([import('@/lib/config/env'), import('./partner-import')]);
       const e = env();

@@ -49,7 +49,11 @@ export async function partnerImport(o: ImportOptions): Promise<{ datasetId: stri
   let datasetId = o.datasetId;
   if (!datasetId) {
     if (!o.createDataset) throw new AppError('validation_failed', 'Name the dataset: --dataset ID, or --create-dataset NAME.');
-    const key = `cli-create-${crypto.createHash('sha256').update(`${o.createDataset}\n${path.resolve(o.manifest)}`).digest('hex').slice(0, 32)}`;
+    const key = `cli-create-${crypto
+      .createHash('sha256')
+      .update(`${o.createDataset}\n${path.resolve(o.manifest)}`)
+      .digest('hex')
+      .slice(0, 32)}`;
     datasetId = (await call<{ dataset: { id: string } }>('POST', '/datasets', { json: { name: o.createDataset }, key })).dataset.id;
     o.log({ event: 'dataset', datasetId, name: o.createDataset });
   }
@@ -68,7 +72,11 @@ export async function partnerImport(o: ImportOptions): Promise<{ datasetId: stri
       continue;
     }
     const form = new FormData();
-    form.append('manifest', new Blob(['external_id,label,file\n' + b.map((r) => [r.externalId, r.label, r.file].map(csv).join(',')).join('\n')], { type: 'text/csv' }), 'manifest.csv');
+    form.append(
+      'manifest',
+      new Blob(['external_id,label,file\n' + b.map((r) => [r.externalId, r.label, r.file].map(csv).join(',')).join('\n')], { type: 'text/csv' }),
+      'manifest.csv',
+    );
     for (const r of b) form.append('files', new Blob([new Uint8Array(fs.readFileSync(path.resolve(o.dir, r.file)))]), r.file);
     const { upload } = await call<{ upload: Upload }>('POST', `/datasets/${datasetId}/uploads`, { form, key: batchKey });
     uploads.push(upload);

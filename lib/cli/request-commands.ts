@@ -40,23 +40,21 @@ export const REQUEST_COMMANDS: Command[] = [
       return 0;
     },
   },
-  ...(['approve', 'refuse'] as const).map(
-    (verb): Command => ({
-      name: `requests ${verb}-identity`,
-      usage: `requests ${verb}-identity REQUEST_ID`,
-      summary:
-        verb === 'approve'
-          ? 'After checking who the person is by your own means (a call, an identity document), let their request search without a live capture.'
-          : 'Refuse a pending identity review: the request cannot search unless the person takes the live capture.',
-      run: async (args) => {
-        const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
-        if (positionals.length !== 1) throw new Error('give exactly one request id');
-        const { decideIdentityReview } = await import('@/lib/liveness/identity-review');
-        const by = `${os.userInfo().username}@${os.hostname()}`;
-        await decideIdentityReview(positionals[0], verb === 'approve' ? 'approved' : 'refused', by);
-        console.log(JSON.stringify({ requestId: positionals[0], decision: verb === 'approve' ? 'approved' : 'refused', by }));
-        return 0;
-      },
-    }),
-  ),
+  ...(['approve', 'refuse'] as const).map((verb): Command => ({
+    name: `requests ${verb}-identity`,
+    usage: `requests ${verb}-identity REQUEST_ID`,
+    summary:
+      verb === 'approve'
+        ? 'After checking who the person is by your own means (a call, an identity document), let their request search without a live capture.'
+        : 'Refuse a pending identity review: the request cannot search unless the person takes the live capture.',
+    run: async (args) => {
+      const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+      if (positionals.length !== 1) throw new Error('give exactly one request id');
+      const { decideIdentityReview } = await import('@/lib/liveness/identity-review');
+      const by = `${os.userInfo().username}@${os.hostname()}`;
+      await decideIdentityReview(positionals[0], verb === 'approve' ? 'approved' : 'refused', by);
+      console.log(JSON.stringify({ requestId: positionals[0], decision: verb === 'approve' ? 'approved' : 'refused', by }));
+      return 0;
+    },
+  })),
 ];

@@ -10,13 +10,20 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-unlearn-cli-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const bin = path.resolve('lib/cli/forgetme.mjs');
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, FORGETME_DATA_DIR: dir, FORGETME_LOG_LEVEL: 'error' }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FORGETME_DATA_DIR: dir, FORGETME_LOG_LEVEL: 'error' },
+    timeout: 120_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
 const s = syntheticFaces({ identities: 6, perIdentity: 6, d: 16, spread: 0.7 });
 const features = path.join(dir, 'features.jsonl');
-fs.writeFileSync(features, s.ids.map((id, i) => JSON.stringify({ id, label: s.labels[i], x: Array.from(s.x.subarray(i * 16, (i + 1) * 16)) })).join('\n') + '\n');
+fs.writeFileSync(
+  features,
+  s.ids.map((id, i) => JSON.stringify({ id, label: s.labels[i], x: Array.from(s.x.subarray(i * 16, (i + 1) * 16)) })).join('\n') + '\n',
+);
 fs.writeFileSync(path.join(dir, 'center.json'), JSON.stringify(Array.from(s.centre)));
 
 test('train, remove an identity, evaluate and predict through the CLI', () => {
@@ -34,7 +41,10 @@ test('train, remove an identity, evaluate and predict through the CLI', () => {
   const evaluation = JSON.parse(cli('unlearn', 'eval', '--model', path.join(dir, 'v2'), '--features', features).out);
   assert.equal(evaluation.unknownLabel, 6);
   assert.ok(evaluation.accuracy > 0.9);
-  const lines = cli('unlearn', 'predict', '--model', path.join(dir, 'v2'), '--features', features).out.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = cli('unlearn', 'predict', '--model', path.join(dir, 'v2'), '--features', features)
+    .out.trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, s.ids.length);
   assert.ok(lines.every((l) => l.label !== 'person-2' && l.score > 0 && l.score < 1));
   const again = cli('unlearn', 'remove', '--model', path.join(dir, 'v2'), '--ids', ids, '--out', path.join(dir, 'v3'));

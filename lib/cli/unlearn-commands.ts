@@ -57,7 +57,8 @@ export const UNLEARN_COMMANDS: Command[] = [
           '--subsample-seed (newton-certified) or --shard-seed (sisa) chooses the public assignment';
         throw Object.assign(new TypeError(why), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
       }
-      if (v.kind !== 'newton-certified' && v.kind !== 'sisa') throw Object.assign(new TypeError(`--kind must be newton-certified or sisa, got "${v.kind}"`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+      if (v.kind !== 'newton-certified' && v.kind !== 'sisa')
+        throw Object.assign(new TypeError(`--kind must be newton-certified or sisa, got "${v.kind}"`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
       const [{ readFeatures }, { trainNewton }, { saveModel, saveSisaModel }, { removalBudget }, { trainSisa }] = await Promise.all([
         import('@/lib/unlearning/features-file'),
         import('@/lib/unlearning/train'),
@@ -78,17 +79,27 @@ export const UNLEARN_COMMANDS: Command[] = [
         };
         const model = trainSisa(samples, center, params);
         const sha256 = saveSisaModel(out, model);
-        console.log(JSON.stringify({ kind: 'sisa', params, classes: model.classes.length, samples: model.ids.length, seconds: (performance.now() - started) / 1000, weightsSha256: sha256, out }));
+        console.log(
+          JSON.stringify({
+            kind: 'sisa',
+            params,
+            classes: model.classes.length,
+            samples: model.ids.length,
+            seconds: (performance.now() - started) / 1000,
+            weightsSha256: sha256,
+            out,
+          }),
+        );
         return 0;
       }
-      const { model, report } = (await trainNewton(samples, center, {
+      const { model, report } = await trainNewton(samples, center, {
         lambda: num(v.lambda, 'lambda'),
         sigma: num(v.sigma, 'sigma'),
         epsilon: num(v.epsilon, 'epsilon'),
         delta: num(v.delta, 'delta'),
         subsample: num(v.subsample, 'subsample'),
         subsampleSeed: num(v['subsample-seed'], 'subsample-seed'),
-      }));
+      });
       const sha256 = saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
       console.log(JSON.stringify({ ...report, kind: model.kind, params: model.params, weightsSha256: sha256, out }));
       return 0;

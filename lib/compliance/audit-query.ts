@@ -33,9 +33,26 @@ export function auditWhere(scope: ComplianceScope, f: Omit<AuditFilter, 'limit'>
 /** Events in scope, oldest first, by sequence number (the cursor is the last `seq`). */
 export async function listAuditEvents(scope: ComplianceScope, f: AuditFilter) {
   const db = await getDb();
-  const rows = await db.select().from(auditEvents).where(auditWhere(scope, f)).orderBy(asc(auditEvents.seq)).limit(f.limit + 1);
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(auditWhere(scope, f))
+    .orderBy(asc(auditEvents.seq))
+    .limit(f.limit + 1);
   const more = rows.length > f.limit;
-  const data = (more ? rows.slice(0, f.limit) : rows).map((r) => ({ seq: r.seq, id: r.id, at: r.at.toISOString(), actorType: r.actorType, actorId: r.actorId, organizationId: r.organizationId, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, data: r.data, hash: r.hash }));
+  const data = (more ? rows.slice(0, f.limit) : rows).map((r) => ({
+    seq: r.seq,
+    id: r.id,
+    at: r.at.toISOString(),
+    actorType: r.actorType,
+    actorId: r.actorId,
+    organizationId: r.organizationId,
+    action: r.action,
+    subjectType: r.subjectType,
+    subjectId: r.subjectId,
+    data: r.data,
+    hash: r.hash,
+  }));
   return { data, nextAfter: more ? data.at(-1)!.seq : null };
 }
 
@@ -67,13 +84,28 @@ export function auditCsvStream(scope: ComplianceScope, f: Omit<AuditFilter, 'lim
         }
         if (done) return controller.close();
         const db = await getDb();
-        const rows = await db.select().from(auditEvents).where(auditWhere(scope, { ...f, after })).orderBy(asc(auditEvents.seq)).limit(1000);
+        const rows = await db
+          .select()
+          .from(auditEvents)
+          .where(auditWhere(scope, { ...f, after }))
+          .orderBy(asc(auditEvents.seq))
+          .limit(1000);
         if (!rows.length) {
           done = true;
           return controller.close();
         }
         after = rows.at(-1)!.seq;
-        controller.enqueue(enc.encode(rows.map((r) => [r.seq, r.at.toISOString(), r.actorType, r.actorId, r.organizationId, r.action, r.subjectType, r.subjectId, r.data, r.prevHash, r.hash].map(csvField).join(',')).join('\n') + '\n'));
+        controller.enqueue(
+          enc.encode(
+            rows
+              .map((r) =>
+                [r.seq, r.at.toISOString(), r.actorType, r.actorId, r.organizationId, r.action, r.subjectType, r.subjectId, r.data, r.prevHash, r.hash]
+                  .map(csvField)
+                  .join(','),
+              )
+              .join('\n') + '\n',
+          ),
+        );
         if (rows.length < 1000) done = true;
       },
     },

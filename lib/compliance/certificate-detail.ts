@@ -11,7 +11,10 @@ import type { ComplianceScope } from './scope';
  * it still parses), the checks from the same verifier as /verify and the CLI, so a stored
  * certificate edited after signing shows as a failed check.
  */
-export async function certificateDetail(scope: ComplianceScope, id: string): Promise<{ id: string; requestId: string; issuedAt: string; predicate: Predicate | null; verification: Verification }> {
+export async function certificateDetail(
+  scope: ComplianceScope,
+  id: string,
+): Promise<{ id: string; requestId: string; issuedAt: string; predicate: Predicate | null; verification: Verification }> {
   const c = await requireCertificateInScope(scope, id);
   const bundle = await getBundle(id);
   const verification = await verifyHere(JSON.parse(JSON.stringify(bundle)));

@@ -45,15 +45,27 @@ function where(scope: ComplianceScope, f: CertificateFilter): SQL | undefined {
     f.modelId ? sql`${f.modelId}::uuid = any(${certificates.modelIds})` : undefined,
     f.datasetId ? sql`${f.datasetId}::uuid = any(${certificates.datasetIds})` : undefined,
     f.method ? sql`${f.method} = any(${certificates.methods})` : undefined,
-    f.q !== undefined && f.q !== '' ? (q ? or(sql`${certificates.id}::text like ${q + '%'}`, sql`${certificates.requestId}::text like ${q + '%'}`) : sql`false`) : undefined,
+    f.q !== undefined && f.q !== ''
+      ? q
+        ? or(sql`${certificates.id}::text like ${q + '%'}`, sql`${certificates.requestId}::text like ${q + '%'}`)
+        : sql`false`
+      : undefined,
   );
 }
 
 /** A page of certificates in scope, filtered and sorted on the server, with the total count. */
-export async function listCertificates(scope: ComplianceScope, f: CertificateFilter): Promise<{ data: CertificateRow[]; total: number; page: number; pageSize: number }> {
+export async function listCertificates(
+  scope: ComplianceScope,
+  f: CertificateFilter,
+): Promise<{ data: CertificateRow[]; total: number; page: number; pageSize: number }> {
   const db = await getDb();
   const w = where(scope, f);
-  const order = { issued_desc: [desc(certificates.issuedAt), desc(certificates.id)], issued_asc: [asc(certificates.issuedAt), asc(certificates.id)], items_desc: [desc(certificates.removedItems), desc(certificates.issuedAt)], items_asc: [asc(certificates.removedItems), desc(certificates.issuedAt)] }[f.sort];
+  const order = {
+    issued_desc: [desc(certificates.issuedAt), desc(certificates.id)],
+    issued_asc: [asc(certificates.issuedAt), asc(certificates.id)],
+    items_desc: [desc(certificates.removedItems), desc(certificates.issuedAt)],
+    items_asc: [asc(certificates.removedItems), desc(certificates.issuedAt)],
+  }[f.sort];
   const [rows, [{ n }]] = await Promise.all([
     db
       .select({
@@ -75,9 +87,17 @@ export async function listCertificates(scope: ComplianceScope, f: CertificateFil
       .orderBy(...order)
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize),
-    db.select({ n: sql<number>`count(*)::int` }).from(certificates).where(w),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(certificates)
+      .where(w),
   ]);
-  return { data: rows.map((r) => ({ ...r, issuedAt: r.issuedAt.toISOString(), submittedAt: r.submittedAt?.toISOString() ?? null })), total: n, page: f.page, pageSize: f.pageSize };
+  return {
+    data: rows.map((r) => ({ ...r, issuedAt: r.issuedAt.toISOString(), submittedAt: r.submittedAt?.toISOString() ?? null })),
+    total: n,
+    page: f.page,
+    pageSize: f.pageSize,
+  };
 }
 
 /** A certificate in scope, or not found. */

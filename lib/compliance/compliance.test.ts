@@ -43,7 +43,16 @@ async function issue(org: { id: string; name: string }, method: 'newton-certifie
         before: { version: 1, weightsSha256: hex() },
         after: { version: 2, weightsSha256: weights },
         method,
-        guarantee: { epsilon: 0.1, delta: 1e-6, sigma: 0.01, lambda: 1e-4, residual: 1e-6, residualBound: 1e-4, residualEstablished: 'computed', budgetUsed: 0.01 },
+        guarantee: {
+          epsilon: 0.1,
+          delta: 1e-6,
+          sigma: 0.01,
+          lambda: 1e-4,
+          residual: 1e-6,
+          residualBound: 1e-4,
+          residualEstablished: 'computed',
+          budgetUsed: 0.01,
+        },
         retrained: false,
         samplesRemoved: items,
         classesDropped: 0,
@@ -56,7 +65,14 @@ async function issue(org: { id: string; name: string }, method: 'newton-certifie
     scope: 'test',
     software: 'test',
   };
-  return signCertificate({ certificateId: id, requestId: req.id, organizationId: org.id, subject: [{ name: 'model', digest: { sha256: weights } }], predicate, submittedAt: req.submittedAt });
+  return signCertificate({
+    certificateId: id,
+    requestId: req.id,
+    organizationId: org.id,
+    subject: [{ name: 'model', digest: { sha256: weights } }],
+    predicate,
+    submittedAt: req.submittedAt,
+  });
 }
 
 const f = (x: Record<string, unknown> = {}) => certificateFilterSchema.parse(x);
@@ -74,27 +90,48 @@ describeEachDriver('compliance console queries', () => {
     assert.deepEqual(mine.data.map((c) => c.id).sort(), [c1.id, c2.id].sort());
     assert.equal(mine.total, 2);
     const all = await listCertificates({ organizationId: null }, f());
-    assert.ok([c1.id, c2.id, c3.id].every((id) => all.data.some((c) => c.id === id)), 'an auditor sees every organisation');
-    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ method: 'sisa' }))).data.map((c) => c.id), [c2.id]);
-    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c1.requestId.slice(0, 8) }))).data.map((c) => c.id), [c1.id]);
-    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c3.id }))).data, [], 'B\'s certificate is not found by A');
-    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ sort: 'items_asc' }))).data.map((c) => c.removedItems), [3, 7]);
+    assert.ok(
+      [c1.id, c2.id, c3.id].every((id) => all.data.some((c) => c.id === id)),
+      'an auditor sees every organisation',
+    );
+    assert.deepEqual(
+      (await listCertificates({ organizationId: A.id }, f({ method: 'sisa' }))).data.map((c) => c.id),
+      [c2.id],
+    );
+    assert.deepEqual(
+      (await listCertificates({ organizationId: A.id }, f({ q: c1.requestId.slice(0, 8) }))).data.map((c) => c.id),
+      [c1.id],
+    );
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c3.id }))).data, [], "B's certificate is not found by A");
+    assert.deepEqual(
+      (await listCertificates({ organizationId: A.id }, f({ sort: 'items_asc' }))).data.map((c) => c.removedItems),
+      [3, 7],
+    );
     const p1 = await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 1 }));
     const p2 = await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 2 }));
     assert.notEqual(p1.data[0].id, p2.data[0].id);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     assert.equal((await listCertificates({ organizationId: A.id }, f({ from: tomorrow }))).total, 0);
-    await assert.rejects(listCertificates({ organizationId: A.id }, f({ from: tomorrow, to: '2020-01-01' })), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');
+    await assert.rejects(
+      listCertificates({ organizationId: A.id }, f({ from: tomorrow, to: '2020-01-01' })),
+      (e: unknown) => e instanceof AppError && e.code === 'validation_failed',
+    );
 
     const detail = await certificateDetail({ organizationId: A.id }, c1.id);
     assert.ok(detail.verification.ok, JSON.stringify(detail.verification.checks));
     await assert.rejects(certificateDetail({ organizationId: B.id }, c1.id), (e: unknown) => e instanceof AppError && e.code === 'not_found');
     const db = await getDb();
-    const edited = { ...c1.envelope, payload: Buffer.from(Buffer.from(c1.envelope.payload, 'base64').toString('utf8').replace('"removedItems":3', '"removedItems":2')).toString('base64') };
+    const edited = {
+      ...c1.envelope,
+      payload: Buffer.from(Buffer.from(c1.envelope.payload, 'base64').toString('utf8').replace('"removedItems":3', '"removedItems":2')).toString('base64'),
+    };
     await db.update(certificates).set({ envelope: edited }).where(eq(certificates.id, c1.id));
     const after = await certificateDetail({ organizationId: A.id }, c1.id);
     assert.equal(after.verification.ok, false);
-    assert.deepEqual(after.verification.checks.filter((c) => !c.ok).map((c) => c.id), ['signature', 'key_validity', 'inclusion']);
+    assert.deepEqual(
+      after.verification.checks.filter((c) => !c.ok).map((c) => c.id),
+      ['signature', 'key_validity', 'inclusion'],
+    );
   });
 
   test('audit events: scoped list with cursor, and a streamed CSV with exactly the filtered rows', async () => {
@@ -102,7 +139,10 @@ describeEachDriver('compliance console queries', () => {
     const b = await seedPartner();
     const scope = { organizationId: a.organization.id };
     const db = await getDb();
-    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(eq(auditEvents.organizationId, a.organization.id));
+    const [{ n }] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditEvents)
+      .where(eq(auditEvents.organizationId, a.organization.id));
     const first = await listAuditEvents(scope, { after: 0, limit: 1 });
     assert.equal(first.data.length, 1);
     assert.ok(first.data.every((e) => e.organizationId === a.organization.id));
@@ -114,7 +154,13 @@ describeEachDriver('compliance console queries', () => {
     assert.equal(lines.length - 1, n);
     assert.ok(!text.includes(b.organization.id), 'nothing of B');
     const joined = await new Response(auditCsvStream(scope, { action: 'member.' })).text();
-    assert.ok(joined.trim().split('\n').slice(1).every((l) => l.includes(',member.joined,')));
+    assert.ok(
+      joined
+        .trim()
+        .split('\n')
+        .slice(1)
+        .every((l) => l.includes(',member.joined,')),
+    );
   });
 });
 
@@ -125,11 +171,22 @@ describeEachDriver('compliance API authorisation', () => {
     const cb = await issue({ id: b.organization.id, name: b.organization.name }, 'sisa', 2);
     const ca = await issue({ id: a.organization.id, name: a.organization.name }, 'sisa', 4);
     const { key } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'officer', scopes: ['compliance:read'] } });
-    const { key: other } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'eng', scopes: ['datasets:read'] } });
-    const get = (h: (r: Request, c?: { params?: Promise<Record<string, string>> }) => Promise<Response>, path: string, k: string, params: Record<string, string> = {}) =>
-      h(new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${k}` } }), { params: Promise.resolve(params) });
+    const { key: other } = await createApiKey({
+      actorUserId: a.admin.id,
+      organizationId: a.organization.id,
+      input: { name: 'eng', scopes: ['datasets:read'] },
+    });
+    const get = (
+      h: (r: Request, c?: { params?: Promise<Record<string, string>> }) => Promise<Response>,
+      path: string,
+      k: string,
+      params: Record<string, string> = {},
+    ) => h(new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${k}` } }), { params: Promise.resolve(params) });
     const list = await (await get(listRoute.GET, '/compliance/certificates', key)).json();
-    assert.deepEqual(list.data.map((c: { id: string }) => c.id), [ca.id]);
+    assert.deepEqual(
+      list.data.map((c: { id: string }) => c.id),
+      [ca.id],
+    );
     assert.equal((await get(detailRoute.GET, `/compliance/certificates/${cb.id}`, key, { certificateId: cb.id })).status, 404);
     assert.equal((await get(bundleRoute.GET, `/compliance/certificates/${cb.id}/bundle`, key, { certificateId: cb.id })).status, 404);
     assert.equal((await get(detailRoute.GET, `/compliance/certificates/${ca.id}`, key, { certificateId: ca.id })).status, 200);

@@ -38,7 +38,13 @@ export async function requestDeadlines(scope: ComplianceScope, now = new Date(),
   const rows = await db
     .select({ id: removalRequests.id, status: removalRequests.status, submittedAt: removalRequests.submittedAt, completedAt: removalRequests.completedAt })
     .from(removalRequests)
-    .where(and(isNotNull(removalRequests.submittedAt), concerned ? inArray(removalRequests.id, concerned) : undefined, sql`${removalRequests.status} <> 'withdrawn'`))
+    .where(
+      and(
+        isNotNull(removalRequests.submittedAt),
+        concerned ? inArray(removalRequests.id, concerned) : undefined,
+        sql`${removalRequests.status} <> 'withdrawn'`,
+      ),
+    )
     .orderBy(desc(removalRequests.submittedAt))
     .limit(limit);
   return rows.map((r) => {

@@ -14,7 +14,11 @@ export async function complianceFigures(scope: ComplianceScope): Promise<Figures
   const db = await getDb();
   const inScope = scope.organizationId ? eq(certificates.organizationId, scope.organizationId) : undefined;
   const weeks = await db
-    .select({ week: sql<string>`to_char(date_trunc('week', ${certificates.issuedAt} at time zone 'UTC'), 'YYYY-MM-DD')`, certificates: sql<number>`count(*)::int`, photos: sql<number>`coalesce(sum(${certificates.removedItems}), 0)::int` })
+    .select({
+      week: sql<string>`to_char(date_trunc('week', ${certificates.issuedAt} at time zone 'UTC'), 'YYYY-MM-DD')`,
+      certificates: sql<number>`count(*)::int`,
+      photos: sql<number>`coalesce(sum(${certificates.removedItems}), 0)::int`,
+    })
     .from(certificates)
     .where(inScope)
     .groupBy(sql`1`)
@@ -33,10 +37,30 @@ export async function complianceFigures(scope: ComplianceScope): Promise<Figures
     .where(scope.organizationId ? eq(models.organizationId, scope.organizationId) : undefined)
     .orderBy(asc(models.createdAt))
     .limit(8);
-  const vs = ms.length ? await db.select().from(modelVersions).where(inArray(modelVersions.modelId, ms.map((m) => m.id))).orderBy(asc(modelVersions.version)) : [];
+  const vs = ms.length
+    ? await db
+        .select()
+        .from(modelVersions)
+        .where(
+          inArray(
+            modelVersions.modelId,
+            ms.map((m) => m.id),
+          ),
+        )
+        .orderBy(asc(modelVersions.version))
+    : [];
   return {
     removalsPerWeek: weeks,
-    timeToCertificate: { count: t.count, medianSeconds: t.median === null ? null : Number(t.median), slowestSeconds: t.slowest === null ? null : Number(t.slowest) },
-    models: ms.map((m) => ({ ...m, versions: vs.filter((v) => v.modelId === m.id).map((v) => ({ version: v.version, at: v.createdAt.toISOString(), budgetUsed: v.budgetUsed, accuracy: v.accuracy, reason: v.reason })) })),
+    timeToCertificate: {
+      count: t.count,
+      medianSeconds: t.median === null ? null : Number(t.median),
+      slowestSeconds: t.slowest === null ? null : Number(t.slowest),
+    },
+    models: ms.map((m) => ({
+      ...m,
+      versions: vs
+        .filter((v) => v.modelId === m.id)
+        .map((v) => ({ version: v.version, at: v.createdAt.toISOString(), budgetUsed: v.budgetUsed, accuracy: v.accuracy, reason: v.reason })),
+    })),
   };
 }

@@ -26,25 +26,37 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
-  FORGETME_SIGNING_KEY: z
-    .string()
-    .includes('BEGIN PRIVATE KEY', { error: 'must be an Ed25519 private key in PKCS#8 PEM form' })
-    .optional(),
+  FORGETME_SIGNING_KEY: z.string().includes('BEGIN PRIVATE KEY', { error: 'must be an Ed25519 private key in PKCS#8 PEM form' }).optional(),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 33)').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('forgetme <no-reply@forgetme.localhost>'),
   FORGETME_SEED_DEMO: bool.optional(),
   FORGETME_RUN_JOBS: bool.optional(),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
-  FORGETME_API_URL: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').optional(),
+  FORGETME_API_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+    .optional(),
   FORGETME_API_KEY: z.string().regex(/^fm_/, 'must be a forgetme API key (fm_…)').optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
-  FORGETME_DEADLINE: z.string().regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days').default('gdpr'),
+  FORGETME_DEADLINE: z
+    .string()
+    .regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days')
+    .default('gdpr'),
   FORGETME_TRUSTED_PROXIES: z.coerce.number({ error: 'must be a whole number from 0 to 10' }).int().min(0).max(10).default(0),
   FORGETME_SIGN_UPS_PER_NETWORK: z.coerce.number({ error: 'must be a whole number from 1 to 100000' }).int().min(1).max(100_000).default(10),
   FORGETME_SERVER: z.literal('1').optional(),
-  FORGETME_FAILPOINT: z.string().regex(/^[a-z.-]+$/).optional(),
-  TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  FORGETME_FAILPOINT: z
+    .string()
+    .regex(/^[a-z.-]+$/)
+    .optional(),
+  TEST_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   FORGETME_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

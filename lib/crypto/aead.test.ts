@@ -18,7 +18,12 @@ test('a flipped byte, another context or another key is refused with decryption_
   const sealed = seal(plain, key, 'ref:1');
   const flipped = Buffer.from(sealed);
   flipped[flipped.length - 20] ^= 1;
-  for (const attempt of [() => open(flipped, key, 'ref:1'), () => open(sealed, key, 'ref:2'), () => open(sealed, crypto.randomBytes(32), 'ref:1'), () => open(sealed.subarray(0, 10), key)]) {
+  for (const attempt of [
+    () => open(flipped, key, 'ref:1'),
+    () => open(sealed, key, 'ref:2'),
+    () => open(sealed, crypto.randomBytes(32), 'ref:1'),
+    () => open(sealed.subarray(0, 10), key),
+  ]) {
     assert.throws(attempt, (e: unknown) => e instanceof AppError && e.code === 'decryption_failed');
   }
 });

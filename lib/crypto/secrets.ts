@@ -23,10 +23,7 @@ function fileSecret(name: string, generate: () => string): string {
 let dataKey: Buffer | undefined;
 /** The 32-byte AES-256-GCM key for biometric data at rest (FORGETME_DATA_KEY). */
 export function getDataKey(): Buffer {
-  dataKey ??= Buffer.from(
-    env().dataKey ?? fileSecret('data-key', () => crypto.randomBytes(32).toString('base64')),
-    'base64',
-  );
+  dataKey ??= Buffer.from(env().dataKey ?? fileSecret('data-key', () => crypto.randomBytes(32).toString('base64')), 'base64');
   return dataKey;
 }
 
@@ -42,9 +39,7 @@ let signingKeyPem: string | undefined;
 export function getSigningKeyPem(): string {
   signingKeyPem ??=
     env().signingKeyPem ??
-    fileSecret('signing-key.pem', () =>
-      crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    );
+    fileSecret('signing-key.pem', () => crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   return signingKeyPem;
 }
 

@@ -33,7 +33,10 @@ export async function getSigningKey(): Promise<PlatformSigningKey> {
         .onConflictDoNothing()
         .returning({ kid: signingKeys.kid });
       if (inserted.length) {
-        await recordAuditEvent(tx, { actor: { type: 'system' }, event: { action: 'signing_key.registered', subject: { type: 'signing_key', id: kid }, data: { algorithm: 'EdDSA' } } });
+        await recordAuditEvent(tx, {
+          actor: { type: 'system' },
+          event: { action: 'signing_key.registered', subject: { type: 'signing_key', id: kid }, data: { algorithm: 'EdDSA' } },
+        });
       }
     });
     return { kid, privateKey, publicJwk };

@@ -8,8 +8,15 @@ import type { createDatasetSchema } from './schemas';
 export async function createDataset(opts: { organizationId: string; actor: Actor; input: z.infer<typeof createDatasetSchema> }) {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(datasets).values({ organizationId: opts.organizationId, name: opts.input.name, description: opts.input.description }).returning();
-    await recordAuditEvent(tx, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'dataset.created', subject: { type: 'dataset', id: row.id }, data: { name: row.name } } });
+    const [row] = await tx
+      .insert(datasets)
+      .values({ organizationId: opts.organizationId, name: opts.input.name, description: opts.input.description })
+      .returning();
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      organizationId: opts.organizationId,
+      event: { action: 'dataset.created', subject: { type: 'dataset', id: row.id }, data: { name: row.name } },
+    });
     return row;
   });
 }

@@ -8,7 +8,10 @@ import type { DatasetItemView, DatasetView, IngestView } from './schemas';
 
 /** The dataset, if it belongs to the organisation; otherwise not found (another organisation's ids leak nothing). */
 export async function requireDataset(tx: Executor, organizationId: string, datasetId: string): Promise<Dataset> {
-  const [row] = await tx.select().from(datasets).where(and(eq(datasets.id, datasetId), eq(datasets.organizationId, organizationId)));
+  const [row] = await tx
+    .select()
+    .from(datasets)
+    .where(and(eq(datasets.id, datasetId), eq(datasets.organizationId, organizationId)));
   if (!row) throw notFound('dataset');
   return row;
 }
@@ -25,9 +28,21 @@ async function view(tx: Executor, d: Dataset): Promise<DatasetView> {
     })
     .from(datasetItems)
     .where(eq(datasetItems.datasetId, d.id));
-  const [f] = await tx.select({ n: sql<number>`count(*)::int` }).from(faces).where(and(eq(faces.datasetId, d.id), eq(faces.removed, false)));
+  const [f] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(faces)
+    .where(and(eq(faces.datasetId, d.id), eq(faces.removed, false)));
   const { identities, ...items } = c;
-  return { id: d.id, name: d.name, description: d.description, embeddingModel: EMBEDDING_MODEL, items, faces: f.n, identities, createdAt: d.createdAt.toISOString() };
+  return {
+    id: d.id,
+    name: d.name,
+    description: d.description,
+    embeddingModel: EMBEDDING_MODEL,
+    items,
+    faces: f.n,
+    identities,
+    createdAt: d.createdAt.toISOString(),
+  };
 }
 
 export async function getDataset(organizationId: string, datasetId: string): Promise<DatasetView> {
@@ -67,7 +82,10 @@ export function ingestView(i: Ingest): IngestView {
 export async function getIngest(organizationId: string, datasetId: string, ingestId: string): Promise<IngestView> {
   const db = await getDb();
   await requireDataset(db, organizationId, datasetId);
-  const [row] = await db.select().from(ingests).where(and(eq(ingests.id, ingestId), eq(ingests.datasetId, datasetId)));
+  const [row] = await db
+    .select()
+    .from(ingests)
+    .where(and(eq(ingests.id, ingestId), eq(ingests.datasetId, datasetId)));
   if (!row) throw notFound('ingest');
   return ingestView(row);
 }
@@ -76,7 +94,12 @@ export async function listIngests(organizationId: string, datasetId: string, q: 
   const db = await getDb();
   await requireDataset(db, organizationId, datasetId);
   const k = keyset(ingests.createdAt, ingests.id, decodeCursor(q.cursor));
-  const rows = await db.select().from(ingests).where(and(eq(ingests.datasetId, datasetId), k.where)).orderBy(...k.orderBy).limit(q.limit + 1);
+  const rows = await db
+    .select()
+    .from(ingests)
+    .where(and(eq(ingests.datasetId, datasetId), k.where))
+    .orderBy(...k.orderBy)
+    .limit(q.limit + 1);
   return page(rows, q.limit, ingestView);
 }
 

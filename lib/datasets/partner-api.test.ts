@@ -39,14 +39,19 @@ const BASE = 'http://localhost/api/v1';
 type Params = Record<string, string>;
 type Handler = (req: Request, ctx?: { params?: Promise<Params> }) => Promise<Response>;
 
-function call(handler: Handler, opts: { method?: string; path: string; key: string; params?: Params; json?: unknown; form?: FormData; headers?: Record<string, string> }) {
+function call(
+  handler: Handler,
+  opts: { method?: string; path: string; key: string; params?: Params; json?: unknown; form?: FormData; headers?: Record<string, string> },
+) {
   const headers: Record<string, string> = { authorization: `Bearer ${opts.key}`, ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.json);
   } else if (opts.form) body = opts.form;
-  return handler(new Request(`${BASE}${opts.path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }), { params: Promise.resolve(opts.params ?? {}) });
+  return handler(new Request(`${BASE}${opts.path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }), {
+    params: Promise.resolve(opts.params ?? {}),
+  });
 }
 
 function uploadForm(manifest: string, archive?: Buffer, files?: [string, Buffer][]) {
@@ -93,8 +98,16 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
 
   test('a partner registers a dataset, uploads a zip, gets per-item errors and a signed dataset.ingested, trains a model and downloads its weights', async () => {
     const a = await seedPartner();
-    const { key } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'ci', scopes: ['datasets:read', 'datasets:write', 'models:read', 'models:write', 'webhooks:write'] } });
-    const ep = await call(endpointsRoute.POST, { path: '/webhooks/endpoints', key, json: { url: receiver.url, events: ['dataset.ingested', 'model.trained'] } });
+    const { key } = await createApiKey({
+      actorUserId: a.admin.id,
+      organizationId: a.organization.id,
+      input: { name: 'ci', scopes: ['datasets:read', 'datasets:write', 'models:read', 'models:write', 'webhooks:write'] },
+    });
+    const ep = await call(endpointsRoute.POST, {
+      path: '/webhooks/endpoints',
+      key,
+      json: { url: receiver.url, events: ['dataset.ingested', 'model.trained'] },
+    });
     assert.equal(ep.status, 201);
     receiver.setSecret((await ep.json()).secret);
 
@@ -117,10 +130,15 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     assert.deepEqual([upload.total, upload.created, upload.status], [8, 8, 'queued']);
 
     await runIngest(upload.id, { threads: getThreadPool() });
-    const done = (await (await call(uploadRoute.GET, { path: `/datasets/${dataset.id}/uploads/${upload.id}`, key, params: { ...p, uploadId: upload.id } })).json()).upload;
+    const done = (
+      await (await call(uploadRoute.GET, { path: `/datasets/${dataset.id}/uploads/${upload.id}`, key, params: { ...p, uploadId: upload.id } })).json()
+    ).upload;
     assert.deepEqual([done.status, done.processed, done.failed, done.progress], ['completed', 8, 2, 1]);
     const failed = (await (await call(itemsRoute.GET, { path: `/datasets/${dataset.id}/items?status=failed`, key, params: p })).json()).data;
-    assert.deepEqual(Object.fromEntries(failed.map((i: { externalId: string; error: { code: string } }) => [i.externalId, i.error.code])), { broken: 'corrupt_image', text: 'unsupported_type' });
+    assert.deepEqual(Object.fromEntries(failed.map((i: { externalId: string; error: { code: string } }) => [i.externalId, i.error.code])), {
+      broken: 'corrupt_image',
+      text: 'unsupported_type',
+    });
     const view = (await (await call(datasetRoute.GET, { path: `/datasets/${dataset.id}`, key, params: p })).json()).dataset;
     assert.deepEqual(view.items, { total: 8, pending: 0, embedded: 6, failed: 2, removed: 0 });
     assert.equal(view.identities, 3);
@@ -129,7 +147,9 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     assert.ok(stored.length >= 6 && stored.every((f) => f.d !== null && f.d > 0.2 && f.d < 1.2), JSON.stringify(stored));
 
     // Re-running the same import creates nothing.
-    const rerun = (await (await call(uploadsRoute.POST, { path: `/datasets/${dataset.id}/uploads`, key, params: p, form: uploadForm(MANIFEST, archive()) })).json()).upload;
+    const rerun = (
+      await (await call(uploadsRoute.POST, { path: `/datasets/${dataset.id}/uploads`, key, params: p, form: uploadForm(MANIFEST, archive()) })).json()
+    ).upload;
     assert.deepEqual([rerun.created, rerun.skipped.length, rerun.status], [0, 8, 'completed']);
 
     // Items paginate with a cursor, without repeats.
@@ -137,18 +157,29 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     let cursor: string | null = null;
     do {
       const q: string = cursor ? `?limit=3&cursor=${cursor}` : '?limit=3';
-      const pageJson = (await (await call(itemsRoute.GET, { path: `/datasets/${dataset.id}/items${q}`, key, params: p })).json()) as { data: { id: string }[]; nextCursor: string | null };
+      const pageJson = (await (await call(itemsRoute.GET, { path: `/datasets/${dataset.id}/items${q}`, key, params: p })).json()) as {
+        data: { id: string }[];
+        nextCursor: string | null;
+      };
       for (const i of pageJson.data) seen.add(i.id);
       cursor = pageJson.nextCursor;
     } while (cursor);
     assert.equal(seen.size, 8);
 
-    const seeded = await call(modelsRoute.POST, { path: '/models', key, json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { seed: 7 } } });
+    const seeded = await call(modelsRoute.POST, {
+      path: '/models',
+      key,
+      json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { seed: 7 } },
+    });
     assert.equal(seeded.status, 422, 'a partner cannot choose the noise');
     const refusal = (await seeded.json()).error;
     assert.equal(refusal.code, 'validation_failed');
     assert.match(JSON.stringify(refusal), /seed is not accepted/);
-    const m = await call(modelsRoute.POST, { path: '/models', key, json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { subsampleSeed: 7 } } });
+    const m = await call(modelsRoute.POST, {
+      path: '/models',
+      key,
+      json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { subsampleSeed: 7 } },
+    });
     assert.equal(m.status, 202, await m.clone().text());
     const { model } = await m.json();
     assert.equal(model.status, 'training');
@@ -174,15 +205,32 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
 
     // Another organisation's key gets nothing of this model, its versions or weights.
     const b = await seedPartner();
-    const kb = (await createApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, input: { name: 'b', scopes: ['models:read', 'models:write', 'requests:read'] } })).key;
+    const kb = (
+      await createApiKey({
+        actorUserId: b.admin.id,
+        organizationId: b.organization.id,
+        input: { name: 'b', scopes: ['models:read', 'models:write', 'requests:read'] },
+      })
+    ).key;
     for (const [h, pth] of [
       [modelRoute.GET, `/models/${model.id}`],
       [manifestRoute.GET, `/models/${model.id}/versions/1/model.json`],
       [weightsRoute.GET, `/models/${model.id}/versions/1/weights`],
-    ] as const) assert.equal((await call(h, { path: pth, key: kb, params: vp })).status, 404, pth);
+    ] as const)
+      assert.equal((await call(h, { path: pth, key: kb, params: vp })).status, 404, pth);
     assert.equal((await call(deployRoute.POST, { path: `/models/${model.id}/versions/1/deployment`, key: kb, params: vp })).status, 404);
     assert.deepEqual((await (await call(modelsRoute.GET, { path: '/models', key: kb })).json()).data, []);
-    assert.equal((await call(modelRoute.GET, { path: `/models/${model.id}`, key: (await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'd', scopes: ['datasets:read'] } })).key, params: vp })).status, 403, 'scope models:read is needed');
+    assert.equal(
+      (
+        await call(modelRoute.GET, {
+          path: `/models/${model.id}`,
+          key: (await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'd', scopes: ['datasets:read'] } })).key,
+          params: vp,
+        })
+      ).status,
+      403,
+      'scope models:read is needed',
+    );
 
     // Delivered at once by the emitting process; the sweep would catch anything missed.
     for (let i = 0; i < 100 && receiver.received.length < 2; i++) {
@@ -197,17 +245,26 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
 
   test('bad uploads are refused whole: a missing file, ../ paths, a 10 GB declaration, a non-zip, a bad manifest', async () => {
     const a = await seedPartner();
-    const { key } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'ci', scopes: ['datasets:read', 'datasets:write'] } });
+    const { key } = await createApiKey({
+      actorUserId: a.admin.id,
+      organizationId: a.organization.id,
+      input: { name: 'ci', scopes: ['datasets:read', 'datasets:write'] },
+    });
     const { dataset } = await (await call(datasetRoutes.POST, { path: '/datasets', key, json: { name: 'x' } })).json();
     const p = { datasetId: dataset.id };
-    const post = (form: FormData, headers?: Record<string, string>) => call(uploadsRoute.POST, { path: `/datasets/${dataset.id}/uploads`, key, params: p, form, headers });
+    const post = (form: FormData, headers?: Record<string, string>) =>
+      call(uploadsRoute.POST, { path: `/datasets/${dataset.id}/uploads`, key, params: p, form, headers });
     const expect = async (res: Response, status: number, pattern: RegExp) => {
       const body = await res.json();
       assert.equal(res.status, status, JSON.stringify(body));
       assert.match(body.error.message, pattern);
     };
     const img = photo('Adrien_Brody_0001.jpg');
-    await expect(await post(uploadForm('external_id,label,file\na,A,a.jpg\nb,B,missing.jpg', makeZip([{ name: 'a.jpg', data: img }]))), 422, /not in the upload: missing\.jpg/);
+    await expect(
+      await post(uploadForm('external_id,label,file\na,A,a.jpg\nb,B,missing.jpg', makeZip([{ name: 'a.jpg', data: img }]))),
+      422,
+      /not in the upload: missing\.jpg/,
+    );
     await expect(await post(uploadForm('external_id,label,file\na,A,../a.jpg', makeZip([{ name: '../a.jpg', data: img }]))), 422, /unsafe path/);
     const huge = makeZip([1, 2, 3].map((i) => ({ name: `big${i}.jpg`, data: Buffer.alloc(1000), declaredSize: 3_600_000_000 })));
     const bomb = await post(uploadForm('external_id,label,file\na,A,big1.jpg', huge));
@@ -215,8 +272,21 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     assert.match((await bomb.json()).error.message, /GB|zip bomb|MB once extracted/);
     await expect(await post(uploadForm('external_id,label,file\na,A,a.jpg', Buffer.from('PK not really'))), 422, /not a readable zip/);
     await expect(await post(uploadForm('id,label\na,A', makeZip([{ name: 'a.jpg', data: img }]))), 422, /no "external_id" column/);
-    await expect(await post(uploadForm('external_id,label,file\na,A,a.jpg\na,B,b.jpg', undefined, [['a.jpg', img], ['b.jpg', img]])), 422, /repeats the external_id "a"/);
-    await expect(await post(uploadForm('external_id,label,file\na,A,a.jpg', makeZip([{ name: 'a.jpg', data: img }])), { 'content-length': String(10 * 1024 ** 3) }), 413, /limited/);
+    await expect(
+      await post(
+        uploadForm('external_id,label,file\na,A,a.jpg\na,B,b.jpg', undefined, [
+          ['a.jpg', img],
+          ['b.jpg', img],
+        ]),
+      ),
+      422,
+      /repeats the external_id "a"/,
+    );
+    await expect(
+      await post(uploadForm('external_id,label,file\na,A,a.jpg', makeZip([{ name: 'a.jpg', data: img }])), { 'content-length': String(10 * 1024 ** 3) }),
+      413,
+      /limited/,
+    );
     const items = (await (await call(itemsRoute.GET, { path: `/datasets/${dataset.id}/items`, key, params: p })).json()).data;
     assert.equal(items.length, 0, 'nothing was half-imported');
   });
@@ -224,15 +294,33 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
   test('organisation B sees nothing of A; scopes and revocation are enforced; the OpenAPI document lists every operation', async () => {
     const a = await seedPartner();
     const b = await seedPartner();
-    const ka = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'a', scopes: ['datasets:read', 'datasets:write', 'models:read'] } });
-    const kb = await createApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, input: { name: 'b', scopes: ['datasets:read', 'datasets:write', 'models:read', 'models:write'] } });
+    const ka = await createApiKey({
+      actorUserId: a.admin.id,
+      organizationId: a.organization.id,
+      input: { name: 'a', scopes: ['datasets:read', 'datasets:write', 'models:read'] },
+    });
+    const kb = await createApiKey({
+      actorUserId: b.admin.id,
+      organizationId: b.organization.id,
+      input: { name: 'b', scopes: ['datasets:read', 'datasets:write', 'models:read', 'models:write'] },
+    });
     const readOnly = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'ro', scopes: ['datasets:read'] } });
     const { dataset } = await (await call(datasetRoutes.POST, { path: '/datasets', key: ka.key, json: { name: 'A only' } })).json();
     const p = { datasetId: dataset.id };
     assert.equal((await call(datasetRoute.GET, { path: `/datasets/${dataset.id}`, key: kb.key, params: p })).status, 404);
     assert.equal((await call(itemsRoute.GET, { path: `/datasets/${dataset.id}/items`, key: kb.key, params: p })).status, 404);
     assert.equal((await call(uploadsRoute.GET, { path: `/datasets/${dataset.id}/uploads`, key: kb.key, params: p })).status, 404);
-    assert.equal((await call(uploadsRoute.POST, { path: `/datasets/${dataset.id}/uploads`, key: kb.key, params: p, form: uploadForm('external_id,label,file\na,A,a.jpg', undefined, [['a.jpg', photo('Adrien_Brody_0001.jpg')]]) })).status, 404);
+    assert.equal(
+      (
+        await call(uploadsRoute.POST, {
+          path: `/datasets/${dataset.id}/uploads`,
+          key: kb.key,
+          params: p,
+          form: uploadForm('external_id,label,file\na,A,a.jpg', undefined, [['a.jpg', photo('Adrien_Brody_0001.jpg')]]),
+        })
+      ).status,
+      404,
+    );
     assert.equal((await call(modelsRoute.POST, { path: '/models', key: kb.key, json: { name: 'steal', datasetId: dataset.id, kind: 'sisa' } })).status, 404);
     assert.deepEqual((await (await call(datasetRoutes.GET, { path: '/datasets', key: kb.key })).json()).data, []);
     assert.equal((await call(datasetRoute.GET, { path: '/datasets/not-a-uuid', key: ka.key, params: { datasetId: 'not-a-uuid' } })).status, 404);
@@ -240,15 +328,20 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     assert.equal((await call(modelsRoute.POST, { path: '/models', key: ka.key, json: { name: 'no', datasetId: dataset.id, kind: 'sisa' } })).status, 403);
     await revokeApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, keyId: ka.id });
     assert.equal((await call(datasetRoutes.GET, { path: '/datasets', key: ka.key })).status, 401);
-    const bad = await datasetRoutes.POST(new Request(`${BASE}/datasets`, { method: 'POST', headers: { authorization: `Bearer ${kb.key}`, 'content-type': 'text/plain' }, body: 'name=x' }));
+    const bad = await datasetRoutes.POST(
+      new Request(`${BASE}/datasets`, { method: 'POST', headers: { authorization: `Bearer ${kb.key}`, 'content-type': 'text/plain' }, body: 'name=x' }),
+    );
     assert.equal(bad.status, 415);
-    const malformed = await datasetRoutes.POST(new Request(`${BASE}/datasets`, { method: 'POST', headers: { authorization: `Bearer ${kb.key}`, 'content-type': 'application/json' }, body: '{"name":' }));
+    const malformed = await datasetRoutes.POST(
+      new Request(`${BASE}/datasets`, { method: 'POST', headers: { authorization: `Bearer ${kb.key}`, 'content-type': 'application/json' }, body: '{"name":' }),
+    );
     assert.equal((await malformed.json()).error.code, 'invalid_json');
 
     const doc = await (await openapiRoute.GET(new Request(`${BASE}/openapi.json`))).json();
     assert.equal(doc.openapi, '3.1.0');
     const ops = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((m) => Object.values(m).map((o) => o.operationId));
-    for (const id of ['createDataset', 'uploadItems', 'createModel', 'downloadWeights', 'createWebhookEndpoint', 'replayWebhookDelivery']) assert.ok(ops.includes(id), id);
+    for (const id of ['createDataset', 'uploadItems', 'createModel', 'downloadWeights', 'createWebhookEndpoint', 'replayWebhookDelivery'])
+      assert.ok(ops.includes(id), id);
     assert.ok(doc.paths['/datasets'].post.requestBody.content['application/json'].schema.properties.name);
     // For readers: a format without zod's regular expression beside it, and no safe-integer bounds.
     const text = JSON.stringify(doc);

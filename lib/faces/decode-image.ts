@@ -11,7 +11,8 @@ export const MAX_PIXELS = 40_000_000;
 /** Larger images are scaled down to this longest side for detection (boxes are mapped back). */
 export const WORK_SIDE = 1024;
 
-export type FaceErrorCode = 'unsupported_type' | 'too_large' | 'corrupt_image' | 'no_face' | 'several_faces' | 'face_not_found' | 'face_too_small' | 'face_unclear';
+export type FaceErrorCode =
+  'unsupported_type' | 'too_large' | 'corrupt_image' | 'no_face' | 'several_faces' | 'face_not_found' | 'face_too_small' | 'face_unclear';
 
 export class FaceError extends Error {
   constructor(
@@ -47,7 +48,8 @@ function sniff(bytes: Buffer): 'jpeg' | 'png' | 'webp' | null {
 }
 
 export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
-  if (bytes.length > MAX_BYTES) throw new FaceError('too_large', `The file is ${(bytes.length / 2 ** 20).toFixed(1)} MB; the limit is ${MAX_BYTES / 2 ** 20} MB.`);
+  if (bytes.length > MAX_BYTES)
+    throw new FaceError('too_large', `The file is ${(bytes.length / 2 ** 20).toFixed(1)} MB; the limit is ${MAX_BYTES / 2 ** 20} MB.`);
   const format = sniff(bytes);
   if (!format) throw new FaceError('unsupported_type', 'This is not a JPEG, PNG or WebP image.');
   let meta: Metadata;
@@ -60,7 +62,8 @@ export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   if (!w || !h) throw new FaceError('corrupt_image', 'The image has no size: the file is damaged.');
-  if (w * h > MAX_PIXELS) throw new FaceError('too_large', `The image is ${w}×${h} (${((w * h) / 1e6).toFixed(0)} megapixels); the limit is ${MAX_PIXELS / 1e6} megapixels.`);
+  if (w * h > MAX_PIXELS)
+    throw new FaceError('too_large', `The image is ${w}×${h} (${((w * h) / 1e6).toFixed(0)} megapixels); the limit is ${MAX_PIXELS / 1e6} megapixels.`);
   const rotated = (meta.orientation ?? 1) >= 5;
   const [ow, oh] = rotated ? [h, w] : [w, h];
   const longest = Math.max(ow, oh);

@@ -15,9 +15,7 @@ export type DetectedFace = {
   pass: number;
 };
 
-type Pass =
-  | { detector: 'tiny'; minConfidence: number }
-  | { detector: 'ssd'; pad: number; minConfidence: number };
+type Pass = { detector: 'tiny'; minConfidence: number } | { detector: 'ssd'; pad: number; minConfidence: number };
 
 /**
  * Detection passes, tried in order until one finds a face. The tiny detector is 16 times cheaper
@@ -60,7 +58,17 @@ export async function detectFaces(img: DecodedImage): Promise<DetectedFace[]> {
       const spec = PASSES[pass];
       const pad = spec.detector === 'ssd' ? spec.pad : 0;
       const p = Math.round(pad * Math.max(img.width, img.height));
-      const padded = p ? tf.pad(input, [[p, p], [p, p], [0, 0]], 127) : input;
+      const padded = p
+        ? tf.pad(
+            input,
+            [
+              [p, p],
+              [p, p],
+              [0, 0],
+            ],
+            127,
+          )
+        : input;
       const asInput = padded as unknown as FaceApi.tf.Tensor3D;
       try {
         const options =

@@ -19,7 +19,12 @@ export function faceApi(): Promise<typeof FaceApi> {
     await tfOf(api).setBackend('wasm');
     await tfOf(api).ready();
     const dir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-    await Promise.all([api.nets.tinyFaceDetector.loadFromDisk(dir), api.nets.ssdMobilenetv1.loadFromDisk(dir), api.nets.faceLandmark68Net.loadFromDisk(dir), api.nets.faceRecognitionNet.loadFromDisk(dir)]);
+    await Promise.all([
+      api.nets.tinyFaceDetector.loadFromDisk(dir),
+      api.nets.ssdMobilenetv1.loadFromDisk(dir),
+      api.nets.faceLandmark68Net.loadFromDisk(dir),
+      api.nets.faceRecognitionNet.loadFromDisk(dir),
+    ]);
     return api;
   })().catch((err) => {
     loaded = undefined;

@@ -41,7 +41,12 @@ function bombPng(): Buffer {
   ihdr.writeUInt32BE(20000, 0);
   ihdr.writeUInt32BE(20000, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 test('the same person matches and different people do not', async () => {
@@ -79,7 +84,11 @@ test('a group photo yields several faces: refused with the faces to pick from; w
     assert.ok(iou(picked.box, c.box) > 0.9, 'the face at the picked place');
   }
   const unusable = choices.find((c) => !c.usable);
-  if (unusable) assert.throws(() => checkReference(r, unusable.box), (e: unknown) => e instanceof FaceError && /face_(too_small|unclear)/.test(e.code));
+  if (unusable)
+    assert.throws(
+      () => checkReference(r, unusable.box),
+      (e: unknown) => e instanceof FaceError && /face_(too_small|unclear)/.test(e.code),
+    );
   assert.throws(() => checkReference(r, [0, 0, 5, 5]), code('face_not_found'));
   assert.equal(checkReference(await embedImage(fixture('Adrien_Brody_0001.jpg'))).descriptor.length, 128);
 });
@@ -107,7 +116,9 @@ test('bad files get their code: not an image, corrupt, truncated (flagged), bomb
   assert.ok(20000 * 20000 > MAX_PIXELS);
   await assert.rejects(decodeImage(Buffer.alloc(21 * 2 ** 20, 0xff)), code('too_large'));
   const { default: sharp } = await import('sharp');
-  const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
   const r = await embedImage(blank);
   assert.ok(r.ok && r.faces.length === 0);
   assert.throws(() => checkReference(r), code('no_face'));

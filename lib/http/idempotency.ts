@@ -30,14 +30,22 @@ export async function withIdempotency(request: Request, caller: string, run: () 
   const url = new URL(request.url);
   const requestHash = crypto.createHash('sha256').update(`${request.method} ${url.pathname}${url.search}\n`).update(body).digest('hex');
   const db = await getDb();
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.createdAt} < now() - make_interval(hours => ${TTL_HOURS})`));
+  await db
+    .delete(idempotencyKeys)
+    .where(
+      and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.createdAt} < now() - make_interval(hours => ${TTL_HOURS})`),
+    );
   try {
     await db.insert(idempotencyKeys).values({ caller, key, requestHash, statusCode: IN_PROGRESS, body: {} });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const [prior] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key)));
+    const [prior] = await db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key)));
     if (!prior) throw err;
-    if (prior.requestHash !== requestHash) throw new AppError('conflict', 'This Idempotency-Key was already used with a different request; use a new key for a new request.');
+    if (prior.requestHash !== requestHash)
+      throw new AppError('conflict', 'This Idempotency-Key was already used with a different request; use a new key for a new request.');
     if (prior.statusCode === IN_PROGRESS) throw new AppError('conflict', 'A request with this Idempotency-Key is still being processed; retry in a moment.');
     return Response.json(prior.body, { status: prior.statusCode, headers: { 'idempotent-replayed': 'true' } });
   }
@@ -48,8 +56,18 @@ export async function withIdempotency(request: Request, caller: string, run: () 
     await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key)));
     throw err;
   }
-  const json = response.status < 500 && /json/.test(response.headers.get('content-type') ?? '') ? await response.clone().json().catch(() => undefined) : undefined;
+  const json =
+    response.status < 500 && /json/.test(response.headers.get('content-type') ?? '')
+      ? await response
+          .clone()
+          .json()
+          .catch(() => undefined)
+      : undefined;
   if (json === undefined) await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key)));
-  else await db.update(idempotencyKeys).set({ statusCode: response.status, body: json }).where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key)));
+  else
+    await db
+      .update(idempotencyKeys)
+      .set({ statusCode: response.status, body: json })
+      .where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key)));
   return response;
 }

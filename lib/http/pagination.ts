@@ -33,7 +33,11 @@ export function decodeCursor(cursor: string | undefined): Cursor | null {
 }
 
 /** Given limit+1 rows, the page and the cursor to the next one. */
-export function page<T extends { createdAt: Date; id: string | number }, V>(rows: T[], limit: number, view: (r: T) => V): { data: V[]; nextCursor: string | null } {
+export function page<T extends { createdAt: Date; id: string | number }, V>(
+  rows: T[],
+  limit: number,
+  view: (r: T) => V,
+): { data: V[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   return { data: shown.map(view), nextCursor: more ? encodeCursor(shown[shown.length - 1]) : null };

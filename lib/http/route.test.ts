@@ -38,7 +38,7 @@ async function expectError(res: Response, status: number, code: string) {
 }
 
 describeEachDriver('route wrapper', () => {
-  test('API keys: the right scope passes, scoped to the key\'s own organisation', async () => {
+  test("API keys: the right scope passes, scoped to the key's own organisation", async () => {
     const a = await seedPartner();
     const { key } = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'ci', scopes: ['datasets:write'] } });
     const res = await handler(post(key, '{"name":"faces"}'));
@@ -57,12 +57,18 @@ describeEachDriver('route wrapper', () => {
     await expectError(await handler(new Request('http://localhost/', { method: 'POST', headers: { authorization: 'Basic abc' } })), 401, 'unauthenticated');
   });
 
-  test('another organisation\'s admin cannot revoke a key (not found, nothing changes)', async () => {
+  test("another organisation's admin cannot revoke a key (not found, nothing changes)", async () => {
     const a = await seedPartner();
     const b = await seedPartner();
     const k = await createApiKey({ actorUserId: a.admin.id, organizationId: a.organization.id, input: { name: 'k', scopes: ['datasets:write'] } });
-    await assert.rejects(revokeApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, keyId: k.id }), (e: unknown) => e instanceof AppError && e.code === 'not_found');
-    await assert.rejects(revokeApiKey({ actorUserId: b.admin.id, organizationId: a.organization.id, keyId: k.id }), (e: unknown) => e instanceof AppError && e.code === 'forbidden');
+    await assert.rejects(
+      revokeApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, keyId: k.id }),
+      (e: unknown) => e instanceof AppError && e.code === 'not_found',
+    );
+    await assert.rejects(
+      revokeApiKey({ actorUserId: b.admin.id, organizationId: a.organization.id, keyId: k.id }),
+      (e: unknown) => e instanceof AppError && e.code === 'forbidden',
+    );
     assert.equal((await handler(post(k.key, '{"name":"ok"}'))).status, 200);
   });
 

@@ -38,11 +38,7 @@ export async function prepareJobs(...defs: Pick<JobDefinition<never>, 'id' | 've
  * `tx`, the job is written in that transaction: it exists if and only if the transaction commits
  * (its queue must have been prepared with prepareJobs first).
  */
-export async function enqueue<P>(
-  def: JobDefinition<P>,
-  payload: P,
-  opts: { startAfterSeconds?: number; tx?: Executor } = {},
-): Promise<string | null> {
+export async function enqueue<P>(def: JobDefinition<P>, payload: P, opts: { startAfterSeconds?: number; tx?: Executor } = {}): Promise<string | null> {
   const parsed = def.schema.safeParse(payload);
   if (!parsed.success) throw fromZodError(parsed.error);
   let boss: PgBoss;

@@ -21,7 +21,10 @@ test('the main event loop stays responsive while threads compute', async () => {
 });
 
 test('a task error keeps its code; an unknown task is an error', async () => {
-  await assert.rejects(pool.run('selftest.fail', { message: 'nope' }), (e: unknown) => (e as { code?: string }).code === 'bad_request' && /nope/.test((e as Error).message));
+  await assert.rejects(
+    pool.run('selftest.fail', { message: 'nope' }),
+    (e: unknown) => (e as { code?: string }).code === 'bad_request' && /nope/.test((e as Error).message),
+  );
   await assert.rejects(pool.run('no.such.task', {}), /unknown thread task/);
 });
 

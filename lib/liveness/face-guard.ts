@@ -20,7 +20,6 @@ export const SAME_FACE = 0.3;
 
 const context = (id: string) => `face-guard:${id}`;
 
-
 /**
  * The accounts, other than `userId`, whose live face in the last GUARD_DAYS is `live`'s. Every
  * guarded face is opened and compared in memory, once per passed capture: linear in the guarded

@@ -40,7 +40,6 @@ export const LIVENESS = {
 
 const refuse = (code: RefusalCode, message: string): Verdict => ({ ok: false, code, message });
 
-
 function mean(vectors: readonly (readonly number[])[]): number[] {
   const out = new Array<number>(vectors[0].length).fill(0);
   for (const v of vectors) for (let i = 0; i < v.length; i++) out[i] += v[i] / vectors.length;

@@ -20,7 +20,9 @@ export async function fillCohortDistances(db: Database, model: string, cohort: C
       .limit(BATCH);
     if (!rows.length) return filled;
     const values = rows.map((r) => ({ id: r.id, d: cohortDistance(r.embedding, cohort) }));
-    await db.execute(sql`update faces set cohort_distance = v.d from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, d real) where faces.id = v.id`);
+    await db.execute(
+      sql`update faces set cohort_distance = v.d from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, d real) where faces.id = v.id`,
+    );
     filled += rows.length;
   }
 }

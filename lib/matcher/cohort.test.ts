@@ -54,7 +54,13 @@ test('the calibrated cohort loads, and with it the same person matches and diffe
     assert.ok(r.ok && r.faces.length >= 1);
     return r.faces[0].descriptor;
   };
-  const [a1, a2, a3, g1, g4] = [await fixture('Adrien_Brody_0001.jpg'), await fixture('Adrien_Brody_0002.jpg'), await fixture('Adrien_Brody_0003.jpg'), await fixture('Abdullah_Gul_0001.jpg'), await fixture('Abdullah_Gul_0004.jpg')];
+  const [a1, a2, a3, g1, g4] = [
+    await fixture('Adrien_Brody_0001.jpg'),
+    await fixture('Adrien_Brody_0002.jpg'),
+    await fixture('Adrien_Brody_0003.jpg'),
+    await fixture('Abdullah_Gul_0001.jpg'),
+    await fixture('Abdullah_Gul_0004.jpg'),
+  ];
   const brody = personDistance([a1], cohort);
   const gul = personDistance([g1], cohort);
   for (const d of [brody(a2), brody(a3), gul(g4)]) assert.ok(d < cal.tiers.possible, `same person at ${d}`);

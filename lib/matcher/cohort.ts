@@ -107,12 +107,15 @@ export function loadCohort(spec: CohortSpec): Cohort {
   const hit = loaded.get(spec.sha256);
   if (hit) return hit;
   const file = path.join(env().root, 'lib', 'matcher', spec.file);
-  if (!fs.existsSync(file)) throw new AppError('unavailable', `The matcher's cohort file ${spec.file} is missing: run \`node --import tsx bench/face-calibration.ts\`.`);
+  if (!fs.existsSync(file))
+    throw new AppError('unavailable', `The matcher's cohort file ${spec.file} is missing: run \`node --import tsx bench/face-calibration.ts\`.`);
   const bytes = fs.readFileSync(file);
   const digest = crypto.createHash('sha256').update(bytes).digest('hex');
-  if (digest !== spec.sha256) throw new AppError('unavailable', `The matcher's cohort file ${spec.file} does not match its calibration (sha256 ${digest}, expected ${spec.sha256}).`);
+  if (digest !== spec.sha256)
+    throw new AppError('unavailable', `The matcher's cohort file ${spec.file} does not match its calibration (sha256 ${digest}, expected ${spec.sha256}).`);
   const cohort = { vectors: cohortVectors(bytes), k: spec.k, offset: spec.offset };
-  if (cohort.vectors.length !== spec.faces * DIM) throw new AppError('unavailable', `The matcher's cohort file holds ${cohort.vectors.length / DIM} faces, not ${spec.faces}.`);
+  if (cohort.vectors.length !== spec.faces * DIM)
+    throw new AppError('unavailable', `The matcher's cohort file holds ${cohort.vectors.length / DIM} faces, not ${spec.faces}.`);
   loaded.set(spec.sha256, cohort);
   return cohort;
 }

@@ -28,13 +28,23 @@ export async function createModel(opts: { organizationId: string; actor: Actor; 
   const row = await db.transaction(async (tx) => {
     await requireDataset(tx, opts.organizationId, opts.input.datasetId);
     const [c] = await tx
-      .select({ pending: sql<number>`count(*) filter (where ${datasetItems.status} = 'pending')::int`, identities: sql<number>`count(distinct ${datasetItems.label}) filter (where ${datasetItems.status} = 'embedded' and ${datasetItems.removedAt} is null)::int` })
+      .select({
+        pending: sql<number>`count(*) filter (where ${datasetItems.status} = 'pending')::int`,
+        identities: sql<number>`count(distinct ${datasetItems.label}) filter (where ${datasetItems.status} = 'embedded' and ${datasetItems.removedAt} is null)::int`,
+      })
       .from(datasetItems)
       .where(and(eq(datasetItems.datasetId, opts.input.datasetId)));
     if (c.pending) throw new AppError('conflict', `The dataset still has ${c.pending} item(s) being embedded; train once its uploads have finished.`);
     if (c.identities < 2) throw new AppError('validation_failed', `A model needs embedded photos of at least two identities; the dataset has ${c.identities}.`);
-    const [m] = await tx.insert(models).values({ organizationId: opts.organizationId, datasetId: opts.input.datasetId, name: opts.input.name, kind: opts.input.kind, params }).returning();
-    await recordAuditEvent(tx, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'model.created', subject: { type: 'model', id: m.id }, data: { datasetId: m.datasetId, kind: m.kind, params } } });
+    const [m] = await tx
+      .insert(models)
+      .values({ organizationId: opts.organizationId, datasetId: opts.input.datasetId, name: opts.input.name, kind: opts.input.kind, params })
+      .returning();
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      organizationId: opts.organizationId,
+      event: { action: 'model.created', subject: { type: 'model', id: m.id }, data: { datasetId: m.datasetId, kind: m.kind, params } },
+    });
     return m;
   });
   await enqueue(trainModelJob, { modelId: row.id });

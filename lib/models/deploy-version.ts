@@ -10,9 +10,17 @@ export async function acknowledgeDeployment(opts: { organizationId: string; acto
   const db = await getDb();
   return db.transaction(async (tx) => {
     const v = await requireVersion(tx, opts.organizationId, opts.modelId, opts.version);
-    const [updated] = await tx.update(modelVersions).set({ deployedAt: new Date() }).where(and(eq(modelVersions.id, v.id), isNull(modelVersions.deployedAt))).returning();
+    const [updated] = await tx
+      .update(modelVersions)
+      .set({ deployedAt: new Date() })
+      .where(and(eq(modelVersions.id, v.id), isNull(modelVersions.deployedAt)))
+      .returning();
     if (!updated) return versionView(v);
-    await recordAuditEvent(tx, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'model_version.deployed', subject: { type: 'model_version', id: v.id }, data: { modelId: v.modelId, version: v.version } } });
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      organizationId: opts.organizationId,
+      event: { action: 'model_version.deployed', subject: { type: 'model_version', id: v.id }, data: { modelId: v.modelId, version: v.version } },
+    });
     return versionView(updated);
   });
 }

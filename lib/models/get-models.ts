@@ -27,7 +27,10 @@ export function versionView(v: ModelVersion): ModelVersionView {
 }
 
 export async function requireModel(tx: Executor, organizationId: string, modelId: string): Promise<Model> {
-  const [row] = await tx.select().from(models).where(and(eq(models.id, modelId), eq(models.organizationId, organizationId)));
+  const [row] = await tx
+    .select()
+    .from(models)
+    .where(and(eq(models.id, modelId), eq(models.organizationId, organizationId)));
   if (!row) throw notFound('model');
   return row;
 }
@@ -76,7 +79,10 @@ export async function listVersions(organizationId: string, modelId: string): Pro
 
 export async function requireVersion(tx: Executor, organizationId: string, modelId: string, version: number): Promise<ModelVersion> {
   await requireModel(tx, organizationId, modelId);
-  const [row] = await tx.select().from(modelVersions).where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, version)));
+  const [row] = await tx
+    .select()
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, version)));
   if (!row) throw notFound('model version');
   return row;
 }

@@ -33,12 +33,23 @@ const sisaParams = z.strictObject({
   shards: z.number().int().min(1).max(64).default(4),
   slices: z.number().int().min(1).max(16).default(2),
   lambda: z.number().positive().max(10).default(1e-4),
-  shardSeed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('Assigns samples to shards and slices (public; random when absent).'),
+  shardSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional()
+    .describe('Assigns samples to shards and slices (public; random when absent).'),
   seed: noSeed,
 });
 
 export const createModelSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ name: z.string().trim().min(1).max(120), datasetId: z.uuid(), kind: z.literal('newton-certified'), params: newtonParams.default(newtonParams.parse({})) }),
+  z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    datasetId: z.uuid(),
+    kind: z.literal('newton-certified'),
+    params: newtonParams.default(newtonParams.parse({})),
+  }),
   z.strictObject({ name: z.string().trim().min(1).max(120), datasetId: z.uuid(), kind: z.literal('sisa'), params: sisaParams.default(sisaParams.parse({})) }),
 ]);
 export type CreateModelInput = z.infer<typeof createModelSchema>;

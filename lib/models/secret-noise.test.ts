@@ -33,18 +33,16 @@ async function partnerModel() {
   const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
   const s = syntheticFaces({ identities: 12, perIdentity: 6, seed: 5 });
   const rows = s.ids.map((id, i) => ({ id: crypto.randomUUID(), externalId: id, label: s.labels[i], x: Array.from(s.x.subarray(i * 128, (i + 1) * 128)) }));
-  await db
-    .insert(datasetItems)
-    .values(
-      rows.map((r) => ({
-        id: r.id,
-        datasetId: ds.id,
-        externalId: r.externalId,
-        label: r.label,
-        sha256: crypto.randomBytes(32).toString('hex'),
-        status: 'embedded' as const,
-      })),
-    );
+  await db.insert(datasetItems).values(
+    rows.map((r) => ({
+      id: r.id,
+      datasetId: ds.id,
+      externalId: r.externalId,
+      label: r.label,
+      sha256: crypto.randomBytes(32).toString('hex'),
+      status: 'embedded' as const,
+    })),
+  );
   await db
     .insert(faces)
     .values(

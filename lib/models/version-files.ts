@@ -40,7 +40,8 @@ export async function storeModelFiles(
   const dir = scratch(`store-${process.pid}-${crypto.randomUUID()}`);
   try {
     const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
-    const weightsSha256 = model.kind === 'sisa' ? saveSisaModel(dir, model, { parent }) : saveModel(dir, model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
+    const weightsSha256 =
+      model.kind === 'sisa' ? saveSisaModel(dir, model, { parent }) : saveModel(dir, model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
     const files: Record<string, string> = {};
     for (const f of fs.readdirSync(dir)) files[f] = (await putBlob(sealFile(f, fs.readFileSync(path.join(dir, f))))).sha256;
     return { files, weightsSha256, json: readModelJson(dir) };

@@ -8,7 +8,12 @@ import { weightsFileName } from './version-files';
  * the Hessians and the training features are never published.
  */
 export async function versionManifest(v: ModelVersion): Promise<Record<string, unknown>> {
-  const json = JSON.parse((await getBlob(v.files['model.json'])).toString('utf8')) as Record<string, unknown> & { files: Record<string, { file: string; sha256: string; bytes: number }>; params: Record<string, number>; d: number; K: number };
+  const json = JSON.parse((await getBlob(v.files['model.json'])).toString('utf8')) as Record<string, unknown> & {
+    files: Record<string, { file: string; sha256: string; bytes: number }>;
+    params: Record<string, number>;
+    d: number;
+    K: number;
+  };
   const centreFile = Object.values(json.files).find((f) => f.file.startsWith('center.'));
   const centre = centreFile ? Array.from(new Float64Array(new Uint8Array(await getBlob(v.files[centreFile.file])).buffer)) : null;
   const weights = weightsFileName(v.files);
@@ -34,7 +39,7 @@ export async function versionManifest(v: ModelVersion): Promise<Record<string, u
       shape: json.kind === 'sisa' ? [json.params.shards, json.params.slices, json.K, json.d + 1] : [json.K, json.d + 1],
       layout:
         json.kind === 'sisa'
-          ? 'per shard, per slice checkpoint, K rows of d + 1: use each shard\'s last slice; a class scores the mean over the shards where `present` (shards × K, 1 = trained) marks it'
+          ? "per shard, per slice checkpoint, K rows of d + 1: use each shard's last slice; a class scores the mean over the shards where `present` (shards × K, 1 = trained) marks it"
           : 'row k is class k; the last column is the bias',
     },
     ...(present ? { present } : {}),

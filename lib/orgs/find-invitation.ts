@@ -16,6 +16,7 @@ export async function findOpenInvitation(tx: Executor, token: string) {
     .where(eq(invitations.tokenHash, hashToken(token)));
   if (!row) throw invalid;
   if (row.invitation.acceptedAt) throw new AppError('token_used', 'This invitation was already accepted. Sign in instead.');
-  if (row.invitation.expiresAt.getTime() < Date.now()) throw new AppError('token_expired', 'This invitation has expired. Ask your administrator for a new one.');
+  if (row.invitation.expiresAt.getTime() < Date.now())
+    throw new AppError('token_expired', 'This invitation has expired. Ask your administrator for a new one.');
   return { ...row.invitation, organizationName: row.organizationName };
 }

@@ -2,7 +2,7 @@
 export const CONSENT_VERSION = '2026-11-30';
 
 export const CONSENT_POINTS = [
-  "Purpose: to find photos of your face in the training sets that companies have registered with forgetme, and to have them " +
+  'Purpose: to find photos of your face in the training sets that companies have registered with forgetme, and to have them ' +
     "removed from those companies' face-recognition models.",
   'What we process: the photos you upload (1 to 5) and, from each, a list of 128 numbers describing your face (a face descriptor). ' +
     'This is biometric data; we keep it encrypted.',

@@ -52,10 +52,19 @@ describe('crash recovery [postgres, separate worker]', { skip: !env().testDataba
 
   function worker(failpoint?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stop: () => void }> & { child: ReturnType<typeof spawn> } {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-      env: { ...process.env, DATABASE_URL: url, FORGETME_DATA_DIR: dataDir, FORGETME_LOG_LEVEL: 'warn', FORGETME_WORKER_THREADS: '2', ...(failpoint ? { FORGETME_FAILPOINT: failpoint } : { FORGETME_FAILPOINT: '' }) },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        FORGETME_DATA_DIR: dataDir,
+        FORGETME_LOG_LEVEL: 'warn',
+        FORGETME_WORKER_THREADS: '2',
+        ...(failpoint ? { FORGETME_FAILPOINT: failpoint } : { FORGETME_FAILPOINT: '' }),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stop: () => void }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stop: () => {} })));
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stop: () => void }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal, stop: () => {} })),
+    );
     return Object.assign(done, { child });
   }
 
@@ -66,27 +75,63 @@ describe('crash recovery [postgres, separate worker]', { skip: !env().testDataba
     const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
     const s = syntheticFaces({ identities: 80, perIdentity: 25, seed: 11 });
     const centre = publicCentre();
-    const rows = s.ids.map((id, i) => ({ id: crypto.randomUUID(), externalId: id, label: s.labels[i], sha: crypto.randomBytes(32).toString('hex'), x: Array.from(s.x.subarray(i * 128, (i + 1) * 128), (v, j) => (v - s.centre[j]) * 0.05 + centre[j]) }));
+    const rows = s.ids.map((id, i) => ({
+      id: crypto.randomUUID(),
+      externalId: id,
+      label: s.labels[i],
+      sha: crypto.randomBytes(32).toString('hex'),
+      x: Array.from(s.x.subarray(i * 128, (i + 1) * 128), (v, j) => (v - s.centre[j]) * 0.05 + centre[j]),
+    }));
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
-      await db.insert(datasetItems).values(chunk.map((r) => ({ id: r.id, datasetId: ds.id, externalId: r.externalId, label: r.label, sha256: r.sha, status: 'embedded' as const })));
-      await db.insert(faces).values(chunk.map((r) => ({ itemId: r.id, datasetId: ds.id, faceIndex: 0, box: [0, 0, 100, 100], score: 0.9, embedding: r.x, embeddingModel: EMBEDDING_MODEL })));
+      await db
+        .insert(datasetItems)
+        .values(chunk.map((r) => ({ id: r.id, datasetId: ds.id, externalId: r.externalId, label: r.label, sha256: r.sha, status: 'embedded' as const })));
+      await db.insert(faces).values(
+        chunk.map((r) => ({
+          itemId: r.id,
+          datasetId: ds.id,
+          faceIndex: 0,
+          box: [0, 0, 100, 100],
+          score: 0.9,
+          embedding: r.x,
+          embeddingModel: EMBEDDING_MODEL,
+        })),
+      );
     }
-    const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Synthetic head', datasetId: ds.id, kind: 'newton-certified', params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 5 } } });
+    const model = await createModel({
+      organizationId: org.organization.id,
+      actor,
+      input: {
+        name: 'Synthetic head',
+        datasetId: ds.id,
+        kind: 'newton-certified',
+        params: { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 5 },
+      },
+    });
     await runTraining(model.id);
 
     const person = await seedIndividual();
     const [req] = await db.insert(removalRequests).values({ userId: person.id, status: 'review', consentVersion: 'test', consentedAt: new Date() }).returning();
     const target = rows.filter((r) => r.label === s.labels[0]);
-    const facesOfTarget = await db.select({ id: faces.id, itemId: faces.itemId }).from(faces).where(sql`${faces.itemId} in ${target.map((t) => t.id)}`);
-    const matches = await db.insert(requestMatches).values(facesOfTarget.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId: ds.id, distance: 0.2, tier: 'shown' as const }))).returning();
+    const facesOfTarget = await db
+      .select({ id: faces.id, itemId: faces.itemId })
+      .from(faces)
+      .where(sql`${faces.itemId} in ${target.map((t) => t.id)}`);
+    const matches = await db
+      .insert(requestMatches)
+      .values(facesOfTarget.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId: ds.id, distance: 0.2, tier: 'shown' as const })))
+      .returning();
     await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: matches.map((m) => m.id), includePossible: false, attest: true } });
     await stopBoss();
 
     const first = await worker('unlearn.before-release');
     assert.equal(first.signal, 'SIGKILL', 'the first worker died at the failpoint');
     assert.equal((await db.select().from(modelVersions).where(eq(modelVersions.modelId, model.id))).length, 1, 'nothing was released');
-    assert.deepEqual((await db.select({ s: removalTasks.status }).from(removalTasks).where(eq(removalTasks.requestId, req.id))).map((t) => t.s), ['unlearning']);
+    assert.deepEqual(
+      (await db.select({ s: removalTasks.status }).from(removalTasks).where(eq(removalTasks.requestId, req.id))).map((t) => t.s),
+      ['unlearning'],
+    );
 
     const second = await worker('certify.after-sign');
     assert.equal(second.signal, 'SIGKILL', 'the second worker died after signing');
@@ -107,7 +152,11 @@ describe('crash recovery [postgres, separate worker]', { skip: !env().testDataba
     }
     const [end] = await db.select().from(removalRequests).where(eq(removalRequests.id, req.id));
     assert.equal(end.status, 'completed');
-    assert.deepEqual((await db.select({ v: modelVersions.version }).from(modelVersions).where(eq(modelVersions.modelId, model.id))).map((v) => v.v).sort(), [1, 2], 'one new version');
+    assert.deepEqual(
+      (await db.select({ v: modelVersions.version }).from(modelVersions).where(eq(modelVersions.modelId, model.id))).map((v) => v.v).sort(),
+      [1, 2],
+      'one new version',
+    );
     assert.equal((await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length, 1, 'one certificate');
     assert.equal((await db.select().from(logLeaves)).length, 1, 'one log entry');
   });

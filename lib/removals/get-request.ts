@@ -7,7 +7,10 @@ import { UUID } from '@/lib/http/path-params';
 /** The person's own request; another person's id, or a malformed one (a form's hidden field), is answered like an unknown one. */
 export async function requireOwnRequest(tx: Executor, userId: string, requestId: string): Promise<RemovalRequest> {
   if (!UUID.test(requestId)) throw new AppError('not_found', 'No request with this id exists in your account.');
-  const [r] = await tx.select().from(removalRequests).where(and(eq(removalRequests.id, requestId), eq(removalRequests.userId, userId)));
+  const [r] = await tx
+    .select()
+    .from(removalRequests)
+    .where(and(eq(removalRequests.id, requestId), eq(removalRequests.userId, userId)));
   if (!r) throw new AppError('not_found', 'No request with this id exists in your account.');
   return r;
 }

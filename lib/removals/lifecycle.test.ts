@@ -129,7 +129,7 @@ describeEachDriver('the request lifecycle', () => {
     const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
     assert.ok((await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul') })).ok);
     await approveIdentityByOperator(person.id, req.id);
-  await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
+    await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const shown = (await getReview(person.id, req.id)).flatMap((g) => g.shown.map((s) => s.matchId));
     await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: shown, includePossible: false, attest: true } });

@@ -13,7 +13,14 @@ export async function requestStatus(userId: string, requestId: string) {
   const db = await getDb();
   const request = await requireOwnRequest(db, userId, requestId);
   const tasks = await db
-    .select({ id: removalTasks.id, status: removalTasks.status, model: models.name, organization: organizations.name, items: removalTasks.itemIds, updatedAt: removalTasks.updatedAt })
+    .select({
+      id: removalTasks.id,
+      status: removalTasks.status,
+      model: models.name,
+      organization: organizations.name,
+      items: removalTasks.itemIds,
+      updatedAt: removalTasks.updatedAt,
+    })
     .from(removalTasks)
     .innerJoin(models, eq(models.id, removalTasks.modelId))
     .innerJoin(organizations, eq(organizations.id, removalTasks.organizationId))

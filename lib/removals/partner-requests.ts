@@ -33,21 +33,24 @@ export async function listPartnerRequests(organizationId: string, q: PageQuery) 
   const flat = rows.map((r) => ({ ...r.t, requestStatus: r.requestStatus }));
   const p = page(flat, q.limit, (r) => r);
   const ids = [...new Set(p.data.flatMap((r) => r.itemIds))];
-  const items = ids.length ? await db.select({ id: datasetItems.id, externalId: datasetItems.externalId, datasetId: datasetItems.datasetId }).from(datasetItems).where(inArray(datasetItems.id, ids)) : [];
+  const items = ids.length
+    ? await db
+        .select({ id: datasetItems.id, externalId: datasetItems.externalId, datasetId: datasetItems.datasetId })
+        .from(datasetItems)
+        .where(inArray(datasetItems.id, ids))
+    : [];
   const byId = new Map(items.map((i) => [i.id, i]));
   return {
-    data: p.data.map(
-      (r): PartnerRequestView => ({
-        id: r.id,
-        requestId: r.requestId,
-        modelId: r.modelId,
-        status: r.status,
-        items: r.itemIds.map((id) => byId.get(id)!).filter(Boolean),
-        requestStatus: r.requestStatus,
-        createdAt: r.createdAt.toISOString(),
-        updatedAt: r.updatedAt.toISOString(),
-      }),
-    ),
+    data: p.data.map((r): PartnerRequestView => ({
+      id: r.id,
+      requestId: r.requestId,
+      modelId: r.modelId,
+      status: r.status,
+      items: r.itemIds.map((id) => byId.get(id)!).filter(Boolean),
+      requestStatus: r.requestStatus,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    })),
     nextCursor: p.nextCursor,
   };
 }

@@ -35,7 +35,11 @@ describeEachDriver('reference photos before the search', () => {
       assert.ok(added.ok);
       ids.push(added.id);
     }
-    assert.deepEqual((await listReferences(req.id)).map((r) => r.id), ids, 'in the order they were added');
+    assert.deepEqual(
+      (await listReferences(req.id)).map((r) => r.id),
+      ids,
+      'in the order they were added',
+    );
 
     const thumb = await sharp(await referenceThumbnail({ userId: person.id, requestId: req.id, referenceId: ids[0] })).metadata();
     assert.deepEqual([thumb.format, thumb.width, thumb.height], ['jpeg', THUMBNAIL_SIDE, THUMBNAIL_SIDE]);
@@ -50,7 +54,11 @@ describeEachDriver('reference photos before the search', () => {
     assert.equal(await hasBlob(row.photoBlob), true);
     await removeReference({ userId: person.id, requestId: req.id, referenceId: ids[0] });
     assert.equal(await hasBlob(row.photoBlob), false, 'the sealed photo is deleted');
-    assert.deepEqual((await listReferences(req.id)).map((r) => r.id), [ids[1]], 'the row, with its sealed descriptor, is deleted');
+    assert.deepEqual(
+      (await listReferences(req.id)).map((r) => r.id),
+      [ids[1]],
+      'the row, with its sealed descriptor, is deleted',
+    );
     const events = await db
       .select()
       .from(auditEvents)

@@ -5,7 +5,13 @@ import { AppError } from '@/lib/errors/app-error';
 import { getBlob } from '@/lib/blobs/blob-store';
 import { requireOwnRequest } from './get-request';
 
-export type ReviewGroup = { datasetId: string; datasetName: string; organizationName: string; shown: { matchId: string; confirmed: boolean | null }[]; possible: number };
+export type ReviewGroup = {
+  datasetId: string;
+  datasetName: string;
+  organizationName: string;
+  shown: { matchId: string; confirmed: boolean | null }[];
+  possible: number;
+};
 
 /**
  * What the person reviews, per training set: the confident matches (each only as a thumbnail of
@@ -16,7 +22,14 @@ export async function getReview(userId: string, requestId: string): Promise<Revi
   const db = await getDb();
   await requireOwnRequest(db, userId, requestId);
   const rows = await db
-    .select({ id: requestMatches.id, tier: requestMatches.tier, confirmed: requestMatches.confirmed, datasetId: requestMatches.datasetId, datasetName: datasets.name, organizationName: organizations.name })
+    .select({
+      id: requestMatches.id,
+      tier: requestMatches.tier,
+      confirmed: requestMatches.confirmed,
+      datasetId: requestMatches.datasetId,
+      datasetName: datasets.name,
+      organizationName: organizations.name,
+    })
     .from(requestMatches)
     .innerJoin(datasets, eq(datasets.id, requestMatches.datasetId))
     .innerJoin(organizations, eq(organizations.id, datasets.organizationId))
@@ -36,7 +49,7 @@ export async function getReview(userId: string, requestId: string): Promise<Revi
 export async function matchThumbnail(userId: string, requestId: string, matchId: string): Promise<Buffer> {
   const db = await getDb();
   const r = await requireOwnRequest(db, userId, requestId);
-  if (r.purgedAt) throw new AppError('not_found', 'This request\'s matches are no longer shown.');
+  if (r.purgedAt) throw new AppError('not_found', "This request's matches are no longer shown.");
   const [m] = await db
     .select({ tier: requestMatches.tier, thumb: faces.thumbnailSha256 })
     .from(requestMatches)

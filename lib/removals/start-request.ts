@@ -11,7 +11,10 @@ export async function startRequest(opts: { userId: string; consent: boolean; con
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [r] = await tx.insert(removalRequests).values({ userId: opts.userId, consentVersion: CONSENT_VERSION, consentedAt: new Date() }).returning();
-    await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event: { action: 'request.created', subject: { type: 'removal_request', id: r.id }, data: { consentVersion: CONSENT_VERSION } } });
+    await recordAuditEvent(tx, {
+      actor: { type: 'user', id: opts.userId },
+      event: { action: 'request.created', subject: { type: 'removal_request', id: r.id }, data: { consentVersion: CONSENT_VERSION } },
+    });
     return r;
   });
 }

@@ -21,8 +21,8 @@ export async function startServerRuntime(): Promise<void> {
   // Under `next start` a client chooses its own X-Forwarded-For.
   if (e.nodeEnv === 'production' && !e.servedByForgetme) {
     log.warn(
-      'served without server.ts (npm run serve): client addresses come from X-Forwarded-For as the client sent it, '
-        + 'so sign-in throttling and sign-up limits can be evaded',
+      'served without server.ts (npm run serve): client addresses come from X-Forwarded-For as the client sent it, ' +
+        'so sign-in throttling and sign-up limits can be evaded',
     );
   }
   if (e.seedDemo) await seedDemo();

@@ -32,7 +32,15 @@ export async function partnerWithModel() {
 /** The i-th reference photo of one of PEOPLE (not in the training set). */
 export function reference(name: string, i = 0): Buffer {
   const dir = path.join(DEMO, 'references');
-  return fs.readFileSync(path.join(dir, fs.readdirSync(dir).filter((f) => f.startsWith(name)).sort()[i]));
+  return fs.readFileSync(
+    path.join(
+      dir,
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith(name))
+        .sort()[i],
+    ),
+  );
 }
 
 /**

@@ -2,7 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-export type Received = { id: string; timestamp: string; signature: string; body: string; payload: { type: string; timestamp: string; data: Record<string, unknown> } | null; verified: boolean; verifyError?: string };
+export type Received = {
+  id: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+  payload: { type: string; timestamp: string; data: Record<string, unknown> } | null;
+  verified: boolean;
+  verifyError?: string;
+};
 
 /**
  * A real HTTP receiver for webhook tests: every request is kept, and verified with the
@@ -17,7 +25,11 @@ export async function startWebhookReceiver(opts: { respond?: (n: number) => numb
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const headers = { 'webhook-id': String(req.headers['webhook-id'] ?? ''), 'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''), 'webhook-signature': String(req.headers['webhook-signature'] ?? '') };
+      const headers = {
+        'webhook-id': String(req.headers['webhook-id'] ?? ''),
+        'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
+        'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
+      };
       let verified = false;
       let verifyError: string | undefined;
       let payload: Received['payload'] = null;
@@ -27,7 +39,15 @@ export async function startWebhookReceiver(opts: { respond?: (n: number) => numb
       } catch (err) {
         verifyError = (err as Error).message;
       }
-      received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body, payload, verified, verifyError });
+      received.push({
+        id: headers['webhook-id'],
+        timestamp: headers['webhook-timestamp'],
+        signature: headers['webhook-signature'],
+        body,
+        payload,
+        verified,
+        verifyError,
+      });
       const status = opts.respond?.(received.length) ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : `failing on purpose (${received.length})`);
     });

@@ -28,7 +28,12 @@ const MIN_PARALLEL_WORK = 2_000_000;
  * Runs a class task over items. Small chunks balance uneven work; `onePerThread` gives each thread
  * one contiguous share instead, for tasks that sweep the rows once for all their classes.
  */
-export async function runOverClasses<I, T, R>(task: ClassTaskName, input: I, items: T[], opts: { threads?: number; work?: number; onePerThread?: boolean } = {}): Promise<R[]> {
+export async function runOverClasses<I, T, R>(
+  task: ClassTaskName,
+  input: I,
+  items: T[],
+  opts: { threads?: number; work?: number; onePerThread?: boolean } = {},
+): Promise<R[]> {
   const fn = CLASS_TASKS[task] as unknown as (input: I, items: T[]) => R[];
   const threads = opts.threads ?? ((opts.work ?? Infinity) < MIN_PARALLEL_WORK ? 1 : defaultThreads());
   if (threads <= 1 || items.length <= 1) return fn(input, items);

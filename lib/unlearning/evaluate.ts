@@ -3,7 +3,10 @@ import { logLoss } from './logistic';
 import { predict, scores, type Head } from './predict';
 
 /** Accuracy on labelled samples whose identity the head knows; others are counted apart. */
-export function accuracy(head: Head, samples: Samples): { accuracy: number; evaluated: number; unknownLabel: number; perClass: Record<string, { n: number; correct: number }> } {
+export function accuracy(
+  head: Head,
+  samples: Samples,
+): { accuracy: number; evaluated: number; unknownLabel: number; perClass: Record<string, { n: number; correct: number }> } {
   const known = new Set(head.classes);
   const preds = predict(head, samples);
   const perClass: Record<string, { n: number; correct: number }> = {};
@@ -28,7 +31,7 @@ export function auc(positives: number[], negatives: number[]): number {
   if (!positives.length || !negatives.length) return NaN;
   const all = [...positives.map((v) => ({ v, p: 1 })), ...negatives.map((v) => ({ v, p: 0 }))].sort((a, b) => a.v - b.v);
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j].v === all[i].v) j++;
     const rank = (i + j + 1) / 2;

@@ -26,12 +26,15 @@ export async function readFeatures(file: string, opts: { requireLabels?: boolean
       throw new UnlearningError('bad_features', `${file}:${line}: not valid JSON (${(err as Error).message})`);
     }
     if (typeof row.id !== 'string' || !row.id) throw new UnlearningError('bad_features', `${file}:${line}: "id" must be a non-empty string`);
-    if (opts.requireLabels !== false && (typeof row.label !== 'string' || !row.label)) throw new UnlearningError('bad_features', `${file}:${line}: "label" must be a non-empty string`);
+    if (opts.requireLabels !== false && (typeof row.label !== 'string' || !row.label))
+      throw new UnlearningError('bad_features', `${file}:${line}: "label" must be a non-empty string`);
     if (!Array.isArray(row.x)) throw new UnlearningError('bad_features', `${file}:${line}: "x" must be an array of numbers`);
     if (d < 0) d = row.x.length;
-    if (row.x.length !== d) throw new UnlearningError('bad_features', `${file}:${line}: expected ${d} numbers in "x" (as on the first line), got ${row.x.length}`);
+    if (row.x.length !== d)
+      throw new UnlearningError('bad_features', `${file}:${line}: expected ${d} numbers in "x" (as on the first line), got ${row.x.length}`);
     for (const v of row.x) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new UnlearningError('bad_features', `${file}:${line}: "x" holds ${JSON.stringify(v)}, not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new UnlearningError('bad_features', `${file}:${line}: "x" holds ${JSON.stringify(v)}, not a finite number`);
       values.push(v);
     }
     ids.push(row.id);

@@ -112,7 +112,15 @@ export function classHessian(c: ClassData, w: ArrayLike<number>, wo: number, lam
  * Subtracts the removed rows' terms from a Hessian (the cached step matrix): s_j x_j x_jᵀ at the
  * given weights, and λ per removed row from the diagonal (n_k shrinks).
  */
-export function downdateHessian(h: Float64Array, x: Float64Array, d: number, removedRows: ArrayLike<number>, w: ArrayLike<number>, wo: number, lambda: number): void {
+export function downdateHessian(
+  h: Float64Array,
+  x: Float64Array,
+  d: number,
+  removedRows: ArrayLike<number>,
+  w: ArrayLike<number>,
+  wo: number,
+  lambda: number,
+): void {
   for (let r = 0; r < removedRows.length; r++) {
     const xo = removedRows[r] * d;
     const p = sigmoid(rowDot(x, xo, w, wo, d));

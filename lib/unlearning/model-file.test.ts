@@ -14,7 +14,7 @@ import { trainNewton } from './train';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-model-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const s = syntheticFaces({ identities: 5, perIdentity: 5, d: 8, spread: 0.7 });
-const { model, report } = (await trainNewton(s, s.centre, { lambda: 1e-3 }));
+const { model, report } = await trainNewton(s, s.centre, { lambda: 1e-3 });
 
 test('a saved model loads back identical, and its weights are plain little-endian float64', async () => {
   const out = path.join(dir, 'v1');
@@ -42,7 +42,10 @@ test('a version-1 model (noise from a seed) loads as seeded, its seed read as th
   const { subsampleSeed, ...params } = j.params;
   const { noiseSalt: _salt, ...files } = j.files;
   fs.rmSync(path.join(out, 'noise-salt.bin'));
-  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 1, noise: undefined, files, params: { ...params, seed: subsampleSeed } }));
+  fs.writeFileSync(
+    path.join(out, 'model.json'),
+    JSON.stringify({ ...j, formatVersion: 1, noise: undefined, files, params: { ...params, seed: subsampleSeed } }),
+  );
   const { model: loaded, json } = loadModel(out);
   assert.equal(loaded.noiseSource, 'seeded');
   assert.equal(json.noise.commitment, null);
@@ -57,10 +60,16 @@ test('a changed byte, a missing file or an unknown format version is refused wit
   const buf = fs.readFileSync(f);
   buf[100] ^= 1;
   fs.writeFileSync(f, buf);
-  assert.throws(() => loadModel(out), (e: unknown) => e instanceof UnlearningError && e.code === 'model_corrupt' && /hessians\.f64/.test(e.message));
+  assert.throws(
+    () => loadModel(out),
+    (e: unknown) => e instanceof UnlearningError && e.code === 'model_corrupt' && /hessians\.f64/.test(e.message),
+  );
   fs.rmSync(f);
   assert.throws(() => loadModel(out), /missing/);
   const j = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
   fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 3 }));
-  assert.throws(() => loadModel(out), (e: unknown) => e instanceof UnlearningError && e.code === 'model_unsupported');
+  assert.throws(
+    () => loadModel(out),
+    (e: unknown) => e instanceof UnlearningError && e.code === 'model_unsupported',
+  );
 });

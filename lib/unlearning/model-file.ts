@@ -113,8 +113,10 @@ export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha2
     sh.checkpoints.forEach((c, r) => checkpoints.set(c, (s * R + r) * K * D));
     present.set(sh.present, s * K);
   });
-  const files = writeFiles(tmp, { checkpoints: bytesOf(checkpoints), center: bytesOf(m.center), present: bytesOf(present), features: bytesOf(m.x), labels: bytesOf(m.label) }, (n) =>
-    n === 'labels' ? 'labels.i32' : n === 'present' ? 'present.u8' : `${n}.f64`,
+  const files = writeFiles(
+    tmp,
+    { checkpoints: bytesOf(checkpoints), center: bytesOf(m.center), present: bytesOf(present), features: bytesOf(m.x), labels: bytesOf(m.label) },
+    (n) => (n === 'labels' ? 'labels.i32' : n === 'present' ? 'present.u8' : `${n}.f64`),
   );
   const json: SisaModelJson = {
     format: FORMAT,
@@ -178,7 +180,8 @@ function readChecked(dir: string, e: FileEntry): Buffer {
   } catch {
     throw new UnlearningError('model_corrupt', `${e.file} is missing from ${dir}`);
   }
-  if (buf.length !== e.bytes || sha256(buf) !== e.sha256) throw new UnlearningError('model_corrupt', `${e.file} in ${dir} does not match its sha256 in model.json: the file was altered or truncated`);
+  if (buf.length !== e.bytes || sha256(buf) !== e.sha256)
+    throw new UnlearningError('model_corrupt', `${e.file} in ${dir} does not match its sha256 in model.json: the file was altered or truncated`);
   return buf;
 }
 
@@ -231,7 +234,8 @@ function loadSisa(dir: string, json: SisaModelJson): { model: SisaModel; json: S
   const f = json.files;
   const checkpoints = f64(readChecked(dir, f.checkpoints));
   const present = u8(readChecked(dir, f.present));
-  if (checkpoints.length !== S * R * K * D || present.length !== S * K) throw new UnlearningError('model_corrupt', `checkpoints or present have the wrong size for ${S} shards × ${R} slices × ${K} classes`);
+  if (checkpoints.length !== S * R * K * D || present.length !== S * K)
+    throw new UnlearningError('model_corrupt', `checkpoints or present have the wrong size for ${S} shards × ${R} slices × ${K} classes`);
   const ids = json.sampleIds;
   const x = f64(readChecked(dir, f.features));
   const label = i32(readChecked(dir, f.labels));

@@ -23,7 +23,11 @@ export type RemovedPart = {
  * pages costs more than the arithmetic), but the input model is consumed and must not be used
  * again. Otherwise the input is unchanged.
  */
-export function remainingModel(m: NewtonModel, plan: RemovalPlan, opts: { inPlace?: boolean } = {}): { model: NewtonModel; classMap: Int32Array; removed: RemovedPart } {
+export function remainingModel(
+  m: NewtonModel,
+  plan: RemovalPlan,
+  opts: { inPlace?: boolean } = {},
+): { model: NewtonModel; classMap: Int32Array; removed: RemovedPart } {
   const D = m.d + 1;
   const K = m.classes.length;
   const removed = removedPart(m, plan, D);
@@ -51,7 +55,7 @@ export function remainingModel(m: NewtonModel, plan: RemovalPlan, opts: { inPlac
   const label = opts.inPlace ? m.label : sharedI32(n2);
   const ids: string[] = new Array(n2);
   // The kept rows in runs between removed ones: one block move per run, not one per row.
-  for (let i = 0; i < m.ids.length; ) {
+  for (let i = 0; i < m.ids.length;) {
     if (plan.newIndex[i] < 0) {
       i++;
       continue;

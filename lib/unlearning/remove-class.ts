@@ -129,5 +129,9 @@ export function firstSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutco
  * is also the better cache for later removals).
  */
 export function furtherSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
-  return recompute(a, touched.map((t) => takeStep(a, t, classData(a, t))), false);
+  return recompute(
+    a,
+    touched.map((t) => takeStep(a, t, classData(a, t))),
+    false,
+  );
 }

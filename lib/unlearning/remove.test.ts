@@ -56,7 +56,10 @@ test('removing one photo, or a whole identity, lands next to retraining on the r
     assert.ok(relativeDistance(removed.model, retrained) < 1e-4, `distance ${relativeDistance(removed.model, retrained)}`);
     assert.deepEqual(removed.model.classes, retrained.classes);
   }
-  const who = (await removeSamples(model, s.ids.filter((_, i) => s.labels[i] === 'person-4')));
+  const who = await removeSamples(
+    model,
+    s.ids.filter((_, i) => s.labels[i] === 'person-4'),
+  );
   assert.deepEqual(who.report.classesDropped, ['person-4']);
   assert.equal(model.classes.length, 10, 'the input model is unchanged');
 });
@@ -67,7 +70,7 @@ test('every released residual, recomputed independently, is within the budget', 
   for (let r = 0; r < 6; r++) {
     const pick = current.ids.filter(() => rng.uniform() < 0.05).slice(0, 4);
     const ids = pick.length ? pick : [current.ids[0]];
-    const out = (await removeSamples(current, ids));
+    const out = await removeSamples(current, ids);
     const independent = recomputeResidual(out.model);
     assert.ok(independent <= out.report.budget, `release ${r}: ${independent} > ${out.report.budget}`);
     assert.ok(Math.abs(independent - out.report.residual) <= 1e-9 + 1e-6 * independent, 'the reported residual is the real one');
@@ -80,7 +83,7 @@ test("the paper's one-step bound is never below the exact residual after that st
   for (let t = 0; t < 25; t++) {
     const m = 1 + Math.floor(rng.uniform() * 6);
     const ids = [...new Set(Array.from({ length: m }, () => s.ids[Math.floor(rng.uniform() * s.ids.length)]))];
-    const out = (await removeSamples(model, ids, { maxSteps: 1, aim: 0 }));
+    const out = await removeSamples(model, ids, { maxSteps: 1, aim: 0 });
     assert.ok(out.report.paperBoundValid);
     assert.ok(out.report.paperBound! >= out.report.residual, `trial ${t}: bound ${out.report.paperBound} < residual ${out.report.residual}`);
   }
@@ -88,12 +91,12 @@ test("the paper's one-step bound is never below the exact residual after that st
 
 test('the fallback retrains exactly when the target cannot be met', async () => {
   const strict = (await trainNewton(s, s.centre, { ...params, epsilon: 1e-6 }, { noise: b0 })).model;
-  const fallback = (await removeSamples(strict, [s.ids[0]], { maxSteps: 1 }));
+  const fallback = await removeSamples(strict, [s.ids[0]], { maxSteps: 1 });
   assert.equal(fallback.report.retrained, true);
   assert.equal(fallback.report.method, 'retrain');
   const retrained = await retrainLike(fallback.model, without(s, new Set([s.ids[0]])), { ...params, epsilon: 1e-6 });
   assert.ok(relativeDistance(fallback.model, retrained) < 1e-9);
-  const easy = (await removeSamples(model, [s.ids[0]]));
+  const easy = await removeSamples(model, [s.ids[0]]);
   assert.equal(easy.report.retrained, false);
   assert.ok(easy.report.steps >= 1);
 });

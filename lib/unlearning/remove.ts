@@ -104,7 +104,10 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const { model: next, classMap, removed } = remainingModel(model, plan, { inPlace: opts.consume });
   const budget = removalBudget(p);
   const target = releaseTarget(budget);
-  const removedHashes = sampleHashes(Array.from(plan.removed, (j) => model.ids[j]), p.subsampleSeed);
+  const removedHashes = sampleHashes(
+    Array.from(plan.removed, (j) => model.ids[j]),
+    p.subsampleSeed,
+  );
   const redraw = opts.noise !== 'keep';
   if (redraw) redrawNoise(next, opts.noise instanceof Float64Array ? opts.noise : drawSecretNoise(p.sigma, next.noise.length));
 
@@ -140,7 +143,11 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   };
   const rowsPerClass = next.ids.length * Math.min(1, p.subsample + 1 / model.classes.length);
   const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
-    runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, { threads: opts.threads, work: rowsPerClass * classes.length * 2, onePerThread: true });
+    runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, {
+      threads: opts.threads,
+      work: rowsPerClass * classes.length * 2,
+      onePerThread: true,
+    });
   const maxSteps = opts.forceFallback ? 1 : (opts.maxSteps ?? 5);
   const goal = target * (opts.aim ?? 0.1);
   const outcomes = touched.length ? await round('firstStep', touched) : [];

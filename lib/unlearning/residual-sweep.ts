@@ -30,7 +30,16 @@ const CHUNK_ROWS = 256;
  * class (0 without v). Each class keeps a cursor into its row list and takes the rows below the
  * chunk's end; the last chunk takes whatever is left, so every row is summed exactly once.
  */
-export function residualSweep(x: Float64Array, d: number, label: Int32Array, classes: SweepClass[], w: Float64Array, lambda: number, b: Float64Array, out: Float64Array): Float64Array {
+export function residualSweep(
+  x: Float64Array,
+  d: number,
+  label: Int32Array,
+  classes: SweepClass[],
+  w: Float64Array,
+  lambda: number,
+  b: Float64Array,
+  out: Float64Array,
+): Float64Array {
   const C = classes.length;
   const acc = new Float64Array(C * d);
   const xv = new Float64Array(C);

@@ -25,8 +25,14 @@ export function planRemoval(model: Pick<NewtonModel, 'ids' | 'label' | 'classes'
     else rows.push(i);
   }
   if (unknown.length) {
-    const shown = unknown.slice(0, 5).map((u) => `"${u}"`).join(', ');
-    throw new UnlearningError('unknown_ids', `${unknown.length} id(s) are not in this model (never trained on, or already removed): ${shown}${unknown.length > 5 ? ', …' : ''}`);
+    const shown = unknown
+      .slice(0, 5)
+      .map((u) => `"${u}"`)
+      .join(', ');
+    throw new UnlearningError(
+      'unknown_ids',
+      `${unknown.length} id(s) are not in this model (never trained on, or already removed): ${shown}${unknown.length > 5 ? ', …' : ''}`,
+    );
   }
   if (rows.length === model.ids.length) throw new UnlearningError('nothing_left', 'removing every sample would leave nothing to train on');
   const removed = Int32Array.from(rows).sort();

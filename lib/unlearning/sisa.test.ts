@@ -32,9 +32,15 @@ test('removal retrains only the affected shard, and equals retraining from scrat
 });
 
 test('removing a whole identity drops it; bad parameters and ids are refused', () => {
-  const { model: after, report } = removeSisa(model, train.ids.filter((_, i) => train.labels[i] === 'person-1'));
+  const { model: after, report } = removeSisa(
+    model,
+    train.ids.filter((_, i) => train.labels[i] === 'person-1'),
+  );
   assert.deepEqual(report.classesDropped, ['person-1']);
   assert.ok(!after.classes.includes('person-1'));
-  assert.throws(() => removeSisa(model, ['nope']), (e: unknown) => e instanceof UnlearningError && e.code === 'unknown_ids');
+  assert.throws(
+    () => removeSisa(model, ['nope']),
+    (e: unknown) => e instanceof UnlearningError && e.code === 'unknown_ids',
+  );
   assert.throws(() => trainSisa(train, all.centre, { ...params, shards: 0 }), /shards must be/);
 });

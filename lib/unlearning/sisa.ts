@@ -85,7 +85,10 @@ function trainShard(m: SisaModel, s: number, from: number): number {
         w.fill(0, k * D, (k + 1) * D);
         continue;
       }
-      const res = fitClass({ x: m.x, d: D, label: m.label, rows, k }, { lambda: m.params.lambda, noise: zeroNoise, w, hessian, residual, tolerance: 1e-10, maxIterations: 60 });
+      const res = fitClass(
+        { x: m.x, d: D, label: m.label, rows, k },
+        { lambda: m.params.lambda, noise: zeroNoise, w, hessian, residual, tolerance: 1e-10, maxIterations: 60 },
+      );
       if (!res.converged) throw new UnlearningError('bad_params', `SISA shard ${s}: class ${m.classes[k]} did not converge; raise lambda`);
     }
     shard.checkpoints[r] = Float64Array.from(w);

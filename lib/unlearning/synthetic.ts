@@ -6,7 +6,14 @@ import { Rng } from './rng';
  * a narrow cone around a shared mean (as face descriptors are), samples scattered around their
  * identity with within-identity spread `spread` relative to the between-identity spread.
  */
-export function syntheticFaces(opts: { identities: number; perIdentity: number; d?: number; spread?: number; seed?: number; idPrefix?: string }): Samples & { centre: Float64Array } {
+export function syntheticFaces(opts: {
+  identities: number;
+  perIdentity: number;
+  d?: number;
+  spread?: number;
+  seed?: number;
+  idPrefix?: string;
+}): Samples & { centre: Float64Array } {
   const d = opts.d ?? 128;
   const rng = new Rng(opts.seed ?? 7);
   const spread = opts.spread ?? 2.4;

@@ -23,12 +23,24 @@ test('bad features are refused: wrong dimension, NaN, infinity, a zero vector, d
     return () => trainNewton({ ...s, x, d }, s.centre, {});
   };
   await assert.rejects(async () => trainNewton({ ...s, d: 7, x: s.x.subarray(0, s.ids.length * 7) }, s.centre, {}), code('bad_features'));
-  await assert.rejects(bad((x) => (x[5] = NaN)), (e: unknown) => e instanceof UnlearningError && /value 5 is NaN/.test(e.message));
-  await assert.rejects(bad((x) => (x[9] = Infinity)), code('bad_features'));
-  await assert.rejects(bad((x) => x.set(s.centre, 0)), /zero after centring/);
+  await assert.rejects(
+    bad((x) => (x[5] = NaN)),
+    (e: unknown) => e instanceof UnlearningError && /value 5 is NaN/.test(e.message),
+  );
+  await assert.rejects(
+    bad((x) => (x[9] = Infinity)),
+    code('bad_features'),
+  );
+  await assert.rejects(
+    bad((x) => x.set(s.centre, 0)),
+    /zero after centring/,
+  );
   await assert.rejects(async () => trainNewton({ ...s, ids: s.ids.map((id, i) => (i === 1 ? s.ids[0] : id)) }, s.centre, {}), code('duplicate_ids'));
   await assert.rejects(async () => trainNewton({ ...s, labels: s.labels.map(() => 'only') }, s.centre, {}), code('empty_class'));
-  await assert.rejects(async () => trainNewton(s, s.centre, { lambda: -1, delta: 2 }), (e: unknown) => e instanceof UnlearningError && /lambda/.test(e.message) && /delta/.test(e.message));
+  await assert.rejects(
+    async () => trainNewton(s, s.centre, { lambda: -1, delta: 2 }),
+    (e: unknown) => e instanceof UnlearningError && /lambda/.test(e.message) && /delta/.test(e.message),
+  );
 });
 
 test('unnormalised vectors are normalised: scaling the inputs changes nothing', async () => {
@@ -54,7 +66,12 @@ test('after removing a person, the model no longer recognises them on their othe
   const strangers = subset(heldOut, (i) => heldOut.labels[i] !== person);
   assert.ok(accuracy(model, heldOut).accuracy > 0.9);
   assert.ok(identityTest(model, person, theirPhotos, strangers).recognisedFraction > 0.5);
-  const after = (await removeSamples(model, train.ids.filter((_, i) => train.labels[i] === person))).model;
+  const after = (
+    await removeSamples(
+      model,
+      train.ids.filter((_, i) => train.labels[i] === person),
+    )
+  ).model;
   const test = identityTest(after, person, theirPhotos, strangers);
   assert.equal(test.classPresent, false);
   assert.equal(test.recognisedFraction, 0);

@@ -39,7 +39,12 @@ export type TrainOptions = {
  * below the removal budget) of the loss-perturbed one-vs-rest logistic objective of Guo et al.
  * The label set is the labels present in the data; the noise b is a fresh secret draw (or `opts.noise`).
  */
-export async function trainNewton(samples: Samples, center: Float64Array, params: Partial<NewtonParams>, opts: TrainOptions = {}): Promise<{ model: NewtonModel; report: TrainReport }> {
+export async function trainNewton(
+  samples: Samples,
+  center: Float64Array,
+  params: Partial<NewtonParams>,
+  opts: TrainOptions = {},
+): Promise<{ model: NewtonModel; report: TrainReport }> {
   const started = performance.now();
   const p = checkParams(params);
   const { x, n } = prepareSamples(samples, center);
@@ -120,7 +125,11 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
   const work = model.ids.length * ks.length * Math.min(1, model.params.subsample + model.classes.length ** -1);
   const outcomes = await runOverClasses<FitArrays, number, FitOutcome>('fit', arrays, ks, { threads: opts.threads, work });
   const failed = outcomes.find((o) => !o.converged);
-  if (failed) throw new UnlearningError('bad_params', `class ${model.classes[failed.k]} did not converge (gradient norm ${failed.gradientNorm.toExponential(2)}); raise lambda`);
+  if (failed)
+    throw new UnlearningError(
+      'bad_params',
+      `class ${model.classes[failed.k]} did not converge (gradient norm ${failed.gradientNorm.toExponential(2)}); raise lambda`,
+    );
   const byClass = new Map(outcomes.map((o) => [o.k, o.iterations]));
   return ks.map((k) => byClass.get(k)!);
 }

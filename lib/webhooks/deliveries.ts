@@ -11,12 +11,31 @@ import { attemptDelivery } from './deliver';
 import { requireEndpoint } from './endpoints';
 import type { DeliveryView } from './schemas';
 
-type Row = { id: string; eventId: string; eventType: string; endpointId: string; status: DeliveryView['status']; attempts: number; nextAttemptAt: Date | null; lastAttemptAt: Date | null; createdAt: Date };
+type Row = {
+  id: string;
+  eventId: string;
+  eventType: string;
+  endpointId: string;
+  status: DeliveryView['status'];
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  createdAt: Date;
+};
 
 async function withLog(rows: Row[]): Promise<DeliveryView[]> {
   const db = await getDb();
   const attempts = rows.length
-    ? await db.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, rows.map((r) => r.id))).orderBy(asc(webhookAttempts.attempt))
+    ? await db
+        .select()
+        .from(webhookAttempts)
+        .where(
+          inArray(
+            webhookAttempts.deliveryId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .orderBy(asc(webhookAttempts.attempt))
     : [];
   return rows.map((r) => ({
     ...r,
@@ -25,7 +44,15 @@ async function withLog(rows: Row[]): Promise<DeliveryView[]> {
     createdAt: r.createdAt.toISOString(),
     log: attempts
       .filter((a) => a.deliveryId === r.id)
-      .map((a) => ({ attempt: a.attempt, manual: a.manual, statusCode: a.statusCode, latencyMs: a.latencyMs, responseExcerpt: a.responseExcerpt, error: a.error, at: a.createdAt.toISOString() })),
+      .map((a) => ({
+        attempt: a.attempt,
+        manual: a.manual,
+        statusCode: a.statusCode,
+        latencyMs: a.latencyMs,
+        responseExcerpt: a.responseExcerpt,
+        error: a.error,
+        at: a.createdAt.toISOString(),
+      })),
   }));
 }
 
@@ -80,12 +107,16 @@ export async function replayDelivery(opts: { organizationId: string; actor: Acto
   const view = await getDelivery(opts.organizationId, opts.deliveryId);
   const db = await getDb();
   const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, view.endpointId));
-  if (endpoint.deletedAt) throw new AppError('conflict', 'This delivery\'s endpoint was deleted; a delivery cannot be replayed to it.');
-  if (endpoint.disabledAt) throw new AppError('conflict', 'This delivery\'s endpoint is disabled; enable it again first, then replay.');
+  if (endpoint.deletedAt) throw new AppError('conflict', "This delivery's endpoint was deleted; a delivery cannot be replayed to it.");
+  if (endpoint.disabledAt) throw new AppError('conflict', "This delivery's endpoint is disabled; enable it again first, then replay.");
   const limit = { key: `webhook-replay:${opts.organizationId}`, max: REPLAYS_PER_MINUTE, windowSeconds: 60 };
   await assertUnderLimit(limit, `At most ${REPLAYS_PER_MINUTE} deliveries can be replayed per minute; wait a minute and try again.`);
   await hitRateLimit(limit);
-  await recordAuditEvent(db, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'webhook_delivery.replayed', subject: { type: 'webhook_delivery', id: view.id }, data: { eventId: view.eventId } } });
+  await recordAuditEvent(db, {
+    actor: opts.actor,
+    organizationId: opts.organizationId,
+    event: { action: 'webhook_delivery.replayed', subject: { type: 'webhook_delivery', id: view.id }, data: { eventId: view.eventId } },
+  });
   await attemptDelivery(view.id, { now: opts.now, manual: true });
   return getDelivery(opts.organizationId, opts.deliveryId);
 }

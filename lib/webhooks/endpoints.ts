@@ -27,7 +27,10 @@ export function endpointView(e: WebhookEndpoint, now = new Date()): EndpointView
 }
 
 export async function requireEndpoint(tx: Executor, organizationId: string, id: string): Promise<WebhookEndpoint> {
-  const [row] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.organizationId, organizationId), isNull(webhookEndpoints.deletedAt)));
+  const [row] = await tx
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.organizationId, organizationId), isNull(webhookEndpoints.deletedAt)));
   if (!row) throw notFound('webhook endpoint');
   return row;
 }
@@ -41,9 +44,20 @@ export async function createEndpoint(opts: { organizationId: string; actor: Acto
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookEndpoints)
-      .values({ id, organizationId: opts.organizationId, url: url.toString(), description: opts.input.description, events: [...new Set(opts.input.events)], secretSealed: sealSecret(secret, id) })
+      .values({
+        id,
+        organizationId: opts.organizationId,
+        url: url.toString(),
+        description: opts.input.description,
+        events: [...new Set(opts.input.events)],
+        secretSealed: sealSecret(secret, id),
+      })
       .returning();
-    await recordAuditEvent(tx, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'webhook_endpoint.created', subject: { type: 'webhook_endpoint', id }, data: { url: row.url, events: row.events } } });
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      organizationId: opts.organizationId,
+      event: { action: 'webhook_endpoint.created', subject: { type: 'webhook_endpoint', id }, data: { url: row.url, events: row.events } },
+    });
     return { endpoint: endpointView(row), secret };
   });
 }
@@ -68,7 +82,11 @@ export async function updateEndpoint(opts: { organizationId: string; actor: Acto
     await recordAuditEvent(tx, {
       actor: opts.actor,
       organizationId: opts.organizationId,
-      event: { action: 'webhook_endpoint.updated', subject: { type: 'webhook_endpoint', id: row.id }, data: { url: row.url, events: row.events, enabled: !row.disabledAt } },
+      event: {
+        action: 'webhook_endpoint.updated',
+        subject: { type: 'webhook_endpoint', id: row.id },
+        data: { url: row.url, events: row.events, enabled: !row.disabledAt },
+      },
     });
     return endpointView(row);
   });
@@ -93,7 +111,11 @@ export async function rotateEndpointSecret(opts: { organizationId: string; actor
     await recordAuditEvent(tx, {
       actor: opts.actor,
       organizationId: opts.organizationId,
-      event: { action: 'webhook_endpoint.secret_rotated', subject: { type: 'webhook_endpoint', id: row.id }, data: { previousValidUntil: until.toISOString() } },
+      event: {
+        action: 'webhook_endpoint.secret_rotated',
+        subject: { type: 'webhook_endpoint', id: row.id },
+        data: { previousValidUntil: until.toISOString() },
+      },
     });
     return { endpoint: endpointView(row, now), secret };
   });
@@ -105,7 +127,11 @@ export async function deleteEndpoint(opts: { organizationId: string; actor: Acto
   await db.transaction(async (tx) => {
     const current = await requireEndpoint(tx, opts.organizationId, opts.id);
     await tx.update(webhookEndpoints).set({ deletedAt: new Date() }).where(eq(webhookEndpoints.id, current.id));
-    await recordAuditEvent(tx, { actor: opts.actor, organizationId: opts.organizationId, event: { action: 'webhook_endpoint.deleted', subject: { type: 'webhook_endpoint', id: current.id }, data: {} } });
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      organizationId: opts.organizationId,
+      event: { action: 'webhook_endpoint.deleted', subject: { type: 'webhook_endpoint', id: current.id }, data: {} },
+    });
   });
 }
 

@@ -6,8 +6,8 @@ export const WEBHOOK_EVENTS = {
   'model.version_created': 'A new model version was released (after a removal or a retraining): download and deploy it.',
   'certificate.issued': 'A removal certificate concerning your models was signed and logged.',
   'removal.failed':
-    'Removing a person\'s items failed after every retry: the request, the stage, the models concerned and the error code. '
-    + 'The items stay excluded from your training sets; forgetme\'s operators can retry the removal.',
+    "Removing a person's items failed after every retry: the request, the stage, the models concerned and the error code. " +
+    "The items stay excluded from your training sets; forgetme's operators can retry the removal.",
   ping: 'A test event sent from the console.',
 } as const;
 

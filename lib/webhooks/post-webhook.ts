@@ -26,7 +26,12 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
     const lib = u.protocol === 'https:' ? https : http;
     const req = lib.request(
       u,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'forgetme-webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup, timeout: DELIVERY_TIMEOUT_MS },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'forgetme-webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
+        lookup: guardedLookup,
+        timeout: DELIVERY_TIMEOUT_MS,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

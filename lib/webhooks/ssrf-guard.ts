@@ -69,7 +69,12 @@ export async function checkWebhookUrl(raw: string): Promise<URL> {
   if (url.username || url.password) throw new AppError('validation_failed', 'Webhook URLs must not carry credentials; the signature authenticates us to you.');
   if (local) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(host) ? [host] : await dns.promises.lookup(host, { all: true }).then((r) => r.map((a) => a.address), () => null);
+  const addresses = net.isIP(host)
+    ? [host]
+    : await dns.promises.lookup(host, { all: true }).then(
+        (r) => r.map((a) => a.address),
+        () => null,
+      );
   if (!addresses) throw new AppError('validation_failed', `The webhook host "${host}" does not resolve.`);
   const bad = addresses.find(isForbiddenAddress);
   if (bad) {
@@ -87,7 +92,8 @@ export const guardedLookup: net.LookupFunction = (hostname, options, callback) =
     if (err) return callback(err, '', 4);
     const list = addresses as unknown as dns.LookupAddress[];
     const ok = allowPrivate() ? list : list.filter((a) => !isForbiddenAddress(a.address));
-    if (!ok.length) return callback(Object.assign(new Error(`${hostname} resolves only to private, loopback or link-local addresses`), { code: 'EFORBIDDENTARGET' }), '', 4);
+    if (!ok.length)
+      return callback(Object.assign(new Error(`${hostname} resolves only to private, loopback or link-local addresses`), { code: 'EFORBIDDENTARGET' }), '', 4);
     if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, ok);
     callback(null, ok[0].address, ok[0].family);
   });

@@ -27,8 +27,21 @@ const at = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 
 
 test('the SSRF guard refuses loopback, link-local, private and credentialed targets without the override', async () => {
   allowPrivate(false);
-  for (const url of ['https://127.0.0.1/x', 'https://169.254.169.254/latest/meta-data', 'https://10.0.0.1/', 'https://[::1]/', 'https://192.168.1.5/', 'https://[::ffff:127.0.0.1]/', 'https://localhost/']) {
-    await assert.rejects(checkWebhookUrl(url), (e: unknown) => e instanceof AppError && e.code === 'validation_failed' && /private, loopback or link-local.*WEBHOOK_ALLOW_PRIVATE_TARGETS=1/.test(e.message), url);
+  for (const url of [
+    'https://127.0.0.1/x',
+    'https://169.254.169.254/latest/meta-data',
+    'https://10.0.0.1/',
+    'https://[::1]/',
+    'https://192.168.1.5/',
+    'https://[::ffff:127.0.0.1]/',
+    'https://localhost/',
+  ]) {
+    await assert.rejects(
+      checkWebhookUrl(url),
+      (e: unknown) =>
+        e instanceof AppError && e.code === 'validation_failed' && /private, loopback or link-local.*WEBHOOK_ALLOW_PRIVATE_TARGETS=1/.test(e.message),
+      url,
+    );
   }
   await assert.rejects(checkWebhookUrl('http://93.184.216.34/'), /https/);
   await assert.rejects(checkWebhookUrl('https://user:pw@93.184.216.34/'), /credentials/);
@@ -47,14 +60,25 @@ describeEachDriver('webhooks', () => {
   test('refused targets are refused at registration too', async () => {
     allowPrivate(false);
     const org = await seedPartner();
-    await assert.rejects(createEndpoint({ organizationId: org.organization.id, actor: { type: 'user', id: org.admin.id }, input: { url: 'https://10.0.0.1/hook', description: '', events: ['ping'] } }), /private/);
+    await assert.rejects(
+      createEndpoint({
+        organizationId: org.organization.id,
+        actor: { type: 'user', id: org.admin.id },
+        input: { url: 'https://10.0.0.1/hook', description: '', events: ['ping'] },
+      }),
+      /private/,
+    );
   });
 
   test('fails twice, then succeeds on the schedule (5 s, then 5 min); the log shows three attempts; replay keeps the webhook-id', async () => {
     allowPrivate(true);
     const org = await seedPartner();
     const actor = { type: 'user', id: org.admin.id } as const;
-    const { endpoint, secret } = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: receiver.url, description: 'ci', events: ['dataset.ingested'] } });
+    const { endpoint, secret } = await createEndpoint({
+      organizationId: org.organization.id,
+      actor,
+      input: { url: receiver.url, description: 'ci', events: ['dataset.ingested'] },
+    });
     receiver.setSecret(secret);
     receiver.received.length = 0;
     failures = 2;
@@ -74,11 +98,17 @@ describeEachDriver('webhooks', () => {
 
     const d = await getDelivery(org.organization.id, deliveryIds[0]);
     assert.equal(d.status, 'succeeded');
-    assert.deepEqual(d.log.map((a) => a.statusCode), [500, 500, 200]);
+    assert.deepEqual(
+      d.log.map((a) => a.statusCode),
+      [500, 500, 200],
+    );
     assert.ok(d.log.every((a) => a.latencyMs >= 0));
     assert.match(d.log[0].responseExcerpt ?? '', /failing on purpose/);
     assert.equal(receiver.received.length, 3);
-    assert.ok(receiver.received.every((r) => r.verified && r.id === eventId), receiver.received.map((r) => r.verifyError).join());
+    assert.ok(
+      receiver.received.every((r) => r.verified && r.id === eventId),
+      receiver.received.map((r) => r.verifyError).join(),
+    );
     assert.deepEqual(receiver.received[2].payload, { type: 'dataset.ingested', timestamp: t0.toISOString(), data: { datasetId: 'd1' } });
 
     const replayed = await replayDelivery({ organizationId: org.organization.id, actor, deliveryId: d.id });
@@ -87,7 +117,10 @@ describeEachDriver('webhooks', () => {
     assert.ok(receiver.received[3].verified, receiver.received[3].verifyError);
     assert.equal(receiver.received[3].id, eventId);
     const page = await listDeliveries(org.organization.id, endpoint.id, { limit: 10 });
-    assert.deepEqual(page.data.map((x) => x.id), [d.id]);
+    assert.deepEqual(
+      page.data.map((x) => x.id),
+      [d.id],
+    );
 
     // Replays are rate-limited per organisation, and refused once the endpoint is disabled or deleted.
     const replay = () => replayDelivery({ organizationId: org.organization.id, actor, deliveryId: d.id });
@@ -105,7 +138,11 @@ describeEachDriver('webhooks', () => {
     allowPrivate(true);
     const org = await seedPartner();
     const actor = { type: 'user', id: org.admin.id } as const;
-    const { endpoint, secret: old } = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: receiver.url, description: '', events: ['ping'] } });
+    const { endpoint, secret: old } = await createEndpoint({
+      organizationId: org.organization.id,
+      actor,
+      input: { url: receiver.url, description: '', events: ['ping'] },
+    });
     const { secret: fresh, endpoint: rotated } = await rotateEndpointSecret({ organizationId: org.organization.id, actor, id: endpoint.id });
     assert.notEqual(old, fresh);
     assert.ok(rotated.previousSecretValidUntil);
@@ -128,7 +165,11 @@ describeEachDriver('webhooks', () => {
     const org = await seedPartner();
     const other = await seedPartner();
     const actor = { type: 'user', id: org.admin.id } as const;
-    const { endpoint } = await createEndpoint({ organizationId: org.organization.id, actor, input: { url: receiver.url, description: '', events: ['model.version_created'] } });
+    const { endpoint } = await createEndpoint({
+      organizationId: org.organization.id,
+      actor,
+      input: { url: receiver.url, description: '', events: ['model.version_created'] },
+    });
     failures = 1000;
     const t0 = new Date();
     const { deliveryIds } = await emitEvent({ organizationId: org.organization.id, type: 'model.version_created', data: {}, now: t0 });
@@ -151,16 +192,23 @@ describeEachDriver('webhooks', () => {
     assert.match(ep.disabledReason ?? '', /5 days/);
     const mail = await (await getDb()).select().from(emails).where(eq(emails.to, org.admin.email));
     assert.ok(mail.some((m) => /disabled/.test(m.subject)));
-    assert.equal((await emitEvent({ organizationId: org.organization.id, type: 'model.version_created', data: {}, now: late })).deliveryIds.length, 0, 'a disabled endpoint gets nothing');
+    assert.equal(
+      (await emitEvent({ organizationId: org.organization.id, type: 'model.version_created', data: {}, now: late })).deliveryIds.length,
+      0,
+      'a disabled endpoint gets nothing',
+    );
     await assert.rejects(getDelivery(other.organization.id, deliveryIds[0]), (e: unknown) => e instanceof AppError && e.code === 'not_found');
-    await assert.rejects(updateEndpoint({ organizationId: other.organization.id, actor: { type: 'user', id: other.admin.id }, id: endpoint.id, input: { enabled: true } }), (e: unknown) => e instanceof AppError && e.code === 'not_found');
+    await assert.rejects(
+      updateEndpoint({ organizationId: other.organization.id, actor: { type: 'user', id: other.admin.id }, id: endpoint.id, input: { enabled: true } }),
+      (e: unknown) => e instanceof AppError && e.code === 'not_found',
+    );
     const back = await updateEndpoint({ organizationId: org.organization.id, actor, id: endpoint.id, input: { enabled: true } });
     assert.equal(back.enabled, true);
   });
 });
 
 describeEachDriver('webhook routes: another organisation gets nothing', () => {
-  test('B\'s key gets 404 for A\'s endpoint and delivery on every route, and empty lists', async () => {
+  test("B's key gets 404 for A's endpoint and delivery on every route, and empty lists", async () => {
     allowPrivate(true);
     const { createApiKey } = await import('@/lib/api-keys/create-api-key');
     const endpointsRoute = await import('@/app/api/v1/webhooks/endpoints/route');
@@ -173,12 +221,27 @@ describeEachDriver('webhook routes: another organisation gets nothing', () => {
     const requestsRoute = await import('@/app/api/v1/removal-requests/route');
     const a = await seedPartner();
     const b = await seedPartner();
-    const { endpoint } = await createEndpoint({ organizationId: a.organization.id, actor: { type: 'user', id: a.admin.id }, input: { url: 'http://127.0.0.1:9/none', description: '', events: ['ping'] } });
+    const { endpoint } = await createEndpoint({
+      organizationId: a.organization.id,
+      actor: { type: 'user', id: a.admin.id },
+      input: { url: 'http://127.0.0.1:9/none', description: '', events: ['ping'] },
+    });
     const { deliveryIds } = await emitEvent({ organizationId: a.organization.id, type: 'ping', data: {}, now: new Date() });
-    const { key } = await createApiKey({ actorUserId: b.admin.id, organizationId: b.organization.id, input: { name: 'b', scopes: ['webhooks:read', 'webhooks:write', 'requests:read'] } });
+    const { key } = await createApiKey({
+      actorUserId: b.admin.id,
+      organizationId: b.organization.id,
+      input: { name: 'b', scopes: ['webhooks:read', 'webhooks:write', 'requests:read'] },
+    });
     type H = (r: Request, c?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
     const call = (h: H, method: string, params: Record<string, string>, json?: unknown) =>
-      h(new Request('http://localhost/api/v1/x', { method, headers: { authorization: `Bearer ${key}`, ...(json ? { 'content-type': 'application/json' } : {}) }, body: json ? JSON.stringify(json) : undefined }), { params: Promise.resolve(params) });
+      h(
+        new Request('http://localhost/api/v1/x', {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+          body: json ? JSON.stringify(json) : undefined,
+        }),
+        { params: Promise.resolve(params) },
+      );
     const e = { endpointId: endpoint.id };
     const d = { deliveryId: deliveryIds[0] };
     const statuses = [
@@ -194,6 +257,6 @@ describeEachDriver('webhook routes: another organisation gets nothing', () => {
     assert.deepEqual(statuses, [404, 404, 404, 404, 404, 404, 404, 404]);
     assert.deepEqual((await (await call(endpointsRoute.GET, 'GET', {})).json()).data, []);
     assert.deepEqual((await (await call(requestsRoute.GET, 'GET', {})).json()).data, []);
-    assert.equal((await getDelivery(a.organization.id, deliveryIds[0])).log.length, 0, 'nothing was sent on B\'s behalf');
+    assert.equal((await getDelivery(a.organization.id, deliveryIds[0])).log.length, 0, "nothing was sent on B's behalf");
   });
 });

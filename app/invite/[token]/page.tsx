@@ -23,8 +23,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       ) : (
         <>
           <p>
-            You are invited to join <strong>{invitation.organizationName}</strong> as {ROLE_LABELS[invitation.role]}, with the
-            address <strong>{invitation.email}</strong>.
+            You are invited to join <strong>{invitation.organizationName}</strong> as {ROLE_LABELS[invitation.role]}, with the address{' '}
+            <strong>{invitation.email}</strong>.
           </p>
           <AcceptForm token={token} />
         </>

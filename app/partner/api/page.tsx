@@ -19,7 +19,10 @@ export default async function ApiReferencePage() {
         <a className="underline" href="/api/v1/openapi.json">
           openapi.json
         </a>{' '}
-        (OpenAPI 3.1) · keys with scopes: <a className="underline" href="/partner/keys">API keys</a>
+        (OpenAPI 3.1) · keys with scopes:{' '}
+        <a className="underline" href="/partner/keys">
+          API keys
+        </a>
       </p>
       <ApiReference document={openApiDocument(env().publicUrl)} />
     </div>

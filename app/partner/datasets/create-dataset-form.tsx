@@ -13,7 +13,9 @@ export function CreateDatasetForm() {
     setPending(true);
     setError(null);
     try {
-      const { dataset } = await api<{ dataset: { id: string } }>('/datasets', { json: { name: String(form.get('name') ?? ''), description: String(form.get('description') ?? '') } });
+      const { dataset } = await api<{ dataset: { id: string } }>('/datasets', {
+        json: { name: String(form.get('name') ?? ''), description: String(form.get('description') ?? '') },
+      });
       router.push(`/partner/datasets/${dataset.id}`);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Something went wrong.');

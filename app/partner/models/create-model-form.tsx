@@ -15,9 +15,14 @@ export function CreateModelForm({ datasets }: { datasets: { id: string; name: st
     setPending(true);
     setError(null);
     const n = (k: string) => Number(form.get(k));
-    const params = kind === 'sisa' ? { shards: n('shards'), slices: n('slices'), lambda: n('lambda') } : { lambda: n('lambda'), sigma: n('sigma'), epsilon: n('epsilon'), delta: n('delta') };
+    const params =
+      kind === 'sisa'
+        ? { shards: n('shards'), slices: n('slices'), lambda: n('lambda') }
+        : { lambda: n('lambda'), sigma: n('sigma'), epsilon: n('epsilon'), delta: n('delta') };
     try {
-      const { model } = await api<{ model: { id: string } }>('/models', { json: { name: String(form.get('name') ?? ''), datasetId: String(form.get('datasetId')), kind, params } });
+      const { model } = await api<{ model: { id: string } }>('/models', {
+        json: { name: String(form.get('name') ?? ''), datasetId: String(form.get('datasetId')), kind, params },
+      });
       router.push(`/partner/models/${model.id}`);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Something went wrong.');
@@ -29,7 +34,14 @@ export function CreateModelForm({ datasets }: { datasets: { id: string; name: st
       <label htmlFor={`model-${name}`} className="block text-sm font-medium">
         {label}
       </label>
-      <input id={`model-${name}`} name={name} defaultValue={value} inputMode="decimal" className="block w-40 rounded-md border border-gray-300 px-3 py-2" aria-describedby={`model-${name}-hint`} />
+      <input
+        id={`model-${name}`}
+        name={name}
+        defaultValue={value}
+        inputMode="decimal"
+        className="block w-40 rounded-md border border-gray-300 px-3 py-2"
+        aria-describedby={`model-${name}-hint`}
+      />
       <span id={`model-${name}-hint`} className="block text-xs text-gray-600">
         {hint}
       </span>
@@ -59,8 +71,8 @@ export function CreateModelForm({ datasets }: { datasets: { id: string; name: st
       <fieldset className="space-y-1 text-sm">
         <legend className="font-medium">Removal method</legend>
         <label className="flex items-center gap-2">
-          <input type="radio" name="kind" checked={kind === 'newton-certified'} onChange={() => setKind('newton-certified')} /> Certified removal (Newton update, ε-δ
-          guarantee; fast)
+          <input type="radio" name="kind" checked={kind === 'newton-certified'} onChange={() => setKind('newton-certified')} /> Certified removal (Newton
+          update, ε-δ guarantee; fast)
         </label>
         <label className="flex items-center gap-2">
           <input type="radio" name="kind" checked={kind === 'sisa'} onChange={() => setKind('sisa')} /> SISA (exact: retrains the affected shard)

@@ -33,7 +33,14 @@ export function CreateEndpointForm({ events }: { events: { type: string; descrip
         <label htmlFor="endpoint-url" className="block text-sm font-medium">
           URL (https)
         </label>
-        <input id="endpoint-url" name="url" type="url" required className="block w-full rounded-md border border-gray-300 px-3 py-2" placeholder="https://example.com/forgetme/webhooks" />
+        <input
+          id="endpoint-url"
+          name="url"
+          type="url"
+          required
+          className="block w-full rounded-md border border-gray-300 px-3 py-2"
+          placeholder="https://example.com/forgetme/webhooks"
+        />
       </p>
       <p className="space-y-1">
         <label htmlFor="endpoint-description" className="block text-sm font-medium">

@@ -8,7 +8,11 @@ import { pageUuid } from '@/lib/http/page-params';
 
 export const metadata: Metadata = { title: 'Certificate' };
 
-const METHOD = { 'newton-certified': 'certified removal (Newton update, released within its privacy budget)', sisa: 'SISA: the affected shard retrained without the photos (exact)', retrain: 'retrained from scratch without the photos (exact)' } as const;
+const METHOD = {
+  'newton-certified': 'certified removal (Newton update, released within its privacy budget)',
+  sisa: 'SISA: the affected shard retrained without the photos (exact)',
+  retrain: 'retrained from scratch without the photos (exact)',
+} as const;
 
 export default async function CertificatePage({ params }: { params: Promise<{ certificateId: string }> }) {
   const certificateId = pageUuid((await params).certificateId);
@@ -50,15 +54,18 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
             <ul className="list-disc space-y-1 pl-5">
               {p.datasets.map((d) => (
                 <li key={d.id}>
-                  Training set “{d.name}”: {d.removedItems} photo(s) removed: {d.confirmedItems} confirmed by the person, {d.unreviewedItems} possible
-                  match(es) included without review. Manifest digest <code className="text-xs">{d.manifestSha256.slice(0, 16)}…</code>
+                  Training set “{d.name}”: {d.removedItems} photo(s) removed: {d.confirmedItems} confirmed by the person, {d.unreviewedItems} possible match(es)
+                  included without review. Manifest digest <code className="text-xs">{d.manifestSha256.slice(0, 16)}…</code>
                 </li>
               ))}
               {p.models.map((m) => (
                 <li key={m.modelId}>
                   Model “{m.modelName}”: version {m.before.version} → {m.after.version} by {METHOD[m.method]}
-                  {m.method === 'newton-certified' ? `; ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta}, σ = ${m.guarantee.sigma}; residual ${m.guarantee.residual?.toExponential(2)} ≤ bound ${m.guarantee.residualBound?.toExponential(2)}; budget used ${(m.guarantee.budgetUsed * 100).toFixed(1)} %` : ''}
-                  . {m.samplesRemoved} sample(s) removed, {m.classesDropped} identity class(es) dropped; accuracy {pct(m.accuracy.before)} → {pct(m.accuracy.after)}.
+                  {m.method === 'newton-certified'
+                    ? `; ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta}, σ = ${m.guarantee.sigma}; residual ${m.guarantee.residual?.toExponential(2)} ≤ bound ${m.guarantee.residualBound?.toExponential(2)}; budget used ${(m.guarantee.budgetUsed * 100).toFixed(1)} %`
+                    : ''}
+                  . {m.samplesRemoved} sample(s) removed, {m.classesDropped} identity class(es) dropped; accuracy {pct(m.accuracy.before)} →{' '}
+                  {pct(m.accuracy.after)}.
                 </li>
               ))}
             </ul>

@@ -19,8 +19,7 @@ export function ReviewForm({ requestId, groups }: { requestId: string; groups: R
         <p className="text-gray-700" data-testid="no-match-next">
           None of the registered training sets holds a face close enough to yours (what we searched is listed above), so there is nothing to remove and no
           company is told about this request. Your reference photos are kept only while the request is open: withdraw it below to delete them now; otherwise
-          they are deleted {IDLE_DAYS} days after your last visit. Below, you can also ask to be told if a training set registered later may hold photos of
-          you.
+          they are deleted {IDLE_DAYS} days after your last visit. Below, you can also ask to be told if a training set registered later may hold photos of you.
         </p>
       </section>
     );
@@ -55,8 +54,22 @@ export function ReviewForm({ requestId, groups }: { requestId: string; groups: R
                   <li key={m.matchId}>
                     <label className="block cursor-pointer text-center text-xs">
                       {/* eslint-disable-next-line @next/next/no-img-element */}
-                      <img src={`/api/me/requests/${requestId}/matches/${m.matchId}/thumbnail`} alt={`Match ${i + 1} in ${g.datasetName}`} width={112} height={112} className={`mx-auto rounded ${checked.has(m.matchId) ? 'ring-4 ring-ink' : 'ring-1 ring-gray-200'}`} />
-                      <input type="checkbox" name="match" value={m.matchId} checked={checked.has(m.matchId)} onChange={(e) => toggle(m.matchId, e.target.checked)} className="mt-1" /> This is me
+                      <img
+                        src={`/api/me/requests/${requestId}/matches/${m.matchId}/thumbnail`}
+                        alt={`Match ${i + 1} in ${g.datasetName}`}
+                        width={112}
+                        height={112}
+                        className={`mx-auto rounded ${checked.has(m.matchId) ? 'ring-4 ring-ink' : 'ring-1 ring-gray-200'}`}
+                      />
+                      <input
+                        type="checkbox"
+                        name="match"
+                        value={m.matchId}
+                        checked={checked.has(m.matchId)}
+                        onChange={(e) => toggle(m.matchId, e.target.checked)}
+                        className="mt-1"
+                      />{' '}
+                      This is me
                     </label>
                   </li>
                 ))}
@@ -65,15 +78,17 @@ export function ReviewForm({ requestId, groups }: { requestId: string; groups: R
           ) : (
             <p className="text-sm text-gray-700">No confident matches here.</p>
           )}
-          {g.possible ? <p className="text-sm text-gray-700">Plus {g.possible} possible match(es) in this set that we are not sure enough about to show you.</p> : null}
+          {g.possible ? (
+            <p className="text-sm text-gray-700">Plus {g.possible} possible match(es) in this set that we are not sure enough about to show you.</p>
+          ) : null}
         </fieldset>
       ))}
       {possible ? (
         <label className="flex items-start gap-2 rounded-lg bg-white p-4 ring-1 ring-gray-200">
           <input type="checkbox" name="includePossible" value="yes" className="mt-1" />
           <span>
-            Also remove the {possible} possible match(es) we did not show. A <em>possible match</em> looks like you but might be someone else: removing it
-            is safe for you, and your certificate will list these separately as not reviewed.
+            Also remove the {possible} possible match(es) we did not show. A <em>possible match</em> looks like you but might be someone else: removing it is
+            safe for you, and your certificate will list these separately as not reviewed.
           </span>
         </label>
       ) : null}
@@ -96,8 +111,8 @@ export function ReviewForm({ requestId, groups }: { requestId: string; groups: R
         ) : null}
       </div>
       <p className="text-sm text-gray-600">
-        What happens next: the photos are taken out of the training sets at once. Each company&apos;s model is then updated with <em>certified removal</em>:
-        the new model behaves, provably and almost exactly, as if it had never seen these photos. It does not reach copies kept elsewhere.
+        What happens next: the photos are taken out of the training sets at once. Each company&apos;s model is then updated with <em>certified removal</em>: the
+        new model behaves, provably and almost exactly, as if it had never seen these photos. It does not reach copies kept elsewhere.
       </p>
       <FormError state={state} />
       <button type="submit" disabled={pending} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">

@@ -5,7 +5,16 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '@/app/_components/api-client';
 import { ErrorAlert } from '@/app/_components/error-alert';
 
-type Upload = { id: string; status: 'queued' | 'running' | 'completed'; total: number; created: number; processed: number; failed: number; progress: number; skipped: unknown[] };
+type Upload = {
+  id: string;
+  status: 'queued' | 'running' | 'completed';
+  total: number;
+  created: number;
+  processed: number;
+  failed: number;
+  progress: number;
+  skipped: unknown[];
+};
 
 /** A manifest for a folder of per-person sub-folders (LFW's layout): label = folder, external id = file name. */
 function manifestForFolder(files: File[]): { csv: string; named: [string, File][] } {
@@ -61,7 +70,8 @@ export function UploadPanel({ datasetId, runningUploadId }: { datasetId: string;
     if (mode === 'archive') {
       const manifest = form.get('manifest');
       const archive = form.get('archive');
-      if (!(manifest instanceof File) || !manifest.size || !(archive instanceof File) || !archive.size) return setError('Choose a manifest (CSV) and a zip archive.');
+      if (!(manifest instanceof File) || !manifest.size || !(archive instanceof File) || !archive.size)
+        return setError('Choose a manifest (CSV) and a zip archive.');
       body.append('manifest', manifest);
       body.append('archive', archive);
     } else {
@@ -127,7 +137,11 @@ export function UploadPanel({ datasetId, runningUploadId }: { datasetId: string;
           </p>
         )}
         <ErrorAlert message={error} />
-        <button type="submit" disabled={sending || !!watching} className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={sending || !!watching}
+          className="rounded-md bg-ink px-4 py-2 font-medium text-white hover:bg-black disabled:opacity-60"
+        >
           {sending ? 'Uploading…' : 'Upload'}
         </button>
       </form>

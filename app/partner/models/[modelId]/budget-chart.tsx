@@ -15,7 +15,12 @@ export function BudgetChart({ versions }: { versions: { version: number; budgetU
   return (
     <figure className="space-y-2 rounded-lg bg-white p-4 ring-1 ring-gray-200">
       <figcaption className="font-semibold">Removal budget used and accuracy, by version</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="w-full max-w-xl" role="img" aria-label="Line chart of the removal budget used and the accuracy of each version; the same figures are in the table below.">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="w-full max-w-xl"
+        role="img"
+        aria-label="Line chart of the removal budget used and the accuracy of each version; the same figures are in the table below."
+      >
         {[0, 0.5, 1].map((t) => (
           <g key={t}>
             <line x1={pad} x2={W - pad} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
@@ -43,9 +48,15 @@ export function BudgetChart({ versions }: { versions: { version: number; budgetU
         <caption className="sr-only">Figures behind the chart</caption>
         <thead>
           <tr>
-            <th scope="col" className="pr-4 text-left">Version</th>
-            <th scope="col" className="pr-4 text-right">Budget used</th>
-            <th scope="col" className="text-right">Accuracy</th>
+            <th scope="col" className="pr-4 text-left">
+              Version
+            </th>
+            <th scope="col" className="pr-4 text-right">
+              Budget used
+            </th>
+            <th scope="col" className="text-right">
+              Accuracy
+            </th>
           </tr>
         </thead>
         <tbody>

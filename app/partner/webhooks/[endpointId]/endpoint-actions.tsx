@@ -56,7 +56,12 @@ export function EndpointActions({ endpointId, enabled }: { endpointId: string; e
         >
           Rotate the secret
         </button>
-        <button type="button" className={button} disabled={pending} onClick={() => run(async () => void (await api(`/webhooks/endpoints/${endpointId}`, { method: 'PATCH', json: { enabled: !enabled } })))}>
+        <button
+          type="button"
+          className={button}
+          disabled={pending}
+          onClick={() => run(async () => void (await api(`/webhooks/endpoints/${endpointId}`, { method: 'PATCH', json: { enabled: !enabled } })))}
+        >
           {enabled ? 'Disable' : 'Re-enable'}
         </button>
         <button

@@ -32,7 +32,9 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
       <h1 className="break-all text-2xl font-bold">{endpoint.url}</h1>
       <p className="text-gray-700">
         Events: {endpoint.events.join(', ')}. {endpoint.enabled ? 'Enabled.' : `Disabled: ${endpoint.disabledReason}`}
-        {endpoint.previousSecretValidUntil ? ` The previous secret also signs until ${endpoint.previousSecretValidUntil.replace('T', ' ').slice(0, 16)} UTC.` : ''}
+        {endpoint.previousSecretValidUntil
+          ? ` The previous secret also signs until ${endpoint.previousSecretValidUntil.replace('T', ' ').slice(0, 16)} UTC.`
+          : ''}
       </p>
       <EndpointActions endpointId={endpoint.id} enabled={endpoint.enabled} />
       <section className="space-y-2">
@@ -46,7 +48,10 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
                   <code>{d.eventType}</code> · <code className="text-xs">{d.eventId}</code>
                 </span>
                 <span className="flex items-center gap-3">
-                  <span data-testid="delivery-status" className={d.status === 'succeeded' ? 'text-green-800' : d.status === 'failed' ? 'text-red-800' : 'text-amber-800'}>
+                  <span
+                    data-testid="delivery-status"
+                    className={d.status === 'succeeded' ? 'text-green-800' : d.status === 'failed' ? 'text-red-800' : 'text-amber-800'}
+                  >
                     {d.status === 'pending' && d.nextAttemptAt ? `Retrying at ${d.nextAttemptAt.replace('T', ' ').slice(0, 19)}` : d.status}
                   </span>
                   <ReplayButton deliveryId={d.id} />

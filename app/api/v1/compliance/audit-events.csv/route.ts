@@ -7,6 +7,10 @@ import { route } from '@/lib/http/route';
 export const GET = route(ops.complianceAuditCsv, async ({ principal, query }) => {
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return new Response(auditCsvStream(complianceScope(principal), query), {
-    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="forgetme-audit-${stamp}.csv"`, 'cache-control': 'private, no-store' },
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="forgetme-audit-${stamp}.csv"`,
+      'cache-control': 'private, no-store',
+    },
   });
 });

@@ -4,4 +4,6 @@ import { requireOrganization } from '@/lib/http/org-scope';
 import { route } from '@/lib/http/route';
 import { uuidPathParam } from '@/lib/http/path-params';
 
-export const GET = route(ops.getDataset, async ({ principal, params }) => ({ dataset: await getDataset(requireOrganization(principal), uuidPathParam(params, 'datasetId')) }));
+export const GET = route(ops.getDataset, async ({ principal, params }) => ({
+  dataset: await getDataset(requireOrganization(principal), uuidPathParam(params, 'datasetId')),
+}));

@@ -4,4 +4,6 @@ import { uuidPathParam } from '@/lib/http/path-params';
 import { route } from '@/lib/http/route';
 import { getModel } from '@/lib/models/get-models';
 
-export const GET = route(ops.getModel, async ({ principal, params }) => ({ model: await getModel(requireOrganization(principal), uuidPathParam(params, 'modelId')) }));
+export const GET = route(ops.getModel, async ({ principal, params }) => ({
+  model: await getModel(requireOrganization(principal), uuidPathParam(params, 'modelId')),
+}));

@@ -6,7 +6,9 @@ import { uuidPathParam } from '@/lib/http/path-params';
 import { auditActor } from '@/lib/http/principal';
 import { route } from '@/lib/http/route';
 
-export const GET = route(ops.listUploads, async ({ principal, params, query }) => listIngests(requireOrganization(principal), uuidPathParam(params, 'datasetId'), query));
+export const GET = route(ops.listUploads, async ({ principal, params, query }) =>
+  listIngests(requireOrganization(principal), uuidPathParam(params, 'datasetId'), query),
+);
 
 export const POST = route(ops.uploadItems, async ({ principal, params, request }) => {
   const organizationId = requireOrganization(principal);

@@ -5,10 +5,17 @@ import { auditActor } from '@/lib/http/principal';
 import { route } from '@/lib/http/route';
 import { deleteEndpoint, getEndpoint, updateEndpoint } from '@/lib/webhooks/endpoints';
 
-export const GET = route(ops.getEndpoint, async ({ principal, params }) => ({ endpoint: await getEndpoint(requireOrganization(principal), uuidPathParam(params, 'endpointId')) }));
+export const GET = route(ops.getEndpoint, async ({ principal, params }) => ({
+  endpoint: await getEndpoint(requireOrganization(principal), uuidPathParam(params, 'endpointId')),
+}));
 
 export const PATCH = route(ops.updateEndpoint, async ({ principal, params, body }) => ({
-  endpoint: await updateEndpoint({ organizationId: requireOrganization(principal), actor: auditActor(principal), id: uuidPathParam(params, 'endpointId'), input: body }),
+  endpoint: await updateEndpoint({
+    organizationId: requireOrganization(principal),
+    actor: auditActor(principal),
+    id: uuidPathParam(params, 'endpointId'),
+    input: body,
+  }),
 }));
 
 export const DELETE = route(ops.deleteEndpoint, async ({ principal, params }) => {

@@ -6,5 +6,9 @@ import { route } from '@/lib/http/route';
 import { replayDelivery } from '@/lib/webhooks/deliveries';
 
 export const POST = route(ops.replayDelivery, async ({ principal, params }) => ({
-  delivery: await replayDelivery({ organizationId: requireOrganization(principal), actor: auditActor(principal), deliveryId: uuidPathParam(params, 'deliveryId') }),
+  delivery: await replayDelivery({
+    organizationId: requireOrganization(principal),
+    actor: auditActor(principal),
+    deliveryId: uuidPathParam(params, 'deliveryId'),
+  }),
 }));

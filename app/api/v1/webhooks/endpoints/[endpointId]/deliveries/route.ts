@@ -4,4 +4,6 @@ import { uuidPathParam } from '@/lib/http/path-params';
 import { route } from '@/lib/http/route';
 import { listDeliveries } from '@/lib/webhooks/deliveries';
 
-export const GET = route(ops.listDeliveries, async ({ principal, params, query }) => listDeliveries(requireOrganization(principal), uuidPathParam(params, 'endpointId'), query));
+export const GET = route(ops.listDeliveries, async ({ principal, params, query }) =>
+  listDeliveries(requireOrganization(principal), uuidPathParam(params, 'endpointId'), query),
+);

@@ -6,5 +6,10 @@ import { route } from '@/lib/http/route';
 import { acknowledgeDeployment } from '@/lib/models/deploy-version';
 
 export const POST = route(ops.acknowledgeDeployment, async ({ principal, params }) => ({
-  version: await acknowledgeDeployment({ organizationId: requireOrganization(principal), actor: auditActor(principal), modelId: uuidPathParam(params, 'modelId'), version: intPathParam(params, 'version') }),
+  version: await acknowledgeDeployment({
+    organizationId: requireOrganization(principal),
+    actor: auditActor(principal),
+    modelId: uuidPathParam(params, 'modelId'),
+    version: intPathParam(params, 'version'),
+  }),
 }));
