@@ -263,7 +263,7 @@ const calibration = {
 };
 fs.writeFileSync(path.resolve('lib/matcher/calibration.json'), JSON.stringify(calibration, null, 2) + '\n');
 
-// The public centring vector for the unlearning heads (UNLEARNING.md): the mean descriptor of the
+// The public centring vector for the unlearning heads (docs/unlearning.md): the mean descriptor of the
 // lfw-strangers faces, people who are in no training set here.
 const strangers = data['lfw-strangers'].map(mainFace).filter((d): d is number[] => d !== null);
 const centre = strangers[0].map((_, i) => strangers.reduce((s, d) => s + d[i], 0) / strangers.length);

@@ -42,7 +42,7 @@ export type SearchScope = {
 
 export type RequestFailure = { stage: 'matching' | 'unlearning' | 'certification'; code: string; message: string };
 
-/** A person's request to be removed (ARCHITECTURE.md lifecycle). */
+/** A person's request to be removed (docs/architecture.md lifecycle). */
 export const removalRequests = pgTable(
   'removal_requests',
   {

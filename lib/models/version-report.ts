@@ -11,7 +11,7 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 /** Digests of a version's files (plaintext sha256, as model.json lists them) except the secret noise and its salt. */
 export const fileDigestsSchema = z.record(z.string(), sha256);
 
-/** The commitments a certificate carries for one release (CERTIFICATE.md, "what a certificate must also bind"). */
+/** The commitments a certificate carries for one release (docs/certificate.md, "Commitments"). */
 export const commitmentsSchema = z.object({
   /** Hiding commitment SHA-256(domain ‖ salt ‖ b) to the release's noise; null for SISA (no noise). */
   noiseAfter: sha256.nullable(),

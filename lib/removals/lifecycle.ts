@@ -6,7 +6,7 @@ export type RequestStatus = RemovalRequest['status'];
 export type TaskStatus = RemovalTask['status'];
 
 /**
- * Every allowed move of a removal request (ARCHITECTURE.md's lifecycle). Every writer goes
+ * Every allowed move of a removal request (docs/architecture.md's lifecycle). Every writer goes
  * through moveRequest, which refuses any other move; a request leaves `failed` or
  * `partially_failed` only by an operator's retry (retry-request.ts).
  */

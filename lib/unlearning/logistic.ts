@@ -1,5 +1,5 @@
 /**
- * One class of the one-vs-rest head (UNLEARNING.md): for class k with weights w ∈ R^D,
+ * One class of the one-vs-rest head (docs/unlearning.md): for class k with weights w ∈ R^D,
  *   L_k(w) = Σ_{i∈S_k} ℓ(y_ik wᵀx_i) + (λ n_k / 2)‖w‖² + b_kᵀw,   ℓ(z) = log(1 + e^(−z)),
  * with y_ik = +1 if sample i is identity k, else −1, S_k the class's samples (all, or its positives
  * and a fixed subsample of negatives) and n_k = |S_k|. X is row-major n × D with ‖x_i‖ ≤ 1.

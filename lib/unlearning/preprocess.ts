@@ -2,7 +2,7 @@ import { UnlearningError } from './errors';
 
 /**
  * Features as the head sees them: x' = [(x − c)/‖x − c‖, 1] / √2, so ‖x'‖ = 1 exactly and the last
- * coordinate is a bias (UNLEARNING.md: centre with a fixed public vector, L2-normalise, append a
+ * coordinate is a bias (docs/unlearning.md: centre with a fixed public vector, L2-normalise, append a
  * constant and rescale so the norm bound holds). Input vectors need not be normalised: they are
  * normalised after centring (documented in README.md); NaN, infinite, zero-length or
  * wrong-dimension vectors are rejected.

@@ -101,7 +101,7 @@ function recompute(a: RemovalArrays, stepped: Stepped[], withPaperTerm: boolean)
 }
 
 /**
- * The first step of the removal mechanism for the touched classes (UNLEARNING.md): per class, the
+ * The first step of the removal mechanism for the touched classes (docs/unlearning.md): per class, the
  * exact residual of the unchanged weights on the remaining rows (u_old − Σ_R ∇ℓ − λ m w), the
  * cached Hessian downdated by the removed rows as the step matrix, one Newton step; then the exact
  * residuals recomputed over the classes' remaining rows. Writes the classes' new weights, step

@@ -89,7 +89,7 @@ export type RemoveOptions = {
 };
 
 /**
- * Removes samples from a newton-certified model (UNLEARNING.md): drops identities that lose every
+ * Removes samples from a newton-certified model (docs/unlearning.md): drops identities that lose every
  * photo (exact); for every other class the removal touches, applies Newton steps with the cached
  * Hessian downdated by the removed rows and computes the residual exactly over the class's
  * remaining rows; releases only when the total residual is within the budget ε', and retrains
