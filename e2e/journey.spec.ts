@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { startWebhookReceiver } from '../lib/testing/webhook-receiver';
 import { takeLiveCapture } from './live-camera';
+import { expectAccessible } from './accessibility';
 import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
 
 const run = promisify(execFile);
@@ -42,6 +43,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await page.getByRole('link', { name: 'Start a removal request' }).click();
     await page.getByRole('button', { name: 'Agree and continue' }).click();
     await expect(page.locator('[role=alert][data-code]')).toContainText('agree');
+    await expectAccessible(page, 'consent, refused without the box');
     await page.getByRole('checkbox', { name: /I agree that forgetme processes photos/ }).check();
     await page.getByRole('button', { name: 'Agree and continue' }).click();
     await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]+$/);
@@ -50,6 +52,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await page.getByLabel('Choose photos of yourself').setInputFiles(path.resolve('lib/faces/fixtures/group-bbt3.jpg'));
     await expect(page.getByTestId('reference').first()).toHaveAttribute('data-state', 'pick');
     await expect(page.getByTestId('reference').first()).toContainText(/shows \d faces\. Pick yours/);
+    await expectAccessible(page, 'draft, a photo asking which face');
     const mine = fs
       .readdirSync(REFS)
       .filter((f) => f.startsWith(PERSON))
@@ -87,6 +90,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     const attest = page.getByRole('checkbox', { name: /I confirm that the photos I ticked are photos of me/ });
     await expect(attest).toHaveAttribute('aria-invalid', 'true');
     await expect(page.locator('#attest-error')).toHaveText('Please confirm that these are photos of you.');
+    await expectAccessible(page, 'review, sent without the confirmation');
     const ticks = page.getByRole('checkbox', { name: 'This is me' });
     expect(await ticks.count()).toBe(await thumbs.count());
     for (const box of await ticks.all()) await expect(box).toBeChecked();
@@ -96,6 +100,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
 
     // The removal completes within the test; certificates appear.
     await expect(page.getByTestId('certificate')).toHaveCount(1, { timeout: 120_000 });
+    await expectAccessible(page, 'completed, with its certificate');
     // The person's journey, sign-up to certificate (live capture included), as a figure for the notes, not a pass mark.
     test.info().annotations.push({ type: 'journey', description: `sign-up to certificate: ${((Date.now() - started) / 1000).toFixed(1)} s` });
     console.log(`journey: sign-up to certificate in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -129,7 +134,9 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     expect(fs.readdirSync(tmp).some((f) => f.startsWith('page') && f.endsWith('.png'))).toBe(true);
 
     // Anyone can verify it on /verify, each check shown.
-    const anon = await browser.newPage();
+    // A context of its own (not browser.newPage()): axe-core needs one to check the page.
+    const anonContext = await browser.newContext();
+    const anon = await anonContext.newPage();
     await anon.goto('/verify');
     await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
     await anon.getByRole('button', { name: 'Verify' }).click();
@@ -137,6 +144,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await expect(anon.getByTestId('verdict-summary')).toContainText('It says that FaceLab Demo removed');
     for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency'])
       await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
+    await expectAccessible(anon, '/verify, a genuine certificate');
     // A changed byte is caught.
     const tampered = JSON.parse(JSON.stringify(bundle));
     tampered.envelope.payload = Buffer.from(
@@ -155,7 +163,8 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(path.join(tmp, 'tampered.json'));
     await anon.getByRole('button', { name: 'Verify' }).click();
     await expect(anon.getByTestId('check-signature')).toHaveAttribute('data-ok', 'false');
-    await anon.close();
+    await expectAccessible(anon, '/verify, a tampered certificate');
+    await anonContext.close();
 
     // The partner's console lists the request with its certificate, and its overview counts it.
     const partnerPage = await browser.newPage();

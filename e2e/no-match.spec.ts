@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { expect, test } from '@playwright/test';
 import { takeLiveCapture } from './live-camera';
+import { expectAccessible } from './accessibility';
 import { newPersonWithDraft } from './fixtures';
 
 test.setTimeout(180_000);
@@ -36,6 +37,7 @@ test('a search that finds nothing says what was searched and offers, opt-in, to 
   // What happens next, in words: nothing to remove, no company told, the photos deleted on withdrawal or after 30 idle days.
   await expect(page.getByTestId('no-match-next')).toContainText('nothing to remove and no company is told');
   await expect(page.getByTestId('no-match-next')).toContainText('deleted 30 days after your last visit');
+  await expectAccessible(page, 'no match');
   const watch = page.getByTestId('watch');
   await expect(watch.getByRole('heading', { name: 'Be told if a new training set may hold photos of you' })).toBeVisible();
   // Nothing is kept without the box ticked; the consent says what is kept, how, and until when.
@@ -47,6 +49,7 @@ test('a search that finds nothing says what was searched and offers, opt-in, to 
   await watch.getByRole('button', { name: 'Tell me about new training sets' }).click();
   // The panel now says until when, and how to stop (the same after a reload).
   await expect(page.getByRole('heading', { name: 'We will tell you about new training sets' })).toBeVisible();
+  await expectAccessible(page, 'no match, watching');
   await expect(page.getByTestId('watch')).toContainText(/Until \w{3} \w{3} \d{2} \d{4}, each training set registered with forgetme is searched/);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'We will tell you about new training sets' })).toBeVisible();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { controlsWithoutFocus, expectAccessible } from './accessibility';
 import { newPersonWithDraft } from './fixtures';
 
 const REFS = path.resolve('db/seed/demo-faces/references');
@@ -36,6 +37,9 @@ test('reference photos: counted once, shown as the face kept, removable before t
   await expect(refused).toHaveCount(1);
   await expect(refused).toHaveAttribute('data-code', /unsupported_type|corrupt_image/);
   await expect(refused.getByTestId('no-preview')).toHaveText('notes.txt');
+  await expectAccessible(page, 'draft, a refused file');
+  // The styled file picker shows keyboard focus (on its label: the input itself is visually hidden).
+  expect(await controlsWithoutFocus(page)).toEqual([]);
   await expect(count).toContainText('2 of 5 added');
   await refused.getByRole('button', { name: 'Dismiss' }).click();
   await expect(refused).toHaveCount(0);
@@ -46,6 +50,7 @@ test('reference photos: counted once, shown as the face kept, removable before t
   await expect(group).toContainText(/shows \d faces\. Pick yours: only that face is kept/);
   const faces = group.getByRole('button', { name: /^Face \d: this is me$/ });
   expect(await faces.count()).toBeGreaterThanOrEqual(2);
+  await expectAccessible(page, 'draft, picking a face');
   await faces.first().click();
   await expect(accepted).toHaveCount(3);
   await expect(count).toContainText('3 of 5 added');

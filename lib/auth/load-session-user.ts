@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { memberships, organizations, users, userSessions } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { complianceScope, type ComplianceScope } from './scope';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { authenticateApiKey } from '@/lib/api-keys/authenticate-api-key';
 import type { ApiScope } from '@/lib/api-keys/scopes';
