@@ -124,6 +124,16 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     expect(online.stdout.split('\n')[0]).toMatch(/^VERIFIED {2}Genuine: every check passed\. It says that FaceLab Demo removed/);
     expect(online.stdout).toContain('PASS  Log not rewritten since');
     expect(fs.existsSync(path.join(tmp, 'none'))).toBe(false);
+    // With no flag, on a machine that runs no platform: nothing is created, and the flags are named.
+    const bare = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath], {
+      env: { ...process.env, DATABASE_URL: '', FORGETME_DATA_DIR: path.join(tmp, 'bare'), FORGETME_LOG_LEVEL: 'error' },
+    }).then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(bare?.code).toBe(2);
+    expect(bare?.stderr).toMatch(/--url.*--jwks/s);
+    expect(fs.existsSync(path.join(tmp, 'bare'))).toBe(false);
     const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
     const predicate = JSON.parse(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8')).predicate;
     expect(predicate.models[0].after.version).toBe(2);
@@ -141,6 +151,16 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await anon.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
     await anon.getByRole('button', { name: 'Verify' }).click();
     await expect(anon.getByTestId('verdict')).toHaveText('Genuine: every check passed');
+    // The verdict in plain words comes first; the technical checks follow, one click away.
+    const order = await anon.evaluate(() => {
+      const verdict = document.querySelector('[data-testid=verdict]')!;
+      const check = document.querySelector('[data-testid^=check-]')!;
+      return verdict.compareDocumentPosition(check) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    expect(order).toBeTruthy();
+    await expect(anon.getByTestId('check-signature')).toBeHidden();
+    await anon.getByText(/^The technical checks: (\d+) of \1 passed/).click();
+    await expect(anon.getByTestId('check-signature')).toBeVisible();
     await expect(anon.getByTestId('verdict-summary')).toContainText('It says that FaceLab Demo removed');
     for (const id of ['signature', 'key_validity', 'schema', 'inclusion', 'tree_head', 'consistency'])
       await expect(anon.getByTestId(`check-${id}`)).toHaveAttribute('data-ok', 'true');
@@ -200,6 +220,10 @@ test("the partner's compliance officer finds the certificate, sees every check p
     await expect(page.getByTestId('chain-status')).toContainText('Verified');
     await expect(page.getByTestId('chart-removals').locator('svg').first()).toBeVisible();
     await expect(page.getByTestId('chart-budget').locator('svg').first()).toBeVisible();
+    // The accuracy axis ends at 100 % (it once ran 98-102 %).
+    const ticks = page.getByTestId('chart-accuracy').locator('.recharts-cartesian-axis-tick-value').filter({ hasText: /%$/ });
+    await expect(ticks.last()).toHaveText('100%');
+    expect((await ticks.allTextContents()).map((t) => parseFloat(t)).every((v) => v >= 0 && v <= 100)).toBe(true);
     await expect(page.getByTestId('time-to-certificate')).toContainText('median');
 
     const today = new Date().toISOString().slice(0, 10);

@@ -50,6 +50,11 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = await page.getByLabel('Your new key').inputValue();
     expect(key).toMatch(/^fm_[0-9a-f]{8}_/);
+    // Shown once, with a copy button that puts exactly the key on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     await expect(page.getByRole('button', { name: 'Revoke import pipeline' })).toBeVisible();
 
     // A webhook endpoint pointing at the real receiver; its secret is shown once.
@@ -75,6 +80,9 @@ test('a partner admin creates a key and a webhook, imports a training set by API
 
     // The console shows the embedding progress reach 100 %.
     await page.goto(`/partner/datasets/${dataset.id}`);
+    // The upload is listed as soon as it has arrived, embedding or done: never "nothing uploaded".
+    await expect(page.getByRole('cell', { name: /^(Embedding \d+ %|Completed)$/ }).first()).toBeVisible();
+    await expect(page.getByText('No upload has arrived yet')).toHaveCount(0);
     await expect(page.getByLabel(/Upload embedded/)).toHaveAttribute('value', '100', { timeout: 90_000 });
     await expect(page.getByTestId('count-faces')).toHaveText(String(set.count));
     await expect(page.getByTestId('count-identities')).toHaveText('6');
@@ -87,6 +95,8 @@ test('a partner admin creates a key and a webhook, imports a training set by API
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Studio head');
     await expect(page.getByRole('cell', { name: 'First training' })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByText('Removal budget used and accuracy, by version')).toBeVisible();
+    // What "budget used" is, where it is shown, and why it can go down after a removal.
+    await expect(page.getByTestId('budget-explained')).toContainText('does not add up across removals and can go down after one');
 
     // The receiver got both events, each verified by the standardwebhooks library.
     await expect
