@@ -46,7 +46,7 @@ export type AuditEvent =
   | Ev<'certificate.issued', 'certificate', { requestId: string; leafIndex: number }>
   | Ev<'request.created', 'removal_request', { consentVersion: string }>
   | Ev<'request.reference_added', 'removal_request', { referenceId: string }>
-  | Ev<'request.reference_removed', 'removal_request', { referenceId: string }>
+  | Ev<'request.reference_removed', 'removal_request', { referenceId: string; afterInterruption?: true }>
   | Ev<'request.search_started', 'removal_request', { references: number }>
   | Ev<
       'request.matched',

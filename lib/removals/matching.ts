@@ -14,7 +14,7 @@ import { requireOwnRequest, requireStatus } from './get-request';
 import { failRequest } from './fail-request';
 import { moveRequest } from './lifecycle';
 import { latestLiveDescriptor, mismatchedReferences, requireLiveFace } from '@/lib/liveness/live-face';
-import { referenceDescriptors } from './references';
+import { finishInterruptedRemovals, referenceDescriptors } from './references';
 import { searchForPerson } from './person-search';
 
 /**
@@ -43,6 +43,7 @@ export async function startMatching(opts: { userId: string; requestId: string; i
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'start a search');
+  await finishInterruptedRemovals(r.id);
   const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
   if (!n) throw new AppError('validation_failed', 'Add at least one photo of yourself first.');
   // Only the face in front of the camera: a passed live capture (or an operator's review), with

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { getDb } from '@/db/client';
 import { auditEvents, requestReferences } from '@/db/schema';
 import { seedIndividual } from '@/db/seed/factories';
-import { getBlob, hasBlob } from '@/lib/blobs/blob-store';
+import { deleteBlob, getBlob, hasBlob } from '@/lib/blobs/blob-store';
 import { open } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
@@ -17,7 +17,7 @@ import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { approveIdentityByOperator, reference } from '@/lib/testing/removal-fixtures';
 import { CONSENT_VERSION } from './consent';
 import { startMatching } from './matching';
-import { addReference, listReferences, referenceThumbnail, removeReference } from './references';
+import { addReference, listReferences, referenceDescriptors, referenceThumbnail, removeReference } from './references';
 import { startRequest } from './start-request';
 
 setUpTestEnvironment();
@@ -91,5 +91,40 @@ describeEachDriver('reference photos before the search', () => {
     await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.7' });
     await assert.rejects(removeReference({ userId: person.id, requestId: req.id, referenceId: ids[1] }), code('conflict'));
     await assert.rejects(referenceThumbnail({ userId: person.id, requestId: req.id, referenceId: ids[1] }), code('conflict'));
+  });
+
+  test('a removal cut short by a crash (the photo deleted, not yet its row) is finished before the photos are listed, counted or searched', async () => {
+    const person = await seedIndividual();
+    const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
+    const ids: string[] = [];
+    for (const i of [0, 1]) {
+      const added = await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i) });
+      assert.ok(added.ok);
+      ids.push(added.id);
+    }
+    const kept = await referenceDescriptors(req.id);
+    // removeReference's first statement, and then the process dies: the row and its descriptor remain.
+    const db = await getDb();
+    const [row] = await db.select().from(requestReferences).where(eq(requestReferences.id, ids[0]));
+    await deleteBlob(row.photoBlob);
+
+    const descriptors = await referenceDescriptors(req.id);
+    assert.equal(descriptors.length, 1, 'the removed photo is not searched with');
+    assert.ok(kept.some((d) => d.every((v, j) => v === descriptors[0][j])));
+    assert.deepEqual(
+      (await listReferences(req.id)).map((r) => r.id),
+      [ids[1]],
+    );
+    assert.deepEqual(
+      (await db.select({ id: requestReferences.id }).from(requestReferences).where(eq(requestReferences.requestId, req.id))).map((r) => r.id),
+      [ids[1]],
+      'its row, with the sealed descriptor, is deleted',
+    );
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'request.reference_removed'), eq(auditEvents.subjectId, req.id)));
+    assert.deepEqual([event.actorType, event.data], ['system', { referenceId: ids[0], afterInterruption: true }]);
+    await assert.rejects(removeReference({ userId: person.id, requestId: req.id, referenceId: ids[0] }), code('not_found'), 'nothing left to remove');
   });
 });

@@ -1,8 +1,8 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { removalRequests, requestReferences } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
-import { deleteBlob, getBlob, putBlob } from '@/lib/blobs/blob-store';
+import { deleteBlob, getBlob, hasBlob, putBlob } from '@/lib/blobs/blob-store';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { AppError } from '@/lib/errors/app-error';
@@ -29,6 +29,7 @@ export async function addReference(opts: { userId: string; requestId: string; by
   const db = await getDb();
   const r = await requireOwnRequest(db, opts.userId, opts.requestId);
   requireStatus(r, ['draft'], 'add photos');
+  await finishInterruptedRemovals(r.id);
   const [{ n }] = await db.select({ n: count() }).from(requestReferences).where(eq(requestReferences.requestId, r.id));
   if (n >= MAX_REFERENCES) throw new AppError('conflict', `A request takes at most ${MAX_REFERENCES} photos; remove one to add another.`);
   const result = await getThreadPool().run<EmbedResult>('faces.embed', { bytes: new Uint8Array(opts.bytes) });
@@ -71,8 +72,8 @@ export async function addReference(opts: { userId: string; requestId: string; by
 /**
  * Removes a reference photo of a draft request at the person's asking: the sealed photo first, then
  * its row (with the descriptor) and the audit event in one transaction. A crash between the two
- * leaves a row the person can remove again and the retention sweep still finds, never a photo
- * that no row points to.
+ * leaves a row whose photo is gone, never a photo that no row points to: finishInterruptedRemovals
+ * deletes such a row before anything lists, counts or searches the request's photos.
  */
 export async function removeReference(opts: { userId: string; requestId: string; referenceId: string }): Promise<void> {
   const db = await getDb();
@@ -90,6 +91,37 @@ export async function removeReference(opts: { userId: string; requestId: string;
       .where(eq(removalRequests.id, r.id));
     const event = { action: 'request.reference_removed', subject: { type: 'removal_request', id: r.id }, data: { referenceId: ref.id } } as const;
     await recordAuditEvent(tx, { actor: { type: 'user', id: opts.userId }, event });
+  });
+}
+
+/**
+ * Finishes removals that a crash interrupted. removeReference deletes the sealed photo before its
+ * row, so a row whose photo is gone is a photo the person removed: its row (with the descriptor)
+ * goes too, audited, so that the removed photo is never listed, counted or searched with. The
+ * ids of the rows it deleted; idempotent.
+ */
+export async function finishInterruptedRemovals(requestId: string): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: requestReferences.id, blob: requestReferences.photoBlob })
+    .from(requestReferences)
+    .where(eq(requestReferences.requestId, requestId));
+  const gone: string[] = [];
+  for (const row of rows) if (!(await hasBlob(row.blob))) gone.push(row.id);
+  if (!gone.length) return [];
+  return db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(requestReferences)
+      .where(and(eq(requestReferences.requestId, requestId), inArray(requestReferences.id, gone)))
+      .returning({ id: requestReferences.id });
+    for (const { id } of deleted) {
+      const data = { referenceId: id, afterInterruption: true } as const;
+      await recordAuditEvent(tx, {
+        actor: { type: 'system' },
+        event: { action: 'request.reference_removed', subject: { type: 'removal_request', id: requestId }, data },
+      });
+    }
+    return deleted.map((d) => d.id);
   });
 }
 
@@ -122,6 +154,7 @@ export async function referenceThumbnail(opts: { userId: string; requestId: stri
 
 export async function listReferences(requestId: string) {
   const db = await getDb();
+  await finishInterruptedRemovals(requestId);
   return db
     .select({ id: requestReferences.id, box: requestReferences.box, createdAt: requestReferences.createdAt })
     .from(requestReferences)
@@ -132,6 +165,7 @@ export async function listReferences(requestId: string) {
 /** The reference descriptors of a request, unsealed (matching only). */
 export async function referenceDescriptors(requestId: string): Promise<number[][]> {
   const db = await getDb();
+  await finishInterruptedRemovals(requestId);
   const rows = await db.select().from(requestReferences).where(eq(requestReferences.requestId, requestId));
   const key = getDataKey();
   return rows.map((row) => {
