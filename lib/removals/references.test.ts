@@ -25,16 +25,22 @@ after(() => closeThreadPool());
 
 const code = (c: string) => (e: unknown) => e instanceof AppError && e.code === c;
 
+/** A person's draft request with two accepted photos of one face. */
+async function draftWithTwoPhotos() {
+  const person = await seedIndividual();
+  const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
+  const ids: string[] = [];
+  for (const i of [0, 1]) {
+    const added = await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i) });
+    assert.ok(added.ok);
+    ids.push(added.id);
+  }
+  return { person, req, ids };
+}
+
 describeEachDriver('reference photos before the search', () => {
   test('the owner sees each kept face and removes a photo (photo, descriptor and row gone, audited); nobody else can, nor after the search', async () => {
-    const person = await seedIndividual();
-    const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
-    const ids: string[] = [];
-    for (const i of [0, 1]) {
-      const added = await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i) });
-      assert.ok(added.ok);
-      ids.push(added.id);
-    }
+    const { person, req, ids } = await draftWithTwoPhotos();
     assert.deepEqual(
       (await listReferences(req.id)).map((r) => r.id),
       ids,
@@ -94,14 +100,7 @@ describeEachDriver('reference photos before the search', () => {
   });
 
   test('a removal cut short by a crash (the photo deleted, not yet its row) is finished before the photos are listed, counted or searched', async () => {
-    const person = await seedIndividual();
-    const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
-    const ids: string[] = [];
-    for (const i of [0, 1]) {
-      const added = await addReference({ userId: person.id, requestId: req.id, bytes: reference('Abdullah_Gul', i) });
-      assert.ok(added.ok);
-      ids.push(added.id);
-    }
+    const { person, req, ids } = await draftWithTwoPhotos();
     const kept = await referenceDescriptors(req.id);
     // removeReference's first statement, and then the process dies: the row and its descriptor remain.
     const db = await getDb();
