@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { at, createdAt, id } from './columns';
 import { datasetItems, datasets } from './datasets';
 import { models, modelVersions } from './models';
@@ -212,6 +227,21 @@ export const logLeaves = pgTable('log_leaves', {
   certificateId: uuid().notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * The log's complete subtrees: the hash of leaves [idx · 2^level, (idx + 1) · 2^level), hex. Level 0
+ * holds the leaf hashes again. Written with each append, never changed: any root and proof reads
+ * O(log n) of them instead of every leaf (lib/certificates/merkle-nodes.ts).
+ */
+export const logNodes = pgTable(
+  'log_nodes',
+  {
+    level: smallint().notNull(),
+    idx: integer().notNull(),
+    hash: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);
 
 /** Signed tree heads, one per log size. */
 export const treeHeads = pgTable(

@@ -3,11 +3,11 @@ import crypto from 'node:crypto';
 import { test } from 'node:test';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { getDb } from '@/db/client';
-import { logLeaves, removalRequests } from '@/db/schema';
+import { logLeaves, logNodes, removalRequests } from '@/db/schema';
 import { getJwks } from '@/lib/crypto/get-jwks';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
-import { eq } from 'drizzle-orm';
+import { eq, gte } from 'drizzle-orm';
 import { getBundle } from './get-bundle';
 import type { PredicateV2 } from './predicate';
 import { signCertificate } from './sign-certificate';
@@ -79,7 +79,7 @@ describeEachDriver('certificates and the transparency log', () => {
     const online = verifyBundle(bundle, jwks, { latest, consistency: await consistencyProofBetween(bundle.treeHead.size, latest.size) });
     assert.ok(online.ok, JSON.stringify(online.checks));
     assert.equal(online.checks.at(-1)!.id, 'consistency');
-    assert.deepEqual(await auditLog(), { ok: true, heads: latest.size, mismatches: [] });
+    assert.deepEqual(await auditLog(), { ok: true, heads: latest.size, mismatches: [], nodeMismatches: 0 });
   });
 
   test("tampering is detected and named: a payload byte, a swapped signature, a wrong key, another tree's proof, a rewritten log", async () => {
@@ -115,14 +115,22 @@ describeEachDriver('certificates and the transparency log', () => {
 
     assert.deepEqual(failed(verifyBundle({ hello: 'world' }, jwks)), ['format']);
 
-    // Rewriting a stored leaf: the log audit and the online consistency check both see it.
+    // Rewriting a stored leaf alone: the audit sees the leaf no longer matches the stored subtrees.
     const db = await getDb();
     await db.update(logLeaves).set({ leafHash: hex() }).where(eq(logLeaves.leafIndex, good.inclusionProof.leafIndex));
+    const leafOnly = await auditLog();
+    assert.equal(leafOnly.ok, false);
+    assert.ok(leafOnly.nodeMismatches > 0);
+    // Rewriting the log (the leaf and every subtree above it, recomputed): the heads signed before no longer match,
+    // and the online consistency check fails.
+    await db.delete(logNodes).where(gte(logNodes.level, 0));
     const audit = await auditLog();
     assert.equal(audit.ok, false);
+    assert.equal(audit.nodeMismatches, 0, 'the rewritten subtrees match the rewritten leaves');
+    assert.ok(audit.mismatches.length > 0, 'the signed heads do not');
     const latest = (await latestTreeHead())!;
     const proof = await consistencyProofBetween(good.treeHead.size, latest.size);
-    // The recomputed proof comes from rewritten leaves: it no longer links the old head to the latest one.
+    // The recomputed proof comes from the rewritten tree: it no longer links the old head to the latest one.
     const rewritten = verifyBundle(good, jwks, { latest, consistency: proof });
     assert.ok(good.treeHead.size < latest.size);
     assert.deepEqual(failed(rewritten), ['consistency']);

@@ -27,23 +27,34 @@ function split(n: number): number {
   return k;
 }
 
+/** The hash of a range [from, to) of the tree's leaves: over a list of leaves, or from stored nodes (merkle-nodes.ts). */
+export type RangeHash = (from: number, to: number) => Buffer;
+
+/** The root of the empty tree: SHA-256 of nothing. */
+export function emptyRoot(): Buffer {
+  return sha256();
+}
+
 /** MTH(D[n]) over leaf hashes; the empty tree's root is SHA-256 of nothing. */
 export function rootHash(leaves: Buffer[], from = 0, to = leaves.length): Buffer {
   const n = to - from;
-  if (n === 0) return sha256();
+  if (n === 0) return emptyRoot();
   if (n === 1) return leaves[from];
   const k = split(n);
   return nodeHash(rootHash(leaves, from, from + k), rootHash(leaves, from + k, to));
 }
 
 /** PATH(m, D[n]): the audit path of leaf m in the tree of the first n leaves (RFC 9162 2.1.3.1). */
-export function inclusionProof(leaves: Buffer[], m: number, n = leaves.length, from = 0): Buffer[] {
+export function inclusionProof(leaves: Buffer[], m: number, n = leaves.length): Buffer[] {
+  return inclusionPath(m, n, (a, b) => rootHash(leaves, a, b));
+}
+
+/** PATH(m, D[n]) with the subtree hashes from `mth`. */
+export function inclusionPath(m: number, n: number, mth: RangeHash, from = 0): Buffer[] {
   if (m < 0 || m >= n) throw new RangeError(`leaf ${m} is not in a tree of ${n}`);
   if (n === 1) return [];
   const k = split(n);
-  return m < k
-    ? [...inclusionProof(leaves, m, k, from), rootHash(leaves, from + k, from + n)]
-    : [...inclusionProof(leaves, m - k, n - k, from + k), rootHash(leaves, from, from + k)];
+  return m < k ? [...inclusionPath(m, k, mth, from), mth(from + k, from + n)] : [...inclusionPath(m - k, n - k, mth, from + k), mth(from, from + k)];
 }
 
 /** Verifies an inclusion proof (RFC 9162 2.1.3.2): does `leaf` sit at `index` of the tree with `root` and `size`? */
@@ -71,17 +82,20 @@ export function verifyInclusion(leaf: Buffer, index: number, size: number, proof
 
 /** PROOF(m, D[n]): a consistency proof that the tree of the first m leaves is a prefix of the tree of n (RFC 9162 2.1.4.1). */
 export function consistencyProof(leaves: Buffer[], m: number, n = leaves.length): Buffer[] {
-  if (m < 1 || m > n) throw new RangeError(`no consistency proof from ${m} to ${n}`);
-  return subproof(leaves, m, 0, n, true);
+  return consistencyPath(m, n, (a, b) => rootHash(leaves, a, b));
 }
 
-function subproof(leaves: Buffer[], m: number, from: number, to: number, b: boolean): Buffer[] {
+/** PROOF(m, D[n]) with the subtree hashes from `mth`. */
+export function consistencyPath(m: number, n: number, mth: RangeHash): Buffer[] {
+  if (m < 1 || m > n) throw new RangeError(`no consistency proof from ${m} to ${n}`);
+  return subproof(mth, m, 0, n, true);
+}
+
+function subproof(mth: RangeHash, m: number, from: number, to: number, b: boolean): Buffer[] {
   const n = to - from;
-  if (m === n) return b ? [] : [rootHash(leaves, from, to)];
+  if (m === n) return b ? [] : [mth(from, to)];
   const k = split(n);
-  return m <= k
-    ? [...subproof(leaves, m, from, from + k, b), rootHash(leaves, from + k, to)]
-    : [...subproof(leaves, m - k, from + k, to, false), rootHash(leaves, from, from + k)];
+  return m <= k ? [...subproof(mth, m, from, from + k, b), mth(from + k, to)] : [...subproof(mth, m - k, from + k, to, false), mth(from, from + k)];
 }
 
 /** Verifies a consistency proof between two tree heads (RFC 9162 2.1.4.2). */

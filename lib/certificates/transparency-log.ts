@@ -1,9 +1,21 @@
-import { asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '@/db/client';
-import { logLeaves, treeHeads } from '@/db/schema';
+import { logLeaves, logNodes, treeHeads } from '@/db/schema';
 import { getSigningKey } from '@/lib/crypto/signing-key';
 import { AppError } from '@/lib/errors/app-error';
-import { consistencyProof, inclusionProof, rootHash } from './merkle';
+import {
+  allNodes,
+  appendNodes,
+  appendSiblings,
+  consistencyFromNodes,
+  getterOf,
+  inclusionFromNodes,
+  nodeKey,
+  nodesRead,
+  rootFromNodes,
+  type NodeGetter,
+  type NodeKey,
+} from './merkle-nodes';
 import { signTreeHead, type TreeHead } from './tree-head';
 
 /** Serialises appends across processes (PostgreSQL) and connections. */
@@ -17,25 +29,89 @@ const toHead = (r: typeof treeHeads.$inferSelect): TreeHead => ({
   signature: r.signature,
 });
 
-async function leafHashes(tx: Executor, size?: number): Promise<Buffer[]> {
-  const rows = await tx
-    .select({ h: logLeaves.leafHash })
-    .from(logLeaves)
-    .where(size === undefined ? undefined : lte(logLeaves.leafIndex, size - 1))
-    .orderBy(asc(logLeaves.leafIndex));
+async function allLeafHashes(tx: Executor): Promise<Buffer[]> {
+  const rows = await tx.select({ h: logLeaves.leafHash }).from(logLeaves).orderBy(asc(logLeaves.leafIndex));
   return rows.map((r) => Buffer.from(r.h, 'hex'));
+}
+
+/** The number of leaves: the last index plus one (read from the primary key, not counted). */
+async function logSize(tx: Executor): Promise<number> {
+  const [last] = await tx.select({ i: logLeaves.leafIndex }).from(logLeaves).orderBy(desc(logLeaves.leafIndex)).limit(1);
+  return last ? last.i + 1 : 0;
+}
+
+async function fetchNodes(tx: Executor, keys: NodeKey[]): Promise<Map<string, Buffer>> {
+  if (!keys.length) return new Map();
+  const wanted = sql.join(
+    keys.map((k) => sql`(${k.level}, ${k.idx})`),
+    sql`, `,
+  );
+  const rows = await tx
+    .select()
+    .from(logNodes)
+    .where(sql`(${logNodes.level}, ${logNodes.idx}) in (${wanted})`);
+  return new Map(rows.map((r) => [nodeKey(r.level, r.idx), Buffer.from(r.hash, 'hex')]));
+}
+
+/** Runs a tree algorithm on the stored nodes it reads: listed first, fetched in one query. */
+async function withNodes<T>(tx: Executor, run: (get: NodeGetter) => T): Promise<T> {
+  return run(getterOf(await fetchNodes(tx, nodesRead(run))));
+}
+
+async function insertNodes(tx: Executor, nodes: { level: number; idx: number; hash: Buffer }[]): Promise<void> {
+  for (let i = 0; i < nodes.length; i += 1000) {
+    const rows = nodes.slice(i, i + 1000).map((x) => ({ level: x.level, idx: x.idx, hash: x.hash.toString('hex') }));
+    await tx.insert(logNodes).values(rows).onConflictDoNothing();
+  }
+}
+
+/**
+ * Stores the complete subtrees of a log that has none yet (one written before log_nodes), from its
+ * leaves, once; the caller holds the log's lock. Roots are unchanged: the same tree, stored by parts.
+ */
+async function backfillNodes(tx: Executor, size: number): Promise<void> {
+  if (size === 0) return;
+  const [last] = await tx
+    .select({ h: logNodes.hash })
+    .from(logNodes)
+    .where(and(eq(logNodes.level, 0), eq(logNodes.idx, size - 1)));
+  if (last) return;
+  await insertNodes(tx, allNodes(await allLeafHashes(tx)));
+}
+
+/** The size of the log, its nodes stored (backfilled first when the log predates them). */
+async function readySize(): Promise<number> {
+  const db = await getDb();
+  const size = await logSize(db);
+  const [last] = size
+    ? await db
+        .select({ h: logNodes.hash })
+        .from(logNodes)
+        .where(and(eq(logNodes.level, 0), eq(logNodes.idx, size - 1)))
+    : [null];
+  if (size && !last) {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${LOG_LOCK})`);
+      await backfillNodes(tx, await logSize(tx));
+    });
+  }
+  return size;
 }
 
 /**
  * Appends a leaf inside the caller's transaction and signs the new tree head. Appends are
  * serialised by an advisory lock, so indices are dense and every head extends the previous one.
+ * It reads O(log n) stored subtrees and writes 1 + (trailing one-bits of the index) new ones.
  */
 export async function appendLeaf(tx: Executor, leafHash: Buffer, certificateId: string): Promise<{ leafIndex: number; head: TreeHead }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOG_LOCK})`);
-  const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(logLeaves);
+  const n = await logSize(tx);
+  await backfillNodes(tx, n);
   await tx.insert(logLeaves).values({ leafIndex: n, leafHash: leafHash.toString('hex'), certificateId });
-  const leaves = await leafHashes(tx);
-  const head = signTreeHead({ size: leaves.length, rootHash: rootHash(leaves).toString('hex'), timestamp: new Date().toISOString() }, await getSigningKey());
+  const siblings = await fetchNodes(tx, appendSiblings(n));
+  await insertNodes(tx, appendNodes(n, leafHash, getterOf(siblings)));
+  const root = await withNodes(tx, (get) => rootFromNodes(n + 1, get));
+  const head = signTreeHead({ size: n + 1, rootHash: root.toString('hex'), timestamp: new Date().toISOString() }, await getSigningKey());
   await tx
     .insert(treeHeads)
     .values({ size: head.size, rootHash: head.rootHash, timestamp: new Date(head.timestamp), keyid: head.keyid, signature: head.signature });
@@ -66,28 +142,37 @@ export async function listTreeHeads(limit = 100, beforeSize?: number): Promise<T
   return rows.map(toHead);
 }
 
-/** The audit path of a leaf to the head of `treeSize`, recomputed from the stored leaves. */
+/** The audit path of a leaf to the head of `treeSize`, from the stored subtrees. */
 export async function inclusionProofAt(leafIndex: number, treeSize: number): Promise<string[]> {
-  const db = await getDb();
-  const leaves = await leafHashes(db, treeSize);
-  if (leaves.length < treeSize || leafIndex >= treeSize) throw new AppError('not_found', `The log has no leaf ${leafIndex} in a tree of ${treeSize}.`);
-  return inclusionProof(leaves, leafIndex, treeSize).map((b) => b.toString('hex'));
+  const size = await readySize();
+  if (treeSize > size || leafIndex >= treeSize) throw new AppError('not_found', `The log has no leaf ${leafIndex} in a tree of ${treeSize}.`);
+  const proof = await withNodes(await getDb(), (get) => inclusionFromNodes(leafIndex, treeSize, get));
+  return proof.map((b) => b.toString('hex'));
 }
 
 /** A consistency proof from the head of size m to the head of size n. */
 export async function consistencyProofBetween(m: number, n: number): Promise<string[]> {
   if (m < 1 || m > n) throw new AppError('validation_failed', `A consistency proof goes from a smaller log to a larger one (got ${m} → ${n}).`);
-  const db = await getDb();
-  const leaves = await leafHashes(db, n);
-  if (leaves.length < n) throw new AppError('not_found', `The log has no head of size ${n}.`);
-  return consistencyProof(leaves, m, n).map((b) => b.toString('hex'));
+  const size = await readySize();
+  if (n > size) throw new AppError('not_found', `The log has no head of size ${n}.`);
+  const proof = await withNodes(await getDb(), (get) => consistencyFromNodes(m, n, get));
+  return proof.map((b) => b.toString('hex'));
 }
 
-/** Recomputes every stored head's root from the leaves: any edited or removed leaf shows as a mismatch. */
-export async function auditLog(): Promise<{ ok: boolean; heads: number; mismatches: number[] }> {
+/**
+ * Recomputes the log from its leaves: every stored subtree must match them, and every stored
+ * head's root must be the root of the leaves it covers. Any edited or removed leaf or node shows.
+ * O(n) reads, O(log n) per head.
+ */
+export async function auditLog(): Promise<{ ok: boolean; heads: number; mismatches: number[]; nodeMismatches: number }> {
   const db = await getDb();
-  const leaves = await leafHashes(db);
+  await readySize();
+  const leaves = await allLeafHashes(db);
+  const computed = new Map(allNodes(leaves).map((x) => [nodeKey(x.level, x.idx), x.hash.toString('hex')]));
+  const stored = await db.select().from(logNodes);
+  const nodeMismatches = stored.filter((r) => computed.get(nodeKey(r.level, r.idx)) !== r.hash).length + Math.max(0, computed.size - stored.length);
+  const get = getterOf(new Map([...computed].map(([k, h]) => [k, Buffer.from(h, 'hex')])));
   const heads = await db.select().from(treeHeads).orderBy(asc(treeHeads.size));
-  const mismatches = heads.filter((h) => h.size > leaves.length || rootHash(leaves.slice(0, h.size)).toString('hex') !== h.rootHash).map((h) => h.size);
-  return { ok: mismatches.length === 0, heads: heads.length, mismatches };
+  const mismatches = heads.filter((h) => h.size > leaves.length || rootFromNodes(h.size, get).toString('hex') !== h.rootHash).map((h) => h.size);
+  return { ok: mismatches.length === 0 && nodeMismatches === 0, heads: heads.length, mismatches, nodeMismatches };
 }

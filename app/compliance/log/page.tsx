@@ -65,7 +65,9 @@ export default async function LogPage({ searchParams }: { searchParams: Promise<
         <p data-testid="log-audit" className={audit.ok ? 'text-green-800' : 'text-red-800'}>
           {audit.ok
             ? `✓ Every one of the ${audit.heads} signed heads matches the stored entries.`
-            : `✗ ${audit.mismatches.length} signed head(s) no longer match the stored entries (sizes ${audit.mismatches.slice(0, 10).join(', ')}).`}
+            : audit.mismatches.length
+              ? `✗ ${audit.mismatches.length} signed head(s) no longer match the stored entries (sizes ${audit.mismatches.slice(0, 10).join(', ')}).`
+              : `✗ ${audit.nodeMismatches} stored subtree hash(es) no longer match the entries: proofs served from them would not verify.`}
         </p>
       </section>
       <form method="get" className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
