@@ -15,6 +15,8 @@ import { emitEvent } from '@/lib/webhooks/emit-event';
 import { publicCentre } from './public-centre';
 import { trainingData } from './training-data';
 import { storeModelFiles, type StoredModel } from './version-files';
+import { keepWarm } from './warm-models';
+import { loadedOf } from '@/lib/unlearning/model-file';
 import type { TrainedReport } from './version-report';
 
 /**
@@ -91,6 +93,7 @@ export async function runTraining(modelId: string): Promise<void> {
     });
     return v;
   });
+  if (version) keepWarm(version.id, loadedOf(head, stored.json));
   if (version)
     await emitEvent({ organizationId: model.organizationId, type: 'model.trained', data: { modelId, versionId: version.id, version: 1, accuracy: acc } });
 }

@@ -1,18 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { env } from '@/lib/config/env';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
-import { isSecretFile, loadAnyModel, readModelJson, saveModel, saveSisaModel, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
+import { decodeAnyModel, encodeModel, encodeSisaModel, isSecretFile, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import type { SisaModel } from '@/lib/unlearning/sisa';
-
-function scratch(name: string): string {
-  const dir = path.join(env().dataDir, 'tmp', 'models', name);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  return dir;
-}
 
 type NoiseSource = 'secret' | 'seeded' | 'none';
 
@@ -28,7 +19,8 @@ export function openStoredFile(name: string, bytes: Buffer, noiseSource: NoiseSo
 }
 
 /**
- * Stores a model's directory (lib/unlearning's format: model.json, weights, caches) as blobs and
+ * Stores a model's files (lib/unlearning's format: model.json, weights, caches), encoded in memory
+ * without a scratch directory, as blobs and
  * returns { file name: sha256 of the stored blob } and the weights' digest. Only the weights and
  * the public part of model.json are ever served; the Hessians and the training features stay on
  * the platform, and the noise and its salt are stored sealed.
@@ -37,37 +29,25 @@ export async function storeModelFiles(
   model: NewtonModel | SisaModel,
   meta: { parentSha256: string | null; residual?: number; budget?: number },
 ): Promise<StoredModel> {
-  const dir = scratch(`store-${process.pid}-${crypto.randomUUID()}`);
-  try {
-    const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
-    const weightsSha256 =
-      model.kind === 'sisa' ? saveSisaModel(dir, model, { parent }) : saveModel(dir, model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
-    const files: Record<string, string> = {};
-    for (const f of fs.readdirSync(dir)) files[f] = (await putBlob(sealFile(f, fs.readFileSync(path.join(dir, f))))).sha256;
-    return { files, weightsSha256, json: readModelJson(dir) };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
+  const encoded =
+    model.kind === 'sisa' ? encodeSisaModel(model, { parent }) : encodeModel(model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
+  const files: Record<string, string> = {};
+  for (const [name, bytes] of encoded.files) files[name] = (await putBlob(sealFile(name, bytes))).sha256;
+  return { files, weightsSha256: encoded.weightsSha256, json: encoded.json };
 }
 
 export type StoredModel = { files: Record<string, string>; weightsSha256: string; json: AnyModelJson };
 
 /**
- * Loads a stored version (every file's digest is checked by the blob store and by model.json).
+ * Loads a stored version from its blobs, in memory (every file's digest is checked by the blob store
+ * and by model.json).
  * Versions with seeded noise were stored before sealing: their noise file is plain.
  */
 export async function loadModelFiles(version: { files: Record<string, string>; noiseSource: NoiseSource }): Promise<LoadedModel> {
-  const files = version.files;
-  const dir = scratch(`load-${process.pid}-${crypto.randomUUID()}`);
-  fs.mkdirSync(dir, { recursive: true });
-  try {
-    for (const [name, sha] of Object.entries(files)) {
-      fs.writeFileSync(path.join(dir, name), openStoredFile(name, await getBlob(sha), version.noiseSource), { mode: 0o600 });
-    }
-    return loadAnyModel(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const bytes = new Map<string, Buffer>();
+  for (const [name, sha] of Object.entries(version.files)) bytes.set(name, openStoredFile(name, await getBlob(sha), version.noiseSource));
+  return decodeAnyModel({ read: (name) => bytes.get(name), where: `the stored version (${Object.keys(version.files).length} files)` });
 }
 
 /** The file that holds the weights a partner deploys: `weights.f64` (newton-certified) or the SISA checkpoints. */

@@ -10,6 +10,8 @@ import { log } from '@/lib/log/logger';
 import { trainingData } from '@/lib/models/training-data';
 import { renoiseModel } from '@/lib/models/renoise-model';
 import { loadModelFiles, storeModelFiles, type StoredModel } from '@/lib/models/version-files';
+import { keepWarm, takeWarm } from '@/lib/models/warm-models';
+import { loadedOf } from '@/lib/unlearning/model-file';
 import type { RemovalVersionReport } from '@/lib/models/version-report';
 import { softwareVersions } from '@/lib/config/versions';
 import { certifyJob } from './certify-job';
@@ -72,7 +74,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
   await renoiseModel(modelId);
   const [current] = await db.select().from(modelVersions).where(eq(modelVersions.modelId, modelId)).orderBy(desc(modelVersions.version)).limit(1);
   const started = performance.now();
-  const loaded = await loadModelFiles(current);
+  // The model this process released last, if it is the current version; else from its blobs.
+  const loaded = takeWarm(current.id) ?? (await loadModelFiles(current));
   const inModel = new Set(loaded.model.ids);
   const wanted = [...new Set(tasks.flatMap((t) => t.itemIds))];
   const ids = wanted.filter((id) => inModel.has(id));
@@ -178,9 +181,11 @@ export async function runUnlearning(modelId: string): Promise<void> {
     const pending = and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'pending'));
     const [more] = await tx.select({ id: removalTasks.id }).from(removalTasks).where(pending).limit(1);
     if (more) await enqueue(unlearnJob, { modelId }, { tx });
-    return { version, deliveryIds };
+    return { version, versionId: toId, deliveryIds };
   });
   if (!released) return;
+  // The release (or, when nothing was in the model, the unchanged model) stays warm for the next removal.
+  keepWarm(released.versionId, next ? loadedOf(head, next.json) : loaded);
   failpoint('unlearn.after-release');
   log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: (performance.now() - started) / 1000 });
   await deliverRecorded(released.deliveryIds);

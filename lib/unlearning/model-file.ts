@@ -78,31 +78,38 @@ function bytesOf(a: Float64Array | Int32Array | Uint8Array): Buffer {
 
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
-function writeFiles<N extends string>(tmp: string, blobs: Record<N, Buffer>, fileName: (name: N) => string): Record<N, FileEntry> {
+/** A model's files by name (model.json included), as they are stored: the format without a directory. */
+export type ModelFiles = Map<string, Buffer>;
+
+function addFiles<N extends string>(out: ModelFiles, blobs: Record<N, Buffer>, fileName: (name: N) => string): Record<N, FileEntry> {
   const files = {} as Record<N, FileEntry>;
   for (const [name, buf] of Object.entries(blobs) as [N, Buffer][]) {
     const file = fileName(name);
-    fs.writeFileSync(path.join(/*turbopackIgnore: true*/ tmp, file), buf);
+    out.set(file, buf);
     files[name] = { file, sha256: sha256(buf), bytes: buf.length };
   }
   return files;
 }
 
-function commit(tmp: string, dir: string, json: object): void {
-  fs.writeFileSync(path.join(/*turbopackIgnore: true*/ tmp, 'model.json'), JSON.stringify(json, null, 1));
+function withJson<J>(out: ModelFiles, json: J): J {
+  out.set('model.json', Buffer.from(JSON.stringify(json, null, 1)));
+  return json;
+}
+
+/** Writes encoded files as a directory, atomically: into a temporary sibling, then renamed. */
+function writeDir(dir: string, files: ModelFiles): void {
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  for (const [name, buf] of files) fs.writeFileSync(path.join(/*turbopackIgnore: true*/ tmp, name), buf);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
 }
 
-function tempDir(dir: string): string {
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  fs.mkdirSync(tmp, { recursive: true });
-  return tmp;
-}
+export type Encoded<J> = { files: ModelFiles; json: J; weightsSha256: string };
 
-/** Writes a SISA model directory; returns the digest of its checkpoints (its weights). */
-export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha256: string } | null } = {}): string {
-  const tmp = tempDir(dir);
+/** Encodes a SISA model into its files (the arrays are viewed, not copied). */
+export function encodeSisaModel(m: SisaModel, meta: { parent?: { sha256: string } | null } = {}): Encoded<SisaModelJson> {
+  const out: ModelFiles = new Map();
   const D = m.d + 1;
   const K = m.classes.length;
   const S = m.params.shards;
@@ -113,8 +120,8 @@ export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha2
     sh.checkpoints.forEach((c, r) => checkpoints.set(c, (s * R + r) * K * D));
     present.set(sh.present, s * K);
   });
-  const files = writeFiles(
-    tmp,
+  const files = addFiles(
+    out,
     { checkpoints: bytesOf(checkpoints), center: bytesOf(m.center), present: bytesOf(present), features: bytesOf(m.x), labels: bytesOf(m.label) },
     (n) => (n === 'labels' ? 'labels.i32' : n === 'present' ? 'present.u8' : `${n}.f64`),
   );
@@ -131,13 +138,21 @@ export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha2
     createdAt: new Date().toISOString(),
     files,
   };
-  commit(tmp, dir, json);
-  return files.checkpoints.sha256;
+  return { files: out, json: withJson(out, json), weightsSha256: files.checkpoints.sha256 };
 }
 
-/** Writes a model directory (atomically: into a temporary sibling, then renamed). Returns the weights' digest. */
-export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256: string } | null; residual: number; budget: number }): string {
-  const tmp = tempDir(dir);
+/** Writes a SISA model directory; returns the digest of its checkpoints (its weights). */
+export function saveSisaModel(dir: string, m: SisaModel, meta: { parent?: { sha256: string } | null } = {}): string {
+  const encoded = encodeSisaModel(m, meta);
+  writeDir(dir, encoded.files);
+  return encoded.weightsSha256;
+}
+
+type NewtonMeta = { parent?: { sha256: string } | null; residual: number; budget: number };
+
+/** Encodes a newton-certified model into its files (the arrays are viewed, not copied). */
+export function encodeModel(m: NewtonModel, meta: NewtonMeta): Encoded<ModelJson> {
+  const out: ModelFiles = new Map();
   const blobs = {
     weights: bytesOf(m.weights),
     center: bytesOf(m.center),
@@ -149,8 +164,8 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
     labels: bytesOf(m.label),
   };
   const files: ModelJson['files'] = {
-    ...writeFiles(tmp, blobs, (n) => (n === 'labels' ? 'labels.i32' : `${n}.f64`)),
-    ...(m.noiseSalt.length ? writeFiles(tmp, { noiseSalt: Buffer.from(m.noiseSalt) }, () => 'noise-salt.bin') : {}),
+    ...addFiles(out, blobs, (n) => (n === 'labels' ? 'labels.i32' : `${n}.f64`)),
+    ...(m.noiseSalt.length ? addFiles(out, { noiseSalt: Buffer.from(m.noiseSalt) }, () => 'noise-salt.bin') : {}),
   };
   const json: ModelJson = {
     format: FORMAT,
@@ -169,17 +184,37 @@ export function saveModel(dir: string, m: NewtonModel, meta: { parent?: { sha256
     createdAt: new Date().toISOString(),
     files,
   };
-  commit(tmp, dir, json);
-  return files.weights.sha256;
+  return { files: out, json: withJson(out, json), weightsSha256: files.weights.sha256 };
 }
 
-function readChecked(dir: string, e: FileEntry): Buffer {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, e.file));
-  } catch {
-    throw new UnlearningError('model_corrupt', `${e.file} is missing from ${dir}`);
-  }
+/** Writes a model directory (atomically: into a temporary sibling, then renamed). Returns the weights' digest. */
+export function saveModel(dir: string, m: NewtonModel, meta: NewtonMeta): string {
+  const encoded = encodeModel(m, meta);
+  writeDir(dir, encoded.files);
+  return encoded.weightsSha256;
+}
+
+/** Reads one of a model's files by name (undefined when it is missing); `where` names the model in errors. */
+export type ModelReader = { read: (name: string) => Buffer | undefined; where: string };
+
+/** A model directory as a reader. */
+export function dirReader(dir: string): ModelReader {
+  return {
+    where: dir,
+    read: (name) => {
+      try {
+        return fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, name));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function readChecked(r: ModelReader, e: FileEntry): Buffer {
+  const dir = r.where;
+  const buf = r.read(e.file);
+  if (!buf) throw new UnlearningError('model_corrupt', `${e.file} is missing from ${dir}`);
   if (buf.length !== e.bytes || sha256(buf) !== e.sha256)
     throw new UnlearningError('model_corrupt', `${e.file} in ${dir} does not match its sha256 in model.json: the file was altered or truncated`);
   return buf;
@@ -193,11 +228,23 @@ const u8 = (b: Buffer) => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffs
 
 export type LoadedModel = { model: NewtonModel; json: ModelJson } | { model: SisaModel; json: SisaModelJson };
 
+/** A model in memory with the model.json its files were encoded with, as one LoadedModel (the kinds must agree). */
+export function loadedOf(model: NewtonModel | SisaModel, json: AnyModelJson): LoadedModel {
+  if (model.kind === 'sisa' && json.kind === 'sisa') return { model, json };
+  if (model.kind === 'newton-certified' && json.kind === 'newton-certified') return { model, json };
+  throw new UnlearningError('model_corrupt', `a ${model.kind} model cannot go with a ${json.kind} model.json`);
+}
+
 /** Loads a model directory of either kind, checking the format version, the shapes and every file's digest. */
 export function loadAnyModel(dir: string): LoadedModel {
-  const json = readModelJson(dir);
-  if (json.kind === 'sisa') return loadSisa(dir, json);
-  return loadModel(dir);
+  return decodeAnyModel(dirReader(dir));
+}
+
+/** Decodes a model of either kind from its files, checking the format version, the shapes and every file's digest. */
+export function decodeAnyModel(r: ModelReader): LoadedModel {
+  const json = parseModelJson(r);
+  if (json.kind === 'sisa') return decodeSisa(r, json);
+  return decodeModel(r);
 }
 
 export type AnyModelJson = ModelJson | SisaModelJson;
@@ -206,11 +253,19 @@ type V1Json = (Omit<ModelJson, 'noise' | 'params'> | Omit<SisaModelJson, 'params
 
 /** A model directory's model.json, checked for format and version (version 1 read as 2); the files are not read. */
 export function readModelJson(dir: string): AnyModelJson {
+  return parseModelJson(dirReader(dir));
+}
+
+/** A model's model.json, checked for format and version (version 1 read as 2); the other files are not read. */
+export function parseModelJson(r: ModelReader): AnyModelJson {
+  const dir = r.where;
   let json: AnyModelJson | V1Json;
   try {
-    json = JSON.parse(fs.readFileSync(path.join(/*turbopackIgnore: true*/ dir, 'model.json'), 'utf8'));
+    const bytes = r.read('model.json');
+    if (!bytes) throw new Error('the file is missing');
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new UnlearningError('model_corrupt', `cannot read ${path.join(/*turbopackIgnore: true*/ dir, 'model.json')}: ${(err as Error).message}`);
+    throw new UnlearningError('model_corrupt', `cannot read model.json of ${dir}: ${(err as Error).message}`);
   }
   if (json.format !== FORMAT) throw new UnlearningError('model_unsupported', `${dir} is not a forgetme model (format ${JSON.stringify(json.format)})`);
   if (!READS.includes(json.formatVersion)) {
@@ -227,23 +282,23 @@ function upgradeV1(json: V1Json): AnyModelJson {
   return { ...json, kind: 'newton-certified', params, noise: { source: 'seeded', commitment: null } };
 }
 
-function loadSisa(dir: string, json: SisaModelJson): { model: SisaModel; json: SisaModelJson } {
+function decodeSisa(r: ModelReader, json: SisaModelJson): { model: SisaModel; json: SisaModelJson } {
   const D = json.d + 1;
   const K = json.K;
   const { shards: S, slices: R } = json.params;
   const f = json.files;
-  const checkpoints = f64(readChecked(dir, f.checkpoints));
-  const present = u8(readChecked(dir, f.present));
+  const checkpoints = f64(readChecked(r, f.checkpoints));
+  const present = u8(readChecked(r, f.present));
   if (checkpoints.length !== S * R * K * D || present.length !== S * K)
     throw new UnlearningError('model_corrupt', `checkpoints or present have the wrong size for ${S} shards × ${R} slices × ${K} classes`);
   const ids = json.sampleIds;
-  const x = f64(readChecked(dir, f.features));
-  const label = i32(readChecked(dir, f.labels));
+  const x = f64(readChecked(r, f.features));
+  const label = i32(readChecked(r, f.labels));
   if (x.length !== ids.length * D || label.length !== ids.length) throw new UnlearningError('model_corrupt', 'features or labels do not match the sample ids');
   const model: SisaModel = {
     kind: 'sisa',
     d: json.d,
-    center: f64(readChecked(dir, f.center)),
+    center: f64(readChecked(r, f.center)),
     params: json.params,
     classes: json.classes,
     ids,
@@ -260,7 +315,12 @@ function loadSisa(dir: string, json: SisaModelJson): { model: SisaModel; json: S
 
 /** Loads a newton-certified model directory, checking the format version, the shapes and every file's digest. */
 export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } {
-  const json = readModelJson(dir);
+  return decodeModel(dirReader(dir));
+}
+
+/** Decodes a newton-certified model from its files, checking the format version, the shapes and every file's digest. */
+export function decodeModel(r: ModelReader): { model: NewtonModel; json: ModelJson } {
+  const json = parseModelJson(r);
   if (json.kind !== 'newton-certified') throw new UnlearningError('model_unsupported', `model kind ${json.kind} is not supported here`);
   const D = json.d + 1;
   const K = json.K;
@@ -272,17 +332,17 @@ export function loadModel(dir: string): { model: NewtonModel; json: ModelJson } 
     classes: json.classes,
     params: json.params,
     noiseSource: json.noise.source,
-    noiseSalt: f.noiseSalt ? new Uint8Array(readChecked(dir, f.noiseSalt)) : new Uint8Array(0),
+    noiseSalt: f.noiseSalt ? new Uint8Array(readChecked(r, f.noiseSalt)) : new Uint8Array(0),
     hessiansExact: json.hessiansExact,
     ids: json.sampleIds,
-    center: f64(readChecked(dir, f.center)),
-    weights: f64(readChecked(dir, f.weights)),
-    noise: f64(readChecked(dir, f.noise)),
-    hessians: f64(readChecked(dir, f.hessians)),
-    residual: f64(readChecked(dir, f.residual)),
-    gram: f64(readChecked(dir, f.gram)),
-    x: f64(readChecked(dir, f.features)),
-    label: i32(readChecked(dir, f.labels)),
+    center: f64(readChecked(r, f.center)),
+    weights: f64(readChecked(r, f.weights)),
+    noise: f64(readChecked(r, f.noise)),
+    hessians: f64(readChecked(r, f.hessians)),
+    residual: f64(readChecked(r, f.residual)),
+    gram: f64(readChecked(r, f.gram)),
+    x: f64(readChecked(r, f.features)),
+    label: i32(readChecked(r, f.labels)),
   };
   const shapes: [string, number, number][] = [
     ['weights', model.weights.length, K * D],
