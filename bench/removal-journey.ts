@@ -4,7 +4,9 @@
  *   --demo: the demo training set (120 LFW photos of 24 people, embedded for real) and its model;
  *   otherwise: a synthetic face-shaped set of --identities × --per descriptors (default 1,000 × 100 =
  *   100,000) and a certified-removal model trained on it (training time is printed separately).
- * One identity's photos are removed. Prints one JSON object.
+ * Two identities' photos are removed, one request each: the first with the model read from its
+ * blobs (nothing warm: as after a restart), the second with the first's release still warm in this
+ * process. Prints one JSON object.
  *
  *   node --import tsx bench/removal-journey.ts --demo
  *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1]
@@ -27,6 +29,7 @@ import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
 import { createModel } from '@/lib/models/create-model';
 import { publicCentre } from '@/lib/models/public-centre';
 import { runTraining } from '@/lib/models/train-job';
+import { clearWarm } from '@/lib/models/warm-models';
 import { readVersionReport } from '@/lib/models/version-report';
 import { runCertify } from '@/lib/removals/certify-job';
 import { submitRequest } from '@/lib/removals/submit-request';
@@ -56,7 +59,7 @@ try {
   const org = await seedPartner();
   const actor = { type: 'user', id: org.admin.id } as const;
   let datasetId: string;
-  let label: string;
+  let labels: [string, string];
   let params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 };
   if (values.demo) {
     const dir = path.resolve('db/seed/demo-faces/training');
@@ -69,7 +72,7 @@ try {
     await runIngest(ingest.id, { threads: getThreadPool() });
     out.ingestSeconds = secs(t);
     out.samples = rows.length;
-    label = rows[0].label;
+    labels = [rows[0].label, rows.find((r) => r.label !== rows[0].label)!.label];
   } else {
     const K = Number(values.identities);
     const per = Number(values.per);
@@ -108,65 +111,81 @@ try {
     out.fillSeconds = secs(t);
     out.samples = s.ids.length;
     out.identities = K;
-    label = s.labels[0];
+    labels = [s.labels[0], s.labels.find((l) => l !== s.labels[0])!];
   }
   const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'bench', datasetId, kind: 'newton-certified', params } });
-  let t = performance.now();
+  const t = performance.now();
   await runTraining(model.id);
   out.trainSeconds = secs(t);
   await stopBoss();
 
-  const person = await seedIndividual();
-  const [req] = await db.insert(removalRequests).values({ userId: person.id, status: 'review', consentVersion: 'bench', consentedAt: new Date() }).returning();
-  const items = await db.select({ id: datasetItems.id }).from(datasetItems).where(eq(datasetItems.label, label));
-  const fs_ = await db
-    .select({ id: faces.id, itemId: faces.itemId })
-    .from(faces)
-    .where(
-      inArray(
-        faces.itemId,
-        items.map((i) => i.id),
-      ),
-    );
-  const matches = await db
-    .insert(requestMatches)
-    .values(fs_.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId, distance: 0.2, tier: 'shown' as const })))
-    .returning();
+  // Two requests, one identity each: the first with nothing warm (as after a restart, or when another
+  // worker released the current version: the model is read from its blobs), the second right after
+  // it (its release is still warm in this process).
+  out.cold = await removeIdentity(labels[0], 2, true);
+  out.warm = await removeIdentity(labels[1], 3, false);
 
-  t = performance.now();
-  await submitRequest({ userId: person.id, requestId: req.id, input: { confirmedMatchIds: matches.map((m) => m.id), includePossible: false, attest: true } });
-  out.submitSeconds = secs(t);
-  const tu = performance.now();
-  await runUnlearning(model.id);
-  out.unlearnJobSeconds = secs(tu);
-  const tc = performance.now();
-  await runCertify(req.id);
-  out.certifyJobSeconds = secs(tc);
-  out.submissionToCertificateSeconds = secs(t);
-  const [v2] = await db.select().from(modelVersions).where(eq(modelVersions.version, 2));
-  if (!v2)
-    throw new Error(
-      `no new version: ${JSON.stringify(out)} ` +
-        `${JSON.stringify(await db.select({ s: removalTasks.status, e: removalTasks.error }).from(removalTasks))} ` +
-        `${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`,
+  async function removeIdentity(label: string, expectVersion: number, cold: boolean) {
+    const r: Record<string, unknown> = { label, modelFrom: cold ? 'blobs' : 'warm' };
+    if (cold) clearWarm();
+    const person = await seedIndividual();
+    const [req] = await db
+      .insert(removalRequests)
+      .values({ userId: person.id, status: 'review', consentVersion: 'bench', consentedAt: new Date() })
+      .returning();
+    const items = await db.select({ id: datasetItems.id }).from(datasetItems).where(eq(datasetItems.label, label));
+    const fs_ = await db
+      .select({ id: faces.id, itemId: faces.itemId })
+      .from(faces)
+      .where(
+        inArray(
+          faces.itemId,
+          items.map((i) => i.id),
+        ),
+      );
+    const matches = await db
+      .insert(requestMatches)
+      .values(fs_.map((f) => ({ requestId: req.id, faceId: f.id, itemId: f.itemId, datasetId, distance: 0.2, tier: 'shown' as const })))
+      .returning();
+
+    const t = performance.now();
+    const input = { confirmedMatchIds: matches.map((m) => m.id), includePossible: false, attest: true as const };
+    await submitRequest({ userId: person.id, requestId: req.id, input });
+    r.submitSeconds = secs(t);
+    const tu = performance.now();
+    await runUnlearning(model.id);
+    r.unlearnJobSeconds = secs(tu);
+    const tc = performance.now();
+    await runCertify(req.id);
+    r.certifyJobSeconds = secs(tc);
+    r.submissionToCertificateSeconds = secs(t);
+    const [v] = await db.select().from(modelVersions).where(eq(modelVersions.version, expectVersion));
+    if (!v)
+      throw new Error(
+        `no version ${expectVersion}: ${JSON.stringify(r)} ` +
+          `${JSON.stringify(await db.select({ s: removalTasks.status, e: removalTasks.error }).from(removalTasks))} ` +
+          `${JSON.stringify(await db.select({ s: models.status, e: models.error }).from(models))}`,
+      );
+    const rep = readVersionReport(v.report);
+    if (rep.kind !== 'removal') throw new Error(`version ${expectVersion} is not a removal (${rep.kind})`);
+    const evidence = Object.values(rep.evidence);
+    const { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest } = rep;
+    r.removal = { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest };
+    const removalSeconds = seconds.total ?? wallSeconds;
+    r.evidence = evidence.map(
+      (e) =>
+        e && {
+          verdict: e.released.verdict,
+          pValue: e.released.pValue,
+          empiricalEpsilon: e.empiricalEpsilon.max,
+          seconds: e.seconds,
+          shareOfRemoval: e.seconds / removalSeconds,
+        },
     );
-  const rep = readVersionReport(v2.report);
-  if (rep.kind !== 'removal') throw new Error(`version 2 is not a removal (${rep.kind})`);
-  const evidence = Object.values(rep.evidence);
-  const { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest } = rep;
-  out.removal = { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest };
-  const removalSeconds = seconds.total ?? wallSeconds;
-  out.evidence = evidence.map(
-    (e) =>
-      e && {
-        verdict: e.released.verdict,
-        pValue: e.released.pValue,
-        empiricalEpsilon: e.empiricalEpsilon.max,
-        seconds: e.seconds,
-        shareOfRemoval: e.seconds / removalSeconds,
-      },
-  );
-  out.certificates = (await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length;
+    r.certificates = (await db.select().from(certificates).where(eq(certificates.requestId, req.id))).length;
+    console.error(JSON.stringify(r));
+    return r;
+  }
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(JSON.stringify(out, null, 2));
 } finally {
