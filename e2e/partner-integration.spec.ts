@@ -25,10 +25,9 @@ function smallTrainingSet() {
   return { manifest, zip, count: rows.length };
 }
 
-test('a partner admin creates a key and a webhook, imports a training set by API, watches it embed, trains a model, and the receiver gets signed events', async ({
-  page,
-  request,
-}) => {
+const INTEGRATION =
+  'a partner admin creates a key and a webhook, imports a training set by API, watches it embed, trains a model, and the receiver gets signed events';
+test(INTEGRATION, async ({ page, request }) => {
   test.setTimeout(180_000);
   const receiver = await startWebhookReceiver();
   try {

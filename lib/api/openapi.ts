@@ -110,8 +110,11 @@ export function openApiDocument(serverUrl: string): Json {
       title: 'forgetme partner API',
       version: '1',
       description: [
-        'Register training sets and the models trained on them, receive signed webhooks when a person asks for removal, and pull the certified new model versions.',
-        'Authenticate with `Authorization: Bearer fm_…` (an API key made by an organisation admin in the console, with scopes). Errors are `{ "error": { "code", "message" } }`. Lists are newest first with `?limit=` (1–200) and `?cursor=`. Every POST accepts an `Idempotency-Key` (24 hours).',
+        'Register training sets and the models trained on them, receive signed webhooks when a person asks for removal, ' +
+          'and pull the certified new model versions.',
+        'Authenticate with `Authorization: Bearer fm_…` (an API key made by an organisation admin in the console, with scopes). ' +
+          'Errors are `{ "error": { "code", "message" } }`. Lists are newest first with `?limit=` (1–200) and `?cursor=`. ' +
+          'Every POST accepts an `Idempotency-Key` (24 hours).',
         `Webhooks follow Standard Webhooks (headers webhook-id, webhook-timestamp, webhook-signature; HMAC v1). Events: ${Object.entries(WEBHOOK_EVENTS)
           .map(([k, v]) => `\`${k}\` (${v})`)
           .join('; ')}.`,

@@ -47,7 +47,11 @@ export const uploadItems = operation({
   tag: 'Datasets',
   summary: 'Upload labelled images',
   description:
-    "multipart/form-data with a `manifest` (CSV `external_id,label,file`) and either an `archive` (zip) holding the files, or the files themselves as `files` parts whose file names are the manifest's `file` values. The upload is checked as a whole (every listed file present, archive paths safe, sizes bounded) before anything is stored; items whose external_id or image the dataset already has are skipped and listed. Embedding runs in the background: poll the upload, or wait for `dataset.ingested`.",
+    'multipart/form-data with a `manifest` (CSV `external_id,label,file`) and either an `archive` (zip) holding the files, ' +
+    "or the files themselves as `files` parts whose file names are the manifest's `file` values. " +
+    'The upload is checked as a whole (every listed file present, archive paths safe, sizes bounded) before anything is stored; ' +
+    'items whose external_id or image the dataset already has are skipped and listed. ' +
+    'Embedding runs in the background: poll the upload, or wait for `dataset.ingested`.',
   auth: write('datasets:write'),
   multipart: {
     description: 'The manifest and the images.',
@@ -107,7 +111,8 @@ export const createModel = operation({
   tag: 'Models',
   summary: 'Create and train a model',
   description:
-    "Trains a certified-removal (`newton-certified`) or exact-removal (`sisa`) identity head on the dataset's embedded items, in the background. `model.trained` is sent when it is ready.",
+    "Trains a certified-removal (`newton-certified`) or exact-removal (`sisa`) identity head on the dataset's embedded items, in the background. " +
+    '`model.trained` is sent when it is ready.',
   auth: write('models:write'),
   body: createModelSchema,
   response: { status: 202, schema: z.object({ model: modelSchema }), description: 'Accepted; training is queued.' },
@@ -150,7 +155,8 @@ export const getVersionManifest = operation({
   tag: 'Models',
   summary: 'How to use the weights',
   description:
-    'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, parameters (never the noise, which is secret and redrawn for every release) and the weights\' sha256. See the README, "Model files".',
+    'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, ' +
+    'parameters (never the noise, which is secret and redrawn for every release) and the weights\' sha256. See the README, "Model files".',
   auth: read('models:read'),
   response: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'The manifest.' },
 });
@@ -161,7 +167,8 @@ export const downloadWeights = operation({
   tag: 'Models',
   summary: 'Download the weights',
   description:
-    "Little-endian Float64: K rows of d + 1 (the last is the bias) for newton-certified; shards × K rows of d + 1 for sisa (average the shards' scores). The `x-weights-sha256` header and the manifest carry its digest.",
+    "Little-endian Float64: K rows of d + 1 (the last is the bias) for newton-certified; shards × K rows of d + 1 for sisa (average the shards' scores). " +
+    'The `x-weights-sha256` header and the manifest carry its digest.',
   auth: read('models:read'),
   response: { status: 200, contentType: 'application/octet-stream', description: 'The weights.' },
 });

@@ -70,26 +70,25 @@ async function insertNodes(tx: Executor, nodes: { level: number; idx: number; ha
  * leaves, once; the caller holds the log's lock. Roots are unchanged: the same tree, stored by parts.
  */
 async function backfillNodes(tx: Executor, size: number): Promise<void> {
-  if (size === 0) return;
+  if (await nodesStored(tx, size)) return;
+  await insertNodes(tx, allNodes(await allLeafHashes(tx)));
+}
+
+/** Whether the subtrees of a log of `size` leaves are stored: its last leaf's node is written with it, and a backfill writes all at once. */
+async function nodesStored(tx: Executor, size: number): Promise<boolean> {
+  if (size === 0) return true;
   const [last] = await tx
     .select({ h: logNodes.hash })
     .from(logNodes)
     .where(and(eq(logNodes.level, 0), eq(logNodes.idx, size - 1)));
-  if (last) return;
-  await insertNodes(tx, allNodes(await allLeafHashes(tx)));
+  return Boolean(last);
 }
 
 /** The size of the log, its nodes stored (backfilled first when the log predates them). */
 async function readySize(): Promise<number> {
   const db = await getDb();
   const size = await logSize(db);
-  const [last] = size
-    ? await db
-        .select({ h: logNodes.hash })
-        .from(logNodes)
-        .where(and(eq(logNodes.level, 0), eq(logNodes.idx, size - 1)))
-    : [null];
-  if (size && !last) {
+  if (!(await nodesStored(db, size))) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${LOG_LOCK})`);
       await backfillNodes(tx, await logSize(tx));

@@ -78,7 +78,8 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
       'schema',
       'Content',
       true,
-      `An in-toto statement with the face-removal predicate v${predicate.version}: ${predicate.models.length} model(s), ${predicate.datasets.reduce((s, d) => s + d.removedItems, 0)} item(s) removed.`,
+      `An in-toto statement with the face-removal predicate v${predicate.version}: ${predicate.models.length} model(s), ` +
+        `${predicate.datasets.reduce((s, d) => s + d.removedItems, 0)} item(s) removed.`,
     );
   } catch (err) {
     const msg =

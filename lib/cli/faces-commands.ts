@@ -20,7 +20,9 @@ export const FACES_COMMANDS: Command[] = [
     name: 'faces embed',
     usage: 'faces embed IMAGE...',
     summary: 'Find every face in each image; one JSON line per image with boxes, scores and 128-d descriptors.',
-    help: 'Prints {"path", "model", "faces": [{"box": [x, y, w, h], "score", "descriptor": [128 numbers]}]} or {"path", "error": {"code", "message"}} per image, in order. Uses FORGETME_WORKER_THREADS threads.',
+    help:
+      'Prints {"path", "model", "faces": [{"box": [x, y, w, h], "score", "descriptor": [128 numbers]}]} or {"path", "error": {"code", "message"}} ' +
+      'per image, in order. Uses FORGETME_WORKER_THREADS threads.',
     run: async (args) => {
       const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
       if (!positionals.length) throw Object.assign(new TypeError('give at least one image path'), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
@@ -59,7 +61,10 @@ export const FACES_COMMANDS: Command[] = [
     name: 'faces match',
     usage: 'faces match --references IMG... --in DIR',
     summary: 'Find the photos in DIR (recursively) that show the person in the reference photos, with distances and tiers.',
-    help: 'Each reference must show exactly one clear face. Prints one JSON line per matching image, nearest first: {"path", "distance", "tier": "shown"|"possible", "box"}. Distances are cohort-normalised (lib/matcher/cohort.ts) when the calibration has a cohort, as the product matcher does; thresholds come from lib/matcher/calibration.json.',
+    help:
+      'Each reference must show exactly one clear face. Prints one JSON line per matching image, nearest first: ' +
+      '{"path", "distance", "tier": "shown"|"possible", "box"}. Distances are cohort-normalised (lib/matcher/cohort.ts) when the calibration ' +
+      'has a cohort, as the product matcher does; thresholds come from lib/matcher/calibration.json.',
     run: async (args) => {
       const { values, positionals } = parseArgs({
         args,

@@ -96,7 +96,9 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
   });
   after(() => receiver.close());
 
-  test('a partner registers a dataset, uploads a zip, gets per-item errors and a signed dataset.ingested, trains a model and downloads its weights', async () => {
+  const ROUND_TRIP =
+    'a partner registers a dataset, uploads a zip, gets per-item errors and a signed dataset.ingested, trains a model and downloads its weights';
+  test(ROUND_TRIP, async () => {
     const a = await seedPartner();
     const { key } = await createApiKey({
       actorUserId: a.admin.id,

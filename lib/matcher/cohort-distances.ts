@@ -27,7 +27,10 @@ export async function fillCohortDistances(db: Database, model: string, cohort: C
   }
 }
 
-/** The largest cohort distance among the model's faces still in a training set: the most isolated face, whose normalisation shortens distances most, bounds the search radius. */
+/**
+ * The largest cohort distance among the model's faces still in a training set: the most isolated
+ * face, whose normalisation shortens distances most, bounds the search radius.
+ */
 export async function largestCohortDistance(db: Database, model: string): Promise<number | null> {
   const [r] = await db
     .select({ d: max(faces.cohortDistance) })

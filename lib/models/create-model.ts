@@ -30,7 +30,8 @@ export async function createModel(opts: { organizationId: string; actor: Actor; 
     const [c] = await tx
       .select({
         pending: sql<number>`count(*) filter (where ${datasetItems.status} = 'pending')::int`,
-        identities: sql<number>`count(distinct ${datasetItems.label}) filter (where ${datasetItems.status} = 'embedded' and ${datasetItems.removedAt} is null)::int`,
+        identities: sql<number>`count(distinct ${datasetItems.label})
+          filter (where ${datasetItems.status} = 'embedded' and ${datasetItems.removedAt} is null)::int`,
       })
       .from(datasetItems)
       .where(and(eq(datasetItems.datasetId, opts.input.datasetId)));

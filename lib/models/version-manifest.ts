@@ -39,7 +39,8 @@ export async function versionManifest(v: ModelVersion): Promise<Record<string, u
       shape: json.kind === 'sisa' ? [json.params.shards, json.params.slices, json.K, json.d + 1] : [json.K, json.d + 1],
       layout:
         json.kind === 'sisa'
-          ? "per shard, per slice checkpoint, K rows of d + 1: use each shard's last slice; a class scores the mean over the shards where `present` (shards × K, 1 = trained) marks it"
+          ? "per shard, per slice checkpoint, K rows of d + 1: use each shard's last slice; " +
+            'a class scores the mean over the shards where `present` (shards × K, 1 = trained) marks it'
           : 'row k is class k; the last column is the bias',
     },
     ...(present ? { present } : {}),

@@ -23,8 +23,9 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
     if (!isAppError(err)) throw err;
     error = err.message;
   }
+  const strings = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
   const link = (over: Record<string, string | number>) =>
-    `/compliance/certificates?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])), ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) }).toString()}`;
+    `/compliance/certificates?${new URLSearchParams({ ...strings(filter), ...strings(over) }).toString()}`;
   const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
   return (
     <div className="space-y-5">

@@ -12,6 +12,8 @@ export const metadata: Metadata = { title: 'Transparency log' };
 
 const check = z.object({ from: logSize, to: logSize });
 
+const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
+
 export default async function LogPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await pageScope('/compliance/log');
   const [latest, heads, audit, jwks] = await Promise.all([latestTreeHead(), listTreeHeads(50), auditLog(), getJwks()]);
@@ -56,7 +58,7 @@ export default async function LogPage({ searchParams }: { searchParams: Promise<
         <h2 className="font-semibold">Latest signed head</h2>
         {latest ? (
           <p data-testid="latest-head">
-            {latest.size} entries · root <code className="text-xs break-all">{latest.rootHash}</code> · {latest.timestamp.replace('T', ' ').slice(0, 19)} UTC ·{' '}
+            {latest.size} entries · root <code className="text-xs break-all">{latest.rootHash}</code> · {utc(latest.timestamp)} ·{' '}
             {signed(latest) ? '✓ signature valid' : '✗ signature invalid'}
           </p>
         ) : (

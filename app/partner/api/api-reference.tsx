@@ -35,7 +35,7 @@ export function ApiReference({ document }: { document: Record<string, unknown> }
           defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
           documentDownloadType: 'json',
           // Three fixes for WCAG 2.1 AA (axe-core and the focus walk, e2e/accessibility.ts): Scalar's muted grey
-          // (#8e8e8e, 3.2:1 on its background) darkened to 6.6:1; the tag headings' "Copy link" buttons hidden (they
+          // (#8e8e8e, 3.2:1 on its background) darkened to #5c5c5c, 6.5:1; the tag headings' "Copy link" buttons hidden (they
           // sit inside the heading's disclosure button, a control nested in a control); and our focus ring on every
           // control (its download button drew none).
           customCss:

@@ -62,7 +62,9 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
                 <li key={m.modelId}>
                   Model “{m.modelName}”: version {m.before.version} → {m.after.version} by {METHOD[m.method]}
                   {m.method === 'newton-certified'
-                    ? `; ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta}, σ = ${m.guarantee.sigma}; residual ${m.guarantee.residual?.toExponential(2)} ≤ bound ${m.guarantee.residualBound?.toExponential(2)}; budget used ${(m.guarantee.budgetUsed * 100).toFixed(1)} %`
+                    ? `; ε = ${m.guarantee.epsilon}, δ = ${m.guarantee.delta}, σ = ${m.guarantee.sigma}; ` +
+                      `residual ${m.guarantee.residual?.toExponential(2)} ≤ bound ${m.guarantee.residualBound?.toExponential(2)}; ` +
+                      `budget used ${(m.guarantee.budgetUsed * 100).toFixed(1)} %`
                     : ''}
                   . {m.samplesRemoved} sample(s) removed, {m.classesDropped} identity class(es) dropped; accuracy {pct(m.accuracy.before)} →{' '}
                   {pct(m.accuracy.after)}.
