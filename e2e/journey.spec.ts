@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { startWebhookReceiver } from '../lib/testing/webhook-receiver';
 import { takeLiveCapture } from './live-camera';
 import { expectAccessible } from './accessibility';
@@ -16,7 +16,7 @@ const PERSON = 'ATT_s2';
 
 const JOURNEY = 'a person consents, uploads two photos, passes the live capture, confirms the matches, and receives certificates that verify';
 test(JOURNEY, async ({ page, browser, playwright }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const receiver = await startWebhookReceiver();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-journey-'));
   try {
@@ -30,7 +30,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
       })
       .toBe(1);
     const ep = await admin.post('/api/v1/webhooks/endpoints', {
-      data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued'] },
+      data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued', 'certificate.deployment_acknowledged'] },
     });
     expect(ep.status()).toBe(201);
     receiver.setSecret((await ep.json()).secret);
@@ -187,7 +187,9 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await anonContext.close();
 
     // The partner's console lists the request with its certificate, and its overview counts it.
-    const partnerPage = await browser.newPage();
+    // A context of its own: axe-core checks the keys page.
+    const partnerContext = await browser.newContext();
+    const partnerPage = await partnerContext.newPage();
     await signInByForm(partnerPage, 'admin@facelab.example', DEMO_PASSWORD);
     await expect(partnerPage).toHaveURL(/\/partner$/);
     await partnerPage.goto('/partner/removal-requests');
@@ -196,18 +198,87 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await expect(row.getByRole('link', { name: /^\d{4}-\d{2}-\d{2}$/ })).toHaveAttribute('href', /\/compliance\/certificates\//);
     await partnerPage.goto('/partner');
     await expect(partnerPage.getByTestId('overview').getByRole('link', { name: /Removals in progress \d+ \d+ certified/ })).toBeVisible();
-    await partnerPage.close();
+
+    // Deployment: not acknowledged yet; the partner signs, with its own key, that the new version runs; everyone sees it.
+    await expect(page.getByTestId('deployment')).toHaveAttribute('data-status', 'not_acknowledged');
+    await acknowledgeDeployment({ partnerPage, admin, tmp, modelId: predicate.models[0].modelId, version: predicate.models[0].after.version });
+    await partnerContext.close();
+    await page.reload();
+    await expect(page.getByTestId('deployment')).toHaveAttribute('data-status', 'signed');
+    await expect(page.getByTestId('deployment')).toContainText('Deployed by the partner, signed');
+    const deployed = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath, '--url', test.info().project.use.baseURL!], {
+      env: { ...process.env, FORGETME_DATA_DIR: path.join(tmp, 'none'), FORGETME_LOG_LEVEL: 'error' },
+    });
+    expect(deployed.stdout).toMatch(/^DEPLOYED {2}.*: Deployed by FaceLab Demo, signed: version \d+/m);
+    expect(JSON.parse(deployed.stdout.trim().split('\n').at(-1)!).deployments[0].status).toBe('signed');
+    const again = await (await browser.newContext()).newPage();
+    await again.goto('/verify');
+    await again.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
+    await again.getByRole('button', { name: 'Verify' }).click();
+    await expect(again.getByTestId('deployment')).toHaveAttribute('data-status', 'signed');
+    await again.context().close();
 
     // The partner heard every step, signed.
     await expect
       .poll(() => [...new Set(receiver.received.filter((r) => r.verified).map((r) => r.payload!.type))].sort(), { timeout: 30_000 })
-      .toEqual(['certificate.issued', 'model.version_created', 'removal.requested']);
+      .toEqual(['certificate.deployment_acknowledged', 'certificate.issued', 'model.version_created', 'removal.requested']);
     await admin.dispose();
   } finally {
     await receiver.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+/**
+ * The partner's side of a deployment acknowledgement, as its engineers would do it: a deployment key
+ * registered in the console, an API key, the deployed weights, and `forgetme partner acknowledge`.
+ * Signing weights other than the version's is refused before anything is sent.
+ */
+async function acknowledgeDeployment(o: { partnerPage: Page; admin: APIRequestContext; tmp: string; modelId: string; version: number }) {
+  const { partnerPage: p, tmp } = o;
+  const keyFile = path.join(tmp, 'deploy-key.pem');
+  await run('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', keyFile]);
+  const publicPem = (await run('openssl', ['pkey', '-in', keyFile, '-pubout'])).stdout;
+  await p.goto('/partner/keys');
+  const register = p.locator('form', { has: p.getByRole('heading', { name: 'Register a deployment key' }) });
+  await register.getByLabel(/^Name/).fill('journey deploy');
+  await register.getByLabel('Ed25519 public key (PEM or JWK)').fill(publicPem);
+  await register.getByRole('button', { name: 'Register key' }).click();
+  await expect(register.getByText(/Deployment key "journey deploy" registered/)).toBeVisible();
+  await expectAccessible(p, 'partner keys, a deployment key registered');
+  const create = p.locator('form', { has: p.getByRole('heading', { name: 'Create an API key' }) });
+  await create.getByLabel(/^Name/).fill('journey deploy pipeline');
+  await create.getByRole('button', { name: 'Create key' }).click();
+  const apiKey = await create.locator('#new-key').inputValue();
+  const weights = async (v: number) => {
+    const file = path.join(tmp, `weights-v${v}.f64`);
+    fs.writeFileSync(file, await (await o.admin.get(`/api/v1/models/${o.modelId}/versions/${v}/weights`)).body());
+    return file;
+  };
+  const env = { ...process.env, FORGETME_API_URL: test.info().project.use.baseURL!, FORGETME_API_KEY: apiKey, FORGETME_LOG_LEVEL: 'error' };
+  const args = (w: string) => [
+    'lib/cli/forgetme.mjs',
+    'partner',
+    'acknowledge',
+    '--model',
+    o.modelId,
+    '--version',
+    String(o.version),
+    '--key',
+    keyFile,
+    '--weights',
+    w,
+  ];
+  const wrong = await run('node', args(await weights(o.version - 1)), { env }).then(
+    () => null,
+    (err: { code: number; stderr: string }) => err,
+  );
+  expect(wrong?.stderr).toMatch(/nothing was signed/);
+  const done = await run('node', args(await weights(o.version)), { env });
+  expect(JSON.parse(done.stdout.trim()).certificateIds.length).toBeGreaterThan(0);
+  await p.goto(`/partner/models/${o.modelId}`);
+  await expect(p.getByTestId('deployment-signed').first()).toContainText('journey deploy');
+}
 
 test("the partner's compliance officer finds the certificate, sees every check pass, downloads it, exports the audit log and sees the figures", async ({
   page,

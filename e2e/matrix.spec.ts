@@ -32,6 +32,8 @@ type Entry = {
   allow: readonly Role[];
   note?: string;
   /** The allowed roles' answer is a 404 (no such object to show them), never a 401 or 403. */ ownerNotFound?: boolean;
+  /** The body sent (an empty object unless given), for routes whose body is checked before the object is found. */
+  data?: Record<string, unknown>;
 };
 
 /** API routes: `METHOD /path/[param]`. Allowed means authenticated and authorised (a 422 for an empty body is allowed). */
@@ -74,11 +76,20 @@ const API: Record<string, Entry> = {
   'GET /api/v1/models/[modelId]/versions/[version]': { allow: READERS_A },
   'GET /api/v1/models/[modelId]/versions/[version]/model.json': { allow: READERS_A },
   'GET /api/v1/models/[modelId]/versions/[version]/weights': { allow: READERS_A },
-  'POST /api/v1/models/[modelId]/versions/[version]/deployment': { allow: WRITERS_A },
+  'GET /api/v1/models/[modelId]/versions/[version]/deployment': { allow: READERS_A },
+  'POST /api/v1/models/[modelId]/versions/[version]/deployment': {
+    allow: WRITERS_A,
+    data: { envelope: { payloadType: 'application/vnd.in-toto+json', payload: 'e30=', signatures: [] } },
+    note: 'an unsigned envelope: writers get signature_invalid (422), after the model is found',
+  },
+  'GET /api/v1/deployment-keys': { allow: READERS },
+  'POST /api/v1/deployment-keys': { allow: ADMINS, note: 'an empty body: admins get 422' },
+  'DELETE /api/v1/deployment-keys/[keyId]': { allow: ADMINS, ownerNotFound: true, note: 'an unknown key: admins get 404' },
   'GET /api/v1/openapi.json': { allow: ALL },
   'GET /api/v1/organization': { allow: READERS },
   'POST /api/v1/organization/invitations': { allow: ADMINS },
   'GET /api/v1/removal-requests': { allow: READERS },
+  'GET /api/v1/transparency/certificates/[certificateId]/deployments': { allow: ALL },
   'GET /api/v1/transparency/consistency': { allow: ALL },
   'GET /api/v1/transparency/tree-heads': { allow: ALL },
   'GET /api/v1/transparency/tree-heads/latest': { allow: ALL },
@@ -158,6 +169,20 @@ const ACTIONS: Record<string, Entry & { page: string; form?: (ids: Ids) => Recor
     form: () => ({ name: `matrix ${crypto.randomUUID().slice(0, 6)}`, scopes: 'datasets:read' }),
   },
   'app/partner/keys/actions.ts#revokeKeyAction': {
+    allow: ADMINS,
+    page: '/partner/keys',
+    form: () => ({ keyId: crypto.randomUUID() }),
+    note: 'an unknown key: admins get not_found from the use case, an engineer forbidden',
+  },
+  'app/partner/keys/actions.ts#registerDeploymentKeyAction': {
+    allow: ADMINS,
+    page: '/partner/keys',
+    form: () => ({
+      name: `matrix ${crypto.randomUUID().slice(0, 6)}`,
+      publicKey: crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    }),
+  },
+  'app/partner/keys/actions.ts#revokeDeploymentKeyAction': {
     allow: ADMINS,
     page: '/partner/keys',
     form: () => ({ keyId: crypto.randomUUID() }),
@@ -289,7 +314,7 @@ test('every page, server action and API route allows exactly the roles of the ma
     for (const role of ROLES) {
       const own = key.startsWith('DELETE') ? { ...ids, ...deletable[role] } : ids;
       const url = pattern === '/api/auth/[...nextauth]' ? (method === 'GET' ? '/api/auth/session' : '/api/auth/callback/credentials') : fill(pattern, own);
-      const res = await ctx[role]!.fetch(url, { method, data: method === 'GET' ? undefined : {}, maxRedirects: 0 });
+      const res = await ctx[role]!.fetch(url, { method, data: method === 'GET' ? undefined : (entry.data ?? {}), maxRedirects: 0 });
       const allowed = entry.allow.includes(role);
       const denied = entry.ownerNotFound && allowed ? res.status() === 401 || res.status() === 403 : apiDenied(res.status());
       expectAllowed(key, role, allowed, denied, String(res.status()));
@@ -327,7 +352,7 @@ test('every page, server action and API route allows exactly the roles of the ma
       const denied = /\/sign-in\?next=|denied=/.test(redirect) || /"code":"(forbidden|unauthenticated|not_found)"/.test(body);
       const allowed = entry.allow.includes(role);
       // An admin revoking an unknown key is told not_found by the use case, after the role check.
-      const unknownKey = key.endsWith('#revokeKeyAction') && allowed && /"code":"not_found"/.test(body);
+      const unknownKey = /#revoke(Deployment)?KeyAction$/.test(key) && allowed && /"code":"not_found"/.test(body);
       if (res.status() >= 500) failures.push(`${key} as ${role}: ${res.status()}`);
       else expectAllowed(key, role, allowed, denied && !unknownKey, `${res.status()} ${redirect} ${body.slice(0, 160)}`);
     }

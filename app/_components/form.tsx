@@ -9,9 +9,11 @@ export function Field(props: {
   defaultValue?: string;
   hint?: string;
   required?: boolean;
+  /** The input's id, when two forms on one page have a field of the same name. */
+  id?: string;
 }) {
   const error = props.state?.error?.fields?.[props.name];
-  const id = `field-${props.name}`;
+  const id = props.id ?? `field-${props.name}`;
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">

@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { ErrorAlert } from '@/app/_components/error-alert';
 import { verifyCertificateAction } from './actions';
 import { evidenceSentence } from '@/lib/certificates/evidence-text';
+import { DeploymentSection } from '@/app/_components/deployment-status';
 
 export function VerifyForm() {
   const [state, action, pending] = useActionState(verifyCertificateAction, null);
@@ -59,6 +60,7 @@ export function VerifyForm() {
               <p className="text-gray-600">{p.scope}</p>
             </div>
           ) : null}
+          {state.result.deployments ? <DeploymentSection findings={state.result.deployments} heading="h3" /> : null}
           <details open={!state.result.ok} className="rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
             <summary className="cursor-pointer font-medium">
               The technical checks: {state.result.checks.filter((c) => c.ok).length} of {state.result.checks.length} passed

@@ -11,3 +11,4 @@ export * from './webhooks';
 export * from './idempotency';
 export * from './removals';
 export * from './liveness';
+export * from './deployments';

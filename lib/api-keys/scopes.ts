@@ -7,6 +7,7 @@ export const API_SCOPES = [
   'datasets:write',
   'models:read',
   'models:write',
+  'deployment-keys:write',
   'requests:read',
   'requests:write',
   'webhooks:read',

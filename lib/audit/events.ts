@@ -36,7 +36,9 @@ export type AuditEvent =
   | Ev<'model.created', 'model', { datasetId: string; kind: string; params: Record<string, number> }>
   | Ev<'model.version_released', 'model_version', { modelId: string; version: number; reason: string }>
   | Ev<'model.training_failed', 'model', { code: string }>
-  | Ev<'model_version.deployed', 'model_version', { modelId: string; version: number }>
+  | Ev<'deployment_key.registered', 'deployment_key', { name: string; kid: string }>
+  | Ev<'deployment_key.revoked', 'deployment_key', { kid: string }>
+  | Ev<'model_version.deployment_acknowledged', 'model_version', { modelId: string; version: number; kid: string; certificates: number }>
   | Ev<'webhook_endpoint.created', 'webhook_endpoint', { url: string; events: string[] }>
   | Ev<'webhook_endpoint.updated', 'webhook_endpoint', { url: string; events: string[]; enabled: boolean }>
   | Ev<'webhook_endpoint.secret_rotated', 'webhook_endpoint', { previousValidUntil: string }>

@@ -38,3 +38,17 @@ export function bundleTreeSize(bundle: unknown): number | null {
   const parsed = withTreeHead.safeParse(bundle);
   return parsed.success ? parsed.data.treeHead.size : null;
 }
+
+const withCertificateId = z.object({ envelope: z.object({ payload: z.string() }) });
+
+/** The certificate id a bundle's payload states, read without verifying anything (to look up what concerns it), or null. */
+export function bundleCertificateId(bundle: unknown): string | null {
+  const parsed = withCertificateId.safeParse(bundle);
+  if (!parsed.success) return null;
+  try {
+    const id = JSON.parse(Buffer.from(parsed.data.envelope.payload, 'base64').toString('utf8'))?.predicate?.certificateId;
+    return typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}

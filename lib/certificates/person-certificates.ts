@@ -4,6 +4,8 @@ import { getDb } from '@/db/client';
 import { certificates, organizations, removalRequests } from '@/db/schema';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
+import { deploymentEvidence } from '@/lib/deployments/deployment-evidence';
+import { deploymentFindings } from '@/lib/deployments/verify-deployments';
 import { getBundle } from './get-bundle';
 import { noticeFor, predicateSchema, type Predicate } from './predicate';
 import { renderCertificatePdf } from './render-pdf';
@@ -27,7 +29,13 @@ export async function listRequestCertificates(userId: string, requestId: string)
     .innerJoin(removalRequests, eq(removalRequests.id, certificates.requestId))
     .innerJoin(organizations, eq(organizations.id, certificates.organizationId))
     .where(and(eq(certificates.requestId, requestId), eq(removalRequests.userId, userId)));
-  return rows.map(({ envelope, ...c }) => ({ ...c, notice: noticeFor(envelope) }));
+  return Promise.all(
+    rows.map(async ({ envelope, ...c }) => ({
+      ...c,
+      notice: noticeFor(envelope),
+      deployments: deploymentFindings(predicateOf(envelope), await deploymentEvidence(c.id)),
+    })),
+  );
 }
 
 /** Who may download a certificate: the person it is for, or (later) the organisation's compliance officers. */

@@ -4,14 +4,23 @@ import { verifyEnvelopeSignature } from './dsse';
 import { verifyConsistency, verifyInclusion } from './merkle';
 import { PAYLOAD_TYPE, PREDICATE_MAJORS, PREDICATE_TYPE, predicateSchema, predicateV2Schema, statementSchema, V1_NOTICE, type Predicate } from './predicate';
 import { verifyTreeHeadSignature, type TreeHead } from './tree-head';
+import { deploymentFindings, type DeploymentEvidence, type DeploymentFinding } from '@/lib/deployments/verify-deployments';
 
 export type Jwk = crypto.JsonWebKey & { kid?: string; nbf?: number; exp?: number };
 export type Check = { id: string; label: string; ok: boolean; detail: string };
 /** `notices`: what a reader must know even when every check passes (a v1 certificate's guarantee did not hold against the partner). */
-export type Verification = { ok: boolean; checks: Check[]; predicate: Predicate | null; predicateMajor: number | null; notices: string[] };
+/** `deployments`: per model, whether the partner signed that a version without the photos runs (null when not looked up, offline). */
+export type Verification = {
+  ok: boolean;
+  checks: Check[];
+  predicate: Predicate | null;
+  predicateMajor: number | null;
+  notices: string[];
+  deployments: DeploymentFinding[] | null;
+};
 
-/** What an online verifier adds: the log's latest signed head and a consistency proof to it. */
-export type OnlineEvidence = { latest: TreeHead; consistency: string[] };
+/** What an online verifier adds: the log's latest signed head and a consistency proof to it, and the partner's deployment acknowledgements. */
+export type OnlineEvidence = { latest: TreeHead; consistency: string[]; deployments?: DeploymentEvidence };
 
 /**
  * Verifies a certificate bundle, each check separately, offline given the JWKS: the signature, the
@@ -30,7 +39,7 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
       false,
       `Not a forgetme certificate bundle: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}.`,
     );
-    return { ok: false, checks, predicate: null, predicateMajor: null, notices: [] };
+    return { ok: false, checks, predicate: null, predicateMajor: null, notices: [], deployments: null };
   }
   add('format', 'Certificate file', true, 'A forgetme certificate bundle, version 1.');
   const b = parsed.data as Bundle;
@@ -158,5 +167,7 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
         : "The log's latest head is not an extension of the head in the certificate: the log was rewritten, or the evidence is wrong.",
     );
   }
-  return { ok: checks.every((c) => c.ok), checks, predicate, predicateMajor, notices };
+  // Deployment is reported, not checked: a certificate not yet deployed is still genuine.
+  const deployments = predicate && online?.deployments ? deploymentFindings(predicate, online.deployments) : null;
+  return { ok: checks.every((c) => c.ok), checks, predicate, predicateMajor, notices, deployments };
 }

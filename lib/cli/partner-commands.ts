@@ -49,4 +49,41 @@ export const PARTNER_COMMANDS: Command[] = [
       return 0;
     },
   },
+  {
+    name: 'partner acknowledge',
+    usage: 'partner acknowledge --model ID --version N --key deploy-key.pem --weights weights.f64',
+    summary: 'Sign, with your own Ed25519 key, that a model version runs in production, and send the signature.',
+    help: [
+      'Fetches the deployment statement of version N from FORGETME_API_URL (API key with models:write), checks that the',
+      'weights file you deployed has the digest it names, signs it (DSSE, Ed25519) with the private key, which never leaves',
+      'this machine, and sends the signature. Register the public half first (console, "Deployment keys", or',
+      'POST /api/v1/deployment-keys); make a key with: openssl genpkey -algorithm ed25519 -out deploy-key.pem.',
+      'The certificates the version puts into production then show "deployed by the partner, signed". Prints JSON.',
+    ].join('\n'),
+    run: async (args) => {
+      const { values } = parseArgs({
+        args,
+        options: { model: { type: 'string' }, version: { type: 'string' }, key: { type: 'string' }, weights: { type: 'string' } },
+      });
+      const [{ env }, { partnerAcknowledge }] = await Promise.all([import('@/lib/config/env'), import('./partner-acknowledge')]);
+      const e = env();
+      const bad = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+      if (!e.apiUrl || !e.apiKey) throw bad('set FORGETME_API_URL and FORGETME_API_KEY (an API key with models:write)');
+      if (!values.model || !/^[0-9a-f-]{36}$/.test(values.model)) throw bad('--model must be the model id (a UUID)');
+      const version = Number(values.version);
+      if (!Number.isInteger(version) || version < 1) throw bad('--version must be a version number (1, 2, …)');
+      if (!values.key) throw bad('--key is required: the PEM file of your Ed25519 private key');
+      if (!values.weights) throw bad('--weights is required: the weights file you deployed (its digest is what you sign)');
+      const ack = await partnerAcknowledge({
+        apiUrl: e.apiUrl,
+        apiKey: e.apiKey,
+        modelId: values.model,
+        version,
+        keyFile: values.key,
+        weightsFile: values.weights,
+      });
+      console.log(JSON.stringify({ event: 'acknowledged', ...ack, envelope: undefined }));
+      return 0;
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@/lib/errors/app-error';
 import { parseManifest, type ManifestRow } from '@/lib/datasets/manifest';
+import { partnerApi } from './partner-api-client';
 
 export type ImportOptions = {
   apiUrl: string;
@@ -32,19 +33,7 @@ export async function partnerImport(o: ImportOptions): Promise<{ datasetId: stri
     if (!file.startsWith(path.resolve(o.dir) + path.sep)) throw new AppError('validation_failed', `The manifest's file "${r.file}" is outside ${o.dir}.`);
     if (!fs.existsSync(file)) throw new AppError('validation_failed', `The manifest names "${r.file}", which is not in ${o.dir}. Nothing was sent.`);
   }
-  const call = async <T>(method: string, p: string, init: { json?: unknown; form?: FormData; key?: string } = {}): Promise<T> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${o.apiKey}` };
-    if (init.key) headers['idempotency-key'] = init.key;
-    let body: BodyInit | undefined;
-    if (init.json) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(init.json);
-    } else body = init.form;
-    const res = await fetch(`${o.apiUrl}/api/v1${p}`, { method, headers, body });
-    const data = await res.json().catch(() => null);
-    if (!res.ok) throw new AppError((data?.error?.code as never) ?? 'internal', data?.error?.message ?? `The server answered ${res.status}.`);
-    return data as T;
-  };
+  const call = partnerApi(o.apiUrl, o.apiKey);
 
   let datasetId = o.datasetId;
   if (!datasetId) {

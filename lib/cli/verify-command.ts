@@ -23,9 +23,10 @@ function configuredPlatform(): string | null {
 export const VERIFY_COMMAND: Command = {
   name: 'verify',
   usage: 'verify BUNDLE.json [--jwks KEYS.json | --url https://forgetme.example]',
-  summary: 'Verify a removal certificate: signature, key validity, content, log inclusion (and, online, consistency).',
+  summary: 'Verify a removal certificate: signature, key validity, content, log inclusion (and, online, consistency and deployment).',
   help: [
-    "With --url, the keys, the log's latest head and a consistency proof are fetched from the platform that issued it (its PDF names it).",
+    "With --url, the keys, the log's latest head and a consistency proof are fetched from the platform that issued it (its PDF names it),",
+    "and the partner's signed acknowledgements that it deployed the removal (shown, not required: a genuine certificate may await deployment).",
     "With --jwks, fully offline: the platform's published keys (from /.well-known/jwks.json) are all it needs.",
     'With neither, the platform this machine runs (DATABASE_URL, or the embedded database in the data directory);',
     'if there is none, nothing is created: it says which flag to give.',
@@ -67,9 +68,17 @@ export const VERIFY_COMMAND: Command = {
     for (const c of v.checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.label}: ${c.detail}`);
     for (const n of v.notices) console.log(`NOTE  ${n}`);
     for (const m of v.predicate?.models ?? []) if (m.evidence) console.log(`EVIDENCE  ${m.modelName} v${m.after.version}: ${evidenceSentence(m.evidence)}`);
+    for (const d of v.deployments ?? []) console.log(`DEPLOYED  ${d.modelName}: ${d.detail}`);
+    if (v.predicate && !v.deployments) console.log('DEPLOYED  Not checked offline: give --url to see whether the partner signed that it deployed the removal.');
     const checks = Object.fromEntries(v.checks.map((c) => [c.id, c.ok]));
     const certificateId = v.predicate?.certificateId ?? null;
-    console.log(JSON.stringify({ ok: v.ok, checks, certificateId, predicateVersion: v.predicateMajor, notices: v.notices }));
+    const deployments = v.deployments?.map((d) => ({
+      modelId: d.modelId,
+      status: d.status,
+      version: d.version ?? null,
+      acknowledgedAt: d.acknowledgedAt ?? null,
+    }));
+    console.log(JSON.stringify({ ok: v.ok, checks, certificateId, predicateVersion: v.predicateMajor, notices: v.notices, deployments: deployments ?? null }));
     return v.ok ? 0 : 1;
   },
 };

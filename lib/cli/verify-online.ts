@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { bundleTreeSize } from '@/lib/certificates/bundle';
+import { bundleCertificateId, bundleTreeSize } from '@/lib/certificates/bundle';
+import { deploymentEvidenceSchema } from '@/lib/deployments/verify-deployments';
 import type { Jwk, OnlineEvidence } from '@/lib/certificates/verify-bundle';
 import { usageError } from './bundle-arg';
 
@@ -28,8 +29,9 @@ export function parseJwks(json: unknown, from: string): { keys: Jwk[] } {
 }
 
 /**
- * The keys, the log's latest signed head and a consistency proof from the bundle's head, fetched
- * from the platform at `url`. Every answer is checked for shape; the verifier checks the rest.
+ * The keys, the log's latest signed head, a consistency proof from the bundle's head and the
+ * partner's deployment acknowledgements of the certificate, fetched from the platform at `url`.
+ * Every answer is checked for shape; the verifier checks the rest.
  */
 export async function fetchEvidence(url: string, bundle: unknown): Promise<{ jwks: { keys: Jwk[] }; online: OnlineEvidence | undefined }> {
   const base = url.replace(/\/$/, '');
@@ -48,5 +50,7 @@ export async function fetchEvidence(url: string, bundle: unknown): Promise<{ jwk
   const size = bundleTreeSize(bundle);
   const consistency =
     size !== null && size <= latest.size ? (await get(`/api/v1/transparency/consistency?from=${size}&to=${latest.size}`, consistencySchema)).hashes : [];
-  return { jwks, online: { latest, consistency } };
+  const id = bundleCertificateId(bundle);
+  const deployments = id ? await get(`/api/v1/transparency/certificates/${id}/deployments`, deploymentEvidenceSchema) : undefined;
+  return { jwks, online: { latest, consistency, deployments } };
 }

@@ -202,8 +202,8 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     assert.equal(bytes.length, manifest.K * 129 * 8);
     assert.equal(crypto.createHash('sha256').update(bytes).digest('hex'), w.headers.get('x-weights-sha256'));
     assert.equal(manifest.weights.sha256, w.headers.get('x-weights-sha256'));
-    const ack = await (await call(deployRoute.POST, { path: `/models/${model.id}/versions/1/deployment`, key, params: vp })).json();
-    assert.ok(ack.version.deployedAt);
+    const unsigned = await call(deployRoute.POST, { path: `/models/${model.id}/versions/1/deployment`, key, params: vp, json: {} });
+    assert.equal(unsigned.status, 422, 'an acknowledgement is a signed envelope (lib/deployments/deployments.test.ts)');
 
     // Another organisation's key gets nothing of this model, its versions or weights.
     const b = await seedPartner();
@@ -220,7 +220,7 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
       [weightsRoute.GET, `/models/${model.id}/versions/1/weights`],
     ] as const)
       assert.equal((await call(h, { path: pth, key: kb, params: vp })).status, 404, pth);
-    assert.equal((await call(deployRoute.POST, { path: `/models/${model.id}/versions/1/deployment`, key: kb, params: vp })).status, 404);
+    assert.equal((await call(deployRoute.GET, { path: `/models/${model.id}/versions/1/deployment`, key: kb, params: vp })).status, 404);
     assert.deepEqual((await (await call(modelsRoute.GET, { path: '/models', key: kb })).json()).data, []);
     assert.equal(
       (

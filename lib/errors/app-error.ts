@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'token_used',
   'rate_limited',
   'live_capture_required',
+  'signature_invalid',
   'payload_too_large',
   'unsupported_media_type',
   'decryption_failed',

@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   token_used: 410,
   rate_limited: 429,
   live_capture_required: 409,
+  signature_invalid: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   decryption_failed: 500,

@@ -5,6 +5,9 @@ export const WEBHOOK_EVENTS = {
   'removal.requested': 'A person asked for items of your datasets to be removed: the request and the affected item ids.',
   'model.version_created': 'A new model version was released (after a removal or a retraining): download and deploy it.',
   'certificate.issued': 'A removal certificate concerning your models was signed and logged.',
+  'certificate.deployment_acknowledged':
+    'Your signed acknowledgement that a model version runs in production was verified and recorded: the version, its weights digest, ' +
+    'the signing key and the certificates it put into production.',
   'removal.failed':
     "Removing a person's items failed after every retry: the request, the stage, the models concerned and the error code. " +
     "The items stay excluded from your training sets; forgetme's operators can retry the removal.",

@@ -2,9 +2,11 @@ import type { Metadata } from 'next';
 import { listApiKeys } from '@/lib/api-keys/list-api-keys';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
+import { listDeploymentKeys } from '@/lib/deployments/deployment-keys';
 import { CreateKeyForm } from './create-key-form';
-import { RevokeButton } from './revoke-button';
-import { TableFrame } from '@/app/_components/table-frame';
+import { DeploymentKeysSection } from './deployment-keys-section';
+import { KeyStatus } from './revoke-button';
+import { EmptyRow, TableFrame, TableHead } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'API keys' };
 
@@ -12,7 +14,7 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0,
 
 export default async function KeysPage() {
   const user = await requirePageUser(PERSONA_ROLES.partner, '/partner/keys');
-  const keys = await listApiKeys(user.organization!.id);
+  const [keys, deploymentKeys] = await Promise.all([listApiKeys(user.organization!.id), listDeploymentKeys(user.organization!.id)]);
   const admin = user.organization!.role === 'admin';
   return (
     <div className="space-y-6">
@@ -26,34 +28,9 @@ export default async function KeysPage() {
       </p>
       <TableFrame>
         <table className="w-full text-left text-sm">
-          <caption className="sr-only">API keys of the organisation</caption>
-          <thead className="bg-gray-50">
-            <tr>
-              <th scope="col" className="px-4 py-2">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Key
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Scopes
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Last used
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Status
-              </th>
-            </tr>
-          </thead>
+          <TableHead caption="API keys of the organisation" columns={['Name', 'Key', 'Scopes', 'Last used', 'Status']} />
           <tbody>
-            {keys.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="px-4 py-3 text-gray-600">
-                  No keys yet.
-                </td>
-              </tr>
-            ) : null}
+            {keys.length === 0 ? <EmptyRow columns={5}>No keys yet.</EmptyRow> : null}
             {keys.map((k) => (
               <tr key={k.id} className="border-t border-gray-100 align-top">
                 <td className="px-4 py-2">
@@ -66,13 +43,7 @@ export default async function KeysPage() {
                 <td className="px-4 py-2 text-xs">{k.scopes.join(', ')}</td>
                 <td className="px-4 py-2 text-xs">{when(k.lastUsedAt)}</td>
                 <td className="px-4 py-2">
-                  {k.revokedAt ? (
-                    <span className="text-gray-500">Revoked {when(k.revokedAt)}</span>
-                  ) : admin ? (
-                    <RevokeButton keyId={k.id} name={k.name} />
-                  ) : (
-                    'Active'
-                  )}
+                  <KeyStatus keyId={k.id} name={k.name} revokedAt={k.revokedAt?.toISOString() ?? null} admin={admin} />
                 </td>
               </tr>
             ))}
@@ -80,6 +51,7 @@ export default async function KeysPage() {
         </table>
       </TableFrame>
       {admin ? <CreateKeyForm /> : <p className="text-sm text-gray-600">Only administrators create and revoke keys.</p>}
+      <DeploymentKeysSection keys={deploymentKeys} admin={admin} />
     </div>
   );
 }

@@ -1,10 +1,11 @@
 'use client';
 
 import { useActionState } from 'react';
-import { revokeKeyAction } from './actions';
+import { revokeDeploymentKeyAction, revokeKeyAction } from './actions';
 
-export function RevokeButton({ keyId, name }: { keyId: string; name: string }) {
-  const [state, action, pending] = useActionState(revokeKeyAction, null);
+/** Revokes an API key, or with `deployment` a deployment signing key. */
+export function RevokeButton({ keyId, name, deployment = false }: { keyId: string; name: string; deployment?: boolean }) {
+  const [state, action, pending] = useActionState(deployment ? revokeDeploymentKeyAction : revokeKeyAction, null);
   return (
     <form action={action}>
       <input type="hidden" name="keyId" value={keyId} />
@@ -18,4 +19,10 @@ export function RevokeButton({ keyId, name }: { keyId: string; name: string }) {
       ) : null}
     </form>
   );
+}
+
+/** A key's status cell: when it was revoked; for an administrator, the revoke button; else "Active". */
+export function KeyStatus(props: { keyId: string; name: string; revokedAt: string | null; admin: boolean; deployment?: boolean }) {
+  if (props.revokedAt) return <span className="text-gray-500">Revoked {props.revokedAt.replace('T', ' ').slice(0, 16)} UTC</span>;
+  return props.admin ? <RevokeButton keyId={props.keyId} name={props.name} deployment={props.deployment} /> : 'Active';
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { DeploymentSection } from '@/app/_components/deployment-status';
 import { notFound } from 'next/navigation';
 import { certificateDetail } from '@/lib/compliance/certificate-detail';
 import { pageScope } from '@/lib/compliance/page-scope';
@@ -77,6 +78,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
           <p className="text-red-800">The stored payload cannot be read as a removal statement.</p>
         )}
       </section>
+      {c.verification.deployments ? <DeploymentSection findings={c.verification.deployments} heading="h2" /> : null}
       <section aria-labelledby="checks" className="space-y-2">
         <h2 id="checks" className="text-lg font-semibold">
           Verification, now

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { listRequestCertificates } from '@/lib/certificates/person-certificates';
+import { DeploymentStatus } from '@/app/_components/deployment-status';
 import { isAppError } from '@/lib/errors/app-error';
 import { identityState, type DraftRequest, type IdentityState } from '@/lib/liveness/live-face';
 import { MAX_REFERENCES } from '@/lib/removals/consent';
@@ -239,6 +240,9 @@ async function Certificates({ userId, requestId }: { userId: string; requestId: 
                 {c.notice}
               </p>
             ) : null}
+            <div className="mt-1">
+              <DeploymentStatus findings={c.deployments} />
+            </div>
           </li>
         ))}
       </ul>

@@ -7,8 +7,9 @@ import { getDataset } from '@/lib/datasets/get-datasets';
 import { isAppError } from '@/lib/errors/app-error';
 import { ErrorAlert } from '@/app/_components/error-alert';
 import { getModel, listVersions } from '@/lib/models/get-models';
+import { modelAcknowledgements } from '@/lib/deployments/model-acknowledgements';
+import { DeployedCell } from './deployed-cell';
 import { BudgetChart } from './budget-chart';
-import { DeployButton } from './deploy-button';
 import { TrainingProgress } from './training-progress';
 import { pageUuid } from '@/lib/http/page-params';
 import { TableFrame } from '@/app/_components/table-frame';
@@ -25,7 +26,7 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
     if (isAppError(err) && err.code === 'not_found') notFound();
     throw err;
   });
-  const [versions, dataset] = await Promise.all([listVersions(org, modelId), getDataset(org, model.datasetId)]);
+  const [versions, dataset, acks] = await Promise.all([listVersions(org, modelId), getDataset(org, model.datasetId), modelAcknowledgements(org, modelId)]);
   return (
     <div className="space-y-6">
       <p className="text-sm">
@@ -104,12 +105,28 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
                           {v.weightsSha256.slice(0, 16)}…
                         </div>
                       </td>
-                      <td className="px-4 py-2">{v.deployedAt ? v.deployedAt.slice(0, 10) : <DeployButton modelId={model.id} version={v.version} />}</td>
+                      <td className="px-4 py-2">
+                        <DeployedCell deployedAt={v.deployedAt} acks={acks.filter((a) => a.version === v.version)} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </TableFrame>
+            <p className="text-sm text-gray-600" data-testid="how-to-acknowledge">
+              <strong>Deployed</strong>: your signed statement that the version runs in production. Register a{' '}
+              <Link className="underline" href="/partner/keys#deployment-keys">
+                deployment key
+              </Link>
+              , then, where you deploy:{' '}
+              <code className="break-all text-xs">forgetme partner acknowledge --model {model.id} --version N --key deploy-key.pem --weights weights.f64</code>{' '}
+              (or the{' '}
+              <Link className="underline" href="/partner/api">
+                API
+              </Link>
+              : GET then POST …/versions/N/deployment). Each certificate the version puts into production then shows &ldquo;deployed by the partner,
+              signed&rdquo; to the person and on /verify.
+            </p>
             <p id="budget-explained" className="text-sm text-gray-600" data-testid="budget-explained">
               <strong>Budget used</strong>: how close the version&apos;s certified removal came to its limit, the gradient residual the removal left as a share
               of the bound ε′ its certificate guarantees. It is measured for each version on its own (the secret noise is drawn again for every release), so it
