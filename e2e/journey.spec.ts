@@ -123,6 +123,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     });
     expect(online.stdout.split('\n')[0]).toMatch(/^VERIFIED {2}Genuine: every check passed\. It says that FaceLab Demo removed/);
     expect(online.stdout).toContain('PASS  Log not rewritten since');
+    expect(online.stdout).toContain('PASS  Checkpoint (C2SP)');
     expect(fs.existsSync(path.join(tmp, 'none'))).toBe(false);
     // With no flag, on a machine that runs no platform: nothing is created, and the flags are named.
     const bare = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath], {

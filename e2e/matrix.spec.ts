@@ -91,6 +91,8 @@ const API: Record<string, Entry> = {
   'GET /api/v1/removal-requests': { allow: READERS },
   'GET /api/v1/transparency/certificates/[certificateId]/deployments': { allow: ALL },
   'GET /api/v1/transparency/consistency': { allow: ALL },
+  'GET /api/v1/transparency/log/checkpoint': { allow: ALL },
+  'GET /api/v1/transparency/log/tile/[...path]': { allow: ALL, note: 'the partial level-0 tile of width 1 (the journey logged a certificate)' },
   'GET /api/v1/transparency/tree-heads': { allow: ALL },
   'GET /api/v1/transparency/tree-heads/latest': { allow: ALL },
   'GET /api/v1/webhooks/deliveries/[deliveryId]': { allow: READERS_A },
@@ -281,7 +283,14 @@ test('every page, server action and API route allows exactly the roles of the ma
 
   // Organisation A's and person A's resources.
   const json = async (c: APIRequestContext, url: string) => (await c.get(url)).json();
-  const ids: Ids = { version: '1', token: 'not-an-invitation', nextauth: 'session', matchId: crypto.randomUUID(), checkId: crypto.randomUUID() };
+  const ids: Ids = {
+    version: '1',
+    token: 'not-an-invitation',
+    nextauth: 'session',
+    matchId: crypto.randomUUID(),
+    checkId: crypto.randomUUID(),
+    path: '0/000.p/1',
+  };
   ids.datasetId = (await json(ctx.adminA, '/api/v1/datasets')).data[0].id;
   ids.uploadId = (await json(ctx.adminA, `/api/v1/datasets/${ids.datasetId}/uploads`)).data[0].id;
   ids.modelId = (await json(ctx.adminA, '/api/v1/models')).data[0].id;

@@ -13,6 +13,8 @@ export const bundleSchema = z.object({
   envelope: z.object({ payloadType: z.string(), payload: z.string().min(1), signatures: z.array(z.object({ keyid: z.string(), sig: z.string() })).min(1) }),
   inclusionProof: z.object({ leafIndex: z.number().int().min(0), treeSize: z.number().int().min(1), hashes: z.array(hex32) }),
   treeHead: z.object({ size: z.number().int().min(1), rootHash: hex32, timestamp: z.iso.datetime(), keyid: z.string(), signature: z.string() }),
+  /** The log at the tree head's size as a C2SP checkpoint (a signed note); absent from bundles made before checkpoints. */
+  checkpoint: z.string().max(65536).optional(),
 });
 
 export type Bundle = {
@@ -20,6 +22,7 @@ export type Bundle = {
   envelope: Envelope;
   inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] };
   treeHead: TreeHead;
+  checkpoint?: string;
 };
 
 /** The log leaf of an envelope: SHA-256 of its canonical JSON (sorted keys, no spaces). */

@@ -72,7 +72,7 @@ describeEachDriver('certificates and the transparency log', () => {
     assert.ok(offline.ok, JSON.stringify(offline.checks));
     assert.deepEqual(
       offline.checks.map((c) => c.id),
-      ['format', 'signature', 'schema', 'key_validity', 'tree_head', 'inclusion'],
+      ['format', 'signature', 'schema', 'key_validity', 'tree_head', 'checkpoint', 'inclusion'],
     );
     const latest = (await latestTreeHead())!;
     assert.equal(latest.size, b.leafIndex + 1);
@@ -102,12 +102,12 @@ describeEachDriver('certificates and the transparency log', () => {
 
     const stranger = crypto.generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
     const wrongKeys = { keys: jwks.keys.map((k) => ({ ...k, ...stranger })) };
-    assert.deepEqual(failed(verifyBundle(good, wrongKeys)), ['signature', 'key_validity', 'tree_head']);
+    assert.deepEqual(failed(verifyBundle(good, wrongKeys)), ['signature', 'key_validity', 'tree_head', 'checkpoint']);
 
     const t4 = clone();
     t4.inclusionProof = other.inclusionProof;
     t4.treeHead = other.treeHead;
-    assert.deepEqual(failed(verifyBundle(t4, jwks)), ['inclusion']);
+    assert.deepEqual(failed(verifyBundle(t4, jwks)), ['checkpoint', 'inclusion'], "the checkpoint is of the certificate's own tree head");
 
     const t5 = clone();
     t5.envelope.payloadType = 'text/plain';

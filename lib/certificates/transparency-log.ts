@@ -85,7 +85,7 @@ async function nodesStored(tx: Executor, size: number): Promise<boolean> {
 }
 
 /** The size of the log, its nodes stored (backfilled first when the log predates them). */
-async function readySize(): Promise<number> {
+export async function readySize(): Promise<number> {
   const db = await getDb();
   const size = await logSize(db);
   if (!(await nodesStored(db, size))) {

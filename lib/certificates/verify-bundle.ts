@@ -4,6 +4,8 @@ import { verifyEnvelopeSignature } from './dsse';
 import { verifyConsistency, verifyInclusion } from './merkle';
 import { PAYLOAD_TYPE, PREDICATE_MAJORS, PREDICATE_TYPE, predicateSchema, predicateV2Schema, statementSchema, V1_NOTICE, type Predicate } from './predicate';
 import { verifyTreeHeadSignature, type TreeHead } from './tree-head';
+import { parseCheckpoint } from './checkpoint';
+import { openNote, parseNote } from './signed-note';
 import { deploymentFindings, type DeploymentEvidence, type DeploymentFinding } from '@/lib/deployments/verify-deployments';
 
 export type Jwk = crypto.JsonWebKey & { kid?: string; nbf?: number; exp?: number };
@@ -21,6 +23,29 @@ export type Verification = {
 
 /** What an online verifier adds: the log's latest signed head and a consistency proof to it, and the partner's deployment acknowledgements. */
 export type OnlineEvidence = { latest: TreeHead; consistency: string[]; deployments?: DeploymentEvidence };
+
+/**
+ * The bundle's C2SP checkpoint: a signed note by a published Ed25519 key under the checkpoint's
+ * origin, naming the tree head's size and root, so that tools of the transparency ecosystem can
+ * check the same log state (docs/certificate.md, "The transparency log").
+ */
+function checkCheckpoint(note: string, head: TreeHead, keys: Jwk[]): { ok: boolean; detail: string } {
+  try {
+    const text = parseNote(note).text;
+    const c = parseCheckpoint(text);
+    const ed25519 = keys.filter((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.x);
+    openNote(
+      note,
+      ed25519.map((k) => ({ name: c.origin, publicKey: Buffer.from(k.x!, 'base64url') })),
+    );
+    if (c.size !== head.size || c.rootHash.toString('hex') !== head.rootHash) {
+      return { ok: false, detail: `The checkpoint names size ${c.size} and another root than the signed tree head: they are not the same log state.` };
+    }
+    return { ok: true, detail: `A signed note by the platform key for log ${c.origin} at size ${c.size}, with the tree head's root.` };
+  } catch (err) {
+    return { ok: false, detail: `The checkpoint does not verify: ${(err as Error).message}.` };
+  }
+}
 
 /**
  * Verifies a certificate bundle, each check separately, offline given the JWKS: the signature, the
@@ -124,6 +149,11 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
       ? `The log head (size ${b.treeHead.size}, ${b.treeHead.timestamp}) is signed by ${b.treeHead.keyid}.`
       : "The log head's signature does not verify with a published key.",
   );
+
+  if (b.checkpoint !== undefined) {
+    const c = checkCheckpoint(b.checkpoint, b.treeHead, jwks.keys);
+    add('checkpoint', 'Checkpoint (C2SP)', c.ok, c.detail);
+  }
 
   // Inclusion.
   const p = b.inclusionProof;

@@ -22,6 +22,10 @@ const schema = z.object({
   FORGETME_DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int().min(1).max(65535).optional(),
   FORGETME_PUBLIC_URL: z.url({ error: 'must be an absolute URL such as http://localhost:3000' }).optional(),
+  FORGETME_LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/u, 'must be a log name without spaces or "+", such as forgetme.example/log')
+    .optional(),
   FORGETME_DATA_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -67,6 +71,8 @@ export type Env = {
   /** The project checkout (migrations, worker entry); the CLI sets FORGETME_ROOT, else the cwd. */
   root: string;
   dataDir: string;
+  /** The transparency log's C2SP origin (checkpoint first line and key name): FORGETME_LOG_ORIGIN, else the log's URL prefix without its scheme. */
+  logOrigin: string;
   /** The address people and partners reach the platform at: FORGETME_PUBLIC_URL, else http://localhost:PORT. */
   publicUrl: string;
   dataKey: string | undefined;
@@ -123,6 +129,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     root: path.resolve(/*turbopackIgnore: true*/ e.FORGETME_ROOT ?? '.'),
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.FORGETME_DATA_DIR),
     publicUrl: (e.FORGETME_PUBLIC_URL ?? `http://localhost:${e.PORT ?? 3000}`).replace(/\/$/, ''),
+    logOrigin:
+      e.FORGETME_LOG_ORIGIN ??
+      `${(e.FORGETME_PUBLIC_URL ?? `http://localhost:${e.PORT ?? 3000}`).replace(/^\w+:\/\//, '').replace(/\/$/, '')}/api/v1/transparency/log`,
     dataKey: e.FORGETME_DATA_KEY,
     signingKeyPem: e.FORGETME_SIGNING_KEY,
     authSecret: e.AUTH_SECRET,
