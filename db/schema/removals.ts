@@ -256,6 +256,23 @@ export const treeHeads = pgTable(
   (t) => [primaryKey({ columns: [t.size] })],
 );
 
+/**
+ * Witnesses' cosignatures (c2sp.org/tlog-cosignature) of the log's checkpoints, by size: each a
+ * signature line, kept as the witness sent it, verified against a configured witness key first.
+ */
+export const checkpointCosignatures = pgTable(
+  'checkpoint_cosignatures',
+  {
+    size: integer().notNull(),
+    witness: text().notNull(),
+    keyId: text().notNull(),
+    signedAt: at().notNull(),
+    line: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.size, t.witness, t.keyId] })],
+);
+
 export type RemovalRequest = typeof removalRequests.$inferSelect;
 export type RequestMatch = typeof requestMatches.$inferSelect;
 export type RemovalTask = typeof removalTasks.$inferSelect;

@@ -4,6 +4,7 @@ import { canonicalJson } from '@/lib/audit/canonical-json';
 import type { Envelope } from './dsse';
 import { leafHash } from './merkle';
 import type { TreeHead } from './tree-head';
+import type { Witnessed } from './witness-policy';
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -15,6 +16,8 @@ export const bundleSchema = z.object({
   treeHead: z.object({ size: z.number().int().min(1), rootHash: hex32, timestamp: z.iso.datetime(), keyid: z.string(), signature: z.string() }),
   /** The log at the tree head's size as a C2SP checkpoint (a signed note); absent from bundles made before checkpoints. */
   checkpoint: z.string().max(65536).optional(),
+  /** A later checkpoint that witnesses cosigned, with a consistency proof from the tree head to it (bundles downloaded after a witness ran). */
+  witnessed: z.object({ checkpoint: z.string().max(65536), consistency: z.array(hex32).max(64) }).optional(),
 });
 
 export type Bundle = {
@@ -23,6 +26,7 @@ export type Bundle = {
   inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] };
   treeHead: TreeHead;
   checkpoint?: string;
+  witnessed?: Witnessed;
 };
 
 /** The log leaf of an envelope: SHA-256 of its canonical JSON (sorted keys, no spaces). */

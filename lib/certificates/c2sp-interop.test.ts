@@ -3,15 +3,11 @@ import crypto from 'node:crypto';
 import { test } from 'node:test';
 import * as checkpointRoute from '@/app/api/v1/transparency/log/checkpoint/route';
 import * as tileRoute from '@/app/api/v1/transparency/log/tile/[...path]/route';
-import { getDb } from '@/db/client';
-import { removalRequests } from '@/db/schema';
-import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { getJwks } from '@/lib/crypto/get-jwks';
-import { exampleModelEntry } from '@/lib/testing/example-predicate';
+import { issueCertificates } from '@/lib/testing/issue-certificates';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { getBundle } from './get-bundle';
-import { signCertificate } from './sign-certificate';
 import { verifyBundle, type Jwk } from './verify-bundle';
 
 setUpTestEnvironment();
@@ -111,42 +107,10 @@ async function tile(level: string, n: number, width: number): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-/** Issues `count` real certificates, each a leaf of the log. */
-async function issue(count: number): Promise<string[]> {
-  const org = await seedPartner();
-  const person = await seedIndividual();
-  const db = await getDb();
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const [req] = await db.insert(removalRequests).values({ userId: person.id, status: 'completed', submittedAt: new Date() }).returning();
-    const certificateId = crypto.randomUUID();
-    const weights = crypto.randomBytes(32).toString('hex');
-    await signCertificate({
-      certificateId,
-      requestId: req.id,
-      organizationId: org.organization.id,
-      subject: [{ name: 'head', digest: { sha256: weights } }],
-      predicate: {
-        version: '2.0',
-        certificateId,
-        requestId: req.id,
-        organization: { id: org.organization.id, name: org.organization.name },
-        issuedAt: new Date().toISOString(),
-        datasets: [],
-        models: [exampleModelEntry(weights)],
-        scope: 'test',
-        software: 'test',
-      },
-    });
-    ids.push(certificateId);
-  }
-  return ids;
-}
-
 describeEachDriver('the log as C2SP checkpoint and tiles, checked by an independent client', () => {
   test("checkpoint, hash tiles, entry bundles and a bundle's proof verify from the specifications alone", async () => {
     assert.equal((await checkpointRoute.GET(new Request(`${BASE}/checkpoint`))).status, 404, 'an empty log has no checkpoint');
-    const ids = await issue(300);
+    const ids = await issueCertificates(300);
     const jwks = (await getJwks()) as { keys: Jwk[] };
     const publicKeys = jwks.keys.map((k) => Buffer.from(k.x!, 'base64url'));
 

@@ -42,19 +42,22 @@ export function privateKeyFromSeed(seed: Buffer): crypto.KeyObject {
   return crypto.createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
 }
 
-/** The verifier key string of the Go implementation and of witness configurations: `name+hex key ID+base64(0x01 ‖ key)`. */
-export function verifierKey(name: string, publicKey: Buffer): string {
-  return `${name}+${noteKeyId(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([ED25519_NOTE_TYPE]), publicKey]).toString('base64')}`;
+/** The verifier key string of the Go implementation and of witness configurations: `name+hex key ID+base64(type ‖ key)`. */
+export function verifierKey(name: string, publicKey: Buffer, type = ED25519_NOTE_TYPE): string {
+  return `${name}+${noteKeyId(name, publicKey, type).toString('hex')}+${Buffer.concat([Buffer.from([type]), publicKey]).toString('base64')}`;
 }
 
-/** Reads a verifier key string; throws on a malformed one, a type other than Ed25519, or a key ID that does not match. */
-export function parseVerifierKey(vkey: string): NoteKey {
+/**
+ * Reads a verifier key string of signature type `type` (0x01 Ed25519 note signatures, 0x04 Ed25519
+ * cosignatures); throws on a malformed one, another type, or a key ID that does not match.
+ */
+export function parseVerifierKey(vkey: string, type = ED25519_NOTE_TYPE): NoteKey {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(vkey);
   if (!m) throw new Error('not a verifier key (name+hex8+base64)');
   const material = Buffer.from(m[3], 'base64');
-  if (material.length !== 33 || material[0] !== ED25519_NOTE_TYPE) throw new Error('not an Ed25519 verifier key');
+  if (material.length !== 33 || material[0] !== type) throw new Error(`not a verifier key of type 0x0${type}`);
   const key = { name: m[1], publicKey: material.subarray(1) };
-  if (noteKeyId(key.name, key.publicKey).toString('hex') !== m[2]) throw new Error('the key ID does not match the key');
+  if (noteKeyId(key.name, key.publicKey, type).toString('hex') !== m[2]) throw new Error('the key ID does not match the key');
   return key;
 }
 

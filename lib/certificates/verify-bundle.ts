@@ -6,6 +6,7 @@ import { PAYLOAD_TYPE, PREDICATE_MAJORS, PREDICATE_TYPE, predicateSchema, predic
 import { verifyTreeHeadSignature, type TreeHead } from './tree-head';
 import { parseCheckpoint } from './checkpoint';
 import { openNote, parseNote } from './signed-note';
+import { checkWitnessed, type WitnessPolicy } from './witness-policy';
 import { deploymentFindings, type DeploymentEvidence, type DeploymentFinding } from '@/lib/deployments/verify-deployments';
 
 export type Jwk = crypto.JsonWebKey & { kid?: string; nbf?: number; exp?: number };
@@ -23,6 +24,8 @@ export type Verification = {
 
 /** What an online verifier adds: the log's latest signed head and a consistency proof to it, and the partner's deployment acknowledgements. */
 export type OnlineEvidence = { latest: TreeHead; consistency: string[]; deployments?: DeploymentEvidence };
+
+const ed25519Keys = (keys: Jwk[]) => keys.filter((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.x).map((k) => Buffer.from(k.x!, 'base64url'));
 
 /**
  * The bundle's C2SP checkpoint: a signed note by a published Ed25519 key under the checkpoint's
@@ -53,7 +56,7 @@ function checkCheckpoint(note: string, head: TreeHead, keys: Jwk[]): { ok: boole
  * inclusion proof, the tree head's signature; and, given online evidence, that the log still holds
  * it and was only appended to since (consistency with the latest head).
  */
-export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: OnlineEvidence): Verification {
+export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: OnlineEvidence, policy?: WitnessPolicy): Verification {
   const checks: Check[] = [];
   const add = (id: string, label: string, ok: boolean, detail: string) => checks.push({ id, label, ok, detail });
   const parsed = bundleSchema.safeParse(input);
@@ -153,6 +156,12 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
   if (b.checkpoint !== undefined) {
     const c = checkCheckpoint(b.checkpoint, b.treeHead, jwks.keys);
     add('checkpoint', 'Checkpoint (C2SP)', c.ok, c.detail);
+  }
+  if (b.witnessed) {
+    const w = checkWitnessed(b.witnessed, b.treeHead, ed25519Keys(jwks.keys), policy ?? { keys: [], quorum: 0 });
+    add('witnessed', 'Witnessed', w.ok, w.detail);
+  } else if (policy?.quorum) {
+    add('witnessed', 'Witnessed', false, `No checkpoint covering this certificate carries the ${policy.quorum} witness cosignature(s) required yet.`);
   }
 
   // Inclusion.

@@ -84,3 +84,22 @@ test('verify with no flag on a machine that runs no platform creates nothing and
   assert.match(badKeys.err, /is not a JWKS/);
   fs.rmSync(tmp, { recursive: true });
 });
+
+test('witness init writes a private state file once and prints its key; a bad log key or an existing file is exit 2', () => {
+  const state = path.join(dataDir, 'witness.json');
+  const logKey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+  const args = ['witness', 'init', '--state', state, '--name', 'witness.test/w1', '--url', 'http://localhost:9'];
+  const badKey = cli([...args, '--log-key', logKey.replace('c74f20a3', 'c74f20a4')]);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.err, /--log-key: the key ID does not match/);
+  const made = cli([...args, '--log-key', logKey]);
+  assert.equal(made.code, 0, made.err);
+  assert.match(JSON.parse(made.out).vkey, /^witness\.test\/w1\+[0-9a-f]{8}\+B/, 'a cosigner key, type 0x04');
+  assert.equal(fs.statSync(state).mode & 0o777, 0o600);
+  const again = cli([...args, '--log-key', logKey]);
+  assert.equal(again.code, 2);
+  assert.match(again.err, /never overwritten/);
+  const unreachable = cli(['witness', 'run', '--state', state]);
+  assert.equal(unreachable.code, 2);
+  assert.match(unreachable.err, /unavailable: .* cannot be reached .*nothing was cosigned/);
+});

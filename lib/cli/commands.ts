@@ -4,6 +4,7 @@ import { FACES_COMMANDS } from './faces-commands';
 import { PARTNER_COMMANDS } from './partner-commands';
 import { REQUEST_COMMANDS } from './request-commands';
 import { UNLEARN_COMMANDS } from './unlearn-commands';
+import { WITNESS_COMMANDS } from './witness-commands';
 import { VERIFY_COMMAND } from './verify-command';
 
 export type Command = { name: string; usage: string; summary: string; help?: string; run: (args: string[]) => Promise<number> };
@@ -45,10 +46,26 @@ export const COMMANDS: Command[] = [
       return 0;
     },
   },
+  {
+    name: 'keys log',
+    usage: 'keys log',
+    summary: "Print the transparency log's verifier key (C2SP signed-note: origin+key ID+base64), for witnesses and monitors.",
+    run: async (args) => {
+      parseArgs({ args, options: {} });
+      const [{ getSigningKey }, { env }, { rawPublicKey, verifierKey }] = await Promise.all([
+        import('@/lib/crypto/signing-key'),
+        import('@/lib/config/env'),
+        import('@/lib/certificates/signed-note'),
+      ]);
+      console.log(verifierKey(env().logOrigin, rawPublicKey((await getSigningKey()).privateKey)));
+      return 0;
+    },
+  },
   AUDIT_REPLAY_COMMAND,
   ...FACES_COMMANDS,
   ...UNLEARN_COMMANDS,
   ...PARTNER_COMMANDS,
   ...REQUEST_COMMANDS,
+  ...WITNESS_COMMANDS,
   VERIFY_COMMAND,
 ];

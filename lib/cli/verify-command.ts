@@ -5,6 +5,7 @@ import { env } from '@/lib/config/env';
 import { readBundleArg, usageError } from './bundle-arg';
 import type { Command } from './commands';
 import { fetchEvidence, parseJwks } from './verify-online';
+import { witnessPolicy, type WitnessPolicy } from '@/lib/certificates/witness-policy';
 
 /**
  * Whether this machine is configured as a forgetme platform whose keys and log can be read: a
@@ -22,7 +23,7 @@ function configuredPlatform(): string | null {
 /** `forgetme verify`: checks a certificate bundle, the verdict in plain words first, then each check; exit 0 only when all pass. */
 export const VERIFY_COMMAND: Command = {
   name: 'verify',
-  usage: 'verify BUNDLE.json [--jwks KEYS.json | --url https://forgetme.example]',
+  usage: 'verify BUNDLE.json [--jwks KEYS.json | --url https://forgetme.example] [--witness VKEY ... [--quorum K]]',
   summary: 'Verify a removal certificate: signature, key validity, content, log inclusion (and, online, consistency and deployment).',
   help: [
     "With --url, the keys, the log's latest head and a consistency proof are fetched from the platform that issued it (its PDF names it),",
@@ -30,14 +31,23 @@ export const VERIFY_COMMAND: Command = {
     "With --jwks, fully offline: the platform's published keys (from /.well-known/jwks.json) are all it needs.",
     'With neither, the platform this machine runs (DATABASE_URL, or the embedded database in the data directory);',
     'if there is none, nothing is created: it says which flag to give.',
+    "With --witness (repeatable: witnesses' verifier keys, type 0x04), the certificate must be covered by a checkpoint that",
+    'K of them (--quorum, default 1) cosigned, consistent with its log head; without, cosignatures are shown, not trusted.',
     'Prints the verdict, one line per check and a JSON summary; exit 0 when every check passes, 1 otherwise.',
   ].join('\n'),
   run: async (args) => {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { jwks: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: {
+        jwks: { type: 'string' },
+        url: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        witness: { type: 'string', multiple: true },
+        quorum: { type: 'string' },
+      },
     });
+    const policy = witnessPolicyArg(values.witness ?? [], values.quorum);
     const bundle = readBundleArg(positionals, 'BUNDLE.json');
     // Loaded here, not at the top: `forgetme --help` and the other commands need none of it.
     const [{ verifyBundle }, { verdictOf }, { evidenceSentence }] = await Promise.all([
@@ -46,10 +56,10 @@ export const VERIFY_COMMAND: Command = {
       import('@/lib/certificates/evidence-text'),
     ]);
     let v;
-    if (values.jwks) v = verifyBundle(bundle, parseJwks(readJson(values.jwks), values.jwks));
+    if (values.jwks) v = verifyBundle(bundle, parseJwks(readJson(values.jwks), values.jwks), undefined, policy);
     else if (values.url) {
       const { jwks, online } = await fetchEvidence(values.url, bundle);
-      v = verifyBundle(bundle, jwks, online);
+      v = verifyBundle(bundle, jwks, online, policy);
     } else {
       const platform = configuredPlatform();
       if (!platform) {
@@ -60,7 +70,7 @@ export const VERIFY_COMMAND: Command = {
         );
       }
       const { verifyHere } = await import('@/lib/certificates/verify-here');
-      v = await verifyHere(bundle);
+      v = await verifyHere(bundle, values.witness?.length ? policy : undefined);
     }
     const verdict = verdictOf(v);
     console.log(`${verdict.ok ? 'VERIFIED' : 'NOT VERIFIED'}  ${verdict.headline}. ${verdict.summary}`);
@@ -82,6 +92,18 @@ export const VERIFY_COMMAND: Command = {
     return v.ok ? 0 : 1;
   },
 };
+
+/** The verifier's own witness policy from --witness and --quorum (no witness: quorum 0, cosignatures shown but not trusted). */
+function witnessPolicyArg(vkeys: string[], quorum: string | undefined): WitnessPolicy {
+  const k = quorum === undefined ? Math.min(1, vkeys.length) : Number(quorum);
+  if (!Number.isInteger(k) || k < 0 || k > vkeys.length)
+    throw usageError(`--quorum must be a whole number from 0 to the ${vkeys.length} --witness key(s) given`);
+  try {
+    return witnessPolicy(vkeys, k);
+  } catch (err) {
+    throw usageError(`--witness: ${(err as Error).message}: give a witness verifier key (name+hex8+base64, type 0x04)`);
+  }
+}
 
 function readJson(file: string): unknown {
   try {

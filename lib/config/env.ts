@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { COSIGNATURE_TYPE } from '@/lib/certificates/cosignature';
+import { parseVerifierKey } from '@/lib/certificates/signed-note';
 
 /**
  * The one place that reads process.env. Every variable is validated once; a bad value stops
@@ -26,6 +28,18 @@ const schema = z.object({
     .string()
     .regex(/^[^\s+]+$/u, 'must be a log name without spaces or "+", such as forgetme.example/log')
     .optional(),
+  FORGETME_WITNESSES: z
+    .string()
+    .refine(
+      (v) =>
+        v
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .every(isWitnessKey),
+      'must be witness verifier keys (name+hex8+base64 of type 0x04), separated by spaces',
+    )
+    .optional(),
+  FORGETME_WITNESS_QUORUM: z.coerce.number({ error: 'must be a whole number from 1 to 16' }).int().min(1).max(16).optional(),
   FORGETME_DATA_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -71,6 +85,9 @@ export type Env = {
   /** The project checkout (migrations, worker entry); the CLI sets FORGETME_ROOT, else the cwd. */
   root: string;
   dataDir: string;
+  /** The witnesses whose cosignatures the log accepts and /verify counts (verifier keys, type 0x04), and how many must cosign. */
+  witnesses: string[];
+  witnessQuorum: number;
   /** The transparency log's C2SP origin (checkpoint first line and key name): FORGETME_LOG_ORIGIN, else the log's URL prefix without its scheme. */
   logOrigin: string;
   /** The address people and partners reach the platform at: FORGETME_PUBLIC_URL, else http://localhost:PORT. */
@@ -113,6 +130,15 @@ export class EnvError extends Error {
   }
 }
 
+function isWitnessKey(vkey: string): boolean {
+  try {
+    parseVerifierKey(vkey, COSIGNATURE_TYPE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Parses an environment (process.env by default). Throws EnvError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const blanksRemoved = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -122,6 +148,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const e = result.data;
   const embedded = !e.DATABASE_URL;
+  const witnesses = (e.FORGETME_WITNESSES ?? '').split(/[\s,]+/).filter(Boolean);
+  if ((e.FORGETME_WITNESS_QUORUM ?? 0) > witnesses.length) {
+    throw new EnvError([`FORGETME_WITNESS_QUORUM: ${e.FORGETME_WITNESS_QUORUM} is more than the ${witnesses.length} witness(es) of FORGETME_WITNESSES`]);
+  }
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -132,6 +162,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     logOrigin:
       e.FORGETME_LOG_ORIGIN ??
       `${(e.FORGETME_PUBLIC_URL ?? `http://localhost:${e.PORT ?? 3000}`).replace(/^\w+:\/\//, '').replace(/\/$/, '')}/api/v1/transparency/log`,
+    witnesses,
+    witnessQuorum: e.FORGETME_WITNESS_QUORUM ?? (witnesses.length ? 1 : 0),
     dataKey: e.FORGETME_DATA_KEY,
     signingKeyPem: e.FORGETME_SIGNING_KEY,
     authSecret: e.AUTH_SECRET,
