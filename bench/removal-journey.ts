@@ -171,6 +171,7 @@ try {
     const evidence = Object.values(rep.evidence);
     const { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest } = rep;
     r.removal = { method, noise, removedSamples, residual, budget, retrained, seconds, wallSeconds, accuracyBefore, accuracyAfter, identityTest };
+    r.stageSeconds = rep.stageSeconds;
     const removalSeconds = seconds.total ?? wallSeconds;
     r.evidence = evidence.map(
       (e) =>

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { datasetItems, faces } from '@/db/schema';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
@@ -13,6 +13,13 @@ function heldOut(itemId: string): boolean {
   return crypto.createHash('sha256').update(itemId).digest().readUInt32BE(0) / 2 ** 32 < HOLDOUT;
 }
 
+/** heldOut() in SQL: the first four bytes of SHA-256 of the id's text, big-endian, below HOLDOUT · 2³². */
+const heldOutSql = (itemId: SQL) => {
+  const h = sql`sha256(convert_to(${itemId}::text, 'UTF8'))`;
+  const word = sql`(get_byte(${h}, 0)::bigint * 16777216 + get_byte(${h}, 1) * 65536 + get_byte(${h}, 2) * 256 + get_byte(${h}, 3))`;
+  return sql`${word} < ${HOLDOUT * 2 ** 32}::float8`;
+};
+
 /**
  * A dataset's live (not removed, embedded) items as samples: one descriptor per item (its largest
  * face; the image's subject), the item id as sample id, the partner's label. Items of identities
@@ -24,16 +31,52 @@ export async function trainingData(datasetId: string): Promise<{ train: Samples;
     .selectDistinctOn([faces.itemId], { itemId: faces.itemId, label: datasetItems.label, embedding: faces.embedding })
     .from(faces)
     .innerJoin(datasetItems, eq(datasetItems.id, faces.itemId))
-    .where(and(eq(faces.datasetId, datasetId), eq(faces.removed, false), isNull(datasetItems.removedAt), eq(faces.embeddingModel, EMBEDDING_MODEL)))
-    .orderBy(faces.itemId, sql`${faces.box}[3] * ${faces.box}[4] desc`);
+    .where(live(datasetId))
+    .orderBy(faces.itemId, largestFace);
   const perLabel = new Map<string, number>();
   for (const r of rows) perLabel.set(r.label, (perLabel.get(r.label) ?? 0) + 1);
   const pick = (hold: boolean) => rows.filter((r) => (perLabel.get(r.label)! >= 3 && heldOut(r.itemId)) === hold);
-  const samples = (list: typeof rows): Samples => {
-    const d = 128;
-    const x = new Float64Array(list.length * d);
-    list.forEach((r, i) => x.set(r.embedding, i * d));
-    return { ids: list.map((r) => r.itemId), labels: list.map((r) => r.label), x, d };
-  };
   return { train: samples(pick(false)), holdout: samples(pick(true)) };
+}
+
+const live = (datasetId: string) =>
+  and(eq(faces.datasetId, datasetId), eq(faces.removed, false), isNull(datasetItems.removedAt), eq(faces.embeddingModel, EMBEDDING_MODEL));
+const largestFace = sql`${faces.box}[3] * ${faces.box}[4] desc`;
+
+function samples(list: { itemId: string; label: string; embedding: number[] }[]): Samples {
+  const d = 128;
+  const x = new Float64Array(list.length * d);
+  list.forEach((r, i) => x.set(r.embedding, i * d));
+  return { ids: list.map((r) => r.itemId), labels: list.map((r) => r.label), x, d };
+}
+
+/**
+ * trainingData()'s held-out samples alone, chosen in the database: a removal measures accuracy on
+ * them and needs nothing else, so it reads about a tenth of the descriptors (at 100,000 items,
+ * 10,000 instead of 100,000 rows parsed).
+ */
+export async function holdoutData(datasetId: string): Promise<Samples> {
+  const db = await getDb();
+  const items = db
+    .selectDistinctOn([faces.itemId], {
+      itemId: sql<string>`${faces.itemId}`.as('held_item'),
+      label: sql<string>`${datasetItems.label}`.as('held_label'),
+      faceId: sql<number>`${faces.id}`.as('held_face'),
+    })
+    .from(faces)
+    .innerJoin(datasetItems, eq(datasetItems.id, faces.itemId))
+    .where(live(datasetId))
+    .orderBy(faces.itemId, largestFace)
+    .as('items');
+  const counted = db
+    .select({ itemId: items.itemId, label: items.label, faceId: items.faceId, n: sql<number>`count(*) over (partition by ${items.label})`.as('held_n') })
+    .from(items)
+    .as('counted');
+  const rows = await db
+    .select({ itemId: counted.itemId, label: counted.label, embedding: faces.embedding })
+    .from(counted)
+    .innerJoin(faces, eq(faces.id, counted.faceId))
+    .where(and(sql`${counted.n} >= 3`, heldOutSql(sql`${counted.itemId}`)))
+    .orderBy(counted.itemId);
+  return samples(rows);
 }

@@ -84,6 +84,8 @@ export const removalReportSchema = z.object({
   evidence: z.record(z.string(), forgettingEvidenceSchema.nullable()),
   seconds: timings,
   wallSeconds: z.number(),
+  /** Where the job's time went before the release (load, prepare, remove, store, accuracy, identity, evidence, commitments); absent from older reports. */
+  stageSeconds: z.record(z.string(), z.number()).optional(),
 });
 
 /** Retrained on the same data with fresh secret noise, because the version's noise came from a readable seed. */
