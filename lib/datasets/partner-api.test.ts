@@ -342,7 +342,8 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     const doc = await (await openapiRoute.GET(new Request(`${BASE}/openapi.json`))).json();
     assert.equal(doc.openapi, '3.1.0');
     const ops = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((m) => Object.values(m).map((o) => o.operationId));
-    for (const id of ['createDataset', 'uploadItems', 'createModel', 'downloadWeights', 'createWebhookEndpoint', 'replayWebhookDelivery'])
+    const deployment = ['getDeploymentStatement', 'acknowledgeDeployment', 'listDeploymentKeys', 'registerDeploymentKey', 'revokeDeploymentKey'];
+    for (const id of ['createDataset', 'uploadItems', 'createModel', 'downloadWeights', 'createWebhookEndpoint', 'replayWebhookDelivery', ...deployment])
       assert.ok(ops.includes(id), id);
     assert.ok(doc.paths['/datasets'].post.requestBody.content['application/json'].schema.properties.name);
     // For readers: a format without zod's regular expression beside it, and no safe-integer bounds.

@@ -7,6 +7,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/from-zod';
 import { UUID } from '@/lib/http/path-params';
+import { requireStorableText } from '@/lib/http/text-checks';
 import { requireOrgRole } from '@/lib/orgs/require-org-role';
 import { readPublicKey } from './public-key';
 
@@ -45,6 +46,8 @@ async function requireKeyAdmin(tx: Executor, opts: { organizationId: string; act
 export async function registerDeploymentKey(opts: { organizationId: string; actor: Actor; input: unknown }): Promise<DeploymentKeyView> {
   const parsed = registerDeploymentKeySchema.safeParse(opts.input);
   if (!parsed.success) throw fromZodError(parsed.error);
+  // The console's form reaches here without the API's JSON checks: a NUL or a control character is a 422, not a database error.
+  requireStorableText(parsed.data.name, 'name', { singleLine: true });
   const { publicJwk, kid } = await readPublicKey(parsed.data.publicKey);
   const db = await getDb();
   return db.transaction(async (tx) => {

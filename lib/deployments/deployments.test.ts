@@ -129,6 +129,7 @@ describeEachDriver('deployment acknowledgements signed by the partner', () => {
     const engineer = await seedMember({ organizationId: p.organizationId, role: 'engineer' });
     const asEngineer = { ...at, actor: { type: 'user', id: engineer.id } as const };
     await assert.rejects(registerDeploymentKey({ ...asEngineer, input: { name: 'k', publicKey: key.pem } }), code('forbidden'), 'administrators only');
+    await assert.rejects(registerDeploymentKey({ ...at, input: { name: 'a\u0000b', publicKey: key.pem } }), code('validation_failed', /NUL/));
     const reg = await registerDeploymentKey({ ...at, input: { name: 'CI deploy', publicKey: key.pem } });
     await assert.rejects(revokeDeploymentKey({ ...asEngineer, keyId: reg.id }), code('forbidden'));
     assert.match(reg.kid, /^[A-Za-z0-9_-]{43}$/);

@@ -16,6 +16,8 @@ import { TableFrame } from '@/app/_components/table-frame';
 
 export const metadata: Metadata = { title: 'Model' };
 
+const acknowledgeCommand = (modelId: string) => `forgetme partner acknowledge --model ${modelId} --version N --key deploy-key.pem --weights weights.f64`;
+
 const REASONS = { trained: 'First training', removal: 'Certified removal', retrain: 'Retrained from scratch', renoise: 'Fresh secret noise' } as const;
 
 export default async function ModelPage({ params }: { params: Promise<{ modelId: string }> }) {
@@ -118,9 +120,7 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
               <Link className="underline" href="/partner/keys#deployment-keys">
                 deployment key
               </Link>
-              , then, where you deploy:{' '}
-              <code className="break-all text-xs">forgetme partner acknowledge --model {model.id} --version N --key deploy-key.pem --weights weights.f64</code>{' '}
-              (or the{' '}
+              , then, where you deploy: <code className="break-all text-xs">{acknowledgeCommand(model.id)}</code> (or the{' '}
               <Link className="underline" href="/partner/api">
                 API
               </Link>
