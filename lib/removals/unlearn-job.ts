@@ -87,7 +87,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const [current] = await db.select().from(modelVersions).where(eq(modelVersions.modelId, modelId)).orderBy(desc(modelVersions.version)).limit(1);
   const started = performance.now();
   const lap = stopwatch();
-  // The held-out samples are read while the engine's worker threads remove (1.3 s at 100,000 items on PGlite).
+  // The held-out samples are read while the engine's worker threads remove (about 1.3 s at 100,000 items on PGlite: bench/README.md).
   const holdoutRead = holdoutData(model.datasetId);
   holdoutRead.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
   // The model this process released last, if it is the current version; else from its blobs.
