@@ -8,15 +8,14 @@
  */
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { desc } from 'drizzle-orm';
 import { setDbHandleForTests } from '@/db/client';
-import { auditEvents, certificates, removalRequests } from '@/db/schema';
+import { certificates, removalRequests } from '@/db/schema';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
-import { auditEventHash, GENESIS_HASH } from '@/lib/audit/record-audit-event';
 import { auditCsvStream } from '@/lib/compliance/audit-query';
 import { certificateFilterSchema, listCertificates } from '@/lib/compliance/certificates-query';
 import { openTestDatabase } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { fillAuditEvents } from './compliance-scale-fill';
 
 const { values } = parseArgs({
   options: {
@@ -81,30 +80,8 @@ try {
   ]);
 
   const E = Number(values.events);
-  const [last] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  let prev = last?.hash ?? GENESIS_HASH;
   let t = performance.now();
-  for (let i = 0; i < E; i += 2000) {
-    const rows = [];
-    for (let j = 0; j < Math.min(2000, E - i); j++) {
-      const f = {
-        id: crypto.randomUUID(),
-        at: new Date(),
-        actorType: 'system',
-        actorId: null,
-        organizationId: org.organization.id,
-        action: 'bench.event',
-        subjectType: 'bench',
-        subjectId: String(i + j),
-        data: { i: i + j, note: 'x'.repeat(40) },
-        prevHash: prev,
-      };
-      const hash = auditEventHash(f);
-      rows.push({ ...f, hash });
-      prev = hash;
-    }
-    await db.insert(auditEvents).values(rows);
-  }
+  await fillAuditEvents(E, org.organization.id);
   out.auditFillSeconds = +((performance.now() - t) / 1000).toFixed(1);
   global.gc?.();
   const base = process.memoryUsage();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createScratchDatabase } from '@/lib/testing/scratch-database';
+import { createScratchDatabase, keptDatabase } from '@/lib/testing/scratch-database';
 
 /**
  * Benchmarks against a running production server (server.ts on an existing `next build`), on a
@@ -44,9 +44,10 @@ export function treeRss(pid: number): number {
   return total;
 }
 
-export async function startServer(opts: { port: number; env?: Record<string, string> }): Promise<BenchServer> {
+/** `keepDatabase`: a named database kept after the run (filled once, reused by the next run) instead of a scratch one. */
+export async function startServer(opts: { port: number; env?: Record<string, string>; keepDatabase?: string }): Promise<BenchServer> {
   if (!fs.existsSync(path.resolve('.next/BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
-  const scratch = await createScratchDatabase(ADMIN_URL, 'forgetme_bench');
+  const scratch = opts.keepDatabase ? await keptDatabase(ADMIN_URL, opts.keepDatabase) : await createScratchDatabase(ADMIN_URL, 'forgetme_bench');
   const databaseUrl = scratch.url;
   const dataDir = fs.mkdtempSync(path.join(process.cwd(), '.bench-data-'));
   const url = `http://localhost:${opts.port}`;

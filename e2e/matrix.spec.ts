@@ -93,6 +93,8 @@ const API: Record<string, Entry> = {
   'GET /api/v1/transparency/consistency': { allow: ALL },
   'GET /api/v1/transparency/log/checkpoint': { allow: ALL },
   'POST /api/v1/transparency/log/cosignatures': { allow: ALL, note: 'public, the cosignature is the credential: an empty body gets 422' },
+  'GET /api/v1/transparency/log/refusals': { allow: ALL },
+  'POST /api/v1/transparency/log/refusals': { allow: ALL, note: "public, the witness's signature is the credential: an empty body gets 422" },
   'GET /api/v1/transparency/log/tile/[...path]': { allow: ALL, note: 'the partial level-0 tile of width 1 (the journey logged a certificate)' },
   'GET /api/v1/transparency/tree-heads': { allow: ALL },
   'GET /api/v1/transparency/tree-heads/latest': { allow: ALL },

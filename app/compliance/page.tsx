@@ -3,17 +3,18 @@ import { DeniedNotice } from '@/app/_components/denied-notice';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import Link from 'next/link';
-import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { auditChainStatus } from '@/lib/integrity/chain-status';
 import { certificateFilterSchema, listCertificates } from '@/lib/compliance/certificates-query';
 import { complianceFigures } from '@/lib/compliance/figures';
 import { complianceScope } from '@/lib/compliance/scope';
+import { ChainStatusText } from './chain-status';
 import { FiguresCharts } from './figures-charts';
 
 export const metadata: Metadata = { title: 'Compliance' };
 
 export default async function ComplianceHome({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
   const user = await requirePageUser(PERSONA_ROLES.compliance, '/compliance');
-  const chain = await verifyAuditChain();
+  const chain = await auditChainStatus();
   const scope = complianceScope({ type: 'user', user });
   const [certs, figures] = await Promise.all([listCertificates(scope, certificateFilterSchema.parse({ pageSize: 1 })), complianceFigures(scope)]);
   const dur = (s: number | null) =>
@@ -28,15 +29,7 @@ export default async function ComplianceHome({ searchParams }: { searchParams: P
         <h2 id="chain" className="font-semibold">
           Audit trail integrity
         </h2>
-        {chain.ok ? (
-          <p className="mt-2 text-green-800" data-testid="chain-status">
-            ✓ Verified: all {chain.checked} events form an unbroken hash chain.
-          </p>
-        ) : (
-          <p className="mt-2 text-red-800" data-testid="chain-status">
-            ✗ The chain is broken at event {chain.brokenAt.seq} ({chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed.
-          </p>
-        )}
+        <ChainStatusText chain={chain} className="mt-2" />
       </section>
       <section aria-labelledby="at-a-glance" className="rounded-lg bg-white p-5 ring-1 ring-gray-200">
         <h2 id="at-a-glance" className="font-semibold">

@@ -12,3 +12,4 @@ export * from './idempotency';
 export * from './removals';
 export * from './liveness';
 export * from './deployments';
+export * from './integrity';

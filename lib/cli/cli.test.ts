@@ -43,6 +43,20 @@ test('an operator creates an auditor; the audit chain then verifies; bad input i
   const verified = cli(['audit', 'verify']);
   assert.equal(verified.code, 0, verified.err);
   assert.equal(JSON.parse(verified.out).ok, true);
+  const integrity = cli(['integrity', 'check']);
+  assert.equal(integrity.code, 0, integrity.err);
+  const lines = integrity.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => [l.kind, l.ok]),
+    [
+      ['audit_chain', true],
+      ['transparency_log', true],
+    ],
+  );
+  assert.ok(lines[0].covered > 0, "the auditor's creation is in the chain");
 });
 
 test('a bad environment variable stops the command with its name', () => {

@@ -24,6 +24,23 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    name: 'integrity check',
+    usage: 'integrity check',
+    summary: 'Run the full checks the hourly job runs (the whole audit chain; every log entry, subtree and signed head) and record them.',
+    help: 'Prints one JSON line per check ({"kind", "ok", "covered", "seconds"}); the compliance pages then show them. Exit 1 if either fails.',
+    run: async (args) => {
+      parseArgs({ args, options: {} });
+      const { checkAuditChain, checkTransparencyLog } = await import('@/lib/integrity/integrity-checks');
+      let ok = true;
+      for (const check of [await checkAuditChain(), await checkTransparencyLog()]) {
+        const seconds = (check.finishedAt.getTime() - check.startedAt.getTime()) / 1000;
+        console.log(JSON.stringify({ kind: check.kind, ok: check.ok, covered: check.covered, seconds, findings: check.findings }));
+        ok &&= check.ok;
+      }
+      return ok ? 0 : 1;
+    },
+  },
+  {
     name: 'users create-auditor',
     usage: 'users create-auditor --email E --name N',
     summary: 'Create a platform auditor account (auditors cannot sign up); prints its one-time password.',

@@ -1,5 +1,6 @@
 import { sweepAccountsJob } from '@/lib/auth/accounts-sweep';
 import { ingestJob, sweepIngestsJob } from '@/lib/datasets/ingest-job';
+import { integrityCheckJob } from '@/lib/integrity/integrity-job';
 import { sendEmailJob, sweepEmailsJob } from '@/lib/mail/jobs';
 import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { trainModelJob } from '@/lib/models/train-job';
@@ -27,4 +28,5 @@ export const JOBS: JobDefinition<never>[] = [
   certifyJob,
   sweepRequestsJob,
   sweepAccountsJob,
+  integrityCheckJob,
 ] as unknown as JobDefinition<never>[];

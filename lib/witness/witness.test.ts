@@ -3,12 +3,14 @@ import { test } from 'node:test';
 import { eq, gte } from 'drizzle-orm';
 import * as checkpointRoute from '@/app/api/v1/transparency/log/checkpoint/route';
 import * as cosignRoute from '@/app/api/v1/transparency/log/cosignatures/route';
+import * as refusalsRoute from '@/app/api/v1/transparency/log/refusals/route';
 import * as consistencyRoute from '@/app/api/v1/transparency/consistency/route';
 import { getDb } from '@/db/client';
 import { logLeaves, logNodes, treeHeads } from '@/db/schema';
 import { getBundle } from '@/lib/certificates/get-bundle';
 import { onlineEvidenceFor } from '@/lib/certificates/online-evidence';
-import { rawPublicKey, verifierKey } from '@/lib/certificates/signed-note';
+import { privateKeyFromSeed, rawPublicKey, verifierKey } from '@/lib/certificates/signed-note';
+import { signRefusal } from '@/lib/certificates/witness-refusal';
 import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
 import { witnessPolicy } from '@/lib/certificates/witness-policy';
 import { env, resetEnvForTests } from '@/lib/config/env';
@@ -27,6 +29,7 @@ const platform: Fetcher = async (url, init) => {
   const path = new URL(url).pathname;
   if (path.endsWith('/log/checkpoint')) return checkpointRoute.GET(request);
   if (path.endsWith('/log/cosignatures')) return cosignRoute.POST(request);
+  if (path.endsWith('/log/refusals')) return request.method === 'POST' ? refusalsRoute.POST(request) : refusalsRoute.GET(request);
   if (path.endsWith('/transparency/consistency')) return consistencyRoute.GET(request);
   return new Response('not found', { status: 404 });
 };
@@ -95,6 +98,26 @@ describeEachDriver('a witness of the transparency log', () => {
     assert.match(fork.outcome.event === 'refused' ? fork.outcome.reason : '', /two checkpoints of size 4 with different roots/);
     assert.equal(fork.state.refusals.length, 1, 'the refusal is kept in its state');
     assert.deepEqual(fork.state.last, w.last, 'and it still holds what it cosigned');
+    assert.deepEqual(fork.outcome.event === 'refused' && [fork.outcome.reported, fork.outcome.answer.includes('"stored":true')], [true, true]);
+    const shown = (await (await platform('http://localhost/api/v1/transparency/log/refusals')).json()) as { refusals: { witness: string; reason: string }[] };
+    assert.deepEqual(
+      shown.refusals.map((r) => [r.witness, /different roots/.test(r.reason)]),
+      [['witness.test/w1', true]],
+      'the log serves the refusal',
+    );
+    const report = (body: object) =>
+      platform('http://localhost/api/v1/transparency/log/refusals', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const signed = { witness: w.name, at: 1_700_000_000, reason: 'r', checkpoint: served };
+    const sig = signRefusal(signed, privateKeyFromSeed(Buffer.from(w.seed, 'base64')));
+    assert.equal((await report({ ...signed, signature: sig })).status, 201);
+    assert.deepEqual(((await (await report({ ...signed, signature: sig })).json()) as { refusal: { stored: boolean } }).refusal.stored, false, 'once');
+    assert.equal((await report({ ...signed, reason: 'altered', signature: sig })).status, 422, 'a signature over another reason');
+    const strangerSig = signRefusal({ ...signed, witness: stranger.name }, privateKeyFromSeed(Buffer.from(stranger.seed, 'base64')));
+    assert.equal((await report({ ...signed, witness: stranger.name, signature: strangerSig })).status, 403, 'not a witness of this log');
     await db.update(treeHeads).set({ rootHash: real.rootHash }).where(eq(treeHeads.size, 4));
 
     // A rewrite: a leaf changed and the tree recomputed, then appended to. Not consistent with what the witness cosigned.

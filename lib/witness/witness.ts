@@ -5,6 +5,7 @@ import { parseCheckpoint } from '@/lib/certificates/checkpoint';
 import { COSIGNATURE_TYPE, cosignatureLine } from '@/lib/certificates/cosignature';
 import { verifyConsistency } from '@/lib/certificates/merkle';
 import { openNote, parseVerifierKey, privateKeyFromSeed, rawPublicKey, verifierKey } from '@/lib/certificates/signed-note';
+import { signRefusal } from '@/lib/certificates/witness-refusal';
 
 /**
  * `forgetme witness`: an independent cosigner of the transparency log (c2sp.org/tlog-cosignature).
@@ -12,7 +13,8 @@ import { openNote, parseVerifierKey, privateKeyFromSeed, rawPublicKey, verifierK
  * last checkpoint it cosigned, and every refusal. Each round it fetches the log's checkpoint, checks
  * the log's signature and that the checkpoint extends the last one it saw (RFC 9162 consistency
  * proof), and only then cosigns and hands the cosignature to the log. A checkpoint that is smaller,
- * of the same size with another root, or not consistent is refused, recorded and never cosigned.
+ * of the same size with another root, or not consistent is refused, recorded, reported to the log
+ * (signed, shown on its pages) and never cosigned.
  */
 export const witnessStateSchema = z.object({
   name: z.string(),
@@ -25,7 +27,8 @@ export const witnessStateSchema = z.object({
 export type WitnessState = z.infer<typeof witnessStateSchema>;
 
 export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>;
-export type Outcome = { event: 'cosigned'; size: number; accepted: boolean; answer: string } | { event: 'refused'; reason: string };
+export type Outcome =
+  { event: 'cosigned'; size: number; accepted: boolean; answer: string } | { event: 'refused'; reason: string; reported: boolean; answer: string };
 
 export function newWitnessState(o: { name: string; url: string; logKey: string }): WitnessState {
   parseVerifierKey(o.logKey);
@@ -44,10 +47,20 @@ export async function witnessOnce(state: WitnessState, fetcher: Fetcher, now = D
   if (!res.ok) throw new AppError('unavailable', `${base}/checkpoint answered ${res.status}: nothing was cosigned.`);
   const note = await res.text();
   const logKey = parseVerifierKey(state.logKey);
-  const refuse = (reason: string) => ({
-    state: { ...state, refusals: [...state.refusals, { at: new Date(now).toISOString(), reason, checkpoint: note }] },
-    outcome: { event: 'refused', reason } as const,
-  });
+  // A refusal is kept in the state file and reported to the log, signed, for its pages; a log that drops it cannot make the witness cosign.
+  const refuse = async (reason: string): Promise<{ state: WitnessState; outcome: Outcome }> => {
+    const refusal = { witness: state.name, at: Math.floor(now / 1000), reason, checkpoint: note };
+    const signature = signRefusal(refusal, privateKeyFromSeed(Buffer.from(state.seed, 'base64')));
+    const sent = await fetcher(`${base}/refusals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...refusal, signature }),
+    }).catch((err: Error) => new Response(err.message, { status: 599 }));
+    return {
+      state: { ...state, refusals: [...state.refusals, { at: new Date(now).toISOString(), reason, checkpoint: note }] },
+      outcome: { event: 'refused', reason, reported: sent.ok, answer: (await sent.text()).slice(0, 300) },
+    };
+  };
   let text: string;
   try {
     text = openNote(note, [logKey]).text;

@@ -2,11 +2,13 @@ import type { Metadata } from 'next';
 import { z } from 'zod';
 import { logSize } from '@/lib/api/common-schemas';
 import { verifyConsistency } from '@/lib/certificates/merkle';
-import { auditLog, consistencyProofBetween, latestTreeHead, listTreeHeads, treeHeadAt } from '@/lib/certificates/transparency-log';
-import { verifyTreeHeadSignature } from '@/lib/certificates/tree-head';
+import { consistencyProofBetween, listTreeHeads, treeHeadAt } from '@/lib/certificates/transparency-log';
 import { pageScope } from '@/lib/compliance/page-scope';
-import { getJwks } from '@/lib/crypto/get-jwks';
+import { headKeys, headSigned, logStatus } from '@/lib/integrity/log-status';
 import { TableFrame } from '@/app/_components/table-frame';
+import { listRefusals } from '@/lib/certificates/witness-refusals';
+import { LogAuditText } from './log-audit-text';
+import { WitnessRefusalsSection } from './witness-refusals-section';
 
 export const metadata: Metadata = { title: 'Transparency log' };
 
@@ -16,9 +18,8 @@ const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 
 export default async function LogPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await pageScope('/compliance/log');
-  const [latest, heads, audit, jwks] = await Promise.all([latestTreeHead(), listTreeHeads(50), auditLog(), getJwks()]);
-  const keys = new Map(jwks.keys.map((k) => [k.kid as string, k]));
-  const signed = (h: { keyid: string }) => keys.has(h.keyid) && verifyTreeHeadSignature(h as never, keys.get(h.keyid) as never);
+  const [status, heads, keys, refusals] = await Promise.all([logStatus(), listTreeHeads(50), headKeys(), listRefusals(20)]);
+  const { latest } = status;
   const q = check.safeParse(await searchParams);
   // `null` for ok: not a verdict on the log, only a question it cannot answer yet.
   let result: { ok: boolean | null; text: string } | null = null;
@@ -35,7 +36,8 @@ export default async function LogPage({ searchParams }: { searchParams: Promise<
       try {
         const [a, b] = await Promise.all([treeHeadAt(from), treeHeadAt(to)]);
         const proof = (await consistencyProofBetween(from, to)).map((h) => Buffer.from(h, 'hex'));
-        const ok = signed(a) && signed(b) && verifyConsistency(from, to, proof, Buffer.from(a.rootHash, 'hex'), Buffer.from(b.rootHash, 'hex'));
+        const ok =
+          headSigned(a, keys) && headSigned(b, keys) && verifyConsistency(from, to, proof, Buffer.from(a.rootHash, 'hex'), Buffer.from(b.rootHash, 'hex'));
         result = {
           ok,
           text: ok
@@ -59,19 +61,14 @@ export default async function LogPage({ searchParams }: { searchParams: Promise<
         {latest ? (
           <p data-testid="latest-head">
             {latest.size} entries · root <code className="text-xs break-all">{latest.rootHash}</code> · {utc(latest.timestamp)} ·{' '}
-            {signed(latest) ? '✓ signature valid' : '✗ signature invalid'}
+            {status.latestSigned ? '✓ signature valid' : '✗ signature invalid'}
           </p>
         ) : (
           <p>The log is empty: no certificate has been issued yet.</p>
         )}
-        <p data-testid="log-audit" className={audit.ok ? 'text-green-800' : 'text-red-800'}>
-          {audit.ok
-            ? `✓ Every one of the ${audit.heads} signed heads matches the stored entries.`
-            : audit.mismatches.length
-              ? `✗ ${audit.mismatches.length} signed head(s) no longer match the stored entries (sizes ${audit.mismatches.slice(0, 10).join(', ')}).`
-              : `✗ ${audit.nodeMismatches} stored subtree hash(es) no longer match the entries: proofs served from them would not verify.`}
-        </p>
+        <LogAuditText status={status} />
       </section>
+      <WitnessRefusalsSection refusals={refusals} />
       <form method="get" className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 text-sm ring-1 ring-gray-200">
         <label className="space-y-1">
           <span className="block font-medium">Older size</span>
