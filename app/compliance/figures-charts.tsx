@@ -58,7 +58,7 @@ export function FiguresCharts({ figures }: { figures: Figures }) {
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <figure className="rounded-lg bg-white p-4 ring-1 ring-gray-200" data-testid="chart-removals">
-        <figcaption className="mb-2 font-semibold">Removals per week</figcaption>
+        <figcaption className="mb-2 font-semibold">Removals per week (the last {figures.weeks} weeks)</figcaption>
         <ResponsiveContainer width="100%" height={220}>
           <BarChart data={figures.removalsPerWeek}>
             <CartesianGrid strokeDasharray="3 3" />

@@ -5,7 +5,7 @@ import { PERSONA_ROLES } from '@/lib/auth/roles';
 import Link from 'next/link';
 import { auditChainStatus } from '@/lib/integrity/chain-status';
 import { certificateFilterSchema, listCertificates } from '@/lib/compliance/certificates-query';
-import { complianceFigures } from '@/lib/compliance/figures';
+import { complianceFigures, LATEST } from '@/lib/compliance/figures';
 import { complianceScope } from '@/lib/compliance/scope';
 import { ChainStatusText } from './chain-status';
 import { FiguresCharts } from './figures-charts';
@@ -51,7 +51,8 @@ export default async function ComplianceHome({ searchParams }: { searchParams: P
         </p>
         <p className="mt-1" data-testid="time-to-certificate">
           Time from a person&apos;s submission to the certificate: median {dur(figures.timeToCertificate.medianSeconds)}, slowest{' '}
-          {dur(figures.timeToCertificate.slowestSeconds)} ({figures.timeToCertificate.count} certificate(s)).
+          {dur(figures.timeToCertificate.slowestSeconds)} (the latest {figures.timeToCertificate.count} certificate(s)
+          {figures.timeToCertificate.count >= LATEST ? '; older ones are not counted' : ''}).
         </p>
       </section>
       <FiguresCharts figures={figures} />

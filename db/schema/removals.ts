@@ -215,8 +215,10 @@ export const certificates = pgTable(
   (t) => [
     uniqueIndex('certificates_request_org_key').on(t.requestId, t.organizationId),
     uniqueIndex('certificates_leaf_key').on(t.leafIndex),
-    index('certificates_org_issued_idx').on(t.organizationId, t.issuedAt),
-    index('certificates_issued_idx').on(t.issuedAt),
+    // The compliance list's orders, each ending in the id: a page's ids come from the index alone (a deferred join).
+    index('certificates_org_issued_id_idx').on(t.organizationId, t.issuedAt, t.id),
+    index('certificates_issued_id_idx').on(t.issuedAt, t.id),
+    index('certificates_org_items_idx').on(t.organizationId, t.removedItems, t.issuedAt, t.id),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, between, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoDay } from '@/lib/api/common-schemas';
 import { getDb } from '@/db/client';
@@ -35,9 +35,20 @@ export const certificateRowSchema = z.object({
 });
 export type CertificateRow = z.infer<typeof certificateRowSchema>;
 
+/**
+ * The ids that begin with `q` (hex digits, dashes anywhere or nowhere) as a range of uuids, so the
+ * primary key or the request index answers it instead of a scan of every id as text.
+ */
+function prefixRange(q: string): { low: string; high: string } | null {
+  const hex = q.replace(/-/g, '');
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) return null;
+  const uuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return { low: uuid(hex.padEnd(32, '0')), high: uuid(hex.padEnd(32, 'f')) };
+}
+
 function where(scope: ComplianceScope, f: CertificateFilter): SQL | undefined {
   const { start, end } = dayRange(f.from, f.to);
-  const q = f.q?.toLowerCase().replace(/[^0-9a-f-]/g, '');
+  const range = f.q ? prefixRange(f.q.toLowerCase().replace(/[^0-9a-f-]/g, '')) : null;
   return and(
     scope.organizationId ? eq(certificates.organizationId, scope.organizationId) : undefined,
     start ? gte(certificates.issuedAt, start) : undefined,
@@ -46,8 +57,8 @@ function where(scope: ComplianceScope, f: CertificateFilter): SQL | undefined {
     f.datasetId ? sql`${f.datasetId}::uuid = any(${certificates.datasetIds})` : undefined,
     f.method ? sql`${f.method} = any(${certificates.methods})` : undefined,
     f.q !== undefined && f.q !== ''
-      ? q
-        ? or(sql`${certificates.id}::text like ${q + '%'}`, sql`${certificates.requestId}::text like ${q + '%'}`)
+      ? range
+        ? or(between(certificates.id, range.low, range.high), between(certificates.requestId, range.low, range.high))
         : sql`false`
       : undefined,
   );
@@ -63,9 +74,19 @@ export async function listCertificates(
   const order = {
     issued_desc: [desc(certificates.issuedAt), desc(certificates.id)],
     issued_asc: [asc(certificates.issuedAt), asc(certificates.id)],
-    items_desc: [desc(certificates.removedItems), desc(certificates.issuedAt)],
-    items_asc: [asc(certificates.removedItems), desc(certificates.issuedAt)],
+    items_desc: [desc(certificates.removedItems), desc(certificates.issuedAt), desc(certificates.id)],
+    items_asc: [asc(certificates.removedItems), asc(certificates.issuedAt), asc(certificates.id)],
   }[f.sort];
+  // A deferred join: the page's ids first, from the index alone (skipping `offset` index entries,
+  // not `offset` rows), then only those rows. A late page at a million certificates took 1 s without.
+  const page = db
+    .select({ id: certificates.id })
+    .from(certificates)
+    .where(w)
+    .orderBy(...order)
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .as('page');
   const [rows, [{ n }]] = await Promise.all([
     db
       .select({
@@ -81,12 +102,10 @@ export async function listCertificates(
         removedItems: certificates.removedItems,
         leafIndex: certificates.leafIndex,
       })
-      .from(certificates)
+      .from(page)
+      .innerJoin(certificates, eq(certificates.id, page.id))
       .innerJoin(organizations, eq(organizations.id, certificates.organizationId))
-      .where(w)
-      .orderBy(...order)
-      .limit(f.pageSize)
-      .offset((f.page - 1) * f.pageSize),
+      .orderBy(...order),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(certificates)

@@ -13,6 +13,7 @@ import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { auditCsvStream, listAuditEvents } from './audit-query';
 import { certificateDetail } from './certificate-detail';
 import { certificateFilterSchema, listCertificates } from './certificates-query';
+import { complianceFigures } from './figures';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import * as listRoute from '@/app/api/v1/compliance/certificates/route';
 import * as detailRoute from '@/app/api/v1/compliance/certificates/[certificateId]/route';
@@ -103,19 +104,51 @@ describeEachDriver('compliance console queries', () => {
       [c1.id],
     );
     assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c3.id }))).data, [], "B's certificate is not found by A");
+    const noDashes = c2.id.replace(/-/g, '').slice(0, 14);
+    assert.deepEqual(
+      (await listCertificates({ organizationId: A.id }, f({ q: noDashes.toUpperCase() }))).data.map((c) => c.id),
+      [c2.id],
+      'a prefix with or without dashes, any case',
+    );
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ q: c1.id + '0' }))).data, [], 'longer than an id: nothing');
     assert.deepEqual(
       (await listCertificates({ organizationId: A.id }, f({ sort: 'items_asc' }))).data.map((c) => c.removedItems),
       [3, 7],
     );
     const p1 = await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 1 }));
     const p2 = await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 2 }));
-    assert.notEqual(p1.data[0].id, p2.data[0].id);
+    assert.deepEqual(
+      [...p1.data, ...p2.data].map((c) => c.id),
+      [c2.id, c1.id],
+      'pages follow the order, newest first',
+    );
+    assert.equal(p2.data[0].organization, A.name);
+    assert.deepEqual((await listCertificates({ organizationId: A.id }, f({ pageSize: 1, page: 3 }))).data, []);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     assert.equal((await listCertificates({ organizationId: A.id }, f({ from: tomorrow }))).total, 0);
     await assert.rejects(
       listCertificates({ organizationId: A.id }, f({ from: tomorrow, to: '2020-01-01' })),
       (e: unknown) => e instanceof AppError && e.code === 'validation_failed',
     );
+
+    // The figures: the weekly series covers the last 26 weeks, the time to certificate the latest certificates.
+    const db0 = await getDb();
+    const longAgo = new Date(Date.now() - 30 * 7 * 86_400_000);
+    await db0
+      .update(certificates)
+      .set({ issuedAt: longAgo, submittedAt: new Date(longAgo.getTime() - 3_600_000) })
+      .where(eq(certificates.id, c1.id));
+    const figures = await complianceFigures({ organizationId: A.id });
+    assert.deepEqual(
+      figures.removalsPerWeek.map((w) => [w.certificates, w.photos]),
+      [[1, 7]],
+      'c1, 30 weeks old, is outside the series',
+    );
+    assert.equal(figures.timeToCertificate.count, 2);
+    assert.equal(figures.timeToCertificate.slowestSeconds, 3600, 'c1 is among the latest two');
+    const latestOnly = await complianceFigures({ organizationId: A.id }, { latest: 1 });
+    assert.equal(latestOnly.timeToCertificate.count, 1);
+    assert.ok(latestOnly.timeToCertificate.slowestSeconds! < 3600, 'the latest one is c2');
 
     const detail = await certificateDetail({ organizationId: A.id }, c1.id);
     assert.ok(detail.verification.ok, JSON.stringify(detail.verification.checks));
