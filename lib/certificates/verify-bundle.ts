@@ -23,7 +23,20 @@ export type Verification = {
 };
 
 /** What an online verifier adds: the log's latest signed head and a consistency proof to it, and the partner's deployment acknowledgements. */
-export type OnlineEvidence = { latest: TreeHead; consistency: string[]; deployments?: DeploymentEvidence };
+/** A refusal a witness reported to the log (GET /api/v1/transparency/log/refusals), as far as a reader needs it. */
+export type ReportedRefusal = { witness: string; refusedAt: string; reason: string };
+export type OnlineEvidence = { latest: TreeHead; consistency: string[]; deployments?: DeploymentEvidence; refusals?: ReportedRefusal[] };
+
+/** What a reader is told of witnesses' refusals: the log's history may not be the one every reader sees. */
+export function refusalNotices(refusals: ReportedRefusal[]): string[] {
+  return refusals
+    .slice(0, 3)
+    .map(
+      (r) =>
+        `Witness ${r.witness} reported that on ${r.refusedAt.slice(0, 10)} it refused to cosign a checkpoint of this log (${r.reason}). ` +
+        'A log that shows different histories to different readers is what witnesses exist to catch: ask the platform and the witness what happened.',
+    );
+}
 
 const ed25519Keys = (keys: Jwk[]) => keys.filter((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.x).map((k) => Buffer.from(k.x!, 'base64url'));
 
@@ -208,5 +221,6 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
   }
   // Deployment is reported, not checked: a certificate not yet deployed is still genuine.
   const deployments = predicate && online?.deployments ? deploymentFindings(predicate, online.deployments) : null;
+  if (online?.refusals) notices.push(...refusalNotices(online.refusals));
   return { ok: checks.every((c) => c.ok), checks, predicate, predicateMajor, notices, deployments };
 }

@@ -20,6 +20,7 @@ export const jwksSchema = z.object({
 const treeHeadSchema = z.object({ size: z.number().int().min(0), rootHash: z.string(), timestamp: z.string(), keyid: z.string(), signature: z.string() });
 const latestSchema = z.object({ treeHead: treeHeadSchema.nullable() });
 const consistencySchema = z.object({ hashes: z.array(z.string()) });
+const refusalsSchema = z.object({ refusals: z.array(z.object({ witness: z.string(), refusedAt: z.string(), reason: z.string() })) });
 
 /** Parses a JWKS from a file or a server's answer; `from` names it in the error. */
 export function parseJwks(json: unknown, from: string): { keys: Jwk[] } {
@@ -30,7 +31,8 @@ export function parseJwks(json: unknown, from: string): { keys: Jwk[] } {
 
 /**
  * The keys, the log's latest signed head, a consistency proof from the bundle's head and the
- * partner's deployment acknowledgements of the certificate, fetched from the platform at `url`.
+ * partner's deployment acknowledgements of the certificate and the refusals its witnesses reported,
+ * fetched from the platform at `url`.
  * Every answer is checked for shape; the verifier checks the rest.
  */
 export async function fetchEvidence(url: string, bundle: unknown): Promise<{ jwks: { keys: Jwk[] }; online: OnlineEvidence | undefined }> {
@@ -52,5 +54,9 @@ export async function fetchEvidence(url: string, bundle: unknown): Promise<{ jwk
     size !== null && size <= latest.size ? (await get(`/api/v1/transparency/consistency?from=${size}&to=${latest.size}`, consistencySchema)).hashes : [];
   const id = bundleCertificateId(bundle);
   const deployments = id ? await get(`/api/v1/transparency/certificates/${id}/deployments`, deploymentEvidenceSchema) : undefined;
-  return { jwks, online: { latest, consistency, deployments } };
+  // A platform from before witnesses reported refusals has no such route: nothing is then reported, as with an empty list.
+  const refusals = await get('/api/v1/transparency/log/refusals', refusalsSchema)
+    .then((r) => r.refusals.map(({ witness, refusedAt, reason }) => ({ witness, refusedAt, reason })))
+    .catch(() => undefined);
+  return { jwks, online: { latest, consistency, deployments, refusals } };
 }

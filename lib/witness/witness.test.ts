@@ -12,6 +12,7 @@ import { onlineEvidenceFor } from '@/lib/certificates/online-evidence';
 import { privateKeyFromSeed, rawPublicKey, verifierKey } from '@/lib/certificates/signed-note';
 import { signRefusal } from '@/lib/certificates/witness-refusal';
 import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
+import { verifyHere } from '@/lib/certificates/verify-here';
 import { witnessPolicy } from '@/lib/certificates/witness-policy';
 import { env, resetEnvForTests } from '@/lib/config/env';
 import { getJwks } from '@/lib/crypto/get-jwks';
@@ -104,6 +105,11 @@ describeEachDriver('a witness of the transparency log', () => {
       shown.refusals.map((r) => [r.witness, /different roots/.test(r.reason)]),
       [['witness.test/w1', true]],
       'the log serves the refusal',
+    );
+    const told = await verifyHere(bundle, policy);
+    assert.ok(
+      told.notices.some((n) => n.startsWith('Witness witness.test/w1 reported that on') && /different roots/.test(n)),
+      'a reader verifying on the platform is told',
     );
     const report = (body: object) =>
       platform('http://localhost/api/v1/transparency/log/refusals', {
