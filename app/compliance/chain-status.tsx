@@ -8,7 +8,7 @@ export function ChainStatusText({ chain, className = '' }: { chain: ChainStatus;
     return (
       <p className={`${className} text-red-800`} data-testid="chain-status">
         ✗ The chain is broken at event {chain.brokenAt.seq} ({chain.brokenAt.reason.replace('_', ' ')}): a stored event was altered or removed
-        {chain.fullAt ? ` (found by the full check of ${utc(chain.fullAt)}).` : '.'}
+        {chain.foundBy === 'full_check' && chain.fullAt ? ` (found by the full check of ${utc(chain.fullAt)}).` : ' (found on this view).'}
       </p>
     );
   }
@@ -16,7 +16,7 @@ export function ChainStatusText({ chain, className = '' }: { chain: ChainStatus;
   return (
     <p className={`${className} text-green-800`} data-testid="chain-status">
       {chain.unchecked
-        ? `✓ Verified up to here: ${chain.events} events form an unbroken hash chain; the ${chain.unchecked} newest await the next full check.`
+        ? `✓ Verified: the first ${chain.events} events form an unbroken hash chain; the ${chain.unchecked} newest await the next full check.`
         : `✓ Verified: all ${chain.events} events form an unbroken hash chain.`}{' '}
       <span className="text-gray-700">
         {chain.fullAt

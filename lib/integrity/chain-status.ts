@@ -20,7 +20,12 @@ export type ChainStatus = {
       /** Newer events past this view's limit, not yet checked by anyone. */
       unchecked: number;
     }
-  | { ok: false; brokenAt: Extract<ChainVerification, { ok: false }>['brokenAt'] }
+  | {
+      ok: false;
+      brokenAt: Extract<ChainVerification, { ok: false }>['brokenAt'];
+      /** Who found it: the last full check, or this view (among the events newer than that check). */
+      foundBy: 'full_check' | 'view';
+    }
 );
 
 /**
@@ -33,10 +38,10 @@ export async function auditChainStatus({ limit = LIVE_CHAIN_LIMIT }: { limit?: n
   const full = await latestCheck('audit_chain');
   const fullAt = full?.finishedAt ?? null;
   const fullChain = full?.findings.kind === 'audit_chain' ? full.findings.chain : null;
-  if (fullChain && !fullChain.ok) return { ok: false, fullAt, brokenAt: fullChain.brokenAt };
+  if (fullChain && !fullChain.ok) return { ok: false, fullAt, brokenAt: fullChain.brokenAt, foundBy: 'full_check' };
   const after = fullChain?.ok ? { seq: fullChain.lastSeq, hash: fullChain.headHash } : undefined;
   const live = await verifyAuditChain({ after, limit });
-  if (!live.ok) return { ok: false, fullAt, brokenAt: live.brokenAt };
+  if (!live.ok) return { ok: false, fullAt, brokenAt: live.brokenAt, foundBy: 'view' };
   let unchecked = 0;
   if (!live.complete) {
     const db = await getDb();

@@ -140,15 +140,16 @@ describeEachDriver('integrity checks', ({ driver }) => {
     };
     const newest = await forge('desc');
     const live = await auditChainStatus();
-    assert.deepEqual(live.ok ? null : live.brokenAt, { seq: newest.seq, reason: 'hash_mismatch' });
+    assert.deepEqual(live.ok ? null : [live.brokenAt, live.foundBy], [{ seq: newest.seq, reason: 'hash_mismatch' }, 'view']);
     await db.execute(sql`update audit_events set action = ${newest.action} where seq = ${newest.seq}`);
     const oldest = await forge('asc');
     assert.equal((await auditChainStatus()).ok, true, 'before the next full check, the older change is not seen');
     assert.equal((await checkAuditChain()).ok, false);
     const shown = await auditChainStatus();
-    assert.deepEqual(shown.ok ? null : { brokenAt: shown.brokenAt, full: shown.fullAt !== null }, {
+    assert.deepEqual(shown.ok ? null : { brokenAt: shown.brokenAt, full: shown.fullAt !== null, foundBy: shown.foundBy }, {
       brokenAt: { seq: oldest.seq, reason: 'hash_mismatch' },
       full: true,
+      foundBy: 'full_check',
     });
   });
 });

@@ -14,6 +14,8 @@ function auditText({ audit, at, live }: NonNullable<LogStatus['full']>): string 
   return `✓ Every one of the ${audit.heads} signed heads up to size ${audit.size} matches the stored entries (recomputed ${when}).`;
 }
 
+const recomputed = (full: NonNullable<LogStatus['full']>) => (full.live ? 'recomputed on this view' : 'the full check recomputed');
+
 /** The log's integrity: the full audit (live on a small log, else the integrity job's) and the O(log n) checks of this view. */
 export function LogAuditText({ status }: { status: LogStatus }) {
   const { full, latest, extendsAudited, matchesStored } = status;
@@ -28,11 +30,11 @@ export function LogAuditText({ status }: { status: LogStatus }) {
         {matchesStored
           ? '✓ The latest head is the root of the stored subtrees that proofs are served from'
           : '✗ The latest head is not the root of the stored subtrees: proofs served now would not verify'}
-        {extendsAudited === null
+        {extendsAudited === null || !full
           ? '.'
           : extendsAudited
-            ? `, and a consistency proof shows it extends the ${full?.audit.size}-entry log the full check recomputed.`
-            : `, but it does not extend the ${full?.audit.size}-entry log the full check recomputed: the log was rewritten since.`}
+            ? `, and a consistency proof shows it extends the ${full.audit.size}-entry log ${recomputed(full)}.`
+            : `, but it does not extend the ${full.audit.size}-entry log ${recomputed(full)}: the log was rewritten since.`}
       </p>
     </>
   );
