@@ -3,7 +3,7 @@ import { desc } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { auditEvents, certificates, logLeaves, logNodes, removalRequests, treeHeads } from '@/db/schema';
 import { auditEventHash, GENESIS_HASH } from '@/lib/audit/record-audit-event';
-import { Peaks } from '@/lib/certificates/log-audit';
+import { Peaks } from '@/lib/certificates/merkle-nodes';
 import { leafHash } from '@/lib/certificates/merkle';
 import { signTreeHead } from '@/lib/certificates/tree-head';
 import { getSigningKey } from '@/lib/crypto/signing-key';

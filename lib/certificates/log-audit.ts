@@ -1,8 +1,7 @@
 import { and, asc, between, count, eq, gt, lte, or, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '@/db/client';
 import { logLeaves, logNodes, treeHeads } from '@/db/schema';
-import { nodeHash } from './merkle';
-import { nodeKey } from './merkle-nodes';
+import { nodeKey, Peaks } from './merkle-nodes';
 import { readySize } from './transparency-log';
 
 export type LogAudit = {
@@ -22,38 +21,6 @@ export type LogAudit = {
 };
 
 const MAX_LISTED = 100;
-
-/**
- * The perfect subtrees ("peaks") of the leaves read so far, largest first. Appending a leaf
- * merges equal peaks, and each merge completes one stored subtree; the root of the first n
- * leaves is the peaks of n folded right to left (RFC 9162's MTH splits at the largest power of
- * two below n, which is the first peak).
- */
-export class Peaks {
-  private readonly stack: { level: number; hash: Buffer }[] = [];
-
-  /** Adds leaf `index`; returns every subtree it completes, the leaf itself first. */
-  push(index: number, leaf: Buffer): { level: number; idx: number; hash: Buffer }[] {
-    const done = [{ level: 0, idx: index, hash: leaf }];
-    this.stack.push({ level: 0, hash: leaf });
-    for (let top = this.stack.length - 1; top > 0 && this.stack[top - 1].level === this.stack[top].level; top--) {
-      const right = this.stack.pop()!;
-      const left = this.stack.pop()!;
-      const level = left.level + 1;
-      const hash = nodeHash(left.hash, right.hash);
-      this.stack.push({ level, hash });
-      done.push({ level, idx: (index + 1) / 2 ** level - 1, hash });
-    }
-    return done;
-  }
-
-  root(): Buffer | null {
-    if (!this.stack.length) return null;
-    let hash = this.stack[this.stack.length - 1].hash;
-    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i].hash, hash);
-    return hash;
-  }
-}
 
 /** The stored subtrees that leaves [from, to) complete: at each level, those whose last leaf falls in the range. */
 async function storedNodesCompletedIn(db: Executor, from: number, to: number): Promise<Map<string, string>> {

@@ -11,6 +11,7 @@ import {
   inclusionFromNodes,
   nodeKey,
   nodesRead,
+  Peaks,
   rootFromNodes,
   type NodeGetter,
 } from './merkle-nodes';
@@ -28,6 +29,16 @@ test('from stored subtrees: every root, inclusion and consistency proof equals t
     for (let m = 0; m < n; m++) assert.deepEqual(hex(inclusionFromNodes(m, n, get)), hex(inclusionProof(all, m, n)), `inclusion of ${m} in ${n}`);
     for (let m = 1; m <= n; m++) assert.deepEqual(hex(consistencyFromNodes(m, n, get)), hex(consistencyProof(all, m, n)), `consistency ${m} → ${n}`);
   }
+});
+
+test('the peaks of a stream of leaves give the root of every prefix, as the whole-list hashing does', () => {
+  const all = leaves(70);
+  const peaks = new Peaks();
+  assert.equal(peaks.root(), null, 'an empty log has no peaks');
+  all.forEach((leaf, i) => {
+    peaks.push(i, leaf);
+    assert.equal(peaks.root()!.toString('hex'), rootHash(all.slice(0, i + 1)).toString('hex'), `root of ${i + 1}`);
+  });
 });
 
 test('appending one leaf at a time writes exactly the complete subtrees, reading only the siblings it names', () => {

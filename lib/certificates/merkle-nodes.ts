@@ -81,15 +81,40 @@ export function appendNodes(index: number, leaf: Buffer, get: NodeGetter): (Node
   return out;
 }
 
+/**
+ * The perfect subtrees ("peaks") of the leaves read so far, largest first. Appending a leaf
+ * merges equal peaks, and each merge completes one stored subtree; the root of the first n
+ * leaves is the peaks of n folded right to left (RFC 9162's MTH splits at the largest power of
+ * two below n, which is the first peak).
+ */
+export class Peaks {
+  private readonly stack: { level: number; hash: Buffer }[] = [];
+
+  /** Adds leaf `index`; returns every subtree it completes, the leaf itself first. */
+  push(index: number, leaf: Buffer): (NodeKey & { hash: Buffer })[] {
+    const done = [{ level: 0, idx: index, hash: leaf }];
+    this.stack.push({ level: 0, hash: leaf });
+    for (let top = this.stack.length - 1; top > 0 && this.stack[top - 1].level === this.stack[top].level; top--) {
+      const right = this.stack.pop()!;
+      const left = this.stack.pop()!;
+      const level = left.level + 1;
+      const hash = nodeHash(left.hash, right.hash);
+      this.stack.push({ level, hash });
+      done.push({ level, idx: (index + 1) / 2 ** level - 1, hash });
+    }
+    return done;
+  }
+
+  root(): Buffer | null {
+    if (!this.stack.length) return null;
+    let hash = this.stack[this.stack.length - 1].hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i].hash, hash);
+    return hash;
+  }
+}
+
 /** Every complete subtree of a list of leaf hashes (a backfill, or a check of stored nodes). */
 export function allNodes(leaves: Buffer[]): (NodeKey & { hash: Buffer })[] {
-  const out: (NodeKey & { hash: Buffer })[] = leaves.map((hash, idx) => ({ level: 0, idx, hash }));
-  let row = leaves;
-  for (let level = 1; row.length > 1; level++) {
-    const next: Buffer[] = [];
-    for (let i = 0; i + 1 < row.length; i += 2) next.push(nodeHash(row[i], row[i + 1]));
-    next.forEach((hash, idx) => out.push({ level, idx, hash }));
-    row = next;
-  }
-  return out;
+  const peaks = new Peaks();
+  return leaves.flatMap((leaf, i) => peaks.push(i, leaf));
 }
