@@ -36,6 +36,11 @@ export default async function HowMatchingWorksPage() {
           compares you with the average of the label&apos;s photos, and takes the label only if most of its photos match you too (a lookalike matches a few of
           them).
         </p>
+        <p>
+          Your photos are averaged into one face when they look alike. When they do not (photos taken decades apart, or a poor photo), each group that looks
+          alike is searched on its own, and the thresholds are made stricter for each extra group, so that the strangers a search can expect stay as above. You
+          are told which photos disagree, and can replace one.
+        </p>
       </section>
 
       <section aria-labelledby="found" className="space-y-3">

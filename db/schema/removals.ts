@@ -46,6 +46,8 @@ export type SearchScope = {
   faces: number;
   labels?: number;
   datasets: { id: string; name: string; organization: string; faces: number; labels?: number }[];
+  /** The person's reference photos and the groups they were searched as (lib/matcher/reference-groups.ts; recorded since issue 16's groups). */
+  references?: { photos: number; groups: number };
   thresholds?: {
     calibrated: string;
     photo: { shown: number; possible: number };

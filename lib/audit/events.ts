@@ -61,6 +61,7 @@ export type AuditEvent =
         facesSearched: number;
         labelsSearched: number;
         datasetsSearched: number;
+        referenceGroups?: number;
         thresholds: SearchScope['thresholds'];
       }
     >

@@ -67,6 +67,12 @@ export const searchEvidenceSchema = z.object({
   facesSearched: z.number().int(),
   labelsSearched: z.number().int(),
   datasetsSearched: z.number().int(),
+  referenceGroups: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Groups the person's reference photos were searched as: more than one when they did not all look alike; the thresholds account for each"),
   thresholds: z.object({ photo: tiers, label: z.array(tiers.extend({ size: z.number().int() })) }),
   expectedStrangers: tiers.describe("Strangers a request could expect in each tier at these thresholds (the calibration's conservative fits)"),
   extrapolated: z.boolean().describe('True when a rate aimed at is below what the calibration data could count'),

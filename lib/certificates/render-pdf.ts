@@ -126,7 +126,10 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
         `in ${s.datasetsSearched} training set(s). At the thresholds this size put in force (calibrated ${s.calibrated}), ` +
         `a search could expect about ${s.expectedStrangers.shown.toFixed(3)} strangers among ` +
         `the photos shown to you and ${s.expectedStrangers.possible.toFixed(2)} among the possible ones` +
-        (s.extrapolated ? ' (rates below what the calibration data could count, read from a fitted model).' : '.'),
+        (s.extrapolated ? ' (rates below what the calibration data could count, read from a fitted model).' : '.') +
+        (s.referenceGroups && s.referenceGroups > 1
+          ? ` Your photos did not all look alike, so they were searched as ${s.referenceGroups} separate faces, with thresholds made stricter for each.`
+          : ''),
     );
   }
   text('What it does not cover', { font: bold, size: 13 });

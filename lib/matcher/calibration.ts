@@ -6,7 +6,19 @@ import { loadCohort, type Cohort, type CohortSpec } from './cohort';
 import type { Aggregation, Tiers } from './find-matches';
 import { thresholdsFor, type LabelCalibration, type RegistrySize, type Thresholds } from './registry-thresholds';
 
-export type Calibration = { model: string; date: string; tiers: Tiers; aggregation: Aggregation; cohort: CohortSpec | null };
+export type Calibration = {
+  model: string;
+  date: string;
+  tiers: Tiers;
+  aggregation: Aggregation;
+  cohort: CohortSpec | null;
+  /**
+   * Two reference photos agree (are searched as one face, reference-groups.ts) below this distance:
+   * the one that best separates LFW's same-person pairs from its different-person pairs
+   * (`pairs.*.bestAccuracy`, on the distance the matcher uses).
+   */
+  referencesAgree: number;
+};
 
 let cached: Calibration | undefined;
 
@@ -29,6 +41,7 @@ export function calibration(): Calibration {
     aggregation: c.matcher.aggregation,
     tiers: { shown: c.matcher.shownThreshold, possible: c.matcher.possibleThreshold },
     cohort: c.matcher.cohort ?? null,
+    referencesAgree: (c.matcher.cohort ? c.pairs.cohort : c.pairs.raw).bestAccuracy.threshold,
   };
   return cached;
 }

@@ -102,6 +102,29 @@ describeEachDriver('matcher', ({ handle }) => {
     );
   });
 
+  test('references that disagree: one centroid between two looks misses the person, a centroid per group finds them', async () => {
+    // Two photos of the person as registered, and one of another look (far from both).
+    const refs = [near(person, 0.18), near(person, 0.18), unit()];
+    const shownIn = (r: Awaited<ReturnType<typeof findMatches>>) => r.find((d) => d.datasetId === setA)?.shown.length ?? 0;
+    const blind = await findMatches({ references: refs, model: MODEL, tiers, aggregation: 'centroid' });
+    const grouped = await findMatches({ references: refs, model: MODEL, tiers, aggregation: 'centroid', groups: [[0, 1], [2]] });
+    assert.ok(shownIn(blind) < 4, `the blind centroid showed ${shownIn(blind)} of the 4`);
+    assert.equal(shownIn(grouped), 4);
+    // Groups must cover every reference exactly once.
+    for (const groups of [
+      [[0, 1]],
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      [[0, 1, 2, 3]],
+      [[0, 1], [5]],
+      [[0, 1, 2], []],
+      [],
+    ])
+      await assert.rejects(findMatches({ references: refs, model: MODEL, tiers, aggregation: 'centroid', groups }), (e: unknown) => e instanceof AppError);
+  });
+
   test('bad references are refused', async () => {
     const bad = (refs: number[][]) =>
       assert.rejects(findMatches({ references: refs, model: MODEL, tiers }), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');

@@ -5,7 +5,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { cohortDistance, searchRadius, type Cohort } from './cohort';
 import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
 import { decideLabels, type LabelDecision, type LabelMatch } from './label-decision';
-import { personDistance, probesFor } from './probes';
+import { groupCentroids, personDistance } from './probes';
 
 export type Tiers = { shown: number; possible: number };
 export type Aggregation = 'nearest' | 'centroid';
@@ -27,7 +27,9 @@ function checkReferences(refs: number[][]): void {
  * the HNSW index around each reference (widened until the index has nothing left inside the
  * possible tier), re-ranked exactly (float64, aggregated over the references: the nearest one, or
  * their centroid), cut into the calibrated tiers, grouped by training set. Removed items and
- * descriptors of other embedding models are never returned.
+ * descriptors of other embedding models are never returned. With `groups` (reference-groups.ts:
+ * the references split where they disagree), the centroid is taken per group and a face's distance
+ * is its distance to the nearest group's centroid; labels are decided against each group's.
  *
  * With a `cohort`, distances are cohort-normalised (see cohort.ts) and the tiers apply to those:
  * the index is searched out to the raw radius from which the most isolated stored face (the
@@ -44,12 +46,19 @@ export async function findMatches(opts: {
   datasetIds?: string[];
   cohort?: Cohort;
   labels?: LabelDecision;
+  groups?: number[][];
 }): Promise<DatasetMatches[]> {
   checkReferences(opts.references);
+  const n = opts.references.length;
+  const groups = opts.groups ?? [opts.references.map((_, i) => i)];
+  const flat = groups.flat();
+  if (groups.some((g) => !g.length) || flat.length !== n || new Set(flat).size !== n || !flat.every((i) => Number.isInteger(i) && i >= 0 && i < n))
+    throw new AppError('validation_failed', 'Reference groups must cover every reference exactly once.');
   if (!(opts.tiers.shown <= opts.tiers.possible)) throw new AppError('validation_failed', 'The shown tier must be stricter than the possible tier.');
   const db = await getDb();
   const aggregation = opts.aggregation ?? 'nearest';
-  const probes = probesFor(opts.references, aggregation);
+  const centroids = groupCentroids(opts.references, groups);
+  const probes = aggregation === 'centroid' ? centroids : opts.references;
   const cohort = opts.cohort;
   let probeCohort: number[] = [];
   let mostIsolated = 0;
@@ -106,12 +115,18 @@ export async function findMatches(opts: {
     offer(c.datasetId, { faceId, itemId: c.itemId, distance }, distance < opts.tiers.shown ? 'shown' : 'possible');
   }
   if (opts.labels) {
-    const probe = probes.length === 1 ? probes[0] : probesFor(opts.references, 'centroid')[0];
-    const found = await decideLabels(db, { probe, model: opts.model, decision: opts.labels, cohort, datasetIds: opts.datasetIds });
-    for (const f of found) {
-      entryOf(f.datasetId).labels.push(f.label);
-      for (const p of f.photos) offer(f.datasetId, { faceId: p.faceId, itemId: p.itemId, distance: p.distance }, p.tier);
+    // Each label once, as the nearest group's centroid decided it.
+    const labelOf = new Map<string, { datasetId: string; label: LabelMatch }>();
+    for (const probe of centroids) {
+      const found = await decideLabels(db, { probe, model: opts.model, decision: opts.labels, cohort, datasetIds: opts.datasetIds });
+      for (const f of found) {
+        const key = JSON.stringify([f.datasetId, f.label.label]);
+        const had = labelOf.get(key);
+        if (!had || f.label.distance < had.label.distance) labelOf.set(key, { datasetId: f.datasetId, label: f.label });
+        for (const p of f.photos) offer(f.datasetId, { faceId: p.faceId, itemId: p.itemId, distance: p.distance }, p.tier);
+      }
     }
+    for (const { datasetId, label } of labelOf.values()) entryOf(datasetId).labels.push(label);
   }
   for (const { datasetId, match, tier } of tierOf.values()) entryOf(datasetId)[tier].push(match);
   const result = [...byDataset.values()];

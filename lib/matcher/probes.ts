@@ -11,7 +11,12 @@ export function l2(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** What a person's references are compared by: each reference (nearest), or their mean (centroid). */
 export function probesFor(references: number[][], aggregation: Aggregation): number[][] {
   if (aggregation === 'nearest') return references;
-  return [references[0].map((_, i) => references.reduce((s, r) => s + r[i], 0) / references.length)];
+  return groupCentroids(references, [references.map((_, i) => i)]);
+}
+
+/** The centroid of each group of references (reference-groups.ts): the probes a search compares faces with. */
+export function groupCentroids(references: readonly (readonly number[])[], groups: readonly (readonly number[])[]): number[][] {
+  return groups.map((g) => references[g[0]].map((_, k) => g.reduce((s, i) => s + references[i][k], 0) / g.length));
 }
 
 /** A face's distance to the person: the smallest over the probes. */

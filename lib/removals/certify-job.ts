@@ -148,6 +148,7 @@ function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {
     facesSearched: scope.faces,
     labelsSearched: scope.labels ?? 0,
     datasetsSearched: scope.datasets.length,
+    referenceGroups: scope.references?.groups,
     thresholds: { photo, label },
     expectedStrangers,
     extrapolated,

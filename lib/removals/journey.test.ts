@@ -65,6 +65,8 @@ describeEachDriver('the removal journey', () => {
     const th = searched.searchScope.thresholds!;
     assert.ok(searched.searchScope.labels! > 0 && th.photo.shown <= th.photo.possible && th.label.length > 0);
     assert.ok(th.expectedStrangers.shown <= 0.01 + 1e-9 && th.expectedStrangers.possible <= 1 + 1e-9);
+    // Two photos of one face (no live capture: an operator checked the identity), searched as one group.
+    assert.deepEqual(searched.searchScope.references, { photos: 2, groups: 1 });
     assert.equal(review.length, 1);
     assert.ok(review[0].shown.length >= 3, `shown: ${review[0].shown.length}`);
     const thumb = await matchThumbnail(person.id, req.id, review[0].shown[0].matchId);
@@ -114,6 +116,7 @@ describeEachDriver('the removal journey', () => {
       facesSearched: searched.searchScope.faces,
       labelsSearched: searched.searchScope.labels,
       datasetsSearched: searched.searchScope.datasets.length,
+      referenceGroups: 1,
       thresholds: { photo: th.photo, label: th.label },
       expectedStrangers: th.expectedStrangers,
       extrapolated: th.extrapolated,

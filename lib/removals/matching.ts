@@ -103,6 +103,7 @@ export async function runMatching(requestId: string): Promise<void> {
             facesSearched: searched.faces,
             labelsSearched: searched.labels ?? 0,
             datasetsSearched: searched.datasets.length,
+            referenceGroups: searched.references?.groups,
             thresholds: searched.thresholds,
           },
         },

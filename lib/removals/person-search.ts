@@ -2,14 +2,18 @@ import type { Executor } from '@/db/client';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { calibratedCohort, calibration, labelCalibration, thresholdsForRegistry } from '@/lib/matcher/calibration';
 import { findMatches, type DatasetMatches } from '@/lib/matcher/find-matches';
+import { referenceGroups } from '@/lib/matcher/reference-groups';
 import type { Thresholds } from '@/lib/matcher/registry-thresholds';
 import { searchScope, type SearchScope } from './search-scope';
 
 /**
  * One person's search with the product's settings: the thresholds for the whole registry's size
  * (even when only `datasetIds` are searched: the stricter choice), per photo and per label.
- * Returns what was found and the scope to record, thresholds included. `scope`, when given, is
- * the registry counted once for several searches (counting reads every face row).
+ * References that disagree are searched as separate groups (reference-groups.ts); every group
+ * compares the person with every face and label again, so the thresholds are those of a registry
+ * that many times larger, and the expected strangers stay within their budget per request.
+ * Returns what was found and the scope to record, thresholds and groups included. `scope`, when
+ * given, is the registry counted once for several searches (counting reads every face row).
  */
 export async function searchForPerson(
   tx: Executor,
@@ -18,18 +22,26 @@ export async function searchForPerson(
 ): Promise<{ found: DatasetMatches[]; scope: SearchScope }> {
   const scope = opts.scope ?? (await registryScope(tx));
   const datasetIds = opts.datasetIds;
-  const thresholds = thresholdsForRegistry({ faces: scope.faces, labels: scope.labels });
+  const cal = calibration();
+  const cohort = calibratedCohort();
+  const groups = cal.aggregation === 'centroid' ? referenceGroups(references, { agree: cal.referencesAgree, cohort }) : [references.map((_, i) => i)];
+  const probes = cal.aggregation === 'centroid' ? groups.length : references.length;
+  const thresholds = thresholdsForRegistry({ faces: scope.faces * probes, labels: scope.labels * groups.length });
   const labelCal = labelCalibration();
   const found = await findMatches({
     references,
     model: EMBEDDING_MODEL,
     tiers: thresholds.photo,
-    aggregation: calibration().aggregation,
-    cohort: calibratedCohort(),
+    aggregation: cal.aggregation,
+    cohort,
     datasetIds,
+    groups,
     labels: { thresholds, shareDistance: labelCal.shareDistance, minShare: labelCal.minShare },
   });
-  return { found, scope: { ...scope, thresholds: { calibrated: labelCal.date, ...recorded(thresholds) } } };
+  return {
+    found,
+    scope: { ...scope, references: { photos: references.length, groups: groups.length }, thresholds: { calibrated: labelCal.date, ...recorded(thresholds) } },
+  };
 }
 
 export type RegistryScope = Awaited<ReturnType<typeof searchScope>>;

@@ -164,12 +164,21 @@ export async function listReferences(requestId: string) {
 
 /** The reference descriptors of a request, unsealed (matching only). */
 export async function referenceDescriptors(requestId: string): Promise<number[][]> {
+  return (await referenceDescriptorRows(requestId)).map((r) => r.descriptor);
+}
+
+/** The references' ids and unsealed descriptors, in the page's order (oldest first). */
+export async function referenceDescriptorRows(requestId: string): Promise<{ id: string; descriptor: number[] }[]> {
   const db = await getDb();
   await finishInterruptedRemovals(requestId);
-  const rows = await db.select().from(requestReferences).where(eq(requestReferences.requestId, requestId));
+  const rows = await db
+    .select({ id: requestReferences.id, sealed: requestReferences.descriptorSealed })
+    .from(requestReferences)
+    .where(eq(requestReferences.requestId, requestId))
+    .orderBy(requestReferences.createdAt, requestReferences.id);
   const key = getDataKey();
   return rows.map((row) => {
-    const bytes = open(Buffer.from(row.descriptorSealed, 'base64'), key, `reference-descriptor:${row.id}`);
-    return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    const bytes = open(Buffer.from(row.sealed, 'base64'), key, `reference-descriptor:${row.id}`);
+    return { id: row.id, descriptor: Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))) };
   });
 }

@@ -10,6 +10,7 @@ import { identityState, type DraftRequest, type IdentityState } from '@/lib/live
 import { MAX_REFERENCES } from '@/lib/removals/consent';
 import { requestStatus } from '@/lib/removals/list-requests';
 import { WATCH_CONSENT, watchOf } from '@/lib/removals/match-watch';
+import { referenceAgreement } from '@/lib/removals/reference-agreement';
 import { listReferences } from '@/lib/removals/references';
 import { getReview } from '@/lib/removals/review';
 import type { SearchScope } from '@/lib/removals/search-scope';
@@ -133,6 +134,7 @@ const IDENTITY_NOTE: Record<IdentityState, string | null> = {
 
 async function Draft({ request }: { request: DraftRequest }) {
   const refs = await listReferences(request.id);
+  const groups = refs.length > 1 ? await referenceAgreement(request.id) : [];
   const identity = await identityState(request);
   const canSearch = identity === 'passed' || identity === 'review_approved';
   const note = IDENTITY_NOTE[identity];
@@ -143,6 +145,7 @@ async function Draft({ request }: { request: DraftRequest }) {
         yours. You can review everything we find before anything is removed.
       </p>
       <ReferenceUploader requestId={request.id} existing={refs.map((r) => r.id)} max={MAX_REFERENCES} />
+      <ReferenceGroupsNote groups={groups} />
       {refs.length > 0 && (
         <div className="space-y-3 rounded-lg bg-white p-5 ring-1 ring-gray-200">
           <h2 className="text-lg font-semibold">Show us it is you</h2>
@@ -157,6 +160,19 @@ async function Draft({ request }: { request: DraftRequest }) {
       )}
       <SearchButton requestId={request.id} disabled={refs.length === 0 || !canSearch} />
     </section>
+  );
+}
+
+/** When the reference photos do not all look like one face (lib/removals/reference-agreement.ts). */
+function ReferenceGroupsNote({ groups }: { groups: number[][] }) {
+  if (groups.length < 2) return null;
+  const photos = (g: number[]) => (g.length === 1 ? `photo ${g[0]}` : `photos ${g.slice(0, -1).join(', ')} and ${g[g.length - 1]}`);
+  return (
+    <p role="status" data-testid="reference-groups" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-300">
+      Your photos do not all look like one face. They look alike in {groups.length} groups: {groups.map(photos).join('; ')}. We will search for each group
+      separately, with stricter thresholds for each, which can find fewer of your photos. If a photo is not of you, or is blurred, dark or turned away, remove
+      it and add a better one.
+    </p>
   );
 }
 
@@ -196,6 +212,11 @@ function SearchScopeNote({ scope }: { scope: SearchScope }) {
           </li>
         ))}
       </ul>
+      {scope.references && scope.references.groups > 1 ? (
+        <p className="mt-2 text-gray-600">
+          Your photos did not all look like one face, so we searched them as {scope.references.groups} separate faces, with thresholds made stricter for each.
+        </p>
+      ) : null}
       {scope.thresholds ? (
         <p className="mt-2 text-gray-600">
           At this size the thresholds let a search expect about {scope.thresholds.expectedStrangers.shown.toFixed(3)} strangers among the photos shown to you

@@ -1,0 +1,122 @@
+/**
+ * References that disagree (issue 16): one centroid of all of a person's references ("blind",
+ * the matcher before lib/matcher/reference-groups.ts) against a centroid per group of references
+ * that agree ("grouped", the matcher now), on real faces, per photo (the label decision is not
+ * part of this run). The gallery is lfw-train + lfw-strangers; each requester is a person of
+ * lfw-train-extra with their extra photos as references, in three cases:
+ *   natural:   the references as they are;
+ *   old look:  plus the person's own lfw-train photo farthest from those references' centroid (a
+ *              real photo of them that looks least like the others; it leaves the gallery);
+ *   lookalike: plus the photo of another person nearest to one of the references, if within the
+ *              live check's distance (lib/liveness/live-face.ts REFERENCE_MATCH: a photo that
+ *              check would let through); the lookalike's photos count as strangers.
+ * Distances are the product's cohort-normalised ones; thresholds are the product's for this
+ * registry's size, for one probe (blind) or one per group (grouped). Recall counts the person's
+ * gallery photos inside a tier; strangers are every other face inside it.
+ *
+ *   node --import tsx bench/reference-groups.ts [--threads 2]   (embeds the corpora once into bench/.cache)
+ */
+import { parseArgs } from 'node:util';
+import { calibratedCohort, calibration, labelCalibration } from '@/lib/matcher/calibration';
+import { cohortDistance, normalisedDistance } from '@/lib/matcher/cohort';
+import { groupCentroids, l2 } from '@/lib/matcher/probes';
+import { referenceGroups } from '@/lib/matcher/reference-groups';
+import { thresholdsFor } from '@/lib/matcher/registry-thresholds';
+import { REFERENCE_MATCH } from '@/lib/liveness/live-face';
+import { corpusAvailable, embedCorpus, mainFace } from './face-corpus';
+
+const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' } } });
+if (!corpusAvailable()) {
+  console.log('reference-groups: skipped, ../shared/data/faces is not present');
+  process.exit(0);
+}
+const threads = Number(values.threads);
+const [train, extra, strangers] = await Promise.all(
+  ['lfw-train', 'lfw-train-extra', 'lfw-strangers'].map(async (c) => (await embedCorpus(c, threads)).entries),
+);
+const calibrated = calibratedCohort();
+if (!calibrated) throw new Error('the calibrated matcher uses cohort-normalised distances; this bench expects them');
+const cohort = calibrated;
+const cal = calibration();
+const gallery = [...train, ...strangers].flatMap((e) => {
+  const d = mainFace(e);
+  return d ? [{ person: e.person, d, c: cohortDistance(d, cohort) }] : [];
+});
+const labels = new Set(gallery.map((g) => g.person)).size;
+const refsOf = new Map<string, number[][]>();
+for (const e of extra) {
+  const d = mainFace(e);
+  if (d) refsOf.set(e.person, [...(refsOf.get(e.person) ?? []), d].slice(0, 5));
+}
+
+type Case = { person: string; refs: number[][]; excluded: Set<number>; strangerPerson?: string };
+const nd = (probe: number[], probeC: number, i: number) => normalisedDistance(l2(probe, gallery[i].d), probeC, gallery[i].c, cohort.offset);
+
+function cases(kind: 'natural' | 'old look' | 'lookalike'): Case[] {
+  const out: Case[] = [];
+  for (const [person, refs] of refsOf) {
+    if (kind === 'natural') {
+      out.push({ person, refs, excluded: new Set() });
+    } else if (kind === 'old look') {
+      if (refs.length > 4) continue;
+      const [centre] = groupCentroids(refs, [refs.map((_, i) => i)]);
+      let far = -1;
+      gallery.forEach((g, i) => {
+        if (g.person === person && (far < 0 || l2(g.d, centre) > l2(gallery[far].d, centre))) far = i;
+      });
+      if (far >= 0) out.push({ person, refs: [...refs, gallery[far].d], excluded: new Set([far]) });
+    } else {
+      if (refs.length > 4) continue;
+      let best = -1;
+      let bestD = REFERENCE_MATCH;
+      gallery.forEach((g, i) => {
+        if (g.person === person) return;
+        const d = Math.min(...refs.map((r) => l2(r, g.d)));
+        if (d <= bestD) [best, bestD] = [i, d];
+      });
+      if (best >= 0) out.push({ person, refs: [...refs, gallery[best].d], excluded: new Set([best]), strangerPerson: gallery[best].person });
+    }
+  }
+  return out;
+}
+
+function run(kind: 'natural' | 'old look' | 'lookalike') {
+  const cs = cases(kind);
+  const cap = cal.tiers;
+  const arms = {
+    blind: { split: 0, tp: { shown: 0, possible: 0 }, fp: { shown: 0, possible: 0 }, own: 0 },
+    grouped: { split: 0, tp: { shown: 0, possible: 0 }, fp: { shown: 0, possible: 0 }, own: 0 },
+  };
+  for (const c of cs) {
+    const groups = referenceGroups(c.refs, { agree: cal.referencesAgree, cohort });
+    for (const arm of ['blind', 'grouped'] as const) {
+      const g = arm === 'blind' ? [c.refs.map((_, i) => i)] : groups;
+      const probes = groupCentroids(c.refs, g);
+      const probeC = probes.map((p) => cohortDistance(p, cohort));
+      const t = thresholdsFor(labelCalibration(), { faces: gallery.length * probes.length, labels: labels * probes.length }, cap).photo;
+      const a = arms[arm];
+      if (g.length > 1) a.split++;
+      gallery.forEach((x, i) => {
+        if (c.excluded.has(i)) return;
+        const mine = x.person === c.person;
+        if (mine) a.own++;
+        const d = Math.min(...probes.map((p, k) => nd(p, probeC[k], i)));
+        for (const tier of ['shown', 'possible'] as const) {
+          if (!(d < t[tier])) continue;
+          if (mine) a.tp[tier]++;
+          else a.fp[tier]++;
+        }
+      });
+    }
+  }
+  const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+  const report = (a: (typeof arms)['blind']) => ({
+    requestsSplit: a.split,
+    recall: { shown: r4(a.tp.shown / Math.max(1, a.own)), possible: r4(a.tp.possible / Math.max(1, a.own)) },
+    strangersPerRequest: { shown: r4(a.fp.shown / Math.max(1, cs.length)), possible: r4(a.fp.possible / Math.max(1, cs.length)) },
+  });
+  console.log(JSON.stringify({ case: kind, requests: cs.length, gallery: gallery.length, blind: report(arms.blind), grouped: report(arms.grouped) }));
+}
+
+console.log(JSON.stringify({ agree: cal.referencesAgree, tiers: cal.tiers, gallery: gallery.length, labels, requesters: refsOf.size }));
+for (const kind of ['natural', 'old look', 'lookalike'] as const) run(kind);
