@@ -10,6 +10,8 @@
  *   lookalike: plus the photo of another person nearest to one of the references, if within the
  *              live check's distance (lib/liveness/live-face.ts REFERENCE_MATCH: a photo that
  *              check would let through); the lookalike's photos count as strangers.
+ * A third arm, "main", searches only the group of the first reference (the others left out, as
+ * if the person were asked to replace them).
  * Distances are the product's cohort-normalised ones; thresholds are the product's for this
  * registry's size, for one probe (blind) or one per group (grouped). Recall counts the person's
  * gallery photos inside a tier; strangers are every other face inside it.
@@ -83,19 +85,17 @@ function cases(kind: 'natural' | 'old look' | 'lookalike'): Case[] {
 function run(kind: 'natural' | 'old look' | 'lookalike') {
   const cs = cases(kind);
   const cap = cal.tiers;
-  const arms = {
-    blind: { split: 0, tp: { shown: 0, possible: 0 }, fp: { shown: 0, possible: 0 }, own: 0 },
-    grouped: { split: 0, tp: { shown: 0, possible: 0 }, fp: { shown: 0, possible: 0 }, own: 0 },
-  };
+  const arm0 = () => ({ split: 0, tp: { shown: 0, possible: 0 }, fp: { shown: 0, possible: 0 }, own: 0 });
+  const arms = { blind: arm0(), grouped: arm0(), main: arm0() };
   for (const c of cs) {
     const groups = referenceGroups(c.refs, { agree: cal.referencesAgree, cohort });
-    for (const arm of ['blind', 'grouped'] as const) {
-      const g = arm === 'blind' ? [c.refs.map((_, i) => i)] : groups;
+    for (const arm of ['blind', 'grouped', 'main'] as const) {
+      const g = arm === 'blind' ? [c.refs.map((_, i) => i)] : arm === 'grouped' ? groups : [groups.find((x) => x.includes(0))!];
       const probes = groupCentroids(c.refs, g);
       const probeC = probes.map((p) => cohortDistance(p, cohort));
       const t = thresholdsFor(labelCalibration(), { faces: gallery.length * probes.length, labels: labels * probes.length }, cap).photo;
       const a = arms[arm];
-      if (g.length > 1) a.split++;
+      if (groups.length > 1) a.split++;
       gallery.forEach((x, i) => {
         if (c.excluded.has(i)) return;
         const mine = x.person === c.person;
@@ -115,7 +115,7 @@ function run(kind: 'natural' | 'old look' | 'lookalike') {
     recall: { shown: r4(a.tp.shown / Math.max(1, a.own)), possible: r4(a.tp.possible / Math.max(1, a.own)) },
     strangersPerRequest: { shown: r4(a.fp.shown / Math.max(1, cs.length)), possible: r4(a.fp.possible / Math.max(1, cs.length)) },
   });
-  console.log(JSON.stringify({ case: kind, requests: cs.length, gallery: gallery.length, blind: report(arms.blind), grouped: report(arms.grouped) }));
+  console.log(JSON.stringify({ case: kind, requests: cs.length, blind: report(arms.blind), grouped: report(arms.grouped), main: report(arms.main) }));
 }
 
 console.log(JSON.stringify({ agree: cal.referencesAgree, tiers: cal.tiers, gallery: gallery.length, labels, requesters: refsOf.size }));

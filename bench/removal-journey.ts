@@ -6,17 +6,19 @@
  *   100,000) and a certified-removal model trained on it (training time is printed separately).
  * Two identities' photos are removed, one request each: the first with the model read from its
  * blobs (nothing warm: as after a restart), the second with the first's release still warm in this
- * process. Prints one JSON object.
+ * process; `--removals N` goes on with further identities, warm (a load beside a stream of removals,
+ * bench/web-load.ts --background). Each removal and the end of training are reported on stderr
+ * as they happen; one JSON object on stdout at the end.
  *
  *   node --import tsx bench/removal-journey.ts --demo
- *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1]
+ *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1] [--removals 2]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq, inArray } from 'drizzle-orm';
-import { setDbHandleForTests } from '@/db/client';
+import { openDatabase, setDbHandleForTests } from '@/db/client';
 import { certificates, datasetItems, datasets, faces, models, modelVersions, removalRequests, removalTasks, requestMatches } from '@/db/schema';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { createDataset } from '@/lib/datasets/create-dataset';
@@ -25,6 +27,7 @@ import { parseManifest } from '@/lib/datasets/manifest';
 import { stageUpload, storeFiles } from '@/lib/datasets/stage-upload';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { stopBoss } from '@/lib/jobs/boss';
+import { lowerThreadPriority } from '@/lib/jobs/job-priority';
 import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
 import { createModel } from '@/lib/models/create-model';
 import { publicCentre } from '@/lib/models/public-centre';
@@ -34,6 +37,7 @@ import { readVersionReport } from '@/lib/models/version-report';
 import { runCertify } from '@/lib/removals/certify-job';
 import { submitRequest } from '@/lib/removals/submit-request';
 import { runUnlearning } from '@/lib/removals/unlearn-job';
+import { createScratchDatabase } from '@/lib/testing/scratch-database';
 import { openTestDatabase } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { closeClassPool } from '@/lib/unlearning/class-pool';
@@ -47,11 +51,22 @@ const { values } = parseArgs({
     identities: { type: 'string', default: '1000' },
     per: { type: 'string', default: '100' },
     subsample: { type: 'string', default: '0.1' },
+    removals: { type: 'string', default: '2' },
   },
 });
 setUpTestEnvironment();
-const handle = await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+// This process does what a job runner does (`npm run worker`), at its priority (lib/jobs/job-priority.ts).
+lowerThreadPriority();
+// PostgreSQL: a scratch database of its own, dropped at the end, or when web-load.ts stops this
+// run mid-stream (SIGTERM: dropped with force, whatever the removal holds open).
+const scratch = values.driver === 'postgres' ? await createScratchDatabase(values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres') : null;
+const handle = scratch ? await openDatabase({ driver: 'postgres', url: scratch.url }) : await openTestDatabase('pglite');
 setDbHandleForTests(handle);
+process.once('SIGTERM', () => {
+  void Promise.race([stopBoss().then(() => handle.close()), new Promise((r) => setTimeout(r, 3000))])
+    .then(() => scratch?.drop())
+    .finally(() => process.exit(0));
+});
 const db = handle.db;
 const out: Record<string, unknown> = { driver: values.driver };
 const secs = (t: number) => +((performance.now() - t) / 1000).toFixed(2);
@@ -59,7 +74,7 @@ try {
   const org = await seedPartner();
   const actor = { type: 'user', id: org.admin.id } as const;
   let datasetId: string;
-  let labels: [string, string];
+  let labels: string[];
   let params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 };
   if (values.demo) {
     const dir = path.resolve('db/seed/demo-faces/training');
@@ -72,7 +87,7 @@ try {
     await runIngest(ingest.id, { threads: getThreadPool() });
     out.ingestSeconds = secs(t);
     out.samples = rows.length;
-    labels = [rows[0].label, rows.find((r) => r.label !== rows[0].label)!.label];
+    labels = [...new Set(rows.map((r) => r.label))];
   } else {
     const K = Number(values.identities);
     const per = Number(values.per);
@@ -111,22 +126,28 @@ try {
     out.fillSeconds = secs(t);
     out.samples = s.ids.length;
     out.identities = K;
-    labels = [s.labels[0], s.labels.find((l) => l !== s.labels[0])!];
+    labels = [...new Set(s.labels)];
   }
   const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'bench', datasetId, kind: 'newton-certified', params } });
   const t = performance.now();
   await runTraining(model.id);
   out.trainSeconds = secs(t);
+  console.error(JSON.stringify({ trained: true, trainSeconds: out.trainSeconds }));
   await stopBoss();
 
   // Two requests, one identity each: the first with nothing warm (as after a restart, or when another
   // worker released the current version: the model is read from its blobs), the second right after
   // it (its release is still warm in this process).
+  const removals = Math.min(Number(values.removals), labels.length);
+  if (!(removals >= 2)) throw new Error(`--removals must be at least 2 and at most the ${labels.length} identities`);
   out.cold = await removeIdentity(labels[0], 2, true);
   out.warm = await removeIdentity(labels[1], 3, false);
+  const further = [];
+  for (let i = 2; i < removals; i++) further.push(await removeIdentity(labels[i], i + 2, false));
+  if (further.length) out.furtherWarmSeconds = further.map((r) => r.submissionToCertificateSeconds);
 
   async function removeIdentity(label: string, expectVersion: number, cold: boolean) {
-    const r: Record<string, unknown> = { label, modelFrom: cold ? 'blobs' : 'warm' };
+    const r: Record<string, unknown> & { submissionToCertificateSeconds?: number } = { label, modelFrom: cold ? 'blobs' : 'warm' };
     if (cold) clearWarm();
     const person = await seedIndividual();
     const [req] = await db
@@ -194,4 +215,5 @@ try {
   await closeThreadPool();
   await closeClassPool();
   await handle.close();
+  await scratch?.drop();
 }

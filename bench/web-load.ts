@@ -2,10 +2,14 @@
  * Load on the web tier of a running production server (issue 14, "load"): for each target, N
  * concurrent clients for S seconds (autocannon, loopback); throughput, p50/p95/p99 latency (from
  * every response time, not autocannon's own buckets), errors and non-2xx answers. With
- * `--background CMD`, the same again while CMD runs beside the server (a removal, say).
+ * `--background CMD`, the same again while CMD runs beside the server (a stream of removals, say);
+ * with `--background-ready TEXT`, the loads start once CMD has written TEXT to stderr (the end of
+ * its set-up), and the lines of CMD's stderr that contain `--background-count TEXT` are counted
+ * per target (removals finished during each load).
  * Needs a build (`npx next build`) and PostgreSQL on TEST_DATABASE_URL.
  *
- *   node --import tsx bench/web-load.ts [--connections 200] [--seconds 60] [--only NAME] [--background "CMD"]
+ *   node --import tsx bench/web-load.ts [--connections 200] [--seconds 60] [--only NAME]
+ *     [--background "CMD" [--background-ready TEXT] [--background-count TEXT]]
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -18,6 +22,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     only: { type: 'string' },
     background: { type: 'string' },
+    'background-ready': { type: 'string' },
+    'background-count': { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -106,13 +112,33 @@ try {
   console.log(JSON.stringify({ connections, seconds, phase: 'quiet', results: quiet }, null, 2));
   if (values.background) {
     const bg = spawn('sh', ['-c', values.background], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, DATABASE_URL: server.databaseUrl, FORGETME_DATA_DIR: server.dataDir },
     });
+    const ready = values['background-ready'];
+    const counted = values['background-count'];
+    let seen = '';
+    let count = 0;
+    const readyNow = new Promise<void>((resolve, reject) => {
+      if (!ready) resolve();
+      bg.stderr.setEncoding('utf8');
+      bg.stderr.on('data', (chunk: string) => {
+        process.stderr.write(chunk);
+        seen = (seen + chunk).slice(-100_000);
+        if (counted) count += chunk.split(counted).length - 1;
+        if (ready && seen.includes(ready)) resolve();
+      });
+      bg.once('exit', (code) => reject(new Error(`the background command ended (${code}) before it was ready`)));
+    });
+    await readyNow;
     const busy = [];
-    for (const t of targets) busy.push(await load(t));
+    for (const t of targets) {
+      const before = count;
+      busy.push({ ...(await load(t)), backgroundEvents: counted ? count - before : undefined });
+    }
     const done = bg.exitCode !== null;
     bg.kill('SIGTERM');
+    if (bg.exitCode === null && bg.signalCode === null) await new Promise((r) => bg.once('exit', r));
     console.log(JSON.stringify({ connections, seconds, phase: `while: ${values.background}`, backgroundStillRunning: !done, results: busy }, null, 2));
   }
 } finally {

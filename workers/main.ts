@@ -6,6 +6,7 @@ import { closeDb, getDbHandle } from '@/db/client';
 import { env, EnvError } from '@/lib/config/env';
 import { stopBoss } from '@/lib/jobs/boss';
 import { enqueue } from '@/lib/jobs/enqueue';
+import { lowerThreadPriority } from '@/lib/jobs/job-priority';
 import { startJobRunner } from '@/lib/jobs/start-job-runner';
 import { renoiseSweepJob } from '@/lib/models/renoise-model';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     console.error('npm run worker needs DATABASE_URL: on the embedded default (PGlite) the job runner runs inside the web server (npm start).');
     process.exit(2);
   }
+  // Every thread of this process computes for jobs: the web servers on the same machine go first.
+  lowerThreadPriority();
   await getDbHandle();
   await startJobRunner();
   await enqueue(renoiseSweepJob, {});

@@ -60,6 +60,7 @@ const schema = z.object({
     .optional(),
   FORGETME_API_KEY: z.string().regex(/^fm_/, 'must be a forgetme API key (fm_…)').optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  FORGETME_JOB_NICE: z.coerce.number().int().min(0).max(19).default(19),
   FORGETME_DEADLINE: z
     .string()
     .regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days')
@@ -100,6 +101,8 @@ export type Env = {
   seedDemo: boolean;
   runJobsInProcess: boolean;
   workerThreads: number;
+  /** The nice value (0-19) of the threads that compute for jobs (training, removal): the web tier keeps the CPU first. */
+  jobNice: number;
   /** The partner CLI's server and key (`forgetme partner …`). */
   apiUrl: string | undefined;
   apiKey: string | undefined;
@@ -172,6 +175,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     seedDemo: e.FORGETME_SEED_DEMO ?? embedded,
     runJobsInProcess: e.FORGETME_RUN_JOBS ?? embedded,
     workerThreads: e.FORGETME_WORKER_THREADS ?? os.availableParallelism(),
+    jobNice: e.FORGETME_JOB_NICE,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
     apiUrl: e.FORGETME_API_URL?.replace(/\/$/, ''),
     apiKey: e.FORGETME_API_KEY,

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { env } from '@/lib/config/env';
 import { CLASS_TASKS, type ClassTaskName } from './class-tasks';
 
 /**
@@ -13,7 +14,7 @@ let pool: Worker[] = [];
 
 function workers(count: number): Worker[] {
   while (pool.length < count) {
-    const w = new Worker(new URL('./class-worker.mjs', import.meta.url));
+    const w = new Worker(new URL('./class-worker.mjs', import.meta.url), { workerData: { nice: env().jobNice } });
     w.unref();
     w.on('exit', () => (pool = pool.filter((p) => p !== w)));
     pool.push(w);
