@@ -4,11 +4,11 @@ import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { seedIndividual } from '@/db/seed/factories';
-import { auditEvents, faceGuard, livenessChecks } from '@/db/schema';
+import { auditEvents, faceGuard, livenessChecks, removalRequests } from '@/db/schema';
 import { AppError, type ErrorCode } from '@/lib/errors/app-error';
 import { stopBoss } from '@/lib/jobs/boss';
 import { CONSENT_VERSION } from '@/lib/removals/consent';
-import { startMatching } from '@/lib/removals/matching';
+import { runMatching, startMatching } from '@/lib/removals/matching';
 import { addReference } from '@/lib/removals/references';
 import { purgeRequestData } from '@/lib/removals/retention';
 import { startRequest } from '@/lib/removals/start-request';
@@ -24,7 +24,7 @@ after(() => stopBoss());
 const code = (c: ErrorCode) => (e: unknown) => e instanceof AppError && e.code === c;
 const people: Record<string, PoseLibrary> = {};
 before(async () => {
-  for (const s of ['s2', 's7', 's39']) people[s] = await poseLibrary(attPortraits(path.resolve('lib/liveness/fixtures/att', s)));
+  for (const s of ['s2', 's7', 's10', 's39']) people[s] = await poseLibrary(attPortraits(path.resolve('lib/liveness/fixtures/att', s)));
 });
 
 /** A selfie of `who`: one of their frontal portraits as a camera frame (JPEG). */
@@ -127,5 +127,24 @@ describeEachDriver('live capture', ({ handle }) => {
     await assert.rejects(startMatching({ userId: person.id, requestId, ip: '192.0.2.2' }), code('live_capture_required'), 'pending is not approved');
     await decideIdentityReview(requestId, 'approved', 'operator@test');
     await startMatching({ userId: person.id, requestId, ip: '192.0.2.2' });
+  });
+
+  // s10 is no other test's face (the face guard refuses a face searched from another account).
+  test('five reference photos and the live face: the search takes all six', async () => {
+    const { person, requestId } = await draftWithReference('s10');
+    for (const seed of [6, 7, 8, 9]) assert.ok((await addReference({ userId: person.id, requestId, bytes: await selfie('s10', seed) })).ok);
+    const challenge = await issueChallenge({ userId: person.id, requestId });
+    const outcome = await submitCapture({
+      userId: person.id,
+      requestId,
+      checkId: challenge.id,
+      frames: await captureFrames(people.s10, challenge.steps, { seed: 12 }),
+    });
+    assert.deepEqual(outcome, { ok: true });
+    await startMatching({ userId: person.id, requestId, ip: '192.0.2.1' });
+    await runMatching(requestId);
+    const [r] = await handle().db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
+    assert.equal(r.status, 'review');
+    assert.equal(r.searchScope?.references?.photos, 6);
   });
 });

@@ -131,7 +131,7 @@ describeEachDriver('matcher', ({ handle }) => {
     await bad([]);
     await bad([[1, 2, 3]]);
     await bad([person.map(() => NaN)]);
-    await bad(Array.from({ length: 6 }, () => person));
+    await bad(Array.from({ length: 7 }, () => person));
   });
 
   test('cohort-normalised: missing cohort distances are filled, and it finds what an exact scan finds, beyond the raw threshold', async () => {

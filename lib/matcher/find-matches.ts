@@ -14,9 +14,12 @@ export type DatasetMatches = { datasetId: string; shown: Match[]; possible: Matc
 
 const DIM = 128;
 const MAX_CANDIDATES = 20_000;
+/** A search's descriptors: up to 5 reference photos (MAX_REFERENCES) and the live capture's face. */
+export const MAX_SEARCH_DESCRIPTORS = 6;
 
 function checkReferences(refs: number[][]): void {
-  if (refs.length < 1 || refs.length > 5) throw new AppError('validation_failed', `Give 1 to 5 reference descriptors, not ${refs.length}.`);
+  if (refs.length < 1 || refs.length > MAX_SEARCH_DESCRIPTORS)
+    throw new AppError('validation_failed', `Give 1 to ${MAX_SEARCH_DESCRIPTORS} reference descriptors, not ${refs.length}.`);
   for (const r of refs) {
     if (r.length !== DIM || !r.every(Number.isFinite)) throw new AppError('validation_failed', `Each reference descriptor must be ${DIM} finite numbers.`);
   }
