@@ -2,13 +2,14 @@ import { cohortDistance, normalisedDistance, type Cohort } from './cohort';
 import { l2 } from './probes';
 
 /**
- * References that disagree are not averaged blindly (issue 16). A person's 1 to 5 reference photos
+ * References that disagree are not averaged blindly (issue 16). A person's reference photos and live face
  * are split into groups whose every pair agrees (their distance, cohort-normalised when a cohort is
  * given, is below `agree`): the fewest groups, and among partitions with as few, the smallest sum of
  * distances within groups. Each group is then searched by its own centroid. Two photos of a face
  * taken decades apart, or one poor photo, make two groups instead of one centroid that lies between
- * two faces and is near neither. With at most 5 references there are at most 52 partitions, so
- * every one is tried (no heuristic, the same answer for the same references).
+ * two faces and is near neither. A search has at most 6 descriptors (5 photos and the live face):
+ * at most 203 partitions, so every one is tried (no heuristic, the same answer for the same
+ * references).
  *
  * Returns the groups as lists of reference indexes: largest first, then by first index; each list
  * ascending.
