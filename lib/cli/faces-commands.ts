@@ -74,13 +74,15 @@ export const FACES_COMMANDS: Command[] = [
       const refs = [...(values.references ?? []), ...positionals];
       if (!refs.length || !values.in)
         throw Object.assign(new TypeError('give --references IMG... and --in DIR'), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-      const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration, calibratedCohort }, { personDistance, probesFor }] = await Promise.all([
-        import('@/lib/jobs/thread-pool'),
-        import('@/lib/faces/check-reference'),
-        import('@/lib/matcher/calibration'),
-        import('@/lib/matcher/probes'),
-      ]);
-      const { tiers, aggregation } = calibration();
+      const [{ getThreadPool, closeThreadPool }, { checkReference }, { calibration, calibratedCohort }, { personDistance }, { searchProbes }] =
+        await Promise.all([
+          import('@/lib/jobs/thread-pool'),
+          import('@/lib/faces/check-reference'),
+          import('@/lib/matcher/calibration'),
+          import('@/lib/matcher/probes'),
+          import('@/lib/matcher/reference-groups'),
+        ]);
+      const { tiers, aggregation, referencesAgree } = calibration();
       const pool = getThreadPool();
       const embed = async (p: string) => pool.run<EmbedResult>('faces.embed', { bytes: new Uint8Array(await fs.readFile(p)) });
       try {
@@ -94,7 +96,9 @@ export const FACES_COMMANDS: Command[] = [
             return 2;
           }
         }
-        const distanceOf = personDistance(probesFor(references, aggregation), calibratedCohort());
+        // References that disagree are compared by group, as the product's search does (reference-groups.ts).
+        const cohort = calibratedCohort();
+        const distanceOf = personDistance(searchProbes(references, { aggregation, agree: referencesAgree, cohort }).probes, cohort);
         const images = await listImages(values.in);
         const found = await Promise.all(
           images.map(async (p) => {

@@ -1,5 +1,6 @@
 import { cohortDistance, normalisedDistance, type Cohort } from './cohort';
-import { l2 } from './probes';
+import type { Aggregation } from './find-matches';
+import { groupCentroids, l2 } from './probes';
 
 /**
  * References that disagree are not averaged blindly (issue 16). A person's reference photos and live face
@@ -56,4 +57,18 @@ function* partitions(n: number): Generator<number[][]> {
     for (let b = 0; b < rest.length; b++) yield rest.map((block, i) => (i === b ? [...block, last] : block));
     yield [...rest, [last]];
   }
+}
+
+/**
+ * What the calibrated matcher compares faces with, for the product's search and the CLI alike:
+ * with 'centroid', one centroid per group of agreeing references; with 'nearest', each reference
+ * (one group of all, for the label decision).
+ */
+export function searchProbes(
+  references: number[][],
+  opts: { aggregation: Aggregation; agree: number; cohort?: Cohort },
+): { groups: number[][]; probes: number[][] } {
+  if (opts.aggregation === 'nearest') return { groups: [references.map((_, i) => i)], probes: references };
+  const groups = referenceGroups(references, opts);
+  return { groups, probes: groupCentroids(references, groups) };
 }

@@ -2,7 +2,7 @@ import type { Executor } from '@/db/client';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { calibratedCohort, calibration, labelCalibration, thresholdsForRegistry } from '@/lib/matcher/calibration';
 import { findMatches, type DatasetMatches } from '@/lib/matcher/find-matches';
-import { referenceGroups } from '@/lib/matcher/reference-groups';
+import { searchProbes } from '@/lib/matcher/reference-groups';
 import type { Thresholds } from '@/lib/matcher/registry-thresholds';
 import { searchScope, type SearchScope } from './search-scope';
 
@@ -24,9 +24,8 @@ export async function searchForPerson(
   const datasetIds = opts.datasetIds;
   const cal = calibration();
   const cohort = calibratedCohort();
-  const groups = cal.aggregation === 'centroid' ? referenceGroups(references, { agree: cal.referencesAgree, cohort }) : [references.map((_, i) => i)];
-  const probes = cal.aggregation === 'centroid' ? groups.length : references.length;
-  const thresholds = thresholdsForRegistry({ faces: scope.faces * probes, labels: scope.labels * groups.length });
+  const { groups, probes } = searchProbes(references, { aggregation: cal.aggregation, agree: cal.referencesAgree, cohort });
+  const thresholds = thresholdsForRegistry({ faces: scope.faces * probes.length, labels: scope.labels * groups.length });
   const labelCal = labelCalibration();
   const found = await findMatches({
     references,
