@@ -8,10 +8,14 @@
  * per target (removals finished during each load).
  * Needs a build (`npx next build`) and PostgreSQL on TEST_DATABASE_URL.
  *
+ * The two "floor" targets are not product pages: a built file that Next.js serves without rendering
+ * anything, with and without the proxy, measure the least any page can cost on this machine.
+ *
  *   node --import tsx bench/web-load.ts [--connections 200] [--seconds 60] [--only NAME]
  *     [--background "CMD" [--background-ready TEXT] [--background-count TEXT]]
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { MB, signIn, startServer } from './server-harness';
@@ -37,7 +41,16 @@ const { startRequest } = await import('@/lib/removals/start-request');
 const { CONSENT_VERSION } = await import('@/lib/removals/consent');
 const { closeDb } = await import('@/db/client');
 
-type Target = { name: string; path: string; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string; computes?: boolean };
+type Target = {
+  name: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  computes?: boolean;
+  /** Not a page of the product: what Next.js's request handler costs with nothing to render (the floor under every page). */
+  floor?: boolean;
+};
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -63,6 +76,7 @@ async function load(t: Target) {
   return {
     target: t.name,
     computes: !!t.computes,
+    floor: !!t.floor,
     requests: r.requests.total,
     perSecond: Math.round(r.requests.average),
     p50: Math.round(percentile(times, 50)),
@@ -91,7 +105,11 @@ try {
     .map((c) => c.split(';')[0])
     .join('; ');
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  // The floor: a built file that Next.js serves as it is (no proxy, no render), and one that passes the proxy first.
+  const chunk = fs.readdirSync('.next/static/chunks').find((f) => f.endsWith('.js'));
   const all: Target[] = [
+    { name: 'floor: a static file (GET /_next/static/chunks/…, no proxy)', path: `/_next/static/chunks/${chunk}`, headers: {}, floor: true },
+    { name: 'floor: a static file through the proxy (GET /icon.svg)', path: '/icon.svg', headers: {}, floor: true },
     { name: 'sign-in page (GET /sign-in)', path: '/sign-in', headers: {} },
     {
       name: 'sign-in (POST credentials: a password hash per request)',
