@@ -1,9 +1,12 @@
 /**
  * Unlearning benchmark: training, one-identity and single-photo removal, retraining from scratch
  * with the same code, accuracy, released residual vs budget and membership inference, on a
- * synthetic face-shaped set (K identities × per-identity samples, d = 128).
+ * synthetic face-shaped set (K identities × per-identity samples, d = 128 or `--d`).
+ * `--step-matrix-mb M` holds the model's per-class step matrices to M megabytes (0: none, the
+ * removals' steps by conjugate gradients; default: the product's 2,048).
  *
- *   node --import tsx bench/unlearning.ts [--identities 300] [--per 30] [--subsample 0.1] [--lambda 1e-4] [--sigma 0.1]
+ *   node --import tsx bench/unlearning.ts [--identities 300] [--per 30] [--d 128] [--subsample 0.1] [--lambda 1e-4] [--sigma 0.1]
+ *     [--step-matrix-mb M]
  *   node --import tsx bench/unlearning.ts --lfw [--lambda 1e-4] [--sigma 0.01] [--subsample 1]
  *
  * With --lfw: face descriptors of ../shared/data/faces/lfw-train (199 identities) for training and
@@ -33,11 +36,14 @@ const { values } = parseArgs({
     sigma: { type: 'string', default: '0.1' },
     epsilon: { type: 'string', default: '0.1' },
     delta: { type: 'string', default: '1e-6' },
+    d: { type: 'string', default: '128' },
+    'step-matrix-mb': { type: 'string' },
     lfw: { type: 'boolean', default: false },
     'skip-noiseless': { type: 'boolean', default: false },
   },
 });
 const K = Number(values.identities);
+const stepMatrixBudgetBytes = values['step-matrix-mb'] === undefined ? undefined : Number(values['step-matrix-mb']) * 1024 ** 2;
 const per = Number(values.per);
 const params = {
   lambda: Number(values.lambda),
@@ -73,7 +79,7 @@ if (values.lfw) {
   const known = new Set(train.labels);
   test = subset(lfwSamples('lfw-train-extra'), (i, s) => known.has(s.labels[i]));
 } else {
-  const synthetic = syntheticFaces({ identities: K, perIdentity: per + 5, d: 128, seed: 42 });
+  const synthetic = syntheticFaces({ identities: K, perIdentity: per + 5, d: Number(values.d), seed: 42 });
   all = synthetic;
   train = subset(synthetic, (i) => i % (per + 5) < per);
   test = subset(synthetic, (i) => i % (per + 5) >= per);
@@ -81,7 +87,7 @@ if (values.lfw) {
 const secs = (t: number) => Math.round(performance.now() - t) / 1000;
 
 const t = performance.now();
-const trained = await trainNewton(train, all.centre, params);
+const trained = await trainNewton(train, all.centre, params, { stepMatrixBudgetBytes });
 const trainSeconds = secs(t);
 const noiseless = values['skip-noiseless'] ? null : (await trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 })).model;
 
@@ -98,7 +104,7 @@ async function scenario(name: string, ids: string[]) {
   const kept = await removeSamples(keptInput, ids, { consume: true, noise: 'keep' });
   const keptSeconds = secs(tk);
   const t1 = performance.now();
-  const retrained = (await trainNewton(without(train, new Set(ids)), all.centre, params, { noise: removed.model.noise })).model;
+  const retrained = (await trainNewton(without(train, new Set(ids)), all.centre, params, { noise: removed.model.noise, stepMatrixBudgetBytes })).model;
   const retrainSeconds = secs(t1);
   const removedSamples = subset(train, (i) => ids.includes(train.ids[i]));
   const label = removedSamples.labels[0];
@@ -115,6 +121,8 @@ async function scenario(name: string, ids: string[]) {
     steps: removed.report.steps,
     classSteps: removed.report.classSteps,
     hessiansRebuilt: removed.report.hessiansRebuilt,
+    stepMatrices: removed.report.stepMatrices,
+    cgProducts: removed.report.cgProducts,
     classesTouched: removed.report.classesTouched,
     residual: removed.report.residual,
     budget: removed.report.budget,
@@ -148,13 +156,14 @@ console.log(
         identities: new Set(train.labels).size,
         trainSamples: train.ids.length,
         testSamples: test.ids.length,
-        d: 128,
+        d: train.d,
       },
       params,
       trainSeconds,
       trainResidual: trained.report.residual,
       budget: trained.report.budget,
       newtonIterations: trained.report.newtonIterations,
+      stepMatrices: trained.report.stepMatrices,
       accuracy: accuracy(trained.model, test).accuracy,
       accuracyNoiseless: noiseless ? accuracy(noiseless, test).accuracy : 'skipped',
       scenarios: [identity, photo],

@@ -61,6 +61,7 @@ const schema = z.object({
   FORGETME_API_KEY: z.string().regex(/^fm_/, 'must be a forgetme API key (fm_…)').optional(),
   FORGETME_WORKER_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   FORGETME_JOB_NICE: z.coerce.number().int().min(0).max(19).default(19),
+  FORGETME_STEP_MATRIX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(0).default(2048),
   FORGETME_DEADLINE: z
     .string()
     .regex(/^(gdpr|ccpa|\d{1,3})$/, 'must be gdpr, ccpa or a number of days')
@@ -103,6 +104,8 @@ export type Env = {
   workerThreads: number;
   /** The nice value (0-19) of the threads that compute for jobs (training, removal): the web tier keeps the CPU first. */
   jobNice: number;
+  /** Memory a trained model's per-class step matrices may take (lib/unlearning/step-matrices.ts), in bytes. */
+  stepMatrixBudgetBytes: number;
   /** The partner CLI's server and key (`forgetme partner …`). */
   apiUrl: string | undefined;
   apiKey: string | undefined;
@@ -176,6 +179,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     runJobsInProcess: e.FORGETME_RUN_JOBS ?? embedded,
     workerThreads: e.FORGETME_WORKER_THREADS ?? os.availableParallelism(),
     jobNice: e.FORGETME_JOB_NICE,
+    stepMatrixBudgetBytes: e.FORGETME_STEP_MATRIX_MB * 1024 ** 2,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
     apiUrl: e.FORGETME_API_URL?.replace(/\/$/, ''),
     apiKey: e.FORGETME_API_KEY,

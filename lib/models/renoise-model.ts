@@ -38,7 +38,7 @@ export async function renoiseModel(modelId: string): Promise<boolean> {
   m.noiseSalt = drawNoiseSalt();
   m.noiseSource = 'secret';
   await fitClasses(m, range(m.classes.length));
-  m.hessiansExact = true;
+  m.hessiansExact = m.hessians !== null;
   const budget = removalBudget(m.params);
   const residual = norm2(m.residual);
   const stored = await storeModelFiles(m, { parentSha256: current.weightsSha256, residual, budget });

@@ -1,3 +1,4 @@
+import { env } from '@/lib/config/env';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
@@ -51,12 +52,12 @@ export async function runTraining(modelId: string): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       report = { schema: 2, kind: 'trained', method: 'sisa', seconds, classes: head.classes.length, samples: head.ids.length, residual: null, budget: null };
     } else {
-      const t = await trainNewton(train, publicCentre(), model.params);
+      const t = await trainNewton(train, publicCentre(), model.params, { stepMatrixBudgetBytes: env().stepMatrixBudgetBytes });
       head = t.model;
       await setProgress(0.8);
       stored = await storeModelFiles(t.model, { parentSha256: null, residual: t.report.residual, budget: removalBudget(t.model.params) });
-      const { seconds, classes, samples, residual, budget } = t.report;
-      report = { schema: 2, kind: 'trained', method: 'newton-certified', seconds, classes, samples, residual, budget };
+      const { seconds, classes, samples, residual, budget, stepMatrices } = t.report;
+      report = { schema: 2, kind: 'trained', method: 'newton-certified', seconds, classes, samples, residual, budget, stepMatrices };
     }
   } catch (err) {
     if (!(err instanceof UnlearningError)) throw err;

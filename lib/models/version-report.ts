@@ -57,6 +57,15 @@ export const trainedReportSchema = z.object({
   holdout: z.number().int(),
   residual: z.number().nullable(),
   budget: z.number().nullable(),
+  /** Whether the model keeps per-class step matrices (lib/unlearning/step-matrices.ts); absent from older reports. */
+  stepMatrices: z
+    .object({
+      method: z.enum(['cached', 'conjugate-gradient']),
+      reason: z.enum(['fits-and-faster', 'over-budget', 'slower', 'chosen']),
+      bytes: z.number(),
+      budgetBytes: z.number(),
+    })
+    .optional(),
 });
 
 /** A release made for removal requests (certified removal, its retraining fallback, or SISA). */
@@ -70,6 +79,8 @@ export const removalReportSchema = z.object({
   budget: z.number().nullable(),
   residualEstablished: z.enum(['computed', 'exact']),
   steps: z.number().int(),
+  /** How the Newton steps were taken (lib/unlearning/step-matrices.ts); absent for SISA and from older reports. */
+  stepMatrices: z.enum(['cached', 'conjugate-gradient']).optional(),
   retrained: z.boolean(),
   noise: z.enum(['redrawn', 'kept', 'none']),
   removedSamples: z.number().int(),

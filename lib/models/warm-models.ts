@@ -16,7 +16,7 @@ function sizeOf(loaded: LoadedModel): number {
   const m = loaded.model;
   const arrays =
     m.kind === 'sisa' ? [m.x, m.label, ...m.shards.flatMap((s) => s.checkpoints)] : [m.x, m.label, m.weights, m.noise, m.hessians, m.residual, m.gram];
-  return arrays.reduce((n, a) => n + a.byteLength, 0);
+  return arrays.reduce((n, a) => n + (a?.byteLength ?? 0), 0);
 }
 
 /** Keeps a version's model warm (replacing what was kept for it). A model larger than the budget is not kept. */

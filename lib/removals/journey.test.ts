@@ -169,7 +169,7 @@ describeEachDriver('the removal journey', () => {
       replayCertificate(foreign),
       (e: unknown) => e instanceof AppError && e.code === 'validation_failed' && /not signed by this platform/.test(e.message),
     );
-    const purged = blobPath(v2.files['hessians.f64']);
+    const purged = blobPath(v2.files['residual.f64']);
     fs.renameSync(purged, `${purged}.aside`);
     try {
       await assert.rejects(replayCertificate(bundle), code('blob_missing'));

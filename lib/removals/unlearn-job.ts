@@ -42,7 +42,7 @@ function stopwatch() {
 /** What the engine reports of a release, in the version report's terms. */
 type Outcome = Pick<
   RemovalVersionReport,
-  'method' | 'residual' | 'budget' | 'residualEstablished' | 'steps' | 'retrained' | 'noise' | 'removedSamples' | 'classesDropped' | 'seconds'
+  'method' | 'residual' | 'budget' | 'residualEstablished' | 'steps' | 'stepMatrices' | 'retrained' | 'noise' | 'removedSamples' | 'classesDropped' | 'seconds'
 >;
 
 /**
@@ -117,10 +117,10 @@ export async function runUnlearning(modelId: string): Promise<void> {
       const r = await removeSamples(loaded.model, ids, { consume: true });
       head = r.model;
       lap('remove');
-      const { method, residual, budget, steps, retrained, noise, removedSamples, classesDropped, seconds } = r.report;
+      const { method, residual, budget, steps, stepMatrices, retrained, noise, removedSamples, classesDropped, seconds } = r.report;
       budgetUsed = residual / budget;
       next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256, residual, budget });
-      outcome = { method, residual, budget, residualEstablished: 'computed', steps, retrained, noise, removedSamples, classesDropped, seconds };
+      outcome = { method, residual, budget, residualEstablished: 'computed', steps, stepMatrices, retrained, noise, removedSamples, classesDropped, seconds };
     }
   }
   lap('store');

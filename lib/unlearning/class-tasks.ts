@@ -1,5 +1,6 @@
 import { allRows, classRows } from './class-rows';
 import { fitClass } from './fit-class';
+import { fitClassesByCg } from './fit-classes-cg';
 import { firstSteps, furtherSteps } from './remove-class';
 
 /**
@@ -16,7 +17,8 @@ export type FitArrays = {
   keys: Uint32Array;
   weights: Float64Array;
   noise: Float64Array;
-  hessians: Float64Array;
+  /** Null: no cache is kept; training is then truncated Newton, no Hessian formed (fit-classes-cg.ts). */
+  hessians: Float64Array | null;
   residual: Float64Array;
   tolerance: number;
   maxIterations: number;
@@ -25,6 +27,9 @@ export type FitArrays = {
 export type FitOutcome = { k: number; iterations: number; gradientNorm: number; converged: boolean };
 
 export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
+  // Without step matrices, Newton's method without a Hessian formed either (memory D per class, not D²).
+  const hessians = a.hessians;
+  if (!hessians) return fitClassesByCg(a, ks);
   const all = a.subsample >= 1 ? allRows(a.label.length) : undefined;
   return ks.map((k) => {
     const rows = classRows(a.label, a.hashes, k, a.keys[k], a.subsample, all);
@@ -34,7 +39,8 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
         lambda: a.lambda,
         noise: a.noise,
         w: a.weights,
-        hessian: a.hessians.subarray(k * a.D * a.D, (k + 1) * a.D * a.D),
+        hessian: hessians.subarray(k * a.D * a.D, (k + 1) * a.D * a.D),
+        keepHessian: true,
         residual: a.residual,
         tolerance: a.tolerance,
         maxIterations: a.maxIterations,

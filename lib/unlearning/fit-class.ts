@@ -6,11 +6,21 @@ export type FitResult = { iterations: number; gradientNorm: number; converged: b
 /**
  * Minimises class k's perturbed objective by Newton's method with a backtracking line search,
  * from the weights already in w[wo..], until the gradient norm is at most `tolerance`. Leaves
- * the optimum in w, the Hessian at it in `hessian`, and the exact gradient (the residual) in g.
+ * the optimum in w, the exact gradient (the residual) in g, and (with `keepHessian`) the Hessian at
+ * the optimum in `hessian`; otherwise `hessian` is only the iterations' scratch.
  */
 export function fitClass(
   c: ClassData,
-  opts: { lambda: number; noise: Float64Array; w: Float64Array; hessian: Float64Array; residual: Float64Array; tolerance: number; maxIterations: number },
+  opts: {
+    lambda: number;
+    noise: Float64Array;
+    w: Float64Array;
+    hessian: Float64Array;
+    keepHessian: boolean;
+    residual: Float64Array;
+    tolerance: number;
+    maxIterations: number;
+  },
 ): FitResult {
   const { d, k } = c;
   const wo = k * d;
@@ -56,6 +66,6 @@ export function fitClass(
     f = loss + regTerm(w, wo);
     gn = norm2(g, wo, d);
   }
-  classHessian(c, w, wo, lambda, h);
+  if (opts.keepHessian) classHessian(c, w, wo, lambda, h);
   return { iterations, gradientNorm: gn, converged: gn <= tolerance };
 }

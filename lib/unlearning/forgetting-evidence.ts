@@ -178,9 +178,10 @@ function quadraticModel(model: NewtonModel, photos: RemovedPhotos, k: number, ha
   const w0 = model.weights.slice(k * D, (k + 1) * D);
   const key = classKey(model.classes[k]);
   const dataRows = classRows(model.label, hashes.data, k, key, model.params.subsample, all);
-  let h = model.hessians.slice(k * D * D, (k + 1) * D * D);
+  // The cached step matrix, or (none kept, or no longer definite) the exact Hessian at the released weights.
+  let h = model.hessians?.slice(k * D * D, (k + 1) * D * D) ?? new Float64Array(D * D);
   let chol = h.slice();
-  if (!cholesky(chol, D)) {
+  if (!model.hessians || !cholesky(chol, D)) {
     h = new Float64Array(D * D);
     classHessian({ x: model.x, d: D, label: model.label, rows: dataRows, k }, model.weights, k * D, model.params.lambda, h);
     chol = h.slice();

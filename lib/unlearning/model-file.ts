@@ -17,6 +17,7 @@ import { sisaAssignments, type SisaModel } from './sisa';
  * and the platform's caches beside them (never published to partners: noise.f64 holds the secret b,
  * noise-salt.bin the salt of its commitment; the platform stores both sealed):
  *   noise.f64, noise-salt.bin, hessians.f64, residual.f64, gram.f64, features.f64, labels.i32
+ * (hessians.f64, the per-class step matrices, only where the model keeps them: step-matrices.ts).
  * Loading checks every digest and refuses a corrupted or unknown-version model.
  *
  * Version 2 (secret noise): `noise` says where b came from and commits to it; the parameters
@@ -67,7 +68,7 @@ export type ModelJson = {
   sampleIds: string[];
   parent: { sha256: string } | null;
   createdAt: string;
-  files: Record<'weights' | 'center' | 'noise' | 'hessians' | 'residual' | 'gram' | 'features' | 'labels', FileEntry> & { noiseSalt?: FileEntry };
+  files: Record<'weights' | 'center' | 'noise' | 'residual' | 'gram' | 'features' | 'labels', FileEntry> & { noiseSalt?: FileEntry; hessians?: FileEntry };
 };
 
 if (os.endianness() !== 'LE') throw new Error('the model format is little-endian; this machine is big-endian');
@@ -157,7 +158,6 @@ export function encodeModel(m: NewtonModel, meta: NewtonMeta): Encoded<ModelJson
     weights: bytesOf(m.weights),
     center: bytesOf(m.center),
     noise: bytesOf(m.noise),
-    hessians: bytesOf(m.hessians),
     residual: bytesOf(m.residual),
     gram: bytesOf(m.gram),
     features: bytesOf(m.x),
@@ -166,6 +166,7 @@ export function encodeModel(m: NewtonModel, meta: NewtonMeta): Encoded<ModelJson
   const files: ModelJson['files'] = {
     ...addFiles(out, blobs, (n) => (n === 'labels' ? 'labels.i32' : `${n}.f64`)),
     ...(m.noiseSalt.length ? addFiles(out, { noiseSalt: Buffer.from(m.noiseSalt) }, () => 'noise-salt.bin') : {}),
+    ...(m.hessians ? addFiles(out, { hessians: bytesOf(m.hessians) }, () => 'hessians.f64') : {}),
   };
   const json: ModelJson = {
     format: FORMAT,
@@ -338,7 +339,7 @@ export function decodeModel(r: ModelReader): { model: NewtonModel; json: ModelJs
     center: f64(readChecked(r, f.center)),
     weights: f64(readChecked(r, f.weights)),
     noise: f64(readChecked(r, f.noise)),
-    hessians: f64(readChecked(r, f.hessians)),
+    hessians: f.hessians ? f64(readChecked(r, f.hessians)) : null,
     residual: f64(readChecked(r, f.residual)),
     gram: f64(readChecked(r, f.gram)),
     x: f64(readChecked(r, f.features)),
@@ -346,7 +347,7 @@ export function decodeModel(r: ModelReader): { model: NewtonModel; json: ModelJs
   };
   const shapes: [string, number, number][] = [
     ['weights', model.weights.length, K * D],
-    ['hessians', model.hessians.length, K * D * D],
+    ['hessians', model.hessians?.length ?? K * D * D, K * D * D],
     ['features', model.x.length, n * D],
     ['labels', model.label.length, n],
     ['center', model.center.length, json.d],

@@ -43,8 +43,12 @@ export type NewtonModel = {
   noiseSource: NoiseSource;
   /** The 32-byte salt of the noise's hiding commitment (kept with b, as secret as b). */
   noiseSalt: Uint8Array;
-  /** K × D × D cached step matrices (Hessians at training, downdated by removals). */
-  hessians: Float64Array;
+  /**
+   * K × D × D cached step matrices (Hessians at training, downdated by removals), or null where
+   * they would not fit the memory budget (step-matrices.ts): removals then take Newton steps by
+   * conjugate gradients on Hessian-vector products (newton-cg.ts).
+   */
+  hessians: Float64Array | null;
   /** K × D exact gradient residual of the released weights on the perturbed objective over the data. */
   residual: Float64Array;
   /** Whether the cached Hessians are exact at the current weights (true right after training). */

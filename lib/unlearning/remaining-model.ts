@@ -48,7 +48,7 @@ export function remainingModel(
   };
   const weights = compactClasses(m.weights, D);
   const noise = compactClasses(m.noise, D);
-  const hessians = compactClasses(m.hessians, D * D);
+  const hessians = m.hessians && compactClasses(m.hessians, D * D);
   const residual = compactClasses(m.residual, D);
 
   const x = target(m.x, n2 * D);

@@ -1,6 +1,7 @@
 import { allRows, classRows } from './class-rows';
 import { cholesky, choleskySolve, norm2 } from './linalg';
 import { addRowGradients, classHessian, downdateHessian, type ClassData } from './logistic';
+import { newtonCgSolve } from './newton-cg';
 import { residualSweep } from './residual-sweep';
 
 /** What removing from one class reads and writes (shared arrays: the new model's arrays are written in place). */
@@ -18,10 +19,13 @@ export type RemovalArrays = {
   newHashes: Uint32Array;
   newWeights: Float64Array;
   newNoise: Float64Array;
-  newHessians: Float64Array;
+  /** The cached step matrices, or null: the steps are then taken by conjugate gradients (newton-cg.ts). */
+  newHessians: Float64Array | null;
   newResidual: Float64Array;
   /** ‖X'‖₂ of the remaining data, for the paper's bound. */
   normX: number;
+  /** The residual norm a class's step aims at (its share of the release's goal): how far a step by conjugate gradients solves. */
+  stepAim: number;
 };
 
 export type TouchedClass = {
@@ -37,7 +41,16 @@ export type TouchedClass = {
 };
 
 /** One class's step: its residual norm before and after, the time spent recomputing it, and whether its Hessian was rebuilt. */
-export type StepOutcome = { k2: number; residualBefore: number; residualNorm: number; residualSeconds: number; paperTerm: number; rebuiltHessian: boolean };
+export type StepOutcome = {
+  k2: number;
+  residualBefore: number;
+  residualNorm: number;
+  residualSeconds: number;
+  paperTerm: number;
+  rebuiltHessian: boolean;
+  /** Hessian-vector products the step took (0 with a cached step matrix). */
+  cgProducts: number;
+};
 
 function classData(a: RemovalArrays, t: TouchedClass): ClassData {
   const rows = t.rows ?? classRows(a.newLabel, a.newHashes, t.k2, t.key, a.subsample, a.subsample >= 1 ? allRows(a.newLabel.length) : undefined);
@@ -45,13 +58,22 @@ function classData(a: RemovalArrays, t: TouchedClass): ClassData {
 }
 
 /** A class's Newton step, taken; its residual is recomputed afterwards, with the other classes'. */
-type Stepped = { t: TouchedClass; data: ClassData; v: Float64Array; residualBefore: number; rebuiltHessian: boolean };
+type Stepped = { t: TouchedClass; data: ClassData; v: Float64Array; residualBefore: number; rebuiltHessian: boolean; cgProducts: number };
+
+/**
+ * A step by conjugate gradients solves only as far as the class's share of the goal needs (an
+ * inexact Newton step: solving further buys nothing while the step's own nonlinearity leaves more),
+ * within these relative tolerances, and at most CG_MAX_PRODUCTS products; further rounds step
+ * again where the computed residual is still too large.
+ */
+export const CG_TOLERANCE = { tightest: 1e-10, loosest: 0.1 };
+export const CG_MAX_PRODUCTS = 200;
 
 /** A Newton step from the class's current residual with its step matrix (weights updated in place). */
-function takeStep(a: RemovalArrays, t: TouchedClass, data: ClassData): Stepped {
+function takeStep(a: RemovalArrays, t: TouchedClass, data: ClassData, hessians: Float64Array): Stepped {
   const { D, lambda } = a;
   const w2o = t.k2 * D;
-  const h = a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D);
+  const h = hessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D);
   let rebuiltHessian = false;
   if (t.rebuild) {
     classHessian(data, a.newWeights, w2o, lambda, h);
@@ -69,7 +91,37 @@ function takeStep(a: RemovalArrays, t: TouchedClass, data: ClassData): Stepped {
   const residualBefore = norm2(u);
   const v = choleskySolve(l, D, u, new Float64Array(D));
   for (let j = 0; j < D; j++) a.newWeights[w2o + j] -= v[j];
-  return { t, data, v, residualBefore, rebuiltHessian };
+  return { t, data, v, residualBefore, rebuiltHessian, cgProducts: 0 };
+}
+
+/** Newton steps without step matrices: the exact Hessians at the current weights, by conjugate gradients, for all the classes at once. */
+function cgSteps(a: RemovalArrays, classes: { t: TouchedClass; data: ClassData }[]): Stepped[] {
+  const { D } = a;
+  const solved = newtonCgSolve(
+    a.newX,
+    D,
+    a.newLabel.length,
+    a.newWeights,
+    a.lambda,
+    classes.map(({ t, data }) => {
+      const u = a.newResidual.slice(t.k2 * D, (t.k2 + 1) * D);
+      const tolerance = Math.min(CG_TOLERANCE.loosest, Math.max(CG_TOLERANCE.tightest, a.stepAim / Math.max(norm2(u), Number.MIN_VALUE)));
+      return { rows: data.rows, offset: t.k2 * D, u, tolerance };
+    }),
+    { maxIterations: CG_MAX_PRODUCTS },
+  );
+  return classes.map(({ t, data }, c) => {
+    const { v, iterations } = solved[c];
+    const w2o = t.k2 * D;
+    for (let j = 0; j < D; j++) a.newWeights[w2o + j] -= v[j];
+    return { t, data, v, residualBefore: norm2(a.newResidual, w2o, D), rebuiltHessian: false, cgProducts: iterations };
+  });
+}
+
+/** Steps every class: with its cached matrix when the model keeps them, else by conjugate gradients. */
+function stepAll(a: RemovalArrays, classes: { t: TouchedClass; data: ClassData }[]): Stepped[] {
+  const hessians = a.newHessians;
+  return hessians ? classes.map(({ t, data }) => takeStep(a, t, data, hessians)) : cgSteps(a, classes);
 }
 
 /**
@@ -97,29 +149,31 @@ function recompute(a: RemovalArrays, stepped: Stepped[], withPaperTerm: boolean)
     residualSeconds,
     paperTerm: withPaperTerm ? 0.25 * a.normX * norm2(s.v) * Math.sqrt(xv[c]) : 0,
     rebuiltHessian: s.rebuiltHessian,
+    cgProducts: s.cgProducts,
   }));
 }
 
 /**
  * The first step of the removal mechanism for the touched classes (docs/unlearning.md): per class, the
  * exact residual of the unchanged weights on the remaining rows (u_old − Σ_R ∇ℓ − λ m w), the
- * cached Hessian downdated by the removed rows as the step matrix, one Newton step; then the exact
+ * cached Hessian downdated by the removed rows as the step matrix (or, without a cache, the exact
+ * Hessian by conjugate gradients), one Newton step; then the exact
  * residuals recomputed over the classes' remaining rows. Writes the classes' new weights, step
  * matrices and residuals in place.
  */
 export function firstSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
   const { D, lambda } = a;
-  const stepped = touched.map((t) => {
+  const prepared = touched.map((t) => {
     const wo = t.k * D;
     const u = a.newResidual.subarray(t.k2 * D, (t.k2 + 1) * D);
     const removedGrad = new Float64Array(D);
     addRowGradients({ x: a.removedX, d: D, label: a.removedLabel, rows: t.removedRows, k: t.k }, t.removedRows, a.oldWeights, wo, removedGrad, 0);
     const m = t.removedRows.length;
     for (let j = 0; j < D; j++) u[j] = u[j] - removedGrad[j] - lambda * m * a.oldWeights[wo + j];
-    downdateHessian(a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D), a.removedX, D, t.removedRows, a.oldWeights, wo, lambda);
-    return takeStep(a, t, classData(a, t));
+    if (a.newHessians) downdateHessian(a.newHessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D), a.removedX, D, t.removedRows, a.oldWeights, wo, lambda);
+    return { t, data: classData(a, t) };
   });
-  return recompute(a, stepped, true);
+  return recompute(a, stepAll(a, prepared), true);
 }
 
 /**
@@ -131,7 +185,10 @@ export function firstSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutco
 export function furtherSteps(a: RemovalArrays, touched: TouchedClass[]): StepOutcome[] {
   return recompute(
     a,
-    touched.map((t) => takeStep(a, t, classData(a, t))),
+    stepAll(
+      a,
+      touched.map((t) => ({ t, data: classData(a, t) })),
+    ),
     false,
   );
 }

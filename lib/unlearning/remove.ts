@@ -32,6 +32,10 @@ export type RemovalReport = {
   classSteps: number;
   /** Class steps that rebuilt the exact Hessian at the current weights (the downdated one contracted too little, or lost definiteness). */
   hessiansRebuilt: number;
+  /** `cached`: steps with the model's per-class step matrices; `conjugate-gradient`: the model keeps none (step-matrices.ts). */
+  stepMatrices: 'cached' | 'conjugate-gradient';
+  /** Hessian-vector products over all class steps (conjugate-gradient only; 0 otherwise). */
+  cgProducts: number;
   removedSamples: number;
   classesTouched: number;
   classesDropped: string[];
@@ -91,7 +95,8 @@ export type RemoveOptions = {
 /**
  * Removes samples from a newton-certified model (docs/unlearning.md): drops identities that lose every
  * photo (exact); for every other class the removal touches, applies Newton steps with the cached
- * Hessian downdated by the removed rows and computes the residual exactly over the class's
+ * Hessian downdated by the removed rows (or, for a model without step matrices, the exact Hessian
+ * by conjugate gradients) and computes the residual exactly over the class's
  * remaining rows; releases only when the total residual is within the budget ε', and retrains
  * from scratch otherwise. Returns a new model; the input is unchanged unless `opts.consume`.
  */
@@ -140,6 +145,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     newHessians: next.hessians,
     newResidual: next.residual,
     normX: Math.sqrt(largestEigenvalue(next.gram, D)),
+    stepAim: 0,
   };
   const rowsPerClass = next.ids.length * Math.min(1, p.subsample + 1 / model.classes.length);
   const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
@@ -150,9 +156,13 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     });
   const maxSteps = opts.forceFallback ? 1 : (opts.maxSteps ?? 5);
   const goal = target * (opts.aim ?? 0.1);
+  // Each stepped class aims at an equal share of half the goal.
+  const aimFor = (classes: number) => goal / 2 / Math.sqrt(Math.max(1, classes));
+  arrays.stepAim = aimFor(touched.length);
   const outcomes = touched.length ? await round('firstStep', touched) : [];
   const firstRound = outcomes.slice();
   let hessiansRebuilt = firstRound.filter((o) => o.rebuiltHessian).length;
+  let cgProducts = firstRound.reduce((a, o) => a + o.cgProducts, 0);
   let steps = touched.length ? 1 : 0;
   let classSteps = touched.length;
   let residualSeconds = outcomes.reduce((a, o) => a + o.residualSeconds, 0);
@@ -171,9 +181,11 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
       pick.push({ ...t, rebuild: opts.rebuildHessians !== false && (contraction.get(t.k2) ?? 1) > REBUILD_BELOW_CONTRACTION });
       rest -= n * n;
     }
+    arrays.stepAim = aimFor(pick.length);
     const more = await round('furtherStep', pick);
     for (const o of more) contraction.set(o.k2, o.residualNorm / Math.max(o.residualBefore, Number.MIN_VALUE));
     hessiansRebuilt += more.filter((o) => o.rebuiltHessian).length;
+    cgProducts += more.reduce((a, o) => a + o.cgProducts, 0);
     residualSeconds += more.reduce((a, o) => a + o.residualSeconds, 0);
     outcomes.push(...more.map((o) => ({ ...o, paperTerm: 0 })));
     classSteps += pick.length;
@@ -193,7 +205,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     total = norm2(next.residual);
     retrainSeconds = (performance.now() - tr) / 1000;
   }
-  next.hessiansExact = retrained || (touched.length === 0 && model.hessiansExact);
+  next.hessiansExact = !!next.hessians && (retrained || (touched.length === 0 && model.hessiansExact));
   if (total > target && opts.fallback !== false) {
     throw new UnlearningError('bad_params', `the released residual ${total} exceeds the budget ${budget} even after retraining`);
   }
@@ -214,6 +226,8 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
       steps,
       classSteps,
       hessiansRebuilt,
+      stepMatrices: next.hessians ? 'cached' : 'conjugate-gradient',
+      cgProducts,
       removedSamples: plan.removed.length,
       classesTouched: touched.length,
       classesDropped: plan.dropped.map((k) => model.classes[k]),

@@ -87,7 +87,7 @@ function trainShard(m: SisaModel, s: number, from: number): number {
       }
       const res = fitClass(
         { x: m.x, d: D, label: m.label, rows, k },
-        { lambda: m.params.lambda, noise: zeroNoise, w, hessian, residual, tolerance: 1e-10, maxIterations: 60 },
+        { lambda: m.params.lambda, noise: zeroNoise, w, hessian, keepHessian: false, residual, tolerance: 1e-10, maxIterations: 60 },
       );
       if (!res.converged) throw new UnlearningError('bad_params', `SISA shard ${s}: class ${m.classes[k]} did not converge; raise lambda`);
     }

@@ -27,7 +27,7 @@ export function copyModel(m: NewtonModel): NewtonModel {
     weights: toSharedF64(m.weights),
     noise: toSharedF64(m.noise),
     noiseSalt: m.noiseSalt.slice(),
-    hessians: toSharedF64(m.hessians),
+    hessians: m.hessians && toSharedF64(m.hessians),
     residual: toSharedF64(m.residual),
     gram: m.gram.slice(),
     ids: [...m.ids],

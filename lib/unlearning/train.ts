@@ -10,6 +10,7 @@ import type { NewtonModel, NewtonParams } from './model';
 import { checkParams } from './params';
 import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
 import { sharedF64, toSharedF64, toSharedI32, toSharedU32 } from './shared';
+import { chooseStepMatrices, type StepMatrices } from './step-matrices';
 
 export type TrainReport = {
   seconds: number;
@@ -19,6 +20,8 @@ export type TrainReport = {
   residual: number;
   budget: number;
   converged: boolean;
+  /** Whether the model keeps its per-class step matrices, what they take, and the budget they were held against. */
+  stepMatrices: StepMatrices;
 };
 
 export type TrainOptions = {
@@ -32,6 +35,10 @@ export type TrainOptions = {
    * release is compared with, an auditor's replay).
    */
   noise?: Float64Array;
+  /** Memory the per-class step matrices may take (K·D² float64); above it the model keeps none (step-matrices.ts). */
+  stepMatrixBudgetBytes?: number;
+  /** Keep the step matrices, or not, whatever the budget and the cost model say (comparisons only). */
+  stepMatrices?: StepMatrices['method'];
 };
 
 /**
@@ -54,6 +61,7 @@ export async function trainNewton(
   const label = Int32Array.from(samples.labels, (l) => index.get(l)!);
   const D = samples.d + 1;
   const K = classes.length;
+  const stepMatrices = chooseStepMatrices(K, D, n * Math.min(1, p.subsample + 1 / K), opts.stepMatrixBudgetBytes, opts.stepMatrices);
   const model: NewtonModel = {
     kind: 'newton-certified',
     d: samples.d,
@@ -64,9 +72,9 @@ export async function trainNewton(
     noise: toSharedF64(checkedNoise(opts.noise, K * D) ?? drawSecretNoise(p.sigma, K * D)),
     noiseSource: 'secret',
     noiseSalt: drawNoiseSalt(),
-    hessians: sharedF64(K * D * D),
+    hessians: stepMatrices.method === 'cached' ? sharedF64(K * D * D) : null,
     residual: sharedF64(K * D),
-    hessiansExact: true,
+    hessiansExact: stepMatrices.method === 'cached',
     gram: new Float64Array(D * D),
     ids: [...samples.ids],
     label: toSharedI32(label),
@@ -87,6 +95,7 @@ export async function trainNewton(
       residual,
       budget,
       converged: residual <= budget * 1e-3,
+      stepMatrices,
     },
   };
 }

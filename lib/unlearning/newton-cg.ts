@@ -1,0 +1,198 @@
+/**
+ * Newton steps without a cached step matrix (issue 18, part 2): for each class, v solving
+ * H_k v = u_k, H_k = Σ_{i∈S_k} s_i x_i x_iᵀ + λ n_k I at the class's current weights (its exact
+ * Hessian, never formed), by conjugate gradients on Hessian-vector products, with the diagonal of
+ * H_k as preconditioner. Memory: the classes' s_i (one float64 per row of each class in the batch)
+ * and a few D-vectors per class, against D² per class for a cached matrix (21 GB at K = 10,000,
+ * d = 512).
+ *
+ * As in residual-sweep.ts, the classes advance in lockstep: each product walks the rows in chunks
+ * that stay in the core's cache and lets every class take its rows of the chunk, so each row is
+ * fetched once per product for all the classes, not once per class. The step needs no precision
+ * for the guarantee (the released residual is computed exactly afterwards); the CG tolerance only
+ * decides how much of the residual one step removes.
+ */
+import { logLoss, sigmoid } from './logistic';
+
+export type CgClass = {
+  /** The class's rows, ascending. */
+  rows: Int32Array;
+  /** Offset of the class's weights in `w`. */
+  offset: number;
+  /** The right-hand side (the class's residual), length D. */
+  u: Float64Array;
+  /** Stop when ‖H v − u‖ ≤ tolerance · ‖u‖. */
+  tolerance: number;
+};
+
+export type CgResult = { v: Float64Array; iterations: number; relativeResidual: number };
+
+/** Rows per chunk, as in residual-sweep.ts: 256 rows of 129 float64 stay in a 1 MB L2 cache. */
+const CHUNK_ROWS = 256;
+
+/** Calls fn(c, from, to) for each class's rows inside each chunk of rows, chunk by chunk. */
+export function sweep(n: number, classes: { rows: Int32Array }[], active: Uint8Array, fn: (c: number, from: number, to: number) => void): void {
+  const cursor = new Int32Array(classes.length);
+  for (let c0 = 0; c0 < n; c0 += CHUNK_ROWS) {
+    const c1 = c0 + CHUNK_ROWS;
+    for (let c = 0; c < classes.length; c++) {
+      if (!active[c]) continue;
+      const rows = classes[c].rows;
+      const from = cursor[c];
+      let to = from;
+      while (to < rows.length && rows[to] < c1) to++;
+      if (to > from) fn(c, from, to);
+      cursor[c] = to;
+    }
+  }
+}
+
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let j = 0;
+  for (; j + 1 < d; j += 2) {
+    s0 += a[ao + j] * b[bo + j];
+    s1 += a[ao + j + 1] * b[bo + j + 1];
+  }
+  if (j < d) s0 += a[ao + j] * b[bo + j];
+  return s0 + s1;
+}
+
+/**
+ * Solves H_k v = u_k for every class, to ‖H v − u‖ ≤ its tolerance · ‖u‖ or `maxIterations` products.
+ * `x` is n × D row-major, `w` holds the classes' current weights (read only).
+ */
+export function newtonCgSolve(
+  x: Float64Array,
+  D: number,
+  n: number,
+  w: Float64Array,
+  lambda: number,
+  classes: CgClass[],
+  opts: { maxIterations: number },
+): CgResult[] {
+  const C = classes.length;
+  const all = new Uint8Array(C).fill(1);
+  // s_i = p_i (1 − p_i) at the current weights, per class row, and the preconditioner diag(H_k).
+  const s = classes.map((c) => new Float64Array(c.rows.length));
+  const diag = new Float64Array(C * D);
+  sweep(n, classes, all, (c, from, to) => {
+    const { rows, offset } = classes[c];
+    const sc = s[c];
+    const dOff = c * D;
+    for (let r = from; r < to; r++) {
+      const o = rows[r] * D;
+      const p = sigmoid(dot(x, o, w, offset, D));
+      const si = p * (1 - p);
+      sc[r] = si;
+      for (let j = 0; j < D; j++) diag[dOff + j] += si * x[o + j] * x[o + j];
+    }
+  });
+  for (let c = 0; c < C; c++) for (let j = 0; j < D; j++) diag[c * D + j] += lambda * classes[c].rows.length;
+
+  const v = new Float64Array(C * D);
+  const r = new Float64Array(C * D);
+  const z = new Float64Array(C * D);
+  const p = new Float64Array(C * D);
+  const hp = new Float64Array(C * D);
+  const rz = new Float64Array(C);
+  const uNorm = new Float64Array(C);
+  const rNorm = new Float64Array(C);
+  const iterations = new Int32Array(C);
+  const active = new Uint8Array(C);
+  for (let c = 0; c < C; c++) {
+    const o = c * D;
+    r.set(classes[c].u, o);
+    uNorm[c] = Math.sqrt(dot(r, o, r, o, D));
+    rNorm[c] = uNorm[c];
+    for (let j = 0; j < D; j++) z[o + j] = r[o + j] / diag[o + j];
+    p.set(z.subarray(o, o + D), o);
+    rz[c] = dot(r, o, z, o, D);
+    active[c] = uNorm[c] > 0 ? 1 : 0;
+  }
+  for (let it = 0; it < opts.maxIterations && active.some((a) => a); it++) {
+    hessianProducts(x, D, n, classes, s, p, lambda, active, hp);
+    for (let c = 0; c < C; c++) {
+      if (!active[c]) continue;
+      const o = c * D;
+      const alpha = rz[c] / dot(p, o, hp, o, D);
+      for (let j = 0; j < D; j++) {
+        v[o + j] += alpha * p[o + j];
+        r[o + j] -= alpha * hp[o + j];
+      }
+      iterations[c]++;
+      rNorm[c] = Math.sqrt(dot(r, o, r, o, D));
+      if (rNorm[c] <= classes[c].tolerance * uNorm[c]) {
+        active[c] = 0;
+        continue;
+      }
+      for (let j = 0; j < D; j++) z[o + j] = r[o + j] / diag[o + j];
+      const next = dot(r, o, z, o, D);
+      const beta = next / rz[c];
+      rz[c] = next;
+      for (let j = 0; j < D; j++) p[o + j] = z[o + j] + beta * p[o + j];
+    }
+  }
+  return classes.map((_, c) => ({
+    v: v.slice(c * D, (c + 1) * D),
+    iterations: iterations[c],
+    relativeResidual: uNorm[c] > 0 ? rNorm[c] / uNorm[c] : 0,
+  }));
+}
+
+/** out_c = H_c p_c for the active classes, in one sweep over the rows. */
+function hessianProducts(
+  x: Float64Array,
+  D: number,
+  n: number,
+  classes: CgClass[],
+  s: Float64Array[],
+  p: Float64Array,
+  lambda: number,
+  active: Uint8Array,
+  out: Float64Array,
+): void {
+  for (let c = 0; c < classes.length; c++) {
+    if (!active[c]) continue;
+    const o = c * D;
+    const lam = lambda * classes[c].rows.length;
+    for (let j = 0; j < D; j++) out[o + j] = lam * p[o + j];
+  }
+  sweep(n, classes, active, (c, from, to) => {
+    const rows = classes[c].rows;
+    const sc = s[c];
+    const o = c * D;
+    for (let r = from; r < to; r++) {
+      const xo = rows[r] * D;
+      const t = sc[r] * dot(x, xo, p, o, D);
+      if (t === 0) continue;
+      for (let j = 0; j < D; j++) out[o + j] += t * x[xo + j];
+    }
+  });
+}
+
+/**
+ * Σ_{i∈S_k} ℓ(y_ik wᵀx_i) for each active class (0 for the others), the classes' weights at
+ * their offsets in `w`, in one sweep over the rows (the line search's evaluations).
+ */
+export function lossSweep(
+  x: Float64Array,
+  D: number,
+  label: Int32Array,
+  classes: { k: number; rows: Int32Array; offset: number }[],
+  w: Float64Array,
+  active: Uint8Array,
+): Float64Array {
+  const loss = new Float64Array(classes.length);
+  sweep(label.length, classes, active, (c, from, to) => {
+    const { k, rows, offset } = classes[c];
+    let sum = 0;
+    for (let r = from; r < to; r++) {
+      const i = rows[r];
+      sum += logLoss((label[i] === k ? 1 : -1) * dot(x, i * D, w, offset, D));
+    }
+    loss[c] += sum;
+  });
+  return loss;
+}
