@@ -2,11 +2,12 @@
  * Unlearning benchmark: training, one-identity and single-photo removal, retraining from scratch
  * with the same code, accuracy, released residual vs budget and membership inference, on a
  * synthetic face-shaped set (K identities × per-identity samples, d = 128 or `--d`).
- * `--step-matrix-mb M` holds the model's per-class step matrices to M megabytes (0: none, the
- * removals' steps by conjugate gradients; default: the product's 2,048).
+ * `--step-matrix-mb M` holds the model's per-class step matrices to M megabytes (default: the
+ * product's 2,048); `--step-matrices cached|conjugate-gradient` overrides the choice (step-matrices.ts),
+ * for comparisons. Retraining uses the same choice.
  *
  *   node --import tsx bench/unlearning.ts [--identities 300] [--per 30] [--d 128] [--subsample 0.1] [--lambda 1e-4] [--sigma 0.1]
- *     [--step-matrix-mb M]
+ *     [--step-matrix-mb M] [--step-matrices cached|conjugate-gradient]
  *   node --import tsx bench/unlearning.ts --lfw [--lambda 1e-4] [--sigma 0.01] [--subsample 1]
  *
  * With --lfw: face descriptors of ../shared/data/faces/lfw-train (199 identities) for training and
@@ -38,12 +39,18 @@ const { values } = parseArgs({
     delta: { type: 'string', default: '1e-6' },
     d: { type: 'string', default: '128' },
     'step-matrix-mb': { type: 'string' },
+    'step-matrices': { type: 'string' },
     lfw: { type: 'boolean', default: false },
     'skip-noiseless': { type: 'boolean', default: false },
   },
 });
 const K = Number(values.identities);
 const stepMatrixBudgetBytes = values['step-matrix-mb'] === undefined ? undefined : Number(values['step-matrix-mb']) * 1024 ** 2;
+const forced = values['step-matrices'];
+const methods = ['cached', 'conjugate-gradient'] as const;
+const method = methods.find((m) => m === forced);
+if (forced !== undefined && !method) throw new Error('--step-matrices is cached or conjugate-gradient');
+const stepOptions = { stepMatrixBudgetBytes, stepMatrices: method };
 const per = Number(values.per);
 const params = {
   lambda: Number(values.lambda),
@@ -87,7 +94,7 @@ if (values.lfw) {
 const secs = (t: number) => Math.round(performance.now() - t) / 1000;
 
 const t = performance.now();
-const trained = await trainNewton(train, all.centre, params, { stepMatrixBudgetBytes });
+const trained = await trainNewton(train, all.centre, params, stepOptions);
 const trainSeconds = secs(t);
 const noiseless = values['skip-noiseless'] ? null : (await trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 })).model;
 
@@ -104,7 +111,7 @@ async function scenario(name: string, ids: string[]) {
   const kept = await removeSamples(keptInput, ids, { consume: true, noise: 'keep' });
   const keptSeconds = secs(tk);
   const t1 = performance.now();
-  const retrained = (await trainNewton(without(train, new Set(ids)), all.centre, params, { noise: removed.model.noise, stepMatrixBudgetBytes })).model;
+  const retrained = (await trainNewton(without(train, new Set(ids)), all.centre, params, { noise: removed.model.noise, ...stepOptions })).model;
   const retrainSeconds = secs(t1);
   const removedSamples = subset(train, (i) => ids.includes(train.ids[i]));
   const label = removedSamples.labels[0];

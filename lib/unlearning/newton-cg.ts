@@ -77,13 +77,15 @@ export function newtonCgSolve(
   // s_i = p_i (1 − p_i) at the current weights, per class row, and the preconditioner diag(H_k).
   const s = classes.map((c) => new Float64Array(c.rows.length));
   const diag = new Float64Array(C * D);
+  const dots = new Float64Array(CHUNK_ROWS);
   sweep(n, classes, all, (c, from, to) => {
     const { rows, offset } = classes[c];
     const sc = s[c];
     const dOff = c * D;
+    rowDots(x, D, rows, from, to, w, offset, dots);
     for (let r = from; r < to; r++) {
       const o = rows[r] * D;
-      const p = sigmoid(dot(x, o, w, offset, D));
+      const p = sigmoid(dots[r - from]);
       const si = p * (1 - p);
       sc[r] = si;
       for (let j = 0; j < D; j++) diag[dOff + j] += si * x[o + j] * x[o + j];
@@ -159,17 +161,43 @@ function hessianProducts(
     const lam = lambda * classes[c].rows.length;
     for (let j = 0; j < D; j++) out[o + j] = lam * p[o + j];
   }
-  sweep(n, classes, active, (c, from, to) => {
-    const rows = classes[c].rows;
-    const sc = s[c];
-    const o = c * D;
-    for (let r = from; r < to; r++) {
-      const xo = rows[r] * D;
-      const t = sc[r] * dot(x, xo, p, o, D);
-      if (t === 0) continue;
-      for (let j = 0; j < D; j++) out[o + j] += t * x[xo + j];
+  sweep(n, classes, active, (c, from, to) => productRows(x, D, classes[c].rows, s[c], from, to, p, out, c * D));
+}
+
+/**
+ * Adds Σ s_i (x_i·p) x_i over rows[from..to) into out[o..o+D), with p at p[o..o+D). Rows go in
+ * blocks of four, as in residual-sweep.ts, so that four dot products share one pass over p and
+ * four rows are added in one pass over out.
+ */
+function productRows(x: Float64Array, D: number, rows: Int32Array, s: Float64Array, from: number, to: number, p: Float64Array, out: Float64Array, o: number) {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
+    const o0 = rows[r] * D;
+    const o1 = rows[r + 1] * D;
+    const o2 = rows[r + 2] * D;
+    const o3 = rows[r + 3] * D;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    for (let j = 0; j < D; j++) {
+      const pj = p[o + j];
+      z0 += x[o0 + j] * pj;
+      z1 += x[o1 + j] * pj;
+      z2 += x[o2 + j] * pj;
+      z3 += x[o3 + j] * pj;
     }
-  });
+    const t0 = s[r] * z0;
+    const t1 = s[r + 1] * z1;
+    const t2 = s[r + 2] * z2;
+    const t3 = s[r + 3] * z3;
+    for (let j = 0; j < D; j++) out[o + j] += t0 * x[o0 + j] + t1 * x[o1 + j] + t2 * x[o2 + j] + t3 * x[o3 + j];
+  }
+  for (; r < to; r++) {
+    const xo = rows[r] * D;
+    const t = s[r] * dot(x, xo, p, o, D);
+    for (let j = 0; j < D; j++) out[o + j] += t * x[xo + j];
+  }
 }
 
 /**
@@ -185,14 +213,40 @@ export function lossSweep(
   active: Uint8Array,
 ): Float64Array {
   const loss = new Float64Array(classes.length);
+  const z = new Float64Array(CHUNK_ROWS);
   sweep(label.length, classes, active, (c, from, to) => {
     const { k, rows, offset } = classes[c];
+    rowDots(x, D, rows, from, to, w, offset, z);
     let sum = 0;
-    for (let r = from; r < to; r++) {
-      const i = rows[r];
-      sum += logLoss((label[i] === k ? 1 : -1) * dot(x, i * D, w, offset, D));
-    }
+    for (let r = from; r < to; r++) sum += logLoss((label[rows[r]] === k ? 1 : -1) * z[r - from]);
     loss[c] += sum;
   });
   return loss;
+}
+
+/** z[r − from] = x_{rows[r]} · v[vo..vo+D) for r in [from, to) (at most CHUNK_ROWS rows), four rows per pass over v. */
+function rowDots(x: Float64Array, D: number, rows: Int32Array, from: number, to: number, v: Float64Array, vo: number, z: Float64Array): void {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
+    const o0 = rows[r] * D;
+    const o1 = rows[r + 1] * D;
+    const o2 = rows[r + 2] * D;
+    const o3 = rows[r + 3] * D;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    for (let j = 0; j < D; j++) {
+      const vj = v[vo + j];
+      z0 += x[o0 + j] * vj;
+      z1 += x[o1 + j] * vj;
+      z2 += x[o2 + j] * vj;
+      z3 += x[o3 + j] * vj;
+    }
+    z[r - from] = z0;
+    z[r + 1 - from] = z1;
+    z[r + 2 - from] = z2;
+    z[r + 3 - from] = z3;
+  }
+  for (; r < to; r++) z[r - from] = dot(x, rows[r] * D, v, vo, D);
 }
