@@ -95,7 +95,10 @@ export const removalReportSchema = z.object({
   evidence: z.record(z.string(), forgettingEvidenceSchema.nullable()),
   seconds: timings,
   wallSeconds: z.number(),
-  /** Where the job's time went before the release (load, prepare, remove, store, accuracy, identity, evidence, commitments); absent from older reports. */
+  /**
+   * Where the job's time went before the release (load, prepare, remove, holdout, "store and checks": storing beside the
+   * accuracy and evidence on worker threads, identity, commitments; before 2026-12-02 store, accuracy and evidence apart); absent from older reports.
+   */
   stageSeconds: z.record(z.string(), z.number()).optional(),
 });
 

@@ -19,11 +19,13 @@ import { failModelTasks } from './fail-request';
 import { MAX_TASK_ATTEMPTS, moveRequest, moveTasks } from './lifecycle';
 import { releaseCommitments, releaseInputs } from './release-commitments';
 
-import { accuracy } from '@/lib/unlearning/evaluate';
+import { runOverClasses } from '@/lib/unlearning/class-pool';
+import type { Samples } from '@/lib/unlearning/dataset';
 import { predict } from '@/lib/unlearning/predict';
+import type { ReleaseCheck, ReleaseCheckInput, ReleaseCheckResult } from '@/lib/unlearning/release-checks';
 import { removeSamples } from '@/lib/unlearning/remove';
-import { removeSisa } from '@/lib/unlearning/sisa';
-import { forgettingEvidence, photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
+import { removeSisa, type SisaModel } from '@/lib/unlearning/sisa';
+import { photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
@@ -100,37 +102,37 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const photos = loaded.model.kind === 'newton-certified' && ids.length ? photosOf(loaded.model, ids) : null;
   lap('prepare');
 
-  let next: StoredModel | null = null;
   let head = loaded.model;
   let budgetUsed = current.budgetUsed;
   let outcome: Outcome | null = null;
+  let store: (() => Promise<StoredModel>) | null = null;
   if (ids.length) {
     if (loaded.model.kind === 'sisa') {
       const r = removeSisa(loaded.model, ids);
       head = r.model;
-      lap('remove');
-      next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
+      store = () => storeModelFiles(r.model, { parentSha256: current.weightsSha256 });
       const { removedSamples, classesDropped, seconds } = r.report;
       const exact = { residual: null, budget: null, residualEstablished: 'exact', steps: 0, retrained: false, noise: 'none' } as const;
       outcome = { method: 'sisa', ...exact, removedSamples, classesDropped, seconds: { total: seconds } };
     } else {
       const r = await removeSamples(loaded.model, ids, { consume: true });
       head = r.model;
-      lap('remove');
       const { method, residual, budget, steps, stepMatrices, retrained, noise, removedSamples, classesDropped, seconds } = r.report;
       budgetUsed = residual / budget;
-      next = await storeModelFiles(r.model, { parentSha256: current.weightsSha256, residual, budget });
+      store = () => storeModelFiles(r.model, { parentSha256: current.weightsSha256, residual, budget });
       outcome = { method, residual, budget, residualEstablished: 'computed', steps, stepMatrices, retrained, noise, removedSamples, classesDropped, seconds };
     }
   }
-  lap('store');
+  lap('remove');
   const holdout = await holdoutRead;
-  const acc = next && holdout.ids.length ? accuracy(head, holdout).accuracy : current.accuracy;
-  lap('accuracy');
+  lap('holdout');
+  // Storing the release (this thread: digests, sealing, writes) beside its checks (worker threads).
+  const [next, checked] = await Promise.all([store?.() ?? null, store ? checkRelease(head, holdout, photos, tasks) : null]);
+  lap('store and checks');
+  const acc = checked?.accuracy ?? current.accuracy;
   const identity = ids.length ? await removedIdentityRate(head, ids) : null;
   lap('identity');
-  const evidence = Object.fromEntries(tasks.map((t) => [t.id, head.kind === 'newton-certified' && photos ? personEvidence(head, photos, t.itemIds) : null]));
-  lap('evidence');
+  const evidence = Object.fromEntries(tasks.map((t) => [t.id, checked?.evidence.get(t.id) ?? null]));
   const commitments = next ? releaseCommitments(before, releaseInputs({ model: head, json: next.json }, next.files), ids) : null;
   lap('commitments');
   const report: RemovalVersionReport | null =
@@ -218,20 +220,31 @@ export async function runUnlearning(modelId: string): Promise<void> {
   await deliverRecorded(released.deliveryIds);
 }
 
-/** The per-person evidence for one request's photos in this model (null when none were in it, or when the test cannot run: logged). */
-function personEvidence(head: NewtonModel, all: RemovedPhotos, itemIds: string[]): ForgettingEvidence | null {
-  const mine = new Set(itemIds);
-  const keep = all.ids.flatMap((id, j) => (mine.has(id) ? [j] : []));
-  if (!keep.length) return null;
-  const D = head.d + 1;
-  const x = new Float64Array(keep.length * D);
-  keep.forEach((j, r) => x.set(all.x.subarray(j * D, (j + 1) * D), r * D));
-  try {
-    return forgettingEvidence(head, { x, labels: keep.map((j) => all.labels[j]), ids: keep.map((j) => all.ids[j]) });
-  } catch (err) {
-    log.warn('per-person evidence could not be computed', { error: err instanceof Error ? err.message : String(err) });
-    return null;
+/**
+ * The release's accuracy on the held-out items (null without any) and each task's per-person
+ * evidence (null when none of its photos were in the model, or when the test cannot run: logged),
+ * computed on the worker threads (lib/unlearning/release-checks.ts).
+ */
+async function checkRelease(head: NewtonModel | SisaModel, holdout: Samples, photos: RemovedPhotos | null, tasks: { id: string; itemIds: string[] }[]) {
+  const items: ReleaseCheck[] = [
+    ...(holdout.ids.length ? [{ kind: 'accuracy' } as const] : []),
+    ...(head.kind === 'newton-certified' && photos ? tasks.map((t) => ({ kind: 'evidence', taskId: t.id, itemIds: t.itemIds }) as const) : []),
+  ];
+  // The rows cache is rebuilt where it is needed; sent, it would be copied to every thread.
+  const sent = head.kind === 'newton-certified' ? { ...head, rowsCache: undefined } : head;
+  const results = await runOverClasses<ReleaseCheckInput, ReleaseCheck, ReleaseCheckResult>('releaseChecks', { head: sent, holdout, photos }, items, {
+    offThread: true,
+  });
+  let accuracy: number | null = null;
+  const evidence = new Map<string, ForgettingEvidence | null>();
+  for (const r of results) {
+    if (r.kind === 'accuracy') accuracy = r.accuracy;
+    else {
+      if (r.error) log.warn('per-person evidence could not be computed', { error: r.error });
+      evidence.set(r.taskId, r.evidence);
+    }
   }
+  return { accuracy, evidence };
 }
 
 /** How often the new head still names the removed photos' own identity (0 when forgotten). */

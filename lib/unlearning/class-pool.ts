@@ -25,26 +25,32 @@ function workers(count: number): Worker[] {
 /** Work below this many row-class visits runs in-process: starting threads would cost more. */
 const MIN_PARALLEL_WORK = 2_000_000;
 
+/** Message ids are unique across calls, so that calls sharing a thread each take only their own answers. */
+let nextMessageId = 0;
+
 /**
  * Runs a class task over items. Small chunks balance uneven work; `onePerThread` gives each thread
- * one contiguous share instead, for tasks that sweep the rows once for all their classes.
+ * one contiguous share instead, for tasks that sweep the rows once for all their classes;
+ * `offThread` runs on worker threads even one item on one core (keeping the caller's event loop free).
  */
 export async function runOverClasses<I, T, R>(
   task: ClassTaskName,
   input: I,
   items: T[],
-  opts: { threads?: number; work?: number; onePerThread?: boolean } = {},
+  opts: { threads?: number; work?: number; onePerThread?: boolean; offThread?: boolean } = {},
 ): Promise<R[]> {
   const fn = CLASS_TASKS[task] as unknown as (input: I, items: T[]) => R[];
   const threads = opts.threads ?? ((opts.work ?? Infinity) < MIN_PARALLEL_WORK ? 1 : defaultThreads());
-  if (threads <= 1 || items.length <= 1) return fn(input, items);
+  if (!items.length || (!opts.offThread && (threads <= 1 || items.length <= 1))) return fn(input, items);
   const chunk = opts.onePerThread ? Math.ceil(items.length / threads) : Math.max(1, Math.min(16, Math.ceil(items.length / (threads * 8))));
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += chunk) chunks.push(items.slice(i, i + chunk));
   const results: R[][] = new Array(chunks.length);
+  const base = nextMessageId;
+  nextMessageId += chunks.length;
   let next = 0;
   await Promise.all(
-    workers(Math.min(threads, chunks.length)).map(
+    workers(Math.max(1, Math.min(threads, chunks.length))).map(
       (w) =>
         new Promise<void>((resolve, reject) => {
           const done = (err?: Error) => {
@@ -57,11 +63,12 @@ export async function runOverClasses<I, T, R>(
           const send = () => {
             if (next >= chunks.length) return done();
             const id = next++;
-            w.postMessage({ id, task, input, items: chunks[id] });
+            w.postMessage({ id: base + id, task, input, items: chunks[id] });
           };
           const onMessage = (msg: { id: number; ok: boolean; result?: R[]; error?: string }) => {
+            if (msg.id < base || msg.id >= base + chunks.length) return; // another call's answer
             if (!msg.ok) return done(new Error(msg.error));
-            results[msg.id] = msg.result!;
+            results[msg.id - base] = msg.result!;
             send();
           };
           const onError = (err: Error) => done(err);

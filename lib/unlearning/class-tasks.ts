@@ -1,6 +1,7 @@
 import { allRows, classRows } from './class-rows';
 import { fitClass } from './fit-class';
 import { fitClassesByCg } from './fit-classes-cg';
+import { releaseChecks } from './release-checks';
 import { firstSteps, furtherSteps } from './remove-class';
 
 /**
@@ -50,5 +51,5 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
   });
 }
 
-export const CLASS_TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps } as const;
+export const CLASS_TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps, releaseChecks } as const;
 export type ClassTaskName = keyof typeof CLASS_TASKS;
