@@ -12,7 +12,7 @@
  * for the guarantee (the released residual is computed exactly afterwards); the CG tolerance only
  * decides how much of the residual one step removes.
  */
-import { logLoss, sigmoid } from './logistic';
+import { logLoss, rowDot as dot, sigmoid } from './logistic';
 
 export type CgClass = {
   /** The class's rows, ascending. */
@@ -45,18 +45,6 @@ export function sweep(n: number, classes: { rows: Int32Array }[], active: Uint8A
       cursor[c] = to;
     }
   }
-}
-
-function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let j = 0;
-  for (; j + 1 < d; j += 2) {
-    s0 += a[ao + j] * b[bo + j];
-    s1 += a[ao + j + 1] * b[bo + j + 1];
-  }
-  if (j < d) s0 += a[ao + j] * b[bo + j];
-  return s0 + s1;
 }
 
 /**
@@ -161,41 +149,43 @@ function hessianProducts(
     const lam = lambda * classes[c].rows.length;
     for (let j = 0; j < D; j++) out[o + j] = lam * p[o + j];
   }
-  sweep(n, classes, active, (c, from, to) => productRows(x, D, classes[c].rows, s[c], from, to, p, out, c * D));
+  const z = new Float64Array(CHUNK_ROWS);
+  sweep(n, classes, active, (c, from, to) => productRows(x, D, classes[c].rows, s[c], from, to, p, out, c * D, z));
 }
 
 /**
- * Adds Σ s_i (x_i·p) x_i over rows[from..to) into out[o..o+D), with p at p[o..o+D). Rows go in
- * blocks of four, as in residual-sweep.ts, so that four dot products share one pass over p and
- * four rows are added in one pass over out.
+ * Adds Σ s_i (x_i·p) x_i over rows[from..to) into out[o..o+D), with p at p[o..o+D): the dot
+ * products four rows per pass over p (rowDots, into the scratch z), then four rows added per pass
+ * over out, as residual-sweep.ts does.
  */
-function productRows(x: Float64Array, D: number, rows: Int32Array, s: Float64Array, from: number, to: number, p: Float64Array, out: Float64Array, o: number) {
+function productRows(
+  x: Float64Array,
+  D: number,
+  rows: Int32Array,
+  s: Float64Array,
+  from: number,
+  to: number,
+  p: Float64Array,
+  out: Float64Array,
+  o: number,
+  z: Float64Array,
+) {
+  rowDots(x, D, rows, from, to, p, o, z);
   let r = from;
   for (; r + 3 < to; r += 4) {
     const o0 = rows[r] * D;
     const o1 = rows[r + 1] * D;
     const o2 = rows[r + 2] * D;
     const o3 = rows[r + 3] * D;
-    let z0 = 0;
-    let z1 = 0;
-    let z2 = 0;
-    let z3 = 0;
-    for (let j = 0; j < D; j++) {
-      const pj = p[o + j];
-      z0 += x[o0 + j] * pj;
-      z1 += x[o1 + j] * pj;
-      z2 += x[o2 + j] * pj;
-      z3 += x[o3 + j] * pj;
-    }
-    const t0 = s[r] * z0;
-    const t1 = s[r + 1] * z1;
-    const t2 = s[r + 2] * z2;
-    const t3 = s[r + 3] * z3;
+    const t0 = s[r] * z[r - from];
+    const t1 = s[r + 1] * z[r + 1 - from];
+    const t2 = s[r + 2] * z[r + 2 - from];
+    const t3 = s[r + 3] * z[r + 3 - from];
     for (let j = 0; j < D; j++) out[o + j] += t0 * x[o0 + j] + t1 * x[o1 + j] + t2 * x[o2 + j] + t3 * x[o3 + j];
   }
   for (; r < to; r++) {
     const xo = rows[r] * D;
-    const t = s[r] * dot(x, xo, p, o, D);
+    const t = s[r] * z[r - from];
     for (let j = 0; j < D; j++) out[o + j] += t * x[xo + j];
   }
 }
