@@ -48,7 +48,9 @@ export function fitClassesByCg(a: FitArrays, ks: number[]): FitOutcome[] {
   gradient(range);
   const loss = lossSweep(x, D, label, classes, w, active);
   const f = Float64Array.from(range, (c) => loss[c] + regular(c, w, classes[c].offset));
-  const trial = new Float64Array(w.length);
+  // The line search's trial weights, class c at c·D (C × D, not the model's K × D).
+  const trial = new Float64Array(C * D);
+  const trialClasses = classes.map((cls, c) => ({ ...cls, offset: c * D }));
   for (let it = 0; it < a.maxIterations; it++) {
     for (let c = 0; c < C; c++) if (active[c] && norm2(g, classes[c].offset, D) <= tolerance) active[c] = 0;
     const open = range.filter((c) => active[c]);
@@ -80,17 +82,17 @@ export function fitClassesByCg(a: FitArrays, ks: number[]): FitOutcome[] {
       open.forEach((c, i) => {
         if (!searching[c]) return;
         const o = classes[c].offset;
-        for (let j = 0; j < D; j++) trial[o + j] = w[o + j] - t[c] * solved[i].v[j];
+        for (let j = 0; j < D; j++) trial[c * D + j] = w[o + j] - t[c] * solved[i].v[j];
       });
-      const trialLoss = lossSweep(x, D, label, classes, trial, searching);
+      const trialLoss = lossSweep(x, D, label, trialClasses, trial, searching);
       for (const c of open) {
         if (!searching[c]) continue;
-        const ft = trialLoss[c] + regular(c, trial, classes[c].offset);
+        const ft = trialLoss[c] + regular(c, trial, c * D);
         if (ft <= f[c] - 1e-4 * t[c] * slope[c] || Math.abs(ft - f[c]) <= 1e-15 * Math.abs(f[c])) {
           searching[c] = 0;
           moved[c] = 1;
           f[c] = ft;
-          w.set(trial.subarray(classes[c].offset, classes[c].offset + D), classes[c].offset);
+          w.set(trial.subarray(c * D, (c + 1) * D), classes[c].offset);
         } else t[c] /= 2;
       }
     }
