@@ -7,12 +7,16 @@
  * for comparisons. Retraining uses the same choice.
  *
  *   node --import tsx bench/unlearning.ts [--identities 300] [--per 30] [--d 128] [--subsample 0.1] [--lambda 1e-4] [--sigma 0.1]
- *     [--step-matrix-mb M] [--step-matrices cached|conjugate-gradient]
+ *     [--step-matrix-mb M] [--step-matrices cached|conjugate-gradient] [--skip-noiseless] [--skip-photo]
  *   node --import tsx bench/unlearning.ts --lfw [--lambda 1e-4] [--sigma 0.01] [--subsample 1]
  *
  * With --lfw: face descriptors of ../shared/data/faces/lfw-train (199 identities) for training and
  * lfw-train-extra for testing, from bench/.cache (made by bench/face-calibration.ts), centred
- * with lib/faces/public-centre.json. Prints one JSON object.
+ * with lib/faces/public-centre.json. Prints one JSON object; each stage's time and the process's
+ * peak RSS so far go to stderr as it ends (a run at the issue's size takes hours). `--skip-photo`
+ * leaves out the single-photo scenario (one retraining fewer). Each removal also reports its own
+ * peak RSS above the RSS before it (`removePeakRssAboveMB`) beside the features' size, the engine's
+ * working memory apart from the bench's copies of the data.
  *
  * Each removal consumes a copy of the trained model made before its clock starts, as the product's
  * worker consumes the model it has just loaded; retraining runs on the same worker threads.
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     'step-matrices': { type: 'string' },
     lfw: { type: 'boolean', default: false },
     'skip-noiseless': { type: 'boolean', default: false },
+    'skip-photo': { type: 'boolean', default: false },
   },
 });
 const K = Number(values.identities);
@@ -62,8 +67,17 @@ const params = {
 };
 
 let peak = 0;
-const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+let stagePeak = 0;
+const sample = () => {
+  const rss = process.memoryUsage().rss;
+  peak = Math.max(peak, rss);
+  stagePeak = Math.max(stagePeak, rss);
+};
 const timer = setInterval(sample, 50);
+const MB = (bytes: number) => Math.round(bytes / 2 ** 20);
+const started = performance.now();
+/** One line on stderr per stage: elapsed time since start, the stage's seconds, peak RSS so far. */
+const progress = (stage: string, seconds: number) => console.error(`[${secs(started)} s] ${stage}: ${seconds} s, peak RSS ${MB(peak)} MB`);
 
 function lfwSamples(corpus: string): Samples {
   const file = path.resolve('bench', '.cache', `${corpus}.json`);
@@ -74,6 +88,10 @@ function lfwSamples(corpus: string): Samples {
   const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as CorpusEntry[];
   const kept = entries.filter((e) => e.faces.length);
   return { ids: kept.map((e) => e.file), labels: kept.map((e) => e.person), x: Float64Array.from(kept.flatMap((e) => mainFace(e)!)), d: 128 };
+}
+
+function secs(t: number) {
+  return Math.round(performance.now() - t) / 1000;
 }
 
 let all: { centre: Float64Array };
@@ -91,28 +109,36 @@ if (values.lfw) {
   train = subset(synthetic, (i) => i % (per + 5) < per);
   test = subset(synthetic, (i) => i % (per + 5) >= per);
 }
-const secs = (t: number) => Math.round(performance.now() - t) / 1000;
 
 const t = performance.now();
 const trained = await trainNewton(train, all.centre, params, stepOptions);
 const trainSeconds = secs(t);
+progress(`trained ${train.ids.length} × ${K} × ${train.d} (${trained.report.stepMatrices.method})`, trainSeconds);
 const noiseless = values['skip-noiseless'] ? null : (await trainNewton(train, all.centre, { ...params, sigma: 1e-12 }, { tolerance: 1e-10 })).model;
 
 async function scenario(name: string, ids: string[]) {
   // The product's worker removes from a model it has just loaded, consuming it; here a copy of the
   // trained model (made before the clock starts) plays that part.
   const input = copyModel(trained.model);
+  sample();
+  const rssBefore = process.memoryUsage().rss;
+  stagePeak = rssBefore;
   const t0 = performance.now();
   const removed = await removeSamples(input, ids, { consume: true });
   const removeSeconds = secs(t0);
+  sample();
+  const removePeakRssAboveMB = MB(stagePeak - rssBefore);
+  progress(`${name}: removed ${ids.length}`, removeSeconds);
   // The same removal keeping the old noise: what the fresh draw of every release costs.
   const keptInput = copyModel(trained.model);
   const tk = performance.now();
   const kept = await removeSamples(keptInput, ids, { consume: true, noise: 'keep' });
   const keptSeconds = secs(tk);
+  progress(`${name}: removed keeping the noise`, keptSeconds);
   const t1 = performance.now();
   const retrained = (await trainNewton(without(train, new Set(ids)), all.centre, params, { noise: removed.model.noise, ...stepOptions })).model;
   const retrainSeconds = secs(t1);
+  progress(`${name}: retrained`, retrainSeconds);
   const removedSamples = subset(train, (i) => ids.includes(train.ids[i]));
   const label = removedSamples.labels[0];
   const heldOut = subset(test, (i) => test.labels[i] === label);
@@ -122,6 +148,7 @@ async function scenario(name: string, ids: string[]) {
     removeSeconds,
     removeSecondsNoiseKept: keptSeconds,
     classStepsNoiseKept: kept.report.classSteps,
+    removePeakRssAboveMB,
     retrainSeconds,
     speedup: Math.round((retrainSeconds / removeSeconds) * 10) / 10,
     method: removed.report.method,
@@ -152,7 +179,7 @@ const identity = await scenario(
   'one identity',
   train.ids.filter((_, i) => train.labels[i] === person),
 );
-const photo = await scenario('single photo', [photoOf]);
+const photo = values['skip-photo'] ? null : await scenario('single photo', [photoOf]);
 clearInterval(timer);
 sample();
 console.log(
@@ -173,7 +200,8 @@ console.log(
       stepMatrices: trained.report.stepMatrices,
       accuracy: accuracy(trained.model, test).accuracy,
       accuracyNoiseless: noiseless ? accuracy(noiseless, test).accuracy : 'skipped',
-      scenarios: [identity, photo],
+      featuresMB: MB(train.x.byteLength),
+      scenarios: photo ? [identity, photo] : [identity],
       peakRssMB: Math.round(peak / 2 ** 20),
     },
     null,
