@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { ErrorAlert } from '@/app/_components/error-alert';
 import { verifyCertificateAction } from './actions';
-import { evidenceSentence } from '@/lib/certificates/evidence-text';
+import { evidenceSentence, featuresSentence } from '@/lib/certificates/evidence-text';
 import { DeploymentSection } from '@/app/_components/deployment-status';
 
 export function VerifyForm() {
@@ -50,6 +50,11 @@ export function VerifyForm() {
                       ? 'exact retraining of the affected shard (SISA)'
                       : 'retraining from scratch'}
                   ; {m.samplesRemoved} photo(s) removed.
+                  {m.features ? (
+                    <span data-testid="features" className="mt-1 block text-gray-700">
+                      {featuresSentence(m.features)}
+                    </span>
+                  ) : null}
                   {m.evidence ? (
                     <span data-testid="evidence" className="mt-1 block text-gray-700">
                       {evidenceSentence(m.evidence)}

@@ -13,3 +13,4 @@ export * from './removals';
 export * from './liveness';
 export * from './deployments';
 export * from './integrity';
+export * from './embeddings';

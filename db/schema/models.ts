@@ -1,6 +1,7 @@
 import { doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id } from './columns';
 import { datasets } from './datasets';
+import { embeddingModels } from './embeddings';
 import { organizations } from './organizations';
 import type { VersionReport } from '@/lib/models/version-report';
 
@@ -10,7 +11,7 @@ export const versionReason = pgEnum('model_version_reason', ['trained', 'removal
 /** Where a version's noise came from (lib/unlearning/model.ts NoiseSource); SISA versions have none. */
 export const noiseSource = pgEnum('model_noise_source', ['secret', 'seeded', 'none']);
 
-/** A partner model trained on one dataset: a linear identity head over face descriptors (lib/unlearning). */
+/** A partner model trained on one dataset: a linear identity head over face descriptors or the partner's own vectors (lib/unlearning). */
 export const models = pgTable(
   'models',
   {
@@ -23,6 +24,8 @@ export const models = pgTable(
       .references(() => datasets.id),
     name: text().notNull(),
     kind: modelKind().notNull(),
+    /** The partner's embedding model whose vectors the head is trained on; null: forgetme's own face descriptors. */
+    embeddingModelId: uuid().references(() => embeddingModels.id),
     /** The training parameters (λ, σ, ε, δ, subsample and subsampleSeed; or shards, slices, shardSeed). Never the noise. */
     params: jsonb().$type<Record<string, number>>().notNull(),
     status: modelStatus().notNull().default('training'),

@@ -8,9 +8,11 @@ import { certificateFilterSchema, certificateRowSchema } from '@/lib/compliance/
 import { createEndpointSchema, deliverySchema, endpointSchema, updateEndpointSchema } from '@/lib/webhooks/schemas';
 import { pageOf } from './common-schemas';
 import { acknowledgeDeployment, getDeploymentStatement, listDeploymentKeys, registerDeploymentKey, revokeDeploymentKey } from './deployment-operations';
+import { getFeatureCoverage, listEmbeddingModels, registerEmbeddingModel, uploadFeatures } from './embedding-operations';
 import { operation, read, write } from './define-operation';
 
 export * from './deployment-operations';
+export * from './embedding-operations';
 
 const UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -369,6 +371,10 @@ export const OPERATIONS = [
   listUploads,
   getUpload,
   listItems,
+  uploadFeatures,
+  getFeatureCoverage,
+  listEmbeddingModels,
+  registerEmbeddingModel,
   listModels,
   createModel,
   getModel,

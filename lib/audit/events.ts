@@ -33,7 +33,9 @@ export type AuditEvent =
   | Ev<'dataset.created', 'dataset', { name: string }>
   | Ev<'dataset.upload_accepted', 'ingest', { datasetId: string; rows: number; created: number; skipped: number }>
   | Ev<'dataset.ingested', 'ingest', { datasetId: string; embedded: number; failed: number }>
-  | Ev<'model.created', 'model', { datasetId: string; kind: string; params: Record<string, number> }>
+  | Ev<'embedding_model.registered', 'embedding_model', { name: string; version: string; dimension: number }>
+  | Ev<'dataset.features_imported', 'dataset', { embeddingModelId: string; stored: number; unchanged: number }>
+  | Ev<'model.created', 'model', { datasetId: string; kind: string; params: Record<string, number>; embeddingModelId?: string }>
   | Ev<'model.version_released', 'model_version', { modelId: string; version: number; reason: string }>
   | Ev<'model.training_failed', 'model', { code: string }>
   | Ev<'deployment_key.registered', 'deployment_key', { name: string; kid: string }>

@@ -1,12 +1,14 @@
 import type { RemovalVersionReport } from '@/lib/models/version-report';
 import type { ForgettingEvidence } from '@/lib/unlearning/forgetting-evidence';
-import { SCOPE, type PredicateV2 } from './predicate';
+import { SCOPE, type Features, type PredicateV2 } from './predicate';
 
 type VersionFacts = { version: number; weightsSha256: string; accuracy: number | null; budgetUsed: number };
 
 /** One model's part in a certificate: the versions before and after, and the report of the release between them (null: no release). */
 export type ModelRelease = {
   model: { id: string; name: string; kind: 'newton-certified' | 'sisa'; params: Record<string, number> };
+  /** What the head was trained on. */
+  features: Features;
   before: VersionFacts;
   after: VersionFacts & { noiseSource: 'secret' | 'seeded' | 'none' };
   report: RemovalVersionReport | null;
@@ -35,7 +37,7 @@ export class PredicateError extends Error {}
  */
 export function buildPredicate(input: PredicateInput): PredicateV2 {
   return {
-    version: '2.1',
+    version: '2.2',
     certificateId: input.certificateId,
     requestId: input.requestId,
     organization: input.organization,
@@ -58,6 +60,7 @@ function modelEntry(m: ModelRelease): PredicateV2['models'][number] {
   return {
     modelId: m.model.id,
     modelName: m.model.name,
+    features: m.features,
     before: { version: m.before.version, weightsSha256: m.before.weightsSha256 },
     after: { version: m.after.version, weightsSha256: m.after.weightsSha256 },
     method,

@@ -18,3 +18,13 @@ export function evidenceSentence(e: Evidence): string {
     `(it tells models trained with them from models trained without them with AUC ${e.power.auc.toFixed(2)}): ${outcome}.`
   );
 }
+
+type Features = NonNullable<Predicate['models'][number]['features']>;
+
+/** What a model's head was trained on, in one sentence (the partner's network with its own statement, or forgetme's descriptor). */
+export function featuresSentence(f: Features): string {
+  return f.source === 'partner'
+    ? `Trained on the partner's own embedding network "${f.name}" version ${f.version} (${f.dimension} values per photo), ` +
+        `which the partner states was trained on: ${f.trainingData}`
+    : `Trained on forgetme's face descriptor ${f.name} ${f.version} (${f.dimension} values per photo): ${f.trainingData}.`;
+}

@@ -9,6 +9,7 @@ export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
  * the training manifests, the removed items and the model files. Version 1 certificates still
  * verify, with the notice that their noise was derivable (V1_NOTICE). Verifiers refuse other majors.
  * Version 2.1 adds `search`: the registry searched, the thresholds in force and the expected strangers.
+ * Version 2.2 adds, per model, `features`: what the head was trained on (forgetme's descriptor or the partner's network).
  */
 export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v2';
 export const PREDICATE_TYPE_V1 = 'https://forgetme.dev/attestations/face-removal/v1';
@@ -53,7 +54,17 @@ export const releaseEvidenceSchema = z.object({
   commitments: commitmentsSchema,
 });
 
+/** What the head was trained on (since predicate 2.2): forgetme's face descriptor or the partner's registered embedding model. */
+export const featuresSchema = z.object({
+  source: z.enum(['forgetme', 'partner']),
+  name: z.string(),
+  version: z.string(),
+  dimension: z.number().int(),
+  trainingData: z.string().describe("What the embedding network was trained on: for a partner's network, the partner's own statement"),
+});
+
 const modelRemovalV2 = modelRemoval.extend({
+  features: featuresSchema.optional().describe('The features the head was trained on (absent before predicate 2.2: forgetme’s descriptor)'),
   release: releaseEvidenceSchema.nullable().describe('Null when none of the items were in the model (held out): no release'),
   evidence: forgettingEvidenceSchema
     .nullable()
@@ -117,12 +128,14 @@ export const statementSchema = z.object({
 export type Predicate = z.infer<typeof predicateSchema>;
 export type PredicateV2 = z.infer<typeof predicateV2Schema>;
 export type ReleaseEvidence = z.infer<typeof releaseEvidenceSchema>;
+export type Features = z.infer<typeof featuresSchema>;
 export type Statement = z.infer<typeof statementSchema> & { predicate: Predicate };
 
 export const SCOPE =
-  'Covers the identity-recognition head (a linear model over a fixed public face descriptor, faceapi-128) ' +
-  'trained by forgetme for this partner on the listed datasets. ' +
-  'It does not cover copies of the images or models held elsewhere, other models the partner trains, or the public descriptor network itself. ' +
+  'Covers the identity-recognition head (a linear model over fixed features: the public face descriptor faceapi-128, or the partner’s own ' +
+  'embedding network named with each model) trained by forgetme for this partner on the listed datasets. ' +
+  'It does not cover copies of the images or models held elsewhere, other models the partner trains, or the embedding network itself: ' +
+  'the guarantee assumes that network never saw the removed photos (for a partner’s network, the partner states what it was trained on). ' +
   'The (ε, δ) guarantee (Guo et al., ICML 2020) compares the released model with one retrained from scratch without the items, with fresh noise: ' +
   "the release's noise is secret, drawn afresh for this release and committed to here, so it holds for anyone who sees the released model, " +
   'including a partner who kept earlier versions and the training data. It assumes the requests were not chosen after seeing the models (non-adaptive), ' +

@@ -1,7 +1,7 @@
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { envelopeDigest, type Bundle } from './bundle';
-import { evidenceSentence } from './evidence-text';
+import { evidenceSentence, featuresSentence } from './evidence-text';
 import { noticeFor, type Predicate } from './predicate';
 
 /** The standard PDF fonts speak WinAnsi only: Greek letters and arrows are spelled out. */
@@ -103,6 +103,7 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
         `${m.samplesRemoved} training sample(s) removed${m.classesDropped ? `; ${m.classesDropped} identity class(es) removed entirely` : ''}. ` +
         `Accuracy on held-out photos before/after: ${fmt(m.accuracy.before)} / ${fmt(m.accuracy.after)}.`,
     );
+    if (m.features) text(featuresSentence(m.features));
     // The standard PDF fonts have no Greek: ε is spelled out.
     if (m.evidence) text(evidenceSentence(m.evidence).replace(/ε/g, 'epsilon'));
   }

@@ -13,6 +13,7 @@ import { removeSamples } from '@/lib/unlearning/remove';
 import { syntheticFaces } from '@/lib/unlearning/synthetic';
 import { copyModel } from '@/lib/unlearning/test-helpers';
 import { trainNewton } from '@/lib/unlearning/train';
+import { FORGETME_FEATURES } from '@/lib/embeddings/features-facts';
 import { buildPredicate } from './build-predicate';
 import { replayRelease } from './replay-release';
 
@@ -66,6 +67,7 @@ function certify(name: string, before: NewtonModel, after: NewtonModel, residual
     models: [
       {
         model: { id: 'm', name: 'head', kind: 'newton-certified', params },
+        features: FORGETME_FEATURES,
         before: version(1, 'a'.repeat(64)),
         after: { ...version(2, weights), noiseSource: 'secret' },
         report,

@@ -22,7 +22,7 @@ export function partnerApi(apiUrl: string, apiKey: string): PartnerCall {
     const data = await res.json().catch(() => null);
     if (!res.ok) {
       const code = data?.error?.code;
-      throw new AppError(isErrorCode(code) ? code : 'internal', data?.error?.message ?? `The server answered ${res.status}.`);
+      throw new AppError(isErrorCode(code) ? code : 'internal', data?.error?.message ?? `The server answered ${res.status}.`, data?.error?.details);
     }
     return data as T;
   };

@@ -1,17 +1,51 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from './commands';
+
+const usageError = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `partner import --features FILE`: the vectors of a registered embedding model, checked, then sent in batches. */
+async function importFeatures(
+  values: { features: string; ids?: string; dataset?: string; 'embedding-model'?: string; batch?: string; manifest?: string },
+  positionals: string[],
+  api: { apiUrl: string; apiKey: string },
+): Promise<number> {
+  if (positionals.length || values.manifest) throw usageError('--features takes no DIR and no --manifest: the vectors name their items by external id');
+  if (!values.dataset || !UUID.test(values.dataset)) throw usageError('--dataset must be the dataset id (a UUID)');
+  const embeddingModelId = values['embedding-model'];
+  if (!embeddingModelId || !UUID.test(embeddingModelId)) throw usageError('--embedding-model must be the registered embedding model id (a UUID)');
+  const batch = Number(values.batch ?? '2000');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 20000) throw usageError('--batch must be an integer from 1 to 20000');
+  if (!fs.existsSync(values.features)) throw usageError(`${values.features} does not exist`);
+  if (values.ids && !fs.existsSync(values.ids)) throw usageError(`${values.ids} does not exist`);
+  const { partnerImportFeatures } = await import('./partner-import-features');
+  const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+  const r = await partnerImportFeatures({ ...api, file: values.features, ids: values.ids, datasetId: values.dataset, embeddingModelId, batch, log });
+  const { withVector, withoutVector, missing } = r.coverage;
+  log({ event: 'done', vectors: r.vectors, batches: r.batches, stored: r.stored, unchanged: r.unchanged, withVector, withoutVector });
+  if (withoutVector) log({ event: 'missing', withoutVector, items: missing.map((m) => m.externalId) });
+  return 0;
+}
 
 /** `forgetme partner …`: a partner's side of the API, for scripts (README.md, "CLI"). */
 export const PARTNER_COMMANDS: Command[] = [
   {
     name: 'partner import',
-    usage: 'partner import DIR --manifest labels.csv (--dataset ID | --create-dataset NAME) [--batch 200] [--no-wait]',
-    summary: 'Upload a folder of labelled face images to a training set through the API (resumable).',
+    usage:
+      'partner import DIR --manifest labels.csv (--dataset ID | --create-dataset NAME) [--batch 200] [--no-wait]\n' +
+      '       forgetme partner import --features FILE --dataset ID --embedding-model ID [--ids FILE] [--batch 2000]',
+    summary: "Upload a folder of labelled face images, or your own embedding model's vectors of them, to a training set (resumable).",
     help: [
       'Sends the images of DIR named by the manifest (CSV external_id,label,file; file relative to DIR) to',
       'FORGETME_API_URL with FORGETME_API_KEY (scope datasets:write), in batches. Interrupted? Run it again:',
       'accepted batches are remembered next to the manifest and not sent twice. Prints JSON lines; waits',
       'until every batch is embedded unless --no-wait.',
+      "With --features: sends your embedding model's vector of each item (register the model first: POST",
+      '/api/v1/embedding-models). FILE is JSON lines, {"id": "<external id>", "vector": [numbers]} per line, or a',
+      ".npy array (float32 or float64, one row per item) with --ids FILE naming each row's external id, one per",
+      'line. Every vector is checked first and nothing is sent if any is bad (each named by line and item);',
+      'resumable like images. Ends by listing the items that still have no vector.',
     ].join('\n'),
     run: async (args) => {
       const { values, positionals } = parseArgs({
@@ -21,17 +55,21 @@ export const PARTNER_COMMANDS: Command[] = [
           manifest: { type: 'string' },
           dataset: { type: 'string' },
           'create-dataset': { type: 'string' },
-          batch: { type: 'string', default: '200' },
+          batch: { type: 'string' },
           'no-wait': { type: 'boolean', default: false },
+          features: { type: 'string' },
+          ids: { type: 'string' },
+          'embedding-model': { type: 'string' },
         },
       });
       const [{ env }, { partnerImport }] = await Promise.all([import('@/lib/config/env'), import('./partner-import')]);
       const e = env();
       const bad = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
       if (!e.apiUrl || !e.apiKey) throw bad('set FORGETME_API_URL and FORGETME_API_KEY (an API key with datasets:write)');
+      if (values.features !== undefined) return importFeatures({ ...values, features: values.features }, positionals, { apiUrl: e.apiUrl, apiKey: e.apiKey });
+      const batch = Number(values.batch ?? '200');
       if (positionals.length !== 1) throw bad('give exactly one DIR');
       if (!values.manifest) throw bad('--manifest is required');
-      const batch = Number(values.batch);
       if (!Number.isInteger(batch) || batch < 1 || batch > 5000) throw bad('--batch must be an integer from 1 to 5000');
       const r = await partnerImport({
         apiUrl: e.apiUrl,

@@ -23,6 +23,7 @@ import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
 import { closeThreadPool, getThreadPool } from '@/lib/jobs/thread-pool';
 import { runTraining } from '@/lib/models/train-job';
+import { callRoute } from '@/lib/testing/call-route';
 import { makeZip } from '@/lib/testing/make-zip';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
@@ -36,23 +37,7 @@ process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = '1';
 const FIX = path.resolve('lib/faces/fixtures');
 const photo = (f: string) => fs.readFileSync(path.join(FIX, f));
 const BASE = 'http://localhost/api/v1';
-type Params = Record<string, string>;
-type Handler = (req: Request, ctx?: { params?: Promise<Params> }) => Promise<Response>;
-
-function call(
-  handler: Handler,
-  opts: { method?: string; path: string; key: string; params?: Params; json?: unknown; form?: FormData; headers?: Record<string, string> },
-) {
-  const headers: Record<string, string> = { authorization: `Bearer ${opts.key}`, ...opts.headers };
-  let body: BodyInit | undefined;
-  if (opts.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(opts.json);
-  } else if (opts.form) body = opts.form;
-  return handler(new Request(`${BASE}${opts.path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }), {
-    params: Promise.resolve(opts.params ?? {}),
-  });
-}
+const call = callRoute;
 
 function uploadForm(manifest: string, archive?: Buffer, files?: [string, Buffer][]) {
   const form = new FormData();

@@ -42,6 +42,7 @@ async function view(tx: Executor, m: Model): Promise<ModelView> {
     name: m.name,
     datasetId: m.datasetId,
     kind: m.kind,
+    embeddingModelId: m.embeddingModelId,
     params: m.params,
     status: m.status,
     progress: m.progress,

@@ -49,8 +49,21 @@ export const createModelSchema = z.discriminatedUnion('kind', [
     datasetId: z.uuid(),
     kind: z.literal('newton-certified'),
     params: newtonParams.default(newtonParams.parse({})),
+    embeddingModelId: z
+      .uuid()
+      .optional()
+      .describe("Train on your own vectors from this registered embedding model (every trained item needs one); absent: forgetme's face descriptors."),
   }),
-  z.strictObject({ name: z.string().trim().min(1).max(120), datasetId: z.uuid(), kind: z.literal('sisa'), params: sisaParams.default(sisaParams.parse({})) }),
+  z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    datasetId: z.uuid(),
+    kind: z.literal('sisa'),
+    params: sisaParams.default(sisaParams.parse({})),
+    embeddingModelId: z
+      .uuid()
+      .optional()
+      .describe("Train on your own vectors from this registered embedding model (every trained item needs one); absent: forgetme's face descriptors."),
+  }),
 ]);
 export type CreateModelInput = z.infer<typeof createModelSchema>;
 
@@ -76,6 +89,7 @@ export const modelSchema = z.object({
   name: z.string(),
   datasetId: z.uuid(),
   kind: z.enum(['newton-certified', 'sisa']),
+  embeddingModelId: z.uuid().nullable().describe("The embedding model whose vectors the head is trained on; null: forgetme's face descriptors."),
   params: z.record(z.string(), z.number()),
   status: z.enum(['training', 'ready', 'failed']),
   progress: z.number(),

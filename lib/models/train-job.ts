@@ -13,7 +13,9 @@ import { UnlearningError } from '@/lib/unlearning/errors';
 import { trainSisa } from '@/lib/unlearning/sisa';
 import { trainNewton } from '@/lib/unlearning/train';
 import { emitEvent } from '@/lib/webhooks/emit-event';
-import { publicCentre } from './public-centre';
+import { featureCoverage, missingVectorsSentence } from '@/lib/embeddings/feature-coverage';
+import { featureSourceOf } from '@/lib/embeddings/partner-samples';
+import { centreFor } from './public-centre';
 import { trainingData } from './training-data';
 import { storeModelFiles, type StoredModel } from './version-files';
 import { keepWarm } from './warm-models';
@@ -37,7 +39,17 @@ export async function runTraining(modelId: string): Promise<void> {
   if (existing || model.status !== 'training') return;
   const setProgress = (progress: number) => db.update(models).set({ progress }).where(eq(models.id, modelId));
 
-  const { train, holdout } = await trainingData(model.datasetId);
+  const source = await featureSourceOf(model);
+  if (source.kind === 'partner') {
+    // Items may have arrived since the model was created: none trains without its vector, and none is left out unsaid.
+    const c = await featureCoverage(db, model.datasetId, source.embeddingModelId);
+    if (c.withoutVector) {
+      const message = `${missingVectorsSentence(c, "the model's embedding model")}; import them and create the model again.`;
+      await failTraining(modelId, { code: 'missing_features', message });
+      return;
+    }
+  }
+  const { train, holdout } = await trainingData(model.datasetId, source);
   await setProgress(0.1);
   const started = performance.now();
   let stored: StoredModel;
@@ -46,13 +58,13 @@ export async function runTraining(modelId: string): Promise<void> {
   try {
     if (model.kind === 'sisa') {
       const p = model.params as { shards: number; slices: number; lambda: number; shardSeed: number };
-      head = trainSisa(train, publicCentre(), p);
+      head = trainSisa(train, centreFor(source), p);
       await setProgress(0.8);
       stored = await storeModelFiles(head, { parentSha256: null });
       const seconds = (performance.now() - started) / 1000;
       report = { schema: 2, kind: 'trained', method: 'sisa', seconds, classes: head.classes.length, samples: head.ids.length, residual: null, budget: null };
     } else {
-      const t = await trainNewton(train, publicCentre(), model.params, { stepMatrixBudgetBytes: env().stepMatrixBudgetBytes });
+      const t = await trainNewton(train, centreFor(source), model.params, { stepMatrixBudgetBytes: env().stepMatrixBudgetBytes });
       head = t.model;
       await setProgress(0.8);
       stored = await storeModelFiles(t.model, { parentSha256: null, residual: t.report.residual, budget: removalBudget(t.model.params) });

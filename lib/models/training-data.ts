@@ -3,6 +3,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { datasetItems, faces } from '@/db/schema';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
+import { partnerHoldout, partnerSamples, type FeatureSource } from '@/lib/embeddings/partner-samples';
 import type { Samples } from '@/lib/unlearning/dataset';
 
 /** The share of items of well-represented identities kept out of training to measure accuracy. */
@@ -20,12 +21,27 @@ const heldOutSql = (itemId: SQL) => {
   return sql`${word} < ${HOLDOUT * 2 ** 32}::float8`;
 };
 
+/** Items of identities with at least three are split into training and held-out by id; the rest all train. */
+function splitHoldout(all: Samples): { train: Samples; holdout: Samples } {
+  const perLabel = new Map<string, number>();
+  for (const l of all.labels) perLabel.set(l, (perLabel.get(l) ?? 0) + 1);
+  const held = all.ids.map((id, i) => perLabel.get(all.labels[i])! >= 3 && heldOut(id));
+  const pick = (hold: boolean): Samples => {
+    const rows = held.flatMap((h, i) => (h === hold ? [i] : []));
+    const x = new Float64Array(rows.length * all.d);
+    rows.forEach((r, k) => x.set(all.x.subarray(r * all.d, (r + 1) * all.d), k * all.d));
+    return { ids: rows.map((r) => all.ids[r]), labels: rows.map((r) => all.labels[r]), x, d: all.d };
+  };
+  return { train: pick(false), holdout: pick(true) };
+}
+
 /**
- * A dataset's live (not removed, embedded) items as samples: one descriptor per item (its largest
- * face; the image's subject), the item id as sample id, the partner's label. Items of identities
- * with at least three are split into training and held-out by id; the rest all train.
+ * A dataset's live (not removed, embedded) items as samples, the item id as sample id, the
+ * partner's label, split into training and held-out (splitHoldout). The features: one descriptor
+ * per item (its largest face; the image's subject), or the partner's own vector of each item.
  */
-export async function trainingData(datasetId: string): Promise<{ train: Samples; holdout: Samples }> {
+export async function trainingData(datasetId: string, source: FeatureSource = { kind: 'faces' }): Promise<{ train: Samples; holdout: Samples }> {
+  if (source.kind === 'partner') return splitHoldout(await partnerSamples(datasetId, source));
   const db = await getDb();
   const rows = await db
     .selectDistinctOn([faces.itemId], { itemId: faces.itemId, label: datasetItems.label, embedding: faces.embedding })
@@ -33,10 +49,7 @@ export async function trainingData(datasetId: string): Promise<{ train: Samples;
     .innerJoin(datasetItems, eq(datasetItems.id, faces.itemId))
     .where(live(datasetId))
     .orderBy(faces.itemId, largestFace);
-  const perLabel = new Map<string, number>();
-  for (const r of rows) perLabel.set(r.label, (perLabel.get(r.label) ?? 0) + 1);
-  const pick = (hold: boolean) => rows.filter((r) => (perLabel.get(r.label)! >= 3 && heldOut(r.itemId)) === hold);
-  return { train: samples(pick(false)), holdout: samples(pick(true)) };
+  return splitHoldout(samples(rows));
 }
 
 const live = (datasetId: string) =>
@@ -55,7 +68,8 @@ function samples(list: { itemId: string; label: string; embedding: number[] }[])
  * them and needs nothing else, so it reads about a tenth of the descriptors (at 100,000 items,
  * 10,000 instead of 100,000 rows parsed).
  */
-export async function holdoutData(datasetId: string): Promise<Samples> {
+export async function holdoutData(datasetId: string, source: FeatureSource = { kind: 'faces' }): Promise<Samples> {
+  if (source.kind === 'partner') return partnerHoldout(datasetId, source, heldOutSql);
   const db = await getDb();
   const items = db
     .selectDistinctOn([faces.itemId], {

@@ -15,6 +15,7 @@ import {
   type SearchScope,
 } from '@/db/schema';
 import { buildPredicate, type ModelRelease } from '@/lib/certificates/build-predicate';
+import { featuresOf } from '@/lib/embeddings/features-facts';
 import { PREDICATE_TYPE, type PredicateV2 } from '@/lib/certificates/predicate';
 import { readVersionReport } from '@/lib/models/version-report';
 import { signCertificate, type Subject } from '@/lib/certificates/sign-certificate';
@@ -97,7 +98,8 @@ export async function runCertify(requestId: string): Promise<void> {
       if (report && report.kind !== 'removal') throw new Error(`model version ${to.id} has no removal report (${report.kind}): it cannot be certified`);
       const evidence = report?.kind === 'removal' ? (report.evidence[t.id] ?? null) : null;
       const model = { id: m.id, name: m.name, kind: m.kind, params: m.params };
-      releases.push({ model, before: from, after: to, report: report?.kind === 'removal' ? report : null, evidence });
+      const features = await featuresOf(m);
+      releases.push({ model, features, before: from, after: to, report: report?.kind === 'removal' ? report : null, evidence });
     }
     const certificateId = crypto.randomUUID();
     const predicate = buildPredicate({

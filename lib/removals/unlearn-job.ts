@@ -7,6 +7,7 @@ import { defineJob } from '@/lib/jobs/define-job';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { log } from '@/lib/log/logger';
+import { featureSourceOf, partnerVectorsOf, type FeatureSource } from '@/lib/embeddings/partner-samples';
 import { holdoutData } from '@/lib/models/training-data';
 import { renoiseModel } from '@/lib/models/renoise-model';
 import { loadModelFiles, storeModelFiles, type StoredModel } from '@/lib/models/version-files';
@@ -90,7 +91,8 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const started = performance.now();
   const lap = stopwatch();
   // The held-out samples are read while the engine's worker threads remove (about 1.3 s at 100,000 items on PGlite: bench/README.md).
-  const holdoutRead = holdoutData(model.datasetId);
+  const source = await featureSourceOf(model);
+  const holdoutRead = holdoutData(model.datasetId, source);
   holdoutRead.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
   // The model this process released last, if it is the current version; else from its blobs.
   const loaded = takeWarm(current.id) ?? (await loadModelFiles(current));
@@ -130,7 +132,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const [next, checked] = await Promise.all([store?.() ?? null, store ? checkRelease(head, holdout, photos, tasks) : null]);
   lap('store and checks');
   const acc = checked?.accuracy ?? current.accuracy;
-  const identity = ids.length ? await removedIdentityRate(head, ids) : null;
+  const identity = ids.length ? await removedIdentityRate(head, ids, source) : null;
   lap('identity');
   const evidence = Object.fromEntries(tasks.map((t) => [t.id, checked?.evidence.get(t.id) ?? null]));
   const commitments = next ? releaseCommitments(before, releaseInputs({ model: head, json: next.json }, next.files), ids) : null;
@@ -247,8 +249,13 @@ async function checkRelease(head: NewtonModel | SisaModel, holdout: Samples, pho
   return { accuracy, evidence };
 }
 
-/** How often the new head still names the removed photos' own identity (0 when forgotten). */
-async function removedIdentityRate(head: Parameters<typeof predict>[0], itemIds: string[]): Promise<number> {
+/** How often the new head still names the removed photos' own identity (0 when forgotten), on the features the head was trained on. */
+async function removedIdentityRate(head: Parameters<typeof predict>[0], itemIds: string[], source: FeatureSource): Promise<number> {
+  if (source.kind === 'partner') {
+    const removed = await partnerVectorsOf(itemIds, source);
+    if (!removed.ids.length) return 0;
+    return predict(head, removed).filter((p, i) => p.label === removed.labels[i]).length / removed.ids.length;
+  }
   const db = await getDb();
   const rows = await db
     .selectDistinctOn([faces.itemId], { itemId: faces.itemId, label: datasetItems.label, embedding: faces.embedding })

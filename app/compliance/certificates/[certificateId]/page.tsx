@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DeploymentSection } from '@/app/_components/deployment-status';
 import { notFound } from 'next/navigation';
+import { featuresSentence } from '@/lib/certificates/evidence-text';
 import { certificateDetail } from '@/lib/compliance/certificate-detail';
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
@@ -68,7 +69,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
                       `budget used ${(m.guarantee.budgetUsed * 100).toFixed(1)} %`
                     : ''}
                   . {m.samplesRemoved} sample(s) removed, {m.classesDropped} identity class(es) dropped; accuracy {pct(m.accuracy.before)} →{' '}
-                  {pct(m.accuracy.after)}.
+                  {pct(m.accuracy.after)}.{m.features ? ` ${featuresSentence(m.features)}` : ''}
                 </li>
               ))}
             </ul>
