@@ -92,3 +92,15 @@ export async function newPersonWithDraft(page: Page, prefix: string, name: strin
   await page.getByRole('button', { name: 'Agree and continue' }).click();
   await expect(page).toHaveURL(/\/me\/requests\/[0-9a-f-]{36}$/);
 }
+
+/** The demo partner's admin, signed in by API, once every model of the demo partner has its first version. */
+export async function demoPartnerAdmin(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }): Promise<APIRequestContext> {
+  const admin = await playwright.request.newContext({ baseURL: `http://localhost:${E2E_PORT}`, extraHTTPHeaders: SAME_ORIGIN });
+  await signInByApi(admin, 'admin@facelab.example', DEMO_PASSWORD);
+  const trained = async () => {
+    const models = ((await (await admin.get('/api/v1/models')).json()).data ?? []) as { latestVersion: { version: number } | null }[];
+    return models.length > 0 && models.every((m) => (m.latestVersion?.version ?? 0) >= 1);
+  };
+  await expect.poll(trained, { timeout: 120_000, message: "the demo partner's models are trained" }).toBe(true);
+  return admin;
+}

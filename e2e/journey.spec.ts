@@ -7,7 +7,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { startWebhookReceiver } from '../lib/testing/webhook-receiver';
 import { takeLiveCapture } from './live-camera';
 import { expectAccessible } from './accessibility';
-import { DEMO_PASSWORD, SAME_ORIGIN, signInByApi, signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
+import { DEMO_PASSWORD, SAME_ORIGIN, demoPartnerAdmin, signInByForm, signUpAndVerify, uniqueEmail } from './fixtures';
 
 const run = promisify(execFile);
 const REFS = path.resolve('db/seed/demo-faces/references');
@@ -21,14 +21,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forgetme-journey-'));
   try {
     // The demo partner: wait for its model, and listen to its webhooks.
-    const admin = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: SAME_ORIGIN });
-    await signInByApi(admin, 'admin@facelab.example', DEMO_PASSWORD);
-    await expect
-      .poll(async () => (await (await admin.get('/api/v1/models')).json()).data?.[0]?.latestVersion?.version ?? 0, {
-        timeout: 120_000,
-        message: 'the demo model is trained',
-      })
-      .toBe(1);
+    const admin = await demoPartnerAdmin(playwright);
     const ep = await admin.post('/api/v1/webhooks/endpoints', {
       data: { url: receiver.url, events: ['removal.requested', 'model.version_created', 'certificate.issued', 'certificate.deployment_acknowledged'] },
     });
@@ -137,8 +130,20 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     expect(fs.existsSync(path.join(tmp, 'bare'))).toBe(false);
     const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
     const predicate = JSON.parse(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8')).predicate;
-    expect(predicate.models[0].after.version).toBe(2);
-    expect(predicate.models[0].identityTest.removedIdentityTopRate).toBe(0);
+    // Both of the demo partner's models: its head on forgetme's descriptors, and the one on its own vectors (embeddings.spec.ts).
+    type ModelEntry = {
+      modelId: string;
+      modelName: string;
+      after: { version: number };
+      features: { source: string };
+      identityTest: { removedIdentityTopRate: number };
+    };
+    const own = (predicate.models as ModelEntry[]).find((m) => m.features.source === 'forgetme')!;
+    const theirs = (predicate.models as ModelEntry[]).find((m) => m.features.source === 'partner')!;
+    expect(own.after.version).toBe(2);
+    expect(own.identityTest.removedIdentityTopRate).toBe(0);
+    expect(theirs).toMatchObject({ after: { version: 2 }, features: { source: 'partner', name: 'e2e-net', version: '1', dimension: 512 } });
+    expect(online.stdout).toMatch(/^FEATURES {2}.*: Trained on the partner's own embedding network "e2e-net" version 1 \(512 values per photo\)/m);
 
     // The PDF renders.
     await run('pdftoppm', ['-png', '-f', '1', '-l', '1', '-r', '50', pdfPath, path.join(tmp, 'page')]);
@@ -169,7 +174,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     // A changed byte is caught.
     const tampered = JSON.parse(JSON.stringify(bundle));
     tampered.envelope.payload = Buffer.from(
-      Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.1"', '"version":"2.2"'),
+      Buffer.from(bundle.envelope.payload, 'base64').toString('utf8').replace('"version":"2.2"', '"version":"2.3"'),
     ).toString('base64');
     expect(tampered.envelope.payload).not.toBe(bundle.envelope.payload);
     fs.writeFileSync(path.join(tmp, 'tampered.json'), JSON.stringify(tampered));
@@ -201,22 +206,26 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     await expect(partnerPage.getByTestId('overview').getByRole('link', { name: /Removals in progress \d+ \d+ certified/ })).toBeVisible();
 
     // Deployment: not acknowledged yet; the partner signs, with its own key, that the new version runs; everyone sees it.
-    await expect(page.getByTestId('deployment')).toHaveAttribute('data-status', 'not_acknowledged');
-    await acknowledgeDeployment({ partnerPage, admin, tmp, modelId: predicate.models[0].modelId, version: predicate.models[0].after.version });
+    const deployment = (p: Page, m: ModelEntry) => p.getByTestId('deployment').filter({ hasText: `(${m.modelName})` });
+    await expect(deployment(page, own)).toHaveAttribute('data-status', 'not_acknowledged');
+    await acknowledgeDeployment({ partnerPage, admin, tmp, modelId: own.modelId, version: own.after.version });
     await partnerContext.close();
     await page.reload();
-    await expect(page.getByTestId('deployment')).toHaveAttribute('data-status', 'signed');
-    await expect(page.getByTestId('deployment')).toContainText('Deployed by the partner, signed');
+    await expect(deployment(page, own)).toHaveAttribute('data-status', 'signed');
+    await expect(deployment(page, own)).toContainText('Deployed by the partner, signed');
+    // The partner signed for one model only: the other still says so.
+    await expect(deployment(page, theirs)).toHaveAttribute('data-status', 'not_acknowledged');
     const deployed = await run('node', ['lib/cli/forgetme.mjs', 'verify', bundlePath, '--url', test.info().project.use.baseURL!], {
       env: { ...process.env, FORGETME_DATA_DIR: path.join(tmp, 'none'), FORGETME_LOG_LEVEL: 'error' },
     });
     expect(deployed.stdout).toMatch(/^DEPLOYED {2}.*: Deployed by FaceLab Demo, signed: version \d+/m);
-    expect(JSON.parse(deployed.stdout.trim().split('\n').at(-1)!).deployments[0].status).toBe('signed');
+    const findings = JSON.parse(deployed.stdout.trim().split('\n').at(-1)!).deployments as { modelId: string; status: string }[];
+    expect(findings.find((d) => d.modelId === own.modelId)?.status).toBe('signed');
     const again = await (await browser.newContext()).newPage();
     await again.goto('/verify');
     await again.getByLabel('Certificate file (certificate.json)').setInputFiles(bundlePath);
     await again.getByRole('button', { name: 'Verify' }).click();
-    await expect(again.getByTestId('deployment')).toHaveAttribute('data-status', 'signed');
+    await expect(deployment(again, own)).toHaveAttribute('data-status', 'signed');
     await again.context().close();
 
     // The partner heard every step, signed.

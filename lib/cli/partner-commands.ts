@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AppError } from '@/lib/errors/app-error';
 import type { Command } from './commands';
 
 const usageError = (m: string) => Object.assign(new TypeError(m), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
@@ -21,7 +22,14 @@ async function importFeatures(
   if (values.ids && !fs.existsSync(values.ids)) throw usageError(`${values.ids} does not exist`);
   const { partnerImportFeatures } = await import('./partner-import-features');
   const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
-  const r = await partnerImportFeatures({ ...api, file: values.features, ids: values.ids, datasetId: values.dataset, embeddingModelId, batch, log });
+  const r = await partnerImportFeatures({ ...api, file: values.features, ids: values.ids, datasetId: values.dataset, embeddingModelId, batch, log }).catch(
+    (err: unknown) => {
+      // Every refused vector on its own line (the first 100), before the error that stops the command.
+      const refusals = err instanceof AppError ? (err.details?.refusals as Record<string, unknown>[] | undefined) : undefined;
+      for (const x of refusals ?? []) log({ event: 'refused', ...x });
+      throw err;
+    },
+  );
   const { withVector, withoutVector, missing } = r.coverage;
   log({ event: 'done', vectors: r.vectors, batches: r.batches, stored: r.stored, unchanged: r.unchanged, withVector, withoutVector });
   if (withoutVector) log({ event: 'missing', withoutVector, items: missing.map((m) => m.externalId) });

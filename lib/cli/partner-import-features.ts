@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { FEATURES_BYTES } from '@/lib/api/embedding-operations';
 import { AppError } from '@/lib/errors/app-error';
 import { npyHeader, NpyError, parseJsonLines, parseNpy, type ParsedFeatures } from '@/lib/embeddings/parse-features';
 import type { EmbeddingModelView, FeatureCoverage, FeatureRefusal } from '@/lib/embeddings/schemas';
@@ -20,22 +21,29 @@ export type FeatureImportOptions = {
 /** One request's worth of a file: its bytes as sent, its lines (JSON lines) or ids (.npy), and the file line or row of each. */
 type Batch = { features: Buffer; lines: string[] | null; ids: string[] | null; fileLines: number[] };
 
+/** A batch's bytes at most: half the server's limit for one request (FEATURES_BYTES), whatever the dimension. */
+export const BATCH_BYTES = FEATURES_BYTES / 2;
+
 /** The batches of a JSON-lines file, read line by line (a file of millions of vectors is never held whole). */
 async function* jsonBatches(file: string, size: number): AsyncGenerator<Batch> {
   let lines: string[] = [];
   let fileLines: number[] = [];
+  let bytes = 0;
   let n = 0;
   const batch = (): Batch => ({ features: Buffer.from(lines.join('\n')), lines, ids: null, fileLines });
   for await (const text of readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     n++;
     if (!text.trim()) continue;
-    lines.push(text);
-    fileLines.push(n);
-    if (lines.length === size) {
+    const length = Buffer.byteLength(text) + 1;
+    if (lines.length && (lines.length === size || bytes + length > BATCH_BYTES)) {
       yield batch();
       lines = [];
       fileLines = [];
+      bytes = 0;
     }
+    lines.push(text);
+    fileLines.push(n);
+    bytes += length;
   }
   if (lines.length) yield batch();
 }
@@ -50,8 +58,9 @@ async function* npyBatches(file: string, ids: string[], size: number): AsyncGene
     const h = npyHeader(head, total);
     if (ids.length !== h.rows) throw new NpyError(`The array has ${h.rows} rows and the ids file ${ids.length} ids; give one id per row, in order.`);
     const rowBytes = h.columns * h.bytesPerValue;
-    for (let start = 0; start < h.rows; start += size) {
-      const rows = Math.min(size, h.rows - start);
+    const perBatch = Math.max(1, Math.min(size, Math.floor(BATCH_BYTES / rowBytes)));
+    for (let start = 0; start < h.rows; start += perBatch) {
+      const rows = Math.min(perBatch, h.rows - start);
       const data = Buffer.alloc(rows * rowBytes);
       fs.readSync(fd, data, 0, data.length, h.dataOffset + start * rowBytes);
       const fileLines = Array.from({ length: rows }, (_, i) => start + i + 1);

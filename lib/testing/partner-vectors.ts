@@ -1,7 +1,9 @@
-import { publicCentre } from '@/lib/models/public-centre';
-import { Rng } from '@/lib/unlearning/rng';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Rng } from '../unlearning/rng';
 
 const matrices = new Map<string, Float64Array>();
+let centre: number[] | undefined;
 
 /**
  * Tests and benches only: a stand-in for a partner's own embedding network, made honestly from real
@@ -19,7 +21,9 @@ export function partnerVector(descriptor: ArrayLike<number>, dimension = 512, se
     w = Float64Array.from({ length: dimension * d }, () => rng.normal() * Math.sqrt(4 / d));
     matrices.set(key, w);
   }
-  const c = publicCentre();
+  // Read, not imported: Playwright's loader (e2e/embeddings.spec.ts) needs an import attribute for JSON.
+  centre ??= (JSON.parse(fs.readFileSync(path.resolve('lib/faces/public-centre.json'), 'utf8')) as { centre: number[] }).centre;
+  const c = centre;
   const out = new Float32Array(dimension);
   for (let i = 0; i < dimension; i++) {
     let s = 0;

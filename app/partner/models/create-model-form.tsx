@@ -5,7 +5,9 @@ import { useState } from 'react';
 import { api, ApiError } from '@/app/_components/api-client';
 import { ErrorAlert } from '@/app/_components/error-alert';
 
-export function CreateModelForm({ datasets }: { datasets: { id: string; name: string }[] }) {
+type EmbeddingModel = { id: string; name: string; version: string; dimension: number };
+
+export function CreateModelForm({ datasets, embeddingModels }: { datasets: { id: string; name: string }[]; embeddingModels: EmbeddingModel[] }) {
   const router = useRouter();
   const [kind, setKind] = useState<'newton-certified' | 'sisa'>('newton-certified');
   const [error, setError] = useState<string | null>(null);
@@ -19,9 +21,10 @@ export function CreateModelForm({ datasets }: { datasets: { id: string; name: st
       kind === 'sisa'
         ? { shards: n('shards'), slices: n('slices'), lambda: n('lambda') }
         : { lambda: n('lambda'), sigma: n('sigma'), epsilon: n('epsilon'), delta: n('delta') };
+    const embeddingModelId = String(form.get('embeddingModelId') ?? '') || undefined;
     try {
       const { model } = await api<{ model: { id: string } }>('/models', {
-        json: { name: String(form.get('name') ?? ''), datasetId: String(form.get('datasetId')), kind, params },
+        json: { name: String(form.get('name') ?? ''), datasetId: String(form.get('datasetId')), kind, params, embeddingModelId },
       });
       router.push(`/partner/models/${model.id}`);
     } catch (err) {
@@ -68,6 +71,29 @@ export function CreateModelForm({ datasets }: { datasets: { id: string; name: st
           ))}
         </select>
       </p>
+      {embeddingModels.length ? (
+        <p className="space-y-1">
+          <label htmlFor="model-features" className="block text-sm font-medium">
+            Features
+          </label>
+          <select
+            id="model-features"
+            name="embeddingModelId"
+            aria-describedby="model-features-hint"
+            className="block w-full rounded-md border border-gray-300 px-3 py-2"
+          >
+            <option value="">forgetme&apos;s face descriptors (128 values per photo)</option>
+            {embeddingModels.map((m) => (
+              <option key={m.id} value={m.id}>
+                Your embedding model “{m.name}” {m.version} ({m.dimension} values per photo)
+              </option>
+            ))}
+          </select>
+          <span id="model-features-hint" className="block text-xs text-gray-600">
+            Your own vectors: every photo of the training set needs one (forgetme partner import --features).
+          </span>
+        </p>
+      ) : null}
       <fieldset className="space-y-1 text-sm">
         <legend className="font-medium">Removal method</legend>
         <label className="flex items-center gap-2">

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { listDatasets } from '@/lib/datasets/get-datasets';
+import { listEmbeddingModels } from '@/lib/embeddings/embedding-models';
 import { listModels } from '@/lib/models/get-models';
 import { CreateModelForm } from './create-model-form';
 import { TableFrame } from '@/app/_components/table-frame';
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: 'Models' };
 export default async function ModelsPage() {
   const user = await requirePageUser(PERSONA_ROLES.partner, '/partner/models');
   const org = user.organization!.id;
-  const [models, datasets] = await Promise.all([listModels(org, { limit: 200 }), listDatasets(org, { limit: 200 })]);
+  const [models, datasets, embeddingModels] = await Promise.all([listModels(org, { limit: 200 }), listDatasets(org, { limit: 200 }), listEmbeddingModels(org)]);
   const names = new Map(datasets.data.map((d) => [d.id, d.name]));
   return (
     <div className="space-y-6">
@@ -71,7 +72,24 @@ export default async function ModelsPage() {
           </tbody>
         </table>
       </TableFrame>
-      <CreateModelForm datasets={datasets.data.filter((d) => d.items.embedded > 0).map((d) => ({ id: d.id, name: d.name }))} />
+      {embeddingModels.length ? (
+        <section className="space-y-2" aria-labelledby="embedding-models">
+          <h2 id="embedding-models" className="text-lg font-semibold">
+            Your embedding models
+          </h2>
+          <ul className="space-y-1 text-sm" data-testid="embedding-models">
+            {embeddingModels.map((m) => (
+              <li key={m.id}>
+                “{m.name}” {m.version}, {m.dimension} values per photo. Trained on, as you stated: {m.trainingData}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <CreateModelForm
+        datasets={datasets.data.filter((d) => d.items.embedded > 0).map((d) => ({ id: d.id, name: d.name }))}
+        embeddingModels={embeddingModels}
+      />
     </div>
   );
 }

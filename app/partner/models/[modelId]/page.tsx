@@ -6,6 +6,7 @@ import { PERSONA_ROLES } from '@/lib/auth/roles';
 import { getDataset } from '@/lib/datasets/get-datasets';
 import { isAppError } from '@/lib/errors/app-error';
 import { ErrorAlert } from '@/app/_components/error-alert';
+import { featuresOf } from '@/lib/embeddings/features-facts';
 import { getModel, listVersions } from '@/lib/models/get-models';
 import { modelAcknowledgements } from '@/lib/deployments/model-acknowledgements';
 import { DeployedCell } from './deployed-cell';
@@ -28,7 +29,12 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
     if (isAppError(err) && err.code === 'not_found') notFound();
     throw err;
   });
-  const [versions, dataset, acks] = await Promise.all([listVersions(org, modelId), getDataset(org, model.datasetId), modelAcknowledgements(org, modelId)]);
+  const [versions, dataset, acks, features] = await Promise.all([
+    listVersions(org, modelId),
+    getDataset(org, model.datasetId),
+    modelAcknowledgements(org, modelId),
+    featuresOf(model),
+  ]);
   return (
     <div className="space-y-6">
       <p className="text-sm">
@@ -48,6 +54,13 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
           .filter(([k]) => k !== 'seed')
           .map(([k, v]) => `${k} = ${v}`)
           .join(', ')}
+        .
+      </p>
+      <p className="text-gray-700" data-testid="model-features">
+        Features:{' '}
+        {features.source === 'partner'
+          ? `your embedding model “${features.name}” version ${features.version} (${features.dimension} values per photo)`
+          : `forgetme's face descriptor ${features.name} ${features.version} (${features.dimension} values per photo)`}
         .
       </p>
       {model.status === 'training' ? <TrainingProgress modelId={model.id} initial={model.progress} /> : null}
