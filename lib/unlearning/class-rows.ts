@@ -24,6 +24,11 @@ export function classKey(label: string): number {
   return v;
 }
 
+/** About how many rows a class trains on: its own (n / K on average) and the subsampled share r of the rest. */
+export function expectedRowsPerClass(n: number, K: number, r: number): number {
+  return n * Math.min(1, r + 1 / K);
+}
+
 /** True when a negative sample (hash h) belongs to the subsample, at rate r, of the class with key `key`. */
 export function inSubsample(h: number, key: number, r: number): boolean {
   if (r >= 1) return true;

@@ -1,6 +1,6 @@
 import { releaseTarget, removalBudget } from './budget';
 import { runOverClasses } from './class-pool';
-import { buildRowsCache, classKey, inSubsample, remapRows, sampleHashes } from './class-rows';
+import { buildRowsCache, classKey, expectedRowsPerClass, inSubsample, remapRows, sampleHashes } from './class-rows';
 import { UnlearningError } from './errors';
 import { largestEigenvalue, norm2 } from './linalg';
 import type { NewtonModel } from './model';
@@ -147,7 +147,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     normX: Math.sqrt(largestEigenvalue(next.gram, D)),
     stepAim: 0,
   };
-  const rowsPerClass = next.ids.length * Math.min(1, p.subsample + 1 / model.classes.length);
+  const rowsPerClass = expectedRowsPerClass(next.ids.length, model.classes.length, p.subsample);
   const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
     runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, {
       threads: opts.threads,

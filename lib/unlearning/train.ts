@@ -1,5 +1,5 @@
 import { removalBudget } from './budget';
-import { allRows, buildRowsCache, classKey, sampleHashes } from './class-rows';
+import { allRows, buildRowsCache, classKey, expectedRowsPerClass, sampleHashes } from './class-rows';
 import { runOverClasses } from './class-pool';
 import type { FitArrays, FitOutcome } from './class-tasks';
 import { prepareSamples, type Samples } from './dataset';
@@ -61,7 +61,7 @@ export async function trainNewton(
   const label = Int32Array.from(samples.labels, (l) => index.get(l)!);
   const D = samples.d + 1;
   const K = classes.length;
-  const stepMatrices = chooseStepMatrices(K, D, n * Math.min(1, p.subsample + 1 / K), opts.stepMatrixBudgetBytes, opts.stepMatrices);
+  const stepMatrices = chooseStepMatrices(K, D, expectedRowsPerClass(n, K, p.subsample), opts.stepMatrixBudgetBytes, opts.stepMatrices);
   const model: NewtonModel = {
     kind: 'newton-certified',
     d: samples.d,
