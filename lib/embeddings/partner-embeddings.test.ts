@@ -23,6 +23,9 @@ import { startRequest } from '@/lib/removals/start-request';
 import { submitRequest } from '@/lib/removals/submit-request';
 import { runUnlearning } from '@/lib/removals/unlearn-job';
 import { callRoute } from '@/lib/testing/call-route';
+import { chunked } from '@/lib/testing/chunked-body';
+import { createDataset } from '@/lib/datasets/create-dataset';
+import { registerEmbeddingModel } from './embedding-models';
 import { npyHeaderBytes } from '@/lib/cli/partner-import-features';
 import { partnerVector } from '@/lib/testing/partner-vectors';
 import { approveIdentityByOperator, partnerWithModel, reference } from '@/lib/testing/removal-fixtures';
@@ -210,5 +213,33 @@ describeEachDriver("a partner's own embeddings", () => {
     const m = byModel.get(model.id)!;
     if (m.method === 'newton-certified') assert.ok(m.guarantee.residual! <= m.guarantee.residualBound!);
     assert.match(v.predicate!.scope, /the partner’s own embedding network/);
+  });
+
+  test('a chunked features upload over the limit is refused while it is read, holding no more than the limit', async () => {
+    const org = await seedPartner();
+    const actor = { type: 'user', id: org.admin.id } as const;
+    const organizationId = org.organization.id;
+    const ds = await createDataset({ organizationId, actor, input: { name: 'd', description: '' } });
+    const input = { name: 'n', version: '1', dimension: 64, trainingData: STATEMENT };
+    const { embeddingModel } = await registerEmbeddingModel({ organizationId, actor, input });
+    const { key } = await createApiKey({ actorUserId: org.admin.id, organizationId, input: { name: 'k', scopes: [...SCOPES] } });
+    const boundary = 'x-forgetme-features';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="embeddingModelId"\r\n\r\n${embeddingModel.id}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="features"; filename="f.jsonl"\r\n\r\n`,
+    );
+    const request = new Request(`http://localhost/api/v1/datasets/${ds.id}/features`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: chunked([head, { bytes: 200 * 2 ** 20, fill: 0x20 }, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+      duplex: 'half',
+    } as RequestInit);
+    const rss = process.memoryUsage().rss;
+    const res = await featuresRoute.POST(request, { params: Promise.resolve({ datasetId: ds.id }) });
+    assert.equal(res.status, 413);
+    assert.match((await res.json()).error.message, /16 MB/);
+    assert.ok(process.memoryUsage().rss - rss < 150 * 2 ** 20, 'not the 200 MB sent');
+    const db = await getDb();
+    assert.equal((await db.select().from(itemFeatures).where(eq(itemFeatures.embeddingModelId, embeddingModel.id))).length, 0);
   });
 });
