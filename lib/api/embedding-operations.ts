@@ -5,8 +5,7 @@ import { operation, read, write } from './define-operation';
 /**
  * A features upload: 1,600 to 3,000 vectors of 512 values as JSON lines (by the digits each value
  * carries), 8,000 as float32 .npy. The upload is parsed in memory, so this limit is what bounds a
- * request's memory (measured: 1,652 vectors of 512 full-precision values, 16 MB, held 23 MB of heap
- * once parsed, beside the upload's own 16 MB); the CLI sends larger files in batches of half this.
+ * request's memory; the CLI sends larger files in batches of half this.
  */
 export const FEATURES_BYTES = 16 * 1024 * 1024;
 

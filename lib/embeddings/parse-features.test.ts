@@ -21,6 +21,7 @@ test('a JSON line is one id and one vector of finite float32 values, refused by 
   assert.deepEqual(code(`{"id": "a", "vector": [${values(0).slice(1).join(',')}, 1e300]}`), ['not_finite', 7, 'a'], 'finite in float64, not in float32');
   assert.deepEqual(code(JSON.stringify({ id: 'a', vector: Array(D).fill(0) })), ['zero_vector', 7, 'a']);
   assert.deepEqual(code(JSON.stringify({ id: 'a\nb', vector: values(1) })), ['bad_line', 7, null], 'a control character in the id');
+  assert.deepEqual(code(`{"id": "a\\ud800", "vector": [${values(1).join(',')}]}`), ['bad_line', 7, null], 'an unpaired surrogate in the id');
   assert.deepEqual(code(JSON.stringify({ id: 'a', vector: values(1), label: 'x' })), ['bad_line', 7, 'a'], 'unknown fields');
   assert.deepEqual(code('[1, 2]'), ['bad_line', 7, null]);
   assert.deepEqual(code('{"id": "a", "vector": '), ['bad_line', 7, null]);

@@ -1,3 +1,4 @@
+import { unstorableText } from '@/lib/http/text-checks';
 import type { FeatureRefusal } from './schemas';
 
 /** One vector read from an upload, for the item the partner calls `externalId`. */
@@ -31,7 +32,7 @@ const isRefusal = (r: ParsedVector | FeatureRefusal): r is FeatureRefusal => 'co
 
 /** The item id as given: a string of printable characters, like a manifest's external_id. */
 function externalIdOf(raw: unknown): string | null {
-  return typeof raw === 'string' && raw.length > 0 && raw.length <= MAX_ID && !/\p{Cc}/u.test(raw) ? raw : null;
+  return typeof raw === 'string' && raw.length > 0 && raw.length <= MAX_ID && unstorableText(raw, { singleLine: true }) === null ? raw : null;
 }
 
 /**

@@ -1,31 +1,29 @@
 import { z } from 'zod';
+import { unstorableText } from '@/lib/http/text-checks';
 
-/** Printable text: no control characters (NUL, newlines in a name) anywhere. */
-const printable = (max: number) =>
+/** Text the database can store (lib/http/text-checks.ts): no NUL or unpaired surrogate, and with `singleLine` no control character. */
+const storable = (min: number, max: number, singleLine: boolean, tooShort = 'is required') =>
   z
     .string()
     .trim()
-    .min(1, 'is required')
+    .min(min, tooShort)
     .max(max, `must be at most ${max} characters`)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+    .superRefine((s, ctx) => {
+      const reason = unstorableText(s, { singleLine });
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    });
 
 export const MIN_DIMENSION = 64;
 export const MAX_DIMENSION = 2048;
 
 export const registerEmbeddingModelSchema = z.strictObject({
-  name: printable(120).describe('Your name for the network, e.g. "arcface-r100".'),
-  version: printable(60).describe('Its version; a name and version pair is registered once.'),
+  name: storable(1, 120, true).describe('Your name for the network, e.g. "arcface-r100".'),
+  version: storable(1, 60, true).describe('Its version; a name and version pair is registered once.'),
   dimension: z.number().int().min(MIN_DIMENSION).max(MAX_DIMENSION).describe('Length of each vector (64 to 2,048).'),
-  trainingData: z
-    .string()
-    .trim()
-    .min(20, 'must say, in a sentence at least, what data the network was trained on')
-    .max(2000)
-    .regex(/^[^\0]*$/, 'must not contain NUL characters')
-    .describe(
-      'What data the network was trained on. Shown in the scope of every certificate of a model on its vectors: ' +
-        'the removal guarantee covers the identity head and assumes the network itself never saw the removed photos.',
-    ),
+  trainingData: storable(20, 2000, false, 'must say, in a sentence at least, what data the network was trained on').describe(
+    'What data the network was trained on. Shown in the scope of every certificate of a model on its vectors: ' +
+      'the removal guarantee covers the identity head and assumes the network itself never saw the removed photos.',
+  ),
 });
 export type RegisterEmbeddingModelInput = z.infer<typeof registerEmbeddingModelSchema>;
 

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { datasetItems, faces } from '@/db/schema';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { partnerHoldout, partnerSamples, type FeatureSource } from '@/lib/embeddings/partner-samples';
-import type { Samples } from '@/lib/unlearning/dataset';
+import { subset, type Samples } from '@/lib/unlearning/dataset';
 
 /** The share of items of well-represented identities kept out of training to measure accuracy. */
 export const HOLDOUT = 0.1;
@@ -26,13 +26,7 @@ function splitHoldout(all: Samples): { train: Samples; holdout: Samples } {
   const perLabel = new Map<string, number>();
   for (const l of all.labels) perLabel.set(l, (perLabel.get(l) ?? 0) + 1);
   const held = all.ids.map((id, i) => perLabel.get(all.labels[i])! >= 3 && heldOut(id));
-  const pick = (hold: boolean): Samples => {
-    const rows = held.flatMap((h, i) => (h === hold ? [i] : []));
-    const x = new Float64Array(rows.length * all.d);
-    rows.forEach((r, k) => x.set(all.x.subarray(r * all.d, (r + 1) * all.d), k * all.d));
-    return { ids: rows.map((r) => all.ids[r]), labels: rows.map((r) => all.labels[r]), x, d: all.d };
-  };
-  return { train: pick(false), holdout: pick(true) };
+  return { train: subset(all, (i) => !held[i]), holdout: subset(all, (i) => held[i]) };
 }
 
 /**

@@ -18,3 +18,16 @@ export function prepareSamples(s: Samples, center: Float64Array): { x: Float64Ar
   }
   return { x: preprocessRows(s.x, n, center, s.ids), n };
 }
+
+/** The samples without the given ids, a new copy (what "retraining on the remaining data" trains on). */
+export function without(s: Samples, ids: Set<string>): Samples {
+  const keep = s.ids.map((_, i) => i).filter((i) => !ids.has(s.ids[i]));
+  const x = new Float64Array(keep.length * s.d);
+  keep.forEach((i, j) => x.set(s.x.subarray(i * s.d, (i + 1) * s.d), j * s.d));
+  return { ids: keep.map((i) => s.ids[i]), labels: keep.map((i) => s.labels[i]), x, d: s.d };
+}
+
+/** The samples at the indices `pick` keeps (a new copy). */
+export function subset(s: Samples, pick: (i: number, s: Samples) => boolean): Samples {
+  return without(s, new Set(s.ids.filter((_, i) => !pick(i, s))));
+}

@@ -1,20 +1,8 @@
-import type { Samples } from './dataset';
+export { subset, without } from './dataset';
 import { exactResidual } from './exact-residual';
 import type { NewtonModel } from './model';
 import { Rng } from './rng';
 import { toSharedF64, toSharedI32 } from './shared';
-
-/** The samples without the given ids (what "retraining on the remaining data" trains on). */
-export function without(s: Samples, ids: Set<string>): Samples {
-  const keep = s.ids.map((_, i) => i).filter((i) => !ids.has(s.ids[i]));
-  const x = new Float64Array(keep.length * s.d);
-  keep.forEach((i, j) => x.set(s.x.subarray(i * s.d, (i + 1) * s.d), j * s.d));
-  return { ids: keep.map((i) => s.ids[i]), labels: keep.map((i) => s.labels[i]), x, d: s.d };
-}
-
-export function subset(s: Samples, pick: (i: number, s: Samples) => boolean): Samples {
-  return without(s, new Set(s.ids.filter((_, i) => !pick(i, s))));
-}
 
 /** Recomputes a model's full residual from scratch, independently of what the model stores. */
 export const recomputeResidual = exactResidual;
