@@ -55,3 +55,41 @@ export function defineJob<P>(def: JobDefinition<P>): JobDefinition<P> {
 export function queueName(def: { id: string; version: number }): string {
   return `${def.id}.v${def.version}`;
 }
+
+/** A job's payload, checked: its key and its handlers bound to it. */
+export type AcceptedJob = {
+  key: string;
+  handle(ctx: JobContext): Promise<void>;
+  exhausted?(error: { code: string; message: string }): Promise<void>;
+};
+
+/** A job definition with its payload type closed over, so that jobs of every payload share one list and one runner. */
+export type RunnableJob = Pick<JobDefinition<unknown>, 'id' | 'version' | 'policy' | 'concurrency' | 'cron'> & {
+  /** Validates a payload from the queue: the job bound to it, or the reasons it is refused. */
+  accept(data: unknown): { ok: true; job: AcceptedJob } | { ok: false; issues: string[] };
+};
+
+export function runnable<P>(def: JobDefinition<P>): RunnableJob {
+  const { id, version, policy, concurrency, cron } = def;
+  return {
+    id,
+    version,
+    policy,
+    concurrency,
+    cron,
+    accept(data) {
+      const parsed = def.schema.safeParse(data);
+      if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => i.message) };
+      const p = parsed.data;
+      const onExhausted = def.onExhausted;
+      return {
+        ok: true,
+        job: {
+          key: def.key(p),
+          handle: (ctx) => def.handler(p, ctx),
+          ...(onExhausted ? { exhausted: (error: { code: string; message: string }) => onExhausted(p, error) } : {}),
+        },
+      };
+    },
+  };
+}

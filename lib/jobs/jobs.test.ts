@@ -8,7 +8,7 @@ import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { readOutbox } from '@/lib/testing/outbox';
 import { sendEmailJob } from '@/lib/mail/jobs';
-import { defineJob } from './define-job';
+import { defineJob, runnable } from './define-job';
 import { enqueue } from './enqueue';
 import { runStep } from './run-step';
 import { startJobRunner } from './start-job-runner';
@@ -76,7 +76,7 @@ describeEachDriver('jobs', ({ handle, driver }) => {
       },
       onExhausted: async (p, error) => void exhausted.push({ n: p.n, code: error.code }),
     });
-    await startJobRunner({ jobs: [sendEmailJob, flaky, doomed] as never, pollingIntervalSeconds: 0.5 });
+    await startJobRunner({ jobs: [runnable(sendEmailJob), runnable(flaky), runnable(doomed)], pollingIntervalSeconds: 0.5 });
     const email = `runner-${driver}@example.test`;
     await signUp({ kind: 'individual', name: 'Run', email, password: 'a long password' }, { ip: '192.0.2.1' });
     await waitFor('the verification mail', async () => readOutbox(email).length > 0);

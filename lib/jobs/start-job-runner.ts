@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { isAppError } from '@/lib/errors/app-error';
 import { log } from '@/lib/log/logger';
 import { getBoss } from './boss';
-import { queueName, type JobDefinition } from './define-job';
+import { queueName, type RunnableJob } from './define-job';
 import { ensureQueue } from './ensure-queue';
 import { JOBS } from './registry';
 import { runStep } from './run-step';
@@ -13,7 +13,7 @@ import { getThreadPool } from './thread-pool';
  * handler runs, and each handler given step recording and the worker-thread pool. Used in-process
  * on the embedded default and by `npm run worker` processes in scale-out.
  */
-export async function startJobRunner(opts: { jobs?: JobDefinition<never>[]; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
+export async function startJobRunner(opts: { jobs?: RunnableJob[]; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
   const boss = await getBoss();
   const jobs = opts.jobs ?? JOBS;
   for (const def of jobs) {
@@ -22,28 +22,24 @@ export async function startJobRunner(opts: { jobs?: JobDefinition<never>[]; poll
       name,
       { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1, localConcurrency: def.concurrency ?? 1, includeMetadata: true },
       async ([job]) => {
-        const parsed = def.schema.safeParse(job.data);
-        if (!parsed.success) {
-          log.error('job payload rejected', { job: name, id: job.id, issues: parsed.error.issues.map((i) => i.message) });
-          throw new Error(`invalid payload for ${name}: ${parsed.error.message}`);
+        const accepted = def.accept(job.data);
+        if (!accepted.ok) {
+          log.error('job payload rejected', { job: name, id: job.id, issues: accepted.issues });
+          throw new Error(`invalid payload for ${name}: ${accepted.issues.join('; ')}`);
         }
-        const key = def.key(parsed.data as never);
+        const { key, handle, exhausted } = accepted.job;
         const started = performance.now();
         try {
-          await def.handler(parsed.data as never, {
-            jobId: job.id,
-            step: (step, fn) => runStep(key, step, fn),
-            threads: getThreadPool(),
-          });
+          await handle({ jobId: job.id, step: (step, fn) => runStep(key, step, fn), threads: getThreadPool() });
           log.debug('job done', { job: name, id: job.id, ms: Math.round(performance.now() - started) });
         } catch (err) {
           const last = job.retryCount >= job.retryLimit;
           const error = { code: isAppError(err) ? err.code : 'job_failed', message: err instanceof Error ? err.message : String(err) };
           const facts = { job: name, id: job.id, attempt: job.retryCount + 1, error: error.message };
           log.warn(last ? 'job failed for the last time' : 'job failed; pg-boss will retry it', facts);
-          if (last && def.onExhausted) {
+          if (last && exhausted) {
             const onFailure = (e: unknown) => log.error('the failure path of a job failed; the sweep will retry it', { ...facts, failure: String(e) });
-            await def.onExhausted(parsed.data as never, error).catch(onFailure);
+            await exhausted(error).catch(onFailure);
           }
           throw err;
         }

@@ -8,7 +8,7 @@ import { requireDataset } from '@/lib/datasets/get-datasets';
 import { requireEmbeddingModel } from '@/lib/embeddings/embedding-models';
 import { featureCoverage, missingVectorsSentence } from '@/lib/embeddings/feature-coverage';
 import { AppError } from '@/lib/errors/app-error';
-import { enqueue } from '@/lib/jobs/enqueue';
+import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import type { CreateModelInput } from './schemas';
 import { trainModelJob } from './train-job';
 
@@ -27,6 +27,7 @@ function modelParams(input: CreateModelInput): Record<string, number> {
 export async function createModel(opts: { organizationId: string; actor: Actor; input: CreateModelInput }) {
   const db = await getDb();
   const params = modelParams(opts.input);
+  await prepareJobs(trainModelJob);
   const row = await db.transaction(async (tx) => {
     await requireDataset(tx, opts.organizationId, opts.input.datasetId);
     const [c] = await tx
@@ -54,9 +55,10 @@ export async function createModel(opts: { organizationId: string; actor: Actor; 
         data: { datasetId: m.datasetId, kind: m.kind, params, ...(embeddingModelId ? { embeddingModelId } : {}) },
       },
     });
+    // In the same transaction: a process killed after the commit cannot leave a model "training" with no job to train it.
+    await enqueue(trainModelJob, { modelId: m.id }, { tx });
     return m;
   });
-  await enqueue(trainModelJob, { modelId: row.id });
   return row;
 }
 
