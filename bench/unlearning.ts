@@ -201,6 +201,8 @@ console.log(
       accuracy: accuracy(trained.model, test).accuracy,
       accuracyNoiseless: noiseless ? accuracy(noiseless, test).accuracy : 'skipped',
       featuresMB: MB(train.x.byteLength),
+      /** The model's preprocessed rows (n × (d + 1) float32), what the engine keeps of the features. */
+      preprocessedFeaturesMB: MB(trained.model.x.byteLength),
       scenarios: photo ? [identity, photo] : [identity],
       peakRssMB: Math.round(peak / 2 ** 20),
     },

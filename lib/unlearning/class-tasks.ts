@@ -12,7 +12,7 @@ export type FitArrays = {
   D: number;
   lambda: number;
   subsample: number;
-  x: Float64Array;
+  x: Float32Array;
   label: Int32Array;
   hashes: Uint32Array;
   keys: Uint32Array;

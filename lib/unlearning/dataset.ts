@@ -5,7 +5,7 @@ import { preprocessRows } from './preprocess';
 export type Samples = { ids: string[]; labels: string[]; x: Float64Array; d: number };
 
 /** Validates samples (dimension, finite values, unique ids) and returns them preprocessed. */
-export function prepareSamples(s: Samples, center: Float64Array): { x: Float64Array; n: number } {
+export function prepareSamples(s: Samples, center: Float64Array): { x: Float32Array; n: number } {
   const n = s.ids.length;
   if (s.labels.length !== n || s.x.length !== n * s.d) {
     throw new UnlearningError('bad_features', `expected ${n} labels and ${n}×${s.d} values, got ${s.labels.length} labels and ${s.x.length} values`);

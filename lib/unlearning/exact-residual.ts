@@ -8,6 +8,11 @@ import type { NewtonModel } from './model';
  * its own bookkeeping is read. Its norm is what the (ε, δ) guarantee rests on (‖u‖ ≤ ε′).
  */
 export function exactResidual(m: NewtonModel): number {
+  return Math.sqrt(exactResidualVector(m).reduce((a, v) => a + v * v, 0));
+}
+
+/** The residual u itself (K × D), computed as exactResidual describes. */
+export function exactResidualVector(m: NewtonModel): Float64Array {
   const D = m.d + 1;
   const out = new Float64Array(m.classes.length * D);
   const hashes = sampleHashes(m.ids, m.params.subsampleSeed);
@@ -16,5 +21,5 @@ export function exactResidual(m: NewtonModel): number {
     const rows = classRows(m.label, hashes, k, classKey(label), m.params.subsample, all);
     classGradient({ x: m.x, d: D, label: m.label, rows, k }, m.weights, k * D, m.params.lambda, m.noise, k * D, out, k * D);
   });
-  return Math.sqrt(out.reduce((a, v) => a + v * v, 0));
+  return out;
 }

@@ -18,7 +18,7 @@ export function gramScratch(d: number): GramScratch {
  * weight(r) comes from `weightOf(i)` for row i (values ≤ 0 skip the row).
  */
 export function weightedGram(
-  x: Float64Array,
+  x: Float32Array,
   d: number,
   rows: ArrayLike<number>,
   weightOf: (i: number) => number,

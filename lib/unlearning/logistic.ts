@@ -9,7 +9,7 @@ import { weightedGram, type GramScratch } from './gram';
 
 export type ClassData = {
   /** n × D features, row-major. */
-  x: Float64Array;
+  x: Float32Array;
   d: number;
   /** Class index of each row. */
   label: Int32Array;
@@ -30,7 +30,7 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-function rowDot(x: Float64Array, o: number, w: ArrayLike<number>, wo: number, d: number): number {
+function rowDot(x: Float32Array, o: number, w: ArrayLike<number>, wo: number, d: number): number {
   let s0 = 0;
   let s1 = 0;
   let j = 0;
@@ -114,7 +114,7 @@ export function classHessian(c: ClassData, w: ArrayLike<number>, wo: number, lam
  */
 export function downdateHessian(
   h: Float64Array,
-  x: Float64Array,
+  x: Float32Array,
   d: number,
   removedRows: ArrayLike<number>,
   w: ArrayLike<number>,

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildRowsCache } from './class-rows';
 import { UnlearningError } from './errors';
-import { toSharedF64, toSharedI32 } from './shared';
+import { exactResidualVector } from './exact-residual';
+import { toSharedF32, toSharedF64, toSharedI32 } from './shared';
 import type { NewtonModel, NoiseSource } from './model';
 import { noiseCommitment } from './secret-noise';
 import { sisaAssignments, type SisaModel } from './sisa';
@@ -16,17 +17,22 @@ import { sisaAssignments, type SisaModel } from './sisa';
  *   center.f64     the public centring vector (d float64)
  * and the platform's caches beside them (never published to partners: noise.f64 holds the secret b,
  * noise-salt.bin the salt of its commitment; the platform stores both sealed):
- *   noise.f64, noise-salt.bin, hessians.f64, residual.f64, gram.f64, features.f64, labels.i32
+ *   noise.f64, noise-salt.bin, hessians.f64, residual.f64, gram.f64, features.f32, labels.i32
  * (hessians.f64, the per-class step matrices, only where the model keeps them: step-matrices.ts).
  * Loading checks every digest and refuses a corrupted or unknown-version model.
  *
  * Version 2 (secret noise): `noise` says where b came from and commits to it; the parameters
  * have no noise seed (`subsampleSeed`, `shardSeed` are public choices). Version 1 files are still
  * read: their b was derived from `params.seed`, so they load as `noiseSource: 'seeded'`.
+ *
+ * Version 3 (issue 18, part 2): the preprocessed features are float32 (`features.f32`), half the
+ * memory of a model. Earlier versions' `features.f64` load rounded to float32, and their residual
+ * is then computed again on the rounded features (the stored one was computed on the float64
+ * values), so that a removal starts from the exact residual of the data it works on.
  */
 export const FORMAT = 'forgetme-linear-head';
-export const FORMAT_VERSION = 2;
-const READS = [1, 2];
+export const FORMAT_VERSION = 3;
+const READS = [1, 2, 3];
 
 /** The files the platform seals at rest with the data key (the secret noise and its salt). */
 export const SECRET_FILES = ['noise.f64', 'noise-salt.bin'] as const;
@@ -73,7 +79,7 @@ export type ModelJson = {
 
 if (os.endianness() !== 'LE') throw new Error('the model format is little-endian; this machine is big-endian');
 
-function bytesOf(a: Float64Array | Int32Array | Uint8Array): Buffer {
+function bytesOf(a: Float64Array | Float32Array | Int32Array | Uint8Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
@@ -124,7 +130,7 @@ export function encodeSisaModel(m: SisaModel, meta: { parent?: { sha256: string 
   const files = addFiles(
     out,
     { checkpoints: bytesOf(checkpoints), center: bytesOf(m.center), present: bytesOf(present), features: bytesOf(m.x), labels: bytesOf(m.label) },
-    (n) => (n === 'labels' ? 'labels.i32' : n === 'present' ? 'present.u8' : `${n}.f64`),
+    (n) => (n === 'labels' ? 'labels.i32' : n === 'present' ? 'present.u8' : n === 'features' ? 'features.f32' : `${n}.f64`),
   );
   const json: SisaModelJson = {
     format: FORMAT,
@@ -164,7 +170,7 @@ export function encodeModel(m: NewtonModel, meta: NewtonMeta): Encoded<ModelJson
     labels: bytesOf(m.label),
   };
   const files: ModelJson['files'] = {
-    ...addFiles(out, blobs, (n) => (n === 'labels' ? 'labels.i32' : `${n}.f64`)),
+    ...addFiles(out, blobs, (n) => (n === 'labels' ? 'labels.i32' : n === 'features' ? 'features.f32' : `${n}.f64`)),
     ...(m.noiseSalt.length ? addFiles(out, { noiseSalt: Buffer.from(m.noiseSalt) }, () => 'noise-salt.bin') : {}),
     ...(m.hessians ? addFiles(out, { hessians: bytesOf(m.hessians) }, () => 'hessians.f64') : {}),
   };
@@ -223,6 +229,11 @@ function readChecked(r: ModelReader, e: FileEntry): Buffer {
 
 // Loaded into shared memory, so the class workers use the arrays without copies.
 const f64 = (b: Buffer) => toSharedF64(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8));
+/** The features, float32 (version 3) or, from an earlier version's features.f64, rounded to float32. */
+const features = (b: Buffer, e: FileEntry) =>
+  toSharedF32(
+    e.file.endsWith('.f64') ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4),
+  );
 const i32 = (b: Buffer) => toSharedI32(new Int32Array(b.buffer, b.byteOffset, b.byteLength / 4));
 
 const u8 = (b: Buffer) => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -293,7 +304,7 @@ function decodeSisa(r: ModelReader, json: SisaModelJson): { model: SisaModel; js
   if (checkpoints.length !== S * R * K * D || present.length !== S * K)
     throw new UnlearningError('model_corrupt', `checkpoints or present have the wrong size for ${S} shards × ${R} slices × ${K} classes`);
   const ids = json.sampleIds;
-  const x = f64(readChecked(r, f.features));
+  const x = features(readChecked(r, f.features), f.features);
   const label = i32(readChecked(r, f.labels));
   if (x.length !== ids.length * D || label.length !== ids.length) throw new UnlearningError('model_corrupt', 'features or labels do not match the sample ids');
   const model: SisaModel = {
@@ -342,7 +353,7 @@ export function decodeModel(r: ModelReader): { model: NewtonModel; json: ModelJs
     hessians: f.hessians ? f64(readChecked(r, f.hessians)) : null,
     residual: f64(readChecked(r, f.residual)),
     gram: f64(readChecked(r, f.gram)),
-    x: f64(readChecked(r, f.features)),
+    x: features(readChecked(r, f.features), f.features),
     label: i32(readChecked(r, f.labels)),
   };
   const shapes: [string, number, number][] = [
@@ -354,5 +365,10 @@ export function decodeModel(r: ModelReader): { model: NewtonModel; json: ModelJs
   ];
   for (const [name, got, want] of shapes) if (got !== want) throw new UnlearningError('model_corrupt', `${name} holds ${got} values, expected ${want}`);
   model.rowsCache = buildRowsCache(model);
+  if (f.features.file.endsWith('.f64')) {
+    // Rounded on loading: the stored residual and step matrices were computed on the float64 values.
+    model.residual = toSharedF64(exactResidualVector(model));
+    model.hessiansExact = false;
+  }
   return { model, json };
 }

@@ -58,7 +58,7 @@ export type NewtonModel = {
   /** The remaining training samples: ids, class index per row, n × D preprocessed features. */
   ids: string[];
   label: Int32Array;
-  x: Float64Array;
+  x: Float32Array;
   /** In memory only, with subsampling: each class's rows, so removals need not rescan every row per class. */
   rowsCache?: Int32Array[];
 };

@@ -12,7 +12,8 @@
  * for the guarantee (the released residual is computed exactly afterwards); the CG tolerance only
  * decides how much of the residual one step removes.
  */
-import { logLoss, rowDot as dot, sigmoid } from './logistic';
+import { dot } from './linalg';
+import { logLoss, sigmoid } from './logistic';
 
 export type CgClass = {
   /** The class's rows, ascending. */
@@ -27,7 +28,7 @@ export type CgClass = {
 
 export type CgResult = { v: Float64Array; iterations: number; relativeResidual: number };
 
-/** Rows per chunk, as in residual-sweep.ts: 256 rows of 129 float64 stay in a 1 MB L2 cache. */
+/** Rows per chunk, as in residual-sweep.ts: 256 rows of 129 float32 (132 KB) stay in a 1 MB L2 cache. */
 const CHUNK_ROWS = 256;
 
 /** Calls fn(c, from, to) for each class's rows inside each chunk of rows, chunk by chunk. */
@@ -52,7 +53,7 @@ export function sweep(n: number, classes: { rows: Int32Array }[], active: Uint8A
  * `x` is n × D row-major, `w` holds the classes' current weights (read only).
  */
 export function newtonCgSolve(
-  x: Float64Array,
+  x: Float32Array,
   D: number,
   n: number,
   w: Float64Array,
@@ -133,7 +134,7 @@ export function newtonCgSolve(
 
 /** out_c = H_c p_c for the active classes, in one sweep over the rows. */
 function hessianProducts(
-  x: Float64Array,
+  x: Float32Array,
   D: number,
   n: number,
   classes: CgClass[],
@@ -159,7 +160,7 @@ function hessianProducts(
  * over out, as residual-sweep.ts does.
  */
 function productRows(
-  x: Float64Array,
+  x: Float32Array,
   D: number,
   rows: Int32Array,
   s: Float64Array,
@@ -195,7 +196,7 @@ function productRows(
  * their offsets in `w`, in one sweep over the rows (the line search's evaluations).
  */
 export function lossSweep(
-  x: Float64Array,
+  x: Float32Array,
   D: number,
   label: Int32Array,
   classes: { k: number; rows: Int32Array; offset: number }[],
@@ -215,7 +216,7 @@ export function lossSweep(
 }
 
 /** z[r − from] = x_{rows[r]} · v[vo..vo+D) for r in [from, to) (at most CHUNK_ROWS rows), four rows per pass over v. */
-function rowDots(x: Float64Array, D: number, rows: Int32Array, from: number, to: number, v: Float64Array, vo: number, z: Float64Array): void {
+function rowDots(x: Float32Array, D: number, rows: Int32Array, from: number, to: number, v: Float64Array, vo: number, z: Float64Array): void {
   let r = from;
   for (; r + 3 < to; r += 4) {
     const o0 = rows[r] * D;

@@ -23,7 +23,7 @@ export function scores(head: Head, samples: Samples): Float64Array {
  * rowDot's order (even and odd terms apart, then added), so the scores are bit-identical to it
  * (predict.test.ts).
  */
-function scoreRow(x: Float64Array, xo: number, w: Float64Array, K: number, D: number, z: Float64Array, zo: number): void {
+function scoreRow(x: Float32Array, xo: number, w: Float64Array, K: number, D: number, z: Float64Array, zo: number): void {
   let k = 0;
   for (; k + 3 < K; k += 4) {
     const w0 = k * D;

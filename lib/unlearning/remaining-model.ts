@@ -1,11 +1,11 @@
 import type { NewtonModel } from './model';
 import type { RemovalPlan } from './select-removal';
-import { sharedF64, sharedI32, toSharedF64 } from './shared';
+import { sharedF32, sharedF64, sharedI32, toSharedF64 } from './shared';
 
 /** What the removal still needs of the model as it was: the removed rows and the old weights. */
 export type RemovedPart = {
   /** The removed rows' features, m × D, in the order of `plan.removed`. */
-  x: Float64Array;
+  x: Float32Array;
   /** Their class indices in the old model. */
   label: Int32Array;
   /** The old model's K × D weights. */
@@ -41,6 +41,7 @@ export function remainingModel(
   // Destinations never run ahead of their sources (k2 ≤ k, new row ≤ old row), so compacting in
   // place, in ascending order, never overwrites what is still to be read.
   const target = (src: Float64Array, length: number) => (opts.inPlace ? src : sharedF64(length));
+  const targetRows = (src: Float32Array, length: number) => (opts.inPlace ? src : sharedF32(length));
   const compactClasses = (src: Float64Array, stride: number) => {
     const out = target(src, K2 * stride);
     for (let k = 0; k < K; k++) if (classMap[k] >= 0) moveBlock(src, out, k * stride, classMap[k] * stride, stride);
@@ -51,7 +52,7 @@ export function remainingModel(
   const hessians = m.hessians && compactClasses(m.hessians, D * D);
   const residual = compactClasses(m.residual, D);
 
-  const x = target(m.x, n2 * D);
+  const x = targetRows(m.x, n2 * D);
   const label = opts.inPlace ? m.label : sharedI32(n2);
   const ids: string[] = new Array(n2);
   // The kept rows in runs between removed ones: one block move per run, not one per row.
@@ -83,7 +84,7 @@ export function remainingModel(
 }
 
 function removedPart(m: NewtonModel, plan: RemovalPlan, D: number): RemovedPart {
-  const x = sharedF64(plan.removed.length * D);
+  const x = sharedF32(plan.removed.length * D);
   const label = sharedI32(plan.removed.length);
   plan.removed.forEach((row, r) => {
     x.set(m.x.subarray(row * D, (row + 1) * D), r * D);
@@ -93,7 +94,7 @@ function removedPart(m: NewtonModel, plan: RemovalPlan, D: number): RemovedPart 
 }
 
 /** Copies `length` values from src[from] to out[to]; within one array, a memmove. */
-function moveBlock(src: Float64Array, out: Float64Array, from: number, to: number, length: number): void {
+function moveBlock<A extends Float64Array | Float32Array>(src: A, out: A, from: number, to: number, length: number): void {
   if (out === src) {
     if (from !== to) out.copyWithin(to, from, from + length);
   } else out.set(src.subarray(from, from + length), to);

@@ -10,11 +10,11 @@ export type RemovalArrays = {
   lambda: number;
   subsample: number;
   /** The removed rows' features (m × D) and their classes in the old model; `TouchedClass.removedRows` index these. */
-  removedX: Float64Array;
+  removedX: Float32Array;
   removedLabel: Int32Array;
   /** The old model's weights, by old class index. */
   oldWeights: Float64Array;
-  newX: Float64Array;
+  newX: Float32Array;
   newLabel: Int32Array;
   newHashes: Uint32Array;
   newWeights: Float64Array;

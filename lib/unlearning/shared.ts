@@ -6,6 +6,17 @@ export function sharedF64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * 8));
 }
 
+/** Preprocessed features are float32 (4 bytes a value: the n × D rows are most of a model's memory); every sum over them is float64. */
+export function sharedF32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
+export function toSharedF32(a: ArrayLike<number>): Float32Array {
+  const out = sharedF32(a.length);
+  out.set(a);
+  return out;
+}
+
 export function sharedI32(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(length * 4));
 }

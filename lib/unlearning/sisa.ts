@@ -25,7 +25,7 @@ export type SisaModel = {
   ids: string[];
   /** Index into `classes` per row. */
   label: Int32Array;
-  x: Float64Array;
+  x: Float32Array;
   shardOf: Int32Array;
   sliceOf: Int32Array;
   /** Per shard: checkpoints[r] = K × D weights after slices 0..r (classes absent from the shard stay 0 and are marked absent). */
@@ -149,7 +149,7 @@ export function removeSisa(model: SisaModel, ids: string[]): { model: SisaModel;
     classes,
     ids: keep.map((i) => model.ids[i]),
     label: Int32Array.from(keep, (i) => classMap[model.label[i]]),
-    x: new Float64Array(keep.length * D),
+    x: new Float32Array(keep.length * D),
     shardOf: Int32Array.from(keep, (i) => model.shardOf[i]),
     sliceOf: Int32Array.from(keep, (i) => model.sliceOf[i]),
     shards: model.shards.map((sh) => ({
@@ -176,7 +176,7 @@ export function removeSisa(model: SisaModel, ids: string[]): { model: SisaModel;
 }
 
 /** Aggregated log-odds per class: log(p̄ / (1 − p̄)), p̄ the mean over shards of σ(z) (absent classes count as 0). */
-export function sisaLogits(model: SisaModel, x: Float64Array, n: number): Float64Array {
+export function sisaLogits(model: SisaModel, x: Float32Array, n: number): Float64Array {
   const D = model.d + 1;
   const K = model.classes.length;
   const out = new Float64Array(n * K);

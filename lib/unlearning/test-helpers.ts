@@ -2,7 +2,7 @@ export { subset, without } from './dataset';
 import { exactResidual } from './exact-residual';
 import type { NewtonModel } from './model';
 import { Rng } from './rng';
-import { toSharedF64, toSharedI32 } from './shared';
+import { toSharedF32, toSharedF64, toSharedI32 } from './shared';
 
 /** Recomputes a model's full residual from scratch, independently of what the model stores. */
 export const recomputeResidual = exactResidual;
@@ -20,7 +20,7 @@ export function copyModel(m: NewtonModel): NewtonModel {
     gram: m.gram.slice(),
     ids: [...m.ids],
     label: toSharedI32(m.label),
-    x: toSharedF64(m.x),
+    x: toSharedF32(m.x),
     rowsCache: m.rowsCache?.map((r) => r.slice()),
   };
 }

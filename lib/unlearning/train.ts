@@ -78,7 +78,7 @@ export async function trainNewton(
     gram: new Float64Array(D * D),
     ids: [...samples.ids],
     label: toSharedI32(label),
-    x: toSharedF64(x),
+    x,
   };
   weightedGram(x, D, allRows(n), () => 1, model.gram);
   const iterations = await fitClasses(model, range(K), opts);
