@@ -78,3 +78,18 @@ test('after removing a person, the model no longer recognises them on their othe
   const removed = subset(train, (i) => train.labels[i] === person);
   assert.ok(Number.isFinite(membershipAuc(after, removed, theirPhotos)));
 });
+
+test('a class that stops short of the tolerance fails the fit only when the short classes would hold 1 % of the budget', async () => {
+  const params = { lambda: 1e-3, sigma: 0.1 };
+  const budget = removalBudget({ sigma: 0.1, epsilon: 0.1, delta: 1e-6 });
+  // A tolerance no float64 sum can reach: every class stops where the line search finds no lower value.
+  const flat = await trainNewton(s, s.centre, params, { tolerance: 1e-30, threads: 1 });
+  assert.ok(flat.report.residual > 0 && flat.report.residual < budget * 1e-2, `residual ${flat.report.residual}`);
+  const normal = await trainNewton(s, s.centre, params, { threads: 1 });
+  assert.ok(Math.abs(flat.report.residual - normal.report.residual) < budget * 1e-2);
+  // One Newton iteration from zero is far from the optimum: refused, with the reason.
+  await assert.rejects(
+    trainNewton(s, s.centre, params, { tolerance: 1e-30, maxIterations: 1, threads: 1 }),
+    (e: unknown) => code('bad_params')(e) && e instanceof Error && /did not converge .*raise lambda/.test(e.message),
+  );
+});

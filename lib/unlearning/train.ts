@@ -111,6 +111,9 @@ export function range(k: number): number[] {
   return Array.from({ length: k }, (_, i) => i);
 }
 
+/** The share of the budget that classes stopping short of the fit's tolerance may hold together. */
+export const SHORT_SHARE = 1e-2;
+
 /** (Re)fits the given classes of a model in place, from their current weights; returns the Newton iterations of each. */
 export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOptions = {}): Promise<number[]> {
   const D = model.d + 1;
@@ -133,12 +136,20 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
   };
   const work = model.ids.length * ks.length * Math.min(1, model.params.subsample + model.classes.length ** -1);
   const outcomes = await runOverClasses<FitArrays, number, FitOutcome>('fit', arrays, ks, { threads: opts.threads, work });
-  const failed = outcomes.find((o) => !o.converged);
-  if (failed)
+  // The tolerance is a goal four orders below the budget. A class may stop short of it where its
+  // objective is flat to float64 rounding (the line search finds no lower value: seen at a
+  // gradient norm of 2.4e-9 against 6e-10 on a retraining of 100,000 × 1,000). What the short
+  // classes hold counts against the budget with the rest of the residual, so the fit fails only
+  // when together they would take a visible share of it (1 %).
+  const short = outcomes.filter((o) => !o.converged);
+  const shortNorm = Math.sqrt(short.reduce((a, o) => a + o.gradientNorm ** 2, 0));
+  if (shortNorm > budget * SHORT_SHARE) {
+    const worst = short.reduce((a, o) => (o.gradientNorm > a.gradientNorm ? o : a));
     throw new UnlearningError(
       'bad_params',
-      `class ${model.classes[failed.k]} did not converge (gradient norm ${failed.gradientNorm.toExponential(2)}); raise lambda`,
+      `class ${model.classes[worst.k]} did not converge (gradient norm ${worst.gradientNorm.toExponential(2)}, budget ${budget.toExponential(2)}); raise lambda`,
     );
+  }
   const byClass = new Map(outcomes.map((o) => [o.k, o.iterations]));
   return ks.map((k) => byClass.get(k)!);
 }
