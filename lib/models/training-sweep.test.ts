@@ -10,34 +10,36 @@ import { prepareJobs } from '@/lib/jobs/enqueue';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { trainModelJob } from './train-job';
-import { sweepTraining, trainingSweepAction } from './training-sweep';
+import { GIVE_UP_HOURS, sweepTraining, trainingSweepAction } from './training-sweep';
 
 setUpTestEnvironment();
 
-test('what a model still training needs, from its jobs', () => {
+test('what a model still training needs, from its jobs and its age', () => {
   const at = (m: number) => new Date(Date.UTC(2026, 11, 1, 0, m));
-  assert.equal(trainingSweepAction([]), 'requeue');
-  assert.equal(trainingSweepAction([{ state: 'failed', createdOn: at(1) }]), 'fail');
+  const act = (jobs: Parameters<typeof trainingSweepAction>[0], ageHours = 1) => trainingSweepAction(jobs, ageHours);
+  assert.equal(act([]), 'requeue');
+  assert.equal(act([], GIVE_UP_HOURS + 1), 'fail', 'no job after two days: its failed job was deleted, not lost in a crash');
+  assert.equal(act([{ state: 'failed', createdOn: at(1) }]), 'fail');
   assert.equal(
-    trainingSweepAction([
+    act([
       { state: 'failed', createdOn: at(1) },
       { state: 'retry', createdOn: at(0) },
     ]),
     'wait',
   );
-  assert.equal(trainingSweepAction([{ state: 'active', createdOn: at(0) }]), 'wait');
-  assert.equal(trainingSweepAction([{ state: 'created', createdOn: at(0) }]), 'wait');
-  assert.equal(trainingSweepAction([{ state: 'cancelled', createdOn: at(0) }]), 'requeue');
+  assert.equal(act([{ state: 'active', createdOn: at(0) }], GIVE_UP_HOURS + 1), 'wait');
+  assert.equal(act([{ state: 'created', createdOn: at(0) }]), 'wait');
+  assert.equal(act([{ state: 'cancelled', createdOn: at(0) }]), 'requeue');
   // A failed job that a later one replaced does not fail the model: the later one decides.
   assert.equal(
-    trainingSweepAction([
+    act([
       { state: 'failed', createdOn: at(0) },
       { state: 'cancelled', createdOn: at(2) },
     ]),
     'requeue',
   );
   assert.equal(
-    trainingSweepAction([
+    act([
       { state: 'cancelled', createdOn: at(0) },
       { state: 'failed', createdOn: at(2) },
     ]),
@@ -59,12 +61,15 @@ describeEachDriver('the training sweep', () => {
   }
   const jobsOf = async (modelId: string) => (await getBoss()).findJobs(queueName(trainModelJob), { key: trainModelJob.key({ modelId }) });
 
-  test('queues the training of a model left without a job, once, and leaves a young model alone', async () => {
+  test('queues the training of a model left without a job, once, leaves a young model alone, fails one without a job for days', async () => {
     const lost = await modelTraining(11);
     const young = await modelTraining(1);
+    const old = await modelTraining(GIVE_UP_HOURS * 60 + 1);
     await prepareJobs(trainModelJob);
     const first = await sweepTraining();
-    assert.equal(first.requeued, 1);
+    assert.deepEqual(first, { requeued: 1, failed: 1 });
+    assert.equal((await jobsOf(old.id)).length, 0);
+    assert.equal((await getDb().then((db) => db.select().from(models).where(eq(models.id, old.id))))[0].status, 'failed');
     assert.deepEqual(
       (await jobsOf(lost.id)).map((j) => j.state),
       ['created'],

@@ -13,15 +13,23 @@ import { failTraining, trainModelJob } from './train-job';
 type JobState = JobWithMetadata['state'];
 
 /**
- * What a model still 'training' needs, from the states of its training jobs: nothing while one is
- * queued or running; to fail when the newest has failed (its last attempt died with the process,
- * so the runner's failure path never ran); otherwise (no job at all, or only cancelled or
- * completed ones) a new job.
+ * A training job's whole life (four attempts of at most six hours, with their delays) is well
+ * within two days: a model older than that with no job at all lost its failed job to pg-boss's
+ * retention, and queueing it again would repeat a training that killed its worker.
  */
-export function trainingSweepAction(jobs: { state: JobState; createdOn: Date }[]): 'wait' | 'fail' | 'requeue' {
+export const GIVE_UP_HOURS = 48;
+
+/**
+ * What a model still 'training' needs, from the states of its training jobs and its age: nothing
+ * while one is queued or running; to fail when the newest has failed (its last attempt died with
+ * the process, so the runner's failure path never ran) or when it has no job and is older than
+ * GIVE_UP_HOURS; otherwise (no job, or only cancelled or completed ones) a new job.
+ */
+export function trainingSweepAction(jobs: { state: JobState; createdOn: Date }[], ageHours: number): 'wait' | 'fail' | 'requeue' {
   if (jobs.some((j) => j.state === 'created' || j.state === 'retry' || j.state === 'active')) return 'wait';
   const newest = jobs.reduce<(typeof jobs)[number] | null>((a, j) => (!a || j.createdOn > a.createdOn ? j : a), null);
-  return newest?.state === 'failed' ? 'fail' : 'requeue';
+  if (newest?.state === 'failed' || (!newest && ageHours > GIVE_UP_HOURS)) return 'fail';
+  return 'requeue';
 }
 
 const LOST = {
@@ -33,7 +41,7 @@ const LOST = {
 export async function sweepTraining(): Promise<{ requeued: number; failed: number }> {
   const db = await getDb();
   const stale = await db
-    .select({ id: models.id })
+    .select({ id: models.id, createdAt: models.createdAt })
     .from(models)
     .where(and(eq(models.status, 'training'), lt(models.createdAt, sql`now() - interval '10 minutes'`)))
     .limit(100);
@@ -41,9 +49,9 @@ export async function sweepTraining(): Promise<{ requeued: number; failed: numbe
   await ensureQueue(boss, trainModelJob);
   let requeued = 0;
   let failed = 0;
-  for (const { id } of stale) {
+  for (const { id, createdAt } of stale) {
     const jobs = await boss.findJobs(queueName(trainModelJob), { key: trainModelJob.key({ modelId: id }) });
-    const action = trainingSweepAction(jobs);
+    const action = trainingSweepAction(jobs, (Date.now() - createdAt.getTime()) / 3_600_000);
     if (action === 'fail') {
       log.warn('a model whose training job failed for the last time without its failure path is marked failed', { modelId: id });
       await failTraining(id, LOST);
