@@ -14,15 +14,21 @@ import { askIdentityReview, decideIdentityReview } from '@/lib/liveness/identity
 export const DEMO = path.resolve('db/seed/demo-faces');
 export const PEOPLE = ['Abdullah_Gul', 'Adrien_Brody', 'Al_Sharpton', 'Albert_Costa', 'Amelia_Vega', 'Ana_Guevara'];
 
-/** A partner with a training set of PEOPLE's demo photos, embedded, and a trained certified model on it. */
-export async function partnerWithModel() {
+/** A partner with a training set of these people's demo photos, uploaded and embedded. */
+export async function partnerTrainingSet(people: string[] = PEOPLE) {
   const org = await seedPartner();
   const actor = { type: 'user', id: org.admin.id } as const;
   const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name: 'Studio', description: '' } });
-  const rows = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8')).filter((r) => PEOPLE.includes(r.label));
+  const rows = parseManifest(fs.readFileSync(path.join(DEMO, 'training', 'manifest.csv'), 'utf8')).filter((r) => people.includes(r.label));
   const files = new Map(rows.map((r) => [r.file, fs.readFileSync(path.join(DEMO, 'training', r.file))]));
   const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files: await storeFiles(files) });
   await runIngest(ingest.id, { threads: getThreadPool() });
+  return { org, actor, ds };
+}
+
+/** A partner with a training set of PEOPLE's demo photos, embedded, and a trained certified model on it. */
+export async function partnerWithModel() {
+  const { org, actor, ds } = await partnerTrainingSet();
   const params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1, subsampleSeed: 3 };
   const model = await createModel({ organizationId: org.organization.id, actor, input: { name: 'Head', datasetId: ds.id, kind: 'newton-certified', params } });
   await runTraining(model.id);

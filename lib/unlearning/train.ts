@@ -145,10 +145,8 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
   const shortNorm = Math.sqrt(short.reduce((a, o) => a + o.gradientNorm ** 2, 0));
   if (shortNorm > budget * SHORT_SHARE) {
     const worst = short.reduce((a, o) => (o.gradientNorm > a.gradientNorm ? o : a));
-    throw new UnlearningError(
-      'bad_params',
-      `class ${model.classes[worst.k]} did not converge (gradient norm ${worst.gradientNorm.toExponential(2)}, budget ${budget.toExponential(2)}); raise lambda`,
-    );
+    const norms = `gradient norm ${worst.gradientNorm.toExponential(2)}, budget ${budget.toExponential(2)}`;
+    throw new UnlearningError('bad_params', `class ${model.classes[worst.k]} did not converge (${norms}); raise lambda`);
   }
   const byClass = new Map(outcomes.map((o) => [o.k, o.iterations]));
   return ks.map((k) => byClass.get(k)!);
