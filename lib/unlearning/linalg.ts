@@ -39,6 +39,66 @@ export function choleskySolve(l: Float64Array, n: number, b: ArrayLike<number>, 
   return out;
 }
 
+/**
+ * Factors a symmetric positive-definite A = UᵀU in place so that A stays recoverable in O(n²):
+ * U, with its diagonal, overwrites A's upper triangle; A's strict lower triangle is left as it is
+ * and its diagonal is saved in `diag`. Reads A from its lower triangle and diagonal. Returns false,
+ * with A restored, when A is not positive definite. A removal's further steps reuse the factor of
+ * the same step matrix instead of factoring it again; `restoreSymmetric` puts A back.
+ */
+export function choleskyUpperInPlace(a: Float64Array, n: number, diag: Float64Array): boolean {
+  if (a.length < n * n || diag.length < n) throw new RangeError(`matrix must hold ${n * n} values and diag ${n}`);
+  for (let i = 0; i < n; i++) {
+    diag[i] = a[i * n + i];
+    for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i];
+  }
+  // Right-looking: row k of U, then the trailing upper triangle less its outer product.
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    const pivot = a[rk + k];
+    if (!(pivot > 0)) {
+      restoreSymmetric(a, n, diag);
+      return false;
+    }
+    const ukk = Math.sqrt(pivot);
+    a[rk + k] = ukk;
+    for (let j = k + 1; j < n; j++) a[rk + j] /= ukk;
+    for (let i = k + 1; i < n; i++) {
+      const u = a[rk + i];
+      if (u === 0) continue;
+      const ri = i * n;
+      for (let j = i; j < n; j++) a[ri + j] -= u * a[rk + j];
+    }
+  }
+  return true;
+}
+
+/** Solves UᵀU x = b with U in the upper triangle of `u` (choleskyUpperInPlace); writes x into `out`. */
+export function solveUpper(u: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) out[i] = b[i];
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    const yk = out[k] / u[rk + k];
+    out[k] = yk;
+    for (let i = k + 1; i < n; i++) out[i] -= u[rk + i] * yk;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = i * n;
+    let s = out[i];
+    for (let k = i + 1; k < n; k++) s -= u[ri + k] * out[k];
+    out[i] = s / u[ri + i];
+  }
+  return out;
+}
+
+/** Undoes choleskyUpperInPlace: the upper triangle mirrors the lower again, the diagonal is A's. */
+export function restoreSymmetric(a: Float64Array, n: number, diag: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    a[i * n + i] = diag[i];
+    for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i];
+  }
+}
+
 export function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): number {
   let s0 = 0;
   let s1 = 0;

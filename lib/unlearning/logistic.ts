@@ -128,10 +128,14 @@ export function downdateHessian(
     for (let a = 0; a < d; a++) {
       const sa = s * x[xo + a];
       const ro = a * d;
-      for (let bIdx = 0; bIdx < d; bIdx++) h[ro + bIdx] -= sa * x[xo + bIdx];
+      for (let bIdx = 0; bIdx <= a; bIdx++) h[ro + bIdx] -= sa * x[xo + bIdx];
     }
   }
-  for (let a = 0; a < d; a++) h[a * d + a] -= lambda * removedRows.length;
+  // The lower triangle, mirrored: the matrix stays exactly symmetric (a step may factor it in place, linalg.ts).
+  for (let a = 0; a < d; a++) {
+    h[a * d + a] -= lambda * removedRows.length;
+    for (let bIdx = 0; bIdx < a; bIdx++) h[bIdx * d + a] = h[a * d + bIdx];
+  }
 }
 
 /** Σ over `rows` of the per-row loss gradient (without regulariser or noise), added into out. */

@@ -1,5 +1,5 @@
 import { allRows, classRows } from './class-rows';
-import { cholesky, choleskySolve, norm2 } from './linalg';
+import { choleskyUpperInPlace, norm2, solveUpper } from './linalg';
 import { addRowGradients, classHessian, downdateHessian, type ClassData } from './logistic';
 import { newtonCgSolve } from './newton-cg';
 import { residualSweep } from './residual-sweep';
@@ -21,6 +21,14 @@ export type RemovalArrays = {
   newNoise: Float64Array;
   /** The cached step matrices, or null: the steps are then taken by conjugate gradients (newton-cg.ts). */
   newHessians: Float64Array | null;
+  /**
+   * With step matrices: per class, 1 while its matrix holds its own factor (linalg.ts,
+   * choleskyUpperInPlace), and the matrix's diagonal saved there (classes × D). A further step
+   * with the same matrix reuses the factor; removeSamples restores every factored matrix before
+   * the model is released.
+   */
+  stepFactored: Uint8Array | null;
+  stepDiagonals: Float64Array | null;
   newResidual: Float64Array;
   /** ‖X'‖₂ of the remaining data, for the paper's bound. */
   normX: number;
@@ -74,22 +82,27 @@ function takeStep(a: RemovalArrays, t: TouchedClass, data: ClassData, hessians: 
   const { D, lambda } = a;
   const w2o = t.k2 * D;
   const h = hessians.subarray(t.k2 * D * D, (t.k2 + 1) * D * D);
+  const factored = a.stepFactored;
+  const diag = a.stepDiagonals?.subarray(w2o, w2o + D);
+  if (!factored || !diag) throw new Error('a removal with step matrices needs stepFactored and stepDiagonals');
   let rebuiltHessian = false;
   if (t.rebuild) {
     classHessian(data, a.newWeights, w2o, lambda, h);
+    factored[t.k2] = 0;
     rebuiltHessian = true;
   }
-  let l = h.slice();
-  if (!cholesky(l, D)) {
-    // The downdated cache lost definiteness: rebuild the class's exact Hessian at the current weights.
-    classHessian(data, a.newWeights, w2o, lambda, h);
-    l = h.slice();
-    rebuiltHessian = true;
-    if (!cholesky(l, D)) throw new Error(`class ${t.k2}: step matrix not positive definite`);
+  if (!factored[t.k2]) {
+    if (!choleskyUpperInPlace(h, D, diag)) {
+      // The downdated cache lost definiteness: rebuild the class's exact Hessian at the current weights.
+      classHessian(data, a.newWeights, w2o, lambda, h);
+      rebuiltHessian = true;
+      if (!choleskyUpperInPlace(h, D, diag)) throw new Error(`class ${t.k2}: step matrix not positive definite`);
+    }
+    factored[t.k2] = 1;
   }
   const u = a.newResidual.subarray(w2o, w2o + D);
   const residualBefore = norm2(u);
-  const v = choleskySolve(l, D, u, new Float64Array(D));
+  const v = solveUpper(h, D, u, new Float64Array(D));
   for (let j = 0; j < D; j++) a.newWeights[w2o + j] -= v[j];
   return { t, data, v, residualBefore, rebuiltHessian, cgProducts: 0 };
 }

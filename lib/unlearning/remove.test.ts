@@ -9,6 +9,7 @@ import type { Samples } from './dataset';
 import { syntheticFaces } from './synthetic';
 import { fixedNoise, recomputeResidual, without } from './test-helpers';
 import { legacySeededNoise } from './legacy-seeded-noise';
+import { downdateHessian } from './logistic';
 import { trainNewton } from './train';
 
 const s = syntheticFaces({ identities: 10, perIdentity: 8, d: 16, seed: 11, spread: 0.7 });
@@ -130,6 +131,29 @@ test('where the downdated Hessian contracts the residual too little, exact Newto
   assert.ok(recomputeResidual(newton.model) <= newton.report.budget);
   const retrained = (await trainNewton(without(small, new Set(ids)), small.centre, m.params, { noise: newton.model.noise })).model;
   assert.ok(relativeDistance(newton.model, retrained) < 1e-3, `distance ${relativeDistance(newton.model, retrained)}`);
+});
+
+test('steps after the first reuse the step matrix factored in place; the release keeps the downdated matrix itself', async () => {
+  // aim 0: every round steps every class, three rounds; the chord steps use the first round's factor
+  // (the noise kept: a small removal, certified without retraining, which would rebuild the matrices).
+  const ids = [s.ids[3]];
+  const row = model.ids.indexOf(ids[0]);
+  for (const threads of [1, 2]) {
+    const out = await removeSamples(model, ids, { aim: 0, maxSteps: 3, rebuildHessians: false, threads, noise: 'keep' });
+    assert.equal(out.report.method, 'newton-certified');
+    assert.equal(out.report.steps, 3);
+    assert.equal(out.report.classSteps, 3 * model.classes.length);
+    assert.equal(out.report.hessiansRebuilt, 0);
+    assert.ok(out.report.residual <= out.report.budget);
+    // Each class's matrix is the trained one less the removed row's term (it sits in every class's rows), and symmetric.
+    const x = model.x.slice(row * D, (row + 1) * D);
+    for (let k = 0; k < model.classes.length; k++) {
+      const want = model.hessians!.slice(k * D * D, (k + 1) * D * D);
+      downdateHessian(want, x, D, [0], model.weights, k * D, params.lambda);
+      assert.deepEqual(out.model.hessians!.slice(k * D * D, (k + 1) * D * D), want, `class ${k}`);
+    }
+  }
+  await closeClassPool();
 });
 
 test('worker threads give the same model and report as one thread', async () => {

@@ -2,13 +2,13 @@ import { releaseTarget, removalBudget } from './budget';
 import { runOverClasses } from './class-pool';
 import { buildRowsCache, classKey, expectedRowsPerClass, inSubsample, remapRows, sampleHashes } from './class-rows';
 import { UnlearningError } from './errors';
-import { largestEigenvalue, norm2 } from './linalg';
+import { largestEigenvalue, norm2, restoreSymmetric } from './linalg';
 import type { NewtonModel } from './model';
 import { remainingModel } from './remaining-model';
 import type { RemovalArrays, StepOutcome, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
 import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
-import { toSharedU32 } from './shared';
+import { sharedF64, sharedU8, toSharedU32 } from './shared';
 import { fitClasses, range } from './train';
 
 export type RemovalReport = {
@@ -57,6 +57,16 @@ function redrawNoise(next: NewtonModel, fresh: Float64Array): void {
   next.noise.set(fresh);
   next.noiseSalt = drawNoiseSalt();
   next.noiseSource = 'secret';
+}
+
+/** Puts back every step matrix that a step left holding its factor (remove-class.ts, takeStep). */
+function restoreStepMatrices(a: RemovalArrays): void {
+  const { newHessians: h, stepFactored: factored, stepDiagonals: diag, D } = a;
+  if (!h || !factored || !diag) return;
+  for (let k = 0; k < factored.length; k++) {
+    if (factored[k]) restoreSymmetric(h.subarray(k * D * D, (k + 1) * D * D), D, diag.subarray(k * D, (k + 1) * D));
+  }
+  factored.fill(0);
 }
 
 /** A further step rebuilds a class's Hessian when its last step left more than this fraction of its residual. */
@@ -143,6 +153,8 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     newWeights: next.weights,
     newNoise: next.noise,
     newHessians: next.hessians,
+    stepFactored: next.hessians ? sharedU8(next.classes.length) : null,
+    stepDiagonals: next.hessians ? sharedF64(next.classes.length * D) : null,
     newResidual: next.residual,
     normX: Math.sqrt(largestEigenvalue(next.gram, D)),
     stepAim: 0,
@@ -192,6 +204,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     steps++;
     total = norm2(next.residual);
   }
+  restoreStepMatrices(arrays);
   const classSeconds = (performance.now() - tClasses) / 1000;
 
   let retrained = false;

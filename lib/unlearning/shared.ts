@@ -38,3 +38,7 @@ export function toSharedU32(a: ArrayLike<number>): Uint32Array {
   out.set(a);
   return out;
 }
+
+export function sharedU8(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
