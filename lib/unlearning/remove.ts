@@ -69,13 +69,21 @@ function restoreStepMatrices(a: RemovalArrays): void {
   factored.fill(0);
 }
 
+/**
+ * The rounds go on until the residual is within this fraction of the budget. Any residual within
+ * the budget is certified alike (the certificate's ε and δ do not depend on it); aiming below it
+ * keeps releases clear of the edge. Half: at 100,000 × 1,000 × 128 a tenth took a third round of
+ * steps (2,860 class steps instead of 2,000) for a residual of 5 % of the budget instead of 34 %.
+ */
+export const RELEASE_AIM = 0.5;
+
 /** A further step rebuilds a class's Hessian when its last step left more than this fraction of its residual. */
 export const REBUILD_BELOW_CONTRACTION = 0.1;
 
 export type RemoveOptions = {
   /** Rounds of Newton steps before falling back to retraining (default 5). */
   maxSteps?: number;
-  /** Step again while the total residual is above this fraction of the budget (default 0.1): releases sit well inside it. */
+  /** Step again while the total residual is above this fraction of the budget (default RELEASE_AIM). */
   aim?: number;
   forceFallback?: boolean;
   /** Rebuild the exact Hessian for classes the downdated one contracts too little (default true; false keeps the chord method, for comparisons). */
@@ -167,7 +175,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
       onePerThread: true,
     });
   const maxSteps = opts.forceFallback ? 1 : (opts.maxSteps ?? 5);
-  const goal = target * (opts.aim ?? 0.1);
+  const goal = target * (opts.aim ?? RELEASE_AIM);
   // Each stepped class aims at an equal share of half the goal.
   const aimFor = (classes: number) => goal / 2 / Math.sqrt(Math.max(1, classes));
   arrays.stepAim = aimFor(touched.length);
