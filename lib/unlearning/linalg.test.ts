@@ -38,6 +38,33 @@ test('the in-place factor solves A x = b as the plain Cholesky does, and A comes
   }
 });
 
+/** The right-looking loops of choleskyUpperInPlace, in plain JavaScript: the kernel must give the same bits. */
+function referenceUpper(a: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i];
+  for (let k = 0; k < n; k++) {
+    const pivot = a[k * n + k];
+    if (!(pivot > 0)) return false;
+    const ukk = Math.sqrt(pivot);
+    a[k * n + k] = ukk;
+    for (let j = k + 1; j < n; j++) a[k * n + j] /= ukk;
+    for (let i = k + 1; i < n; i++) {
+      const u = a[k * n + i];
+      if (u !== 0) for (let j = i; j < n; j++) a[i * n + j] -= u * a[k * n + j];
+    }
+  }
+  return true;
+}
+
+test('the WebAssembly factor is bit for bit the plain loops', () => {
+  for (const n of [1, 2, 3, 8, 129]) {
+    const a = spd(n, 40 + n);
+    const want = a.slice();
+    assert.ok(referenceUpper(want, n));
+    assert.ok(choleskyUpperInPlace(a, n, new Float64Array(n)));
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) assert.equal(a[i * n + j], want[i * n + j], `n ${n}: U[${i}][${j}]`);
+  }
+});
+
 test('a matrix that is not positive definite is refused and left as it was', () => {
   const n = 5;
   const a = spd(n, 3);

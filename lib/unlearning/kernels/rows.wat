@@ -1,4 +1,5 @@
-;; Row kernels of the residual sweep (lib/unlearning/residual-sweep.ts), in WebAssembly SIMD.
+;; Row kernels of the residual sweep (lib/unlearning/residual-sweep.ts) and the step matrices' factor
+;; (linalg.ts), in WebAssembly SIMD.
 ;;
 ;; Rows are float32, `dp` values each (d + 1 rounded up to a multiple of 4, the padding zero);
 ;; weights, coefficients and accumulators are float64, and every product and sum is float64:
@@ -174,4 +175,63 @@
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br_if $cols (i32.lt_u (local.get $j) (local.get $rowBytes))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $one)))))
+        (br $one))))
+
+  ;; In place, on a symmetric positive-definite n × n float64 matrix (row-major at a, its upper
+  ;; triangle equal to its lower): A = UᵀU, U over the upper triangle with its diagonal, right-looking
+  ;; (row k of U, then the trailing upper triangle less its outer product), the strict lower triangle
+  ;; never written. The same operations in the same order as linalg.ts's choleskyUpperInPlace loops
+  ;; (subtraction of a product, no fused multiply-add), two columns at a time: bit-identical results.
+  ;; Returns 0 at a pivot that is not positive (the matrix is then partly overwritten), else 1.
+  (func (export "choleskyUpper") (param $a i32) (param $n i32) (result i32)
+    (local $k i32) (local $i i32) (local $j i32) (local $rowBytes i32) (local $rk i32) (local $ri i32)
+    (local $pivot f64) (local $ukk f64) (local $us f64) (local $u v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $col
+        (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+        (local.set $rk (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $pivot (f64.load (i32.add (local.get $rk) (i32.shl (local.get $k) (i32.const 3)))))
+        (if (i32.eqz (f64.gt (local.get $pivot) (f64.const 0))) (then (return (i32.const 0))))
+        (local.set $ukk (f64.sqrt (local.get $pivot)))
+        (f64.store (i32.add (local.get $rk) (i32.shl (local.get $k) (i32.const 3))) (local.get $ukk))
+        ;; Row k of U: the rest of the row over the pivot's root.
+        (local.set $j (i32.add (local.get $k) (i32.const 1)))
+        (block $scaled
+          (loop $scale
+            (br_if $scaled (i32.ge_u (local.get $j) (local.get $n)))
+            (f64.store (i32.add (local.get $rk) (i32.shl (local.get $j) (i32.const 3)))
+              (f64.div (f64.load (i32.add (local.get $rk) (i32.shl (local.get $j) (i32.const 3)))) (local.get $ukk)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $scale)))
+        ;; Rows i > k of the trailing upper triangle: a[i][j] −= u[k][i] · u[k][j] for j ≥ i.
+        (local.set $i (i32.add (local.get $k) (i32.const 1)))
+        (block $updated
+          (loop $row
+            (br_if $updated (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $us (f64.load (i32.add (local.get $rk) (i32.shl (local.get $i) (i32.const 3)))))
+            (if (f64.ne (local.get $us) (f64.const 0))
+              (then
+                (local.set $u (f64x2.splat (local.get $us)))
+                (local.set $ri (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowBytes))))
+                (local.set $j (local.get $i))
+                (block $pairs
+                  (loop $pair
+                    (br_if $pairs (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $n)))
+                    (v128.store (i32.add (local.get $ri) (i32.shl (local.get $j) (i32.const 3)))
+                      (f64x2.sub
+                        (v128.load (i32.add (local.get $ri) (i32.shl (local.get $j) (i32.const 3))))
+                        (f64x2.mul (local.get $u) (v128.load (i32.add (local.get $rk) (i32.shl (local.get $j) (i32.const 3)))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                    (br $pair)))
+                (if (i32.lt_u (local.get $j) (local.get $n))
+                  (then
+                    (f64.store (i32.add (local.get $ri) (i32.shl (local.get $j) (i32.const 3)))
+                      (f64.sub
+                        (f64.load (i32.add (local.get $ri) (i32.shl (local.get $j) (i32.const 3))))
+                        (f64.mul (local.get $us) (f64.load (i32.add (local.get $rk) (i32.shl (local.get $j) (i32.const 3)))))))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $col)))
+    (i32.const 1)))
