@@ -3,6 +3,7 @@ import { auc } from './evaluate';
 import { cholesky, choleskySolve, dot } from './linalg';
 import { classGradient, classHessian, sigmoid } from './logistic';
 import type { NewtonModel } from './model';
+import { outShadowScorer, type Pair } from './out-shadow-scores';
 import { Rng } from './rng';
 
 /**
@@ -68,7 +69,6 @@ export type ForgettingOptions = {
 /** A person's removed photos: preprocessed rows (m × D), their labels, their sample ids. */
 export type RemovedPhotos = { x: Float64Array; labels: string[]; ids: string[] };
 
-type Pair = { j: number; k: number; y: number };
 /**
  * One tested class: released weights, step matrix and its factor, the quadratic model's optimum,
  * its remaining rows, and the IN side's rows, start and chord factor.
@@ -111,8 +111,9 @@ export function forgettingEvidence(
   const all = allRows(model.ids.length);
   const fits = new Map(ks.map((k) => [k, quadraticModel(model, photos, k, hashes, all)]));
   const rng = new Rng(opts.seed ?? 1);
+  const outScores = outShadowScorer(photos.x, D, pairs, fits, model.noise, model.params.sigma);
   const draw = (kind: 'out' | 'in', count: number) =>
-    Array.from({ length: count }, () => scoresOf(pairs, photos, D, shadowWeights(model, photos, fits, kind, rng)));
+    Array.from({ length: count }, () => (kind === 'out' ? outScores(rng) : scoresOf(pairs, photos, D, inShadowWeights(model, photos, fits, rng))));
   const [outFit, outCal, inFit, inCal] = [draw('out', N / 2), draw('out', N / 2), draw('in', N / 2), draw('in', N / 2)];
   const stat = likelihoodRatio(outFit, inFit);
   const dev = deviation(outFit);
@@ -228,8 +229,7 @@ function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, e: 
   const diff = new Float64Array(D);
   for (let it = 0; it < iterations; it++) {
     for (let a = 0; a < D; a++) diff[a] = w[a] - fit.center[a];
-    const hd = multiplyByFactor(fit.chol, D, diff);
-    for (let a = 0; a < D; a++) g[a] = hd[a] + e[a] + model.params.lambda * fit.rows.length * w[a];
+    for (let a = 0; a < D; a++) g[a] = dot(fit.h, a * D, diff, 0, D) + e[a] + model.params.lambda * fit.rows.length * w[a];
     for (const j of fit.rows) {
       const y = photos.labels[j] === model.classes[fit.k] ? 1 : -1;
       const coef = -y * sigmoid(-y * dot(photos.x, j * D, w, 0, D));
@@ -250,21 +250,15 @@ function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, e: 
   return w;
 }
 
-/** One shadow head per tested class (OUT: without the photos; IN: with them), each with its own fresh noise N(0, σ² I). */
-function shadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<number, ClassModel>, kind: 'out' | 'in', rng: Rng): Map<number, Float64Array> {
+/** One IN shadow head per tested class (trained with the photos), each with its own fresh noise N(0, σ² I). */
+function inShadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<number, ClassModel>, rng: Rng): Map<number, Float64Array> {
   const D = model.d + 1;
   const out = new Map<number, Float64Array>();
   for (const [k, fit] of fits) {
     // Fresh noise b_s replaces the released b: the gradient moves by e = b_s − b.
     const e = new Float64Array(D);
     for (let a = 0; a < D; a++) e[a] = model.params.sigma * rng.normal() - model.noise[k * D + a];
-    if (kind === 'out') {
-      const v = choleskySolve(fit.chol, D, e, new Float64Array(D));
-      out.set(
-        k,
-        Float64Array.from(fit.center, (c, a) => c - v[a]),
-      );
-    } else out.set(k, solveIn(model, photos, fit, e, 2, false));
+    out.set(k, solveIn(model, photos, fit, e, 2, false));
   }
   return out;
 }
@@ -278,15 +272,6 @@ function residualShift(model: NewtonModel, fit: ClassModel, t: Float64Array, bt:
   const u = new Float64Array(D);
   classGradient({ x: model.x, d: D, label: model.label, rows: fit.dataRows, k: fit.k }, t, fit.k * D, model.params.lambda, bt, fit.k * D, u, 0);
   return { norm2: u.reduce((a, v) => a + v * v, 0), step: choleskySolve(fit.chol, D, u, new Float64Array(D)) };
-}
-
-/** L Lᵀ v, from the Cholesky factor in the lower triangle. */
-function multiplyByFactor(l: Float64Array, D: number, v: Float64Array): Float64Array {
-  const lt = new Float64Array(D);
-  for (let a = 0; a < D; a++) for (let c = a; c < D; c++) lt[a] += l[c * D + a] * v[c];
-  const out = new Float64Array(D);
-  for (let a = 0; a < D; a++) for (let c = 0; c <= a; c++) out[a] += l[a * D + c] * lt[c];
-  return out;
 }
 
 /** Σ_pairs ((s − μ_out) / σ_out)²: how far a head's scores lie from retrained heads', in either direction. */
