@@ -12,6 +12,8 @@
  * for the guarantee (the released residual is computed exactly afterwards); the CG tolerance only
  * decides how much of the residual one step removes.
  */
+import { CHUNK_ROWS, chunkRegions, classPasses, walkChunks } from './kernels/chunk-walk';
+import { arena, paddedWidth } from './kernels/row-kernel';
 import { dot } from './linalg';
 import { logLoss, sigmoid } from './logistic';
 
@@ -27,9 +29,6 @@ export type CgClass = {
 };
 
 export type CgResult = { v: Float64Array; iterations: number; relativeResidual: number };
-
-/** Rows per chunk, as in residual-sweep.ts: 256 rows of 129 float32 (132 KB) stay in a 1 MB L2 cache. */
-const CHUNK_ROWS = 256;
 
 /** Calls fn(c, from, to) for each class's rows inside each chunk of rows, chunk by chunk. */
 export function sweep(n: number, classes: { rows: Int32Array }[], active: Uint8Array, fn: (c: number, from: number, to: number) => void): void {
@@ -132,7 +131,14 @@ export function newtonCgSolve(
   }));
 }
 
-/** out_c = H_c p_c for the active classes, in one sweep over the rows. */
+/** Kernel memory for the classes' vectors in one pass of a product (p and the accumulator). */
+const CLASS_BYTES = 64 * 2 ** 20;
+
+/**
+ * out_c = H_c p_c = λ n_c p_c + Σ_i s_i (x_i·p_c) x_i for the active classes, in one sweep over the
+ * rows per pass, by the row kernels (kernels/rows.wat: each row's dot product with p_c, then the
+ * sum of the rows scaled by s_i times it), in float64.
+ */
 function hessianProducts(
   x: Float32Array,
   D: number,
@@ -144,50 +150,33 @@ function hessianProducts(
   active: Uint8Array,
   out: Float64Array,
 ): void {
-  for (let c = 0; c < classes.length; c++) {
-    if (!active[c]) continue;
-    const o = c * D;
-    const lam = lambda * classes[c].rows.length;
-    for (let j = 0; j < D; j++) out[o + j] = lam * p[o + j];
-  }
-  const z = new Float64Array(CHUNK_ROWS);
-  sweep(n, classes, active, (c, from, to) => productRows(x, D, classes[c].rows, s[c], from, to, p, out, c * D, z));
-}
-
-/**
- * Adds Σ s_i (x_i·p) x_i over rows[from..to) into out[o..o+D), with p at p[o..o+D): the dot
- * products four rows per pass over p (rowDots, into the scratch z), then four rows added per pass
- * over out, as residual-sweep.ts does.
- */
-function productRows(
-  x: Float32Array,
-  D: number,
-  rows: Int32Array,
-  s: Float64Array,
-  from: number,
-  to: number,
-  p: Float64Array,
-  out: Float64Array,
-  o: number,
-  z: Float64Array,
-) {
-  rowDots(x, D, rows, from, to, p, o, z);
-  let r = from;
-  for (; r + 3 < to; r += 4) {
-    const o0 = rows[r] * D;
-    const o1 = rows[r + 1] * D;
-    const o2 = rows[r + 2] * D;
-    const o3 = rows[r + 3] * D;
-    const t0 = s[r] * z[r - from];
-    const t1 = s[r + 1] * z[r + 1 - from];
-    const t2 = s[r + 2] * z[r + 2 - from];
-    const t3 = s[r + 3] * z[r + 3 - from];
-    for (let j = 0; j < D; j++) out[o + j] += t0 * x[o0 + j] + t1 * x[o1 + j] + t2 * x[o2 + j] + t3 * x[o3 + j];
-  }
-  for (; r < to; r++) {
-    const xo = rows[r] * D;
-    const t = s[r] * z[r - from];
-    for (let j = 0; j < D; j++) out[o + j] += t * x[xo + j];
+  const dp = paddedWidth(D);
+  const live = classes.flatMap((c, i) => (active[i] ? [i] : []));
+  for (const [c0, c1] of classPasses(live.length, 2 * dp * 8, CLASS_BYTES)) {
+    const ids = live.slice(c0, c1);
+    const vec = ids.length * dp * 8;
+    const space = arena({ ...chunkRegions(D), p: vec, acc: vec, z: CHUNK_ROWS * 8 });
+    const { kernel, at, f64 } = space;
+    ids.forEach((c, g) => f64.set(p.subarray(c * D, (c + 1) * D), at.p / 8 + g * dp));
+    const zAt = at.z / 8;
+    walkChunks(
+      space,
+      x,
+      D,
+      n,
+      ids.map((c) => classes[c]),
+      null,
+      (g, from, count) => {
+        const sc = s[ids[g]];
+        kernel.dots(at.x, dp, at.rows, count, at.p + g * dp * 8, at.z);
+        for (let r = 0; r < count; r++) f64[zAt + r] *= sc[from + r];
+        kernel.axpy(at.x, dp, at.rows, count, at.z, at.acc + g * dp * 8);
+      },
+    );
+    ids.forEach((c, g) => {
+      const lam = lambda * classes[c].rows.length;
+      for (let j = 0; j < D; j++) out[c * D + j] = lam * p[c * D + j] + f64[at.acc / 8 + g * dp + j];
+    });
   }
 }
 

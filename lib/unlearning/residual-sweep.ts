@@ -11,6 +11,7 @@
  * which compute every dot product and sum in float64: the released residual is what the guarantee
  * rests on.
  */
+import { CHUNK_ROWS, chunkRegions, classPasses, walkChunks } from './kernels/chunk-walk';
 import { arena, paddedWidth } from './kernels/row-kernel';
 import { sigmoid } from './logistic';
 
@@ -24,9 +25,6 @@ export type SweepClass = {
   /** When given, ‖X_k v‖² is returned for the class too (the paper's one-step bound), from the same chunk. */
   v?: Float64Array;
 };
-
-/** Rows per chunk: 256 rows of 132 float32 (132 KB; 1 MB at d = 1,024) stay in a 1 MB L2 cache beside the classes' vectors. */
-const CHUNK_ROWS = 256;
 
 /** Kernel memory for the classes' vectors in one pass (w, v, accumulator): more classes are swept in several passes (`opts.classBytes`: tests). */
 const CLASS_BYTES = 64 * 2 ** 20;
@@ -48,10 +46,8 @@ export function residualSweep(
   opts: { classBytes?: number } = {},
 ): Float64Array {
   const xv = new Float64Array(classes.length);
-  const perPass = Math.max(1, Math.floor((opts.classBytes ?? CLASS_BYTES) / (3 * paddedWidth(d) * 8)));
-  for (let c0 = 0; c0 < classes.length; c0 += perPass) {
-    const group = classes.slice(c0, c0 + perPass);
-    xv.set(sweepGroup({ x, d, label, w, lambda, b, out }, group), c0);
+  for (const [c0, c1] of classPasses(classes.length, 3 * paddedWidth(d) * 8, opts.classBytes ?? CLASS_BYTES)) {
+    xv.set(sweepGroup({ x, d, label, w, lambda, b, out }, classes.slice(c0, c1)), c0);
   }
   return xv;
 }
@@ -63,57 +59,32 @@ function sweepGroup({ x, d, label, w, lambda, b, out }: SweepIo, classes: SweepC
   const dp = paddedWidth(d);
   const withV = classes.some((c) => c.v);
   const vec = C * dp * 8;
-  const { kernel, at, f32, f64, i32 } = arena({
-    x: CHUNK_ROWS * dp * 4,
-    w: vec,
-    v: withV ? vec : 0,
-    acc: vec,
-    rows: CHUNK_ROWS * 4,
-    z: CHUNK_ROWS * 8,
-    q: CHUNK_ROWS * 8,
-  });
+  const space = arena({ ...chunkRegions(d), w: vec, v: withV ? vec : 0, acc: vec, z: CHUNK_ROWS * 8, q: CHUNK_ROWS * 8 });
+  const { kernel, at, f64 } = space;
   for (let c = 0; c < C; c++) {
     const { offset, v } = classes[c];
     f64.set(w.subarray(offset, offset + d), at.w / 8 + c * dp);
     if (v) f64.set(v.subarray(0, d), at.v / 8 + c * dp);
   }
   const xv = new Float64Array(C);
-  const cursor = new Int32Array(C);
-  const n = label.length;
-  const rowsAt = at.rows / 4;
   const zAt = at.z / 8;
   const qAt = at.q / 8;
-  for (let r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
-    const r1 = Math.min(n, r0 + CHUNK_ROWS);
-    // The chunk's rows, each padded to dp values (the padding, zeroed by arena, is never written).
-    for (let i = r0; i < r1; i++) f32.set(x.subarray(i * d, (i + 1) * d), at.x / 4 + (i - r0) * dp);
-    for (let c = 0; c < C; c++) {
-      const cls = classes[c];
-      const rows = cls.rows;
-      const from = cursor[c];
-      let to = from;
-      while (to < rows.length && rows[to] < r1) {
-        i32[rowsAt + to - from] = rows[to] - r0;
-        to++;
-      }
-      cursor[c] = to;
-      const count = to - from;
-      if (!count) continue;
-      kernel.dots(at.x, dp, at.rows, count, at.w + c * dp * 8, at.z);
-      if (cls.v) {
-        kernel.dots(at.x, dp, at.rows, count, at.v + c * dp * 8, at.q);
-        let s = 0;
-        for (let r = 0; r < count; r++) s += f64[qAt + r] * f64[qAt + r];
-        xv[c] += s;
-      }
-      // The coefficient of each row's gradient, −y σ(−y z), in place of z.
-      for (let r = 0; r < count; r++) {
-        const y = label[rows[from + r]] === cls.k ? 1 : -1;
-        f64[zAt + r] = -y * sigmoid(-y * f64[zAt + r]);
-      }
-      kernel.axpy(at.x, dp, at.rows, count, at.z, at.acc + c * dp * 8);
+  walkChunks(space, x, d, label.length, classes, null, (c, from, count) => {
+    const cls = classes[c];
+    kernel.dots(at.x, dp, at.rows, count, at.w + c * dp * 8, at.z);
+    if (cls.v) {
+      kernel.dots(at.x, dp, at.rows, count, at.v + c * dp * 8, at.q);
+      let s = 0;
+      for (let r = 0; r < count; r++) s += f64[qAt + r] * f64[qAt + r];
+      xv[c] += s;
     }
-  }
+    // The coefficient of each row's gradient, −y σ(−y z), in place of z.
+    for (let r = 0; r < count; r++) {
+      const y = label[cls.rows[from + r]] === cls.k ? 1 : -1;
+      f64[zAt + r] = -y * sigmoid(-y * f64[zAt + r]);
+    }
+    kernel.axpy(at.x, dp, at.rows, count, at.z, at.acc + c * dp * 8);
+  });
   for (let c = 0; c < C; c++) {
     const { offset, rows } = classes[c];
     const lam = lambda * rows.length;
