@@ -28,24 +28,10 @@ export type CgClass = {
   tolerance: number;
 };
 
-export type CgResult = { v: Float64Array; iterations: number; relativeResidual: number };
+/** Kernel memory for the classes' vectors in one pass of a sweep: more classes take more passes. */
+const CLASS_BYTES = 64 * 2 ** 20;
 
-/** Calls fn(c, from, to) for each class's rows inside each chunk of rows, chunk by chunk. */
-export function sweep(n: number, classes: { rows: Int32Array }[], active: Uint8Array, fn: (c: number, from: number, to: number) => void): void {
-  const cursor = new Int32Array(classes.length);
-  for (let c0 = 0; c0 < n; c0 += CHUNK_ROWS) {
-    const c1 = c0 + CHUNK_ROWS;
-    for (let c = 0; c < classes.length; c++) {
-      if (!active[c]) continue;
-      const rows = classes[c].rows;
-      const from = cursor[c];
-      let to = from;
-      while (to < rows.length && rows[to] < c1) to++;
-      if (to > from) fn(c, from, to);
-      cursor[c] = to;
-    }
-  }
-}
+export type CgResult = { v: Float64Array; iterations: number; relativeResidual: number };
 
 /**
  * Solves H_k v = u_k for every class, to ‖H v − u‖ ≤ its tolerance · ‖u‖ or `maxIterations` products.
@@ -61,25 +47,9 @@ export function newtonCgSolve(
   opts: { maxIterations: number },
 ): CgResult[] {
   const C = classes.length;
-  const all = new Uint8Array(C).fill(1);
   // s_i = p_i (1 − p_i) at the current weights, per class row, and the preconditioner diag(H_k).
   const s = classes.map((c) => new Float64Array(c.rows.length));
-  const diag = new Float64Array(C * D);
-  const dots = new Float64Array(CHUNK_ROWS);
-  sweep(n, classes, all, (c, from, to) => {
-    const { rows, offset } = classes[c];
-    const sc = s[c];
-    const dOff = c * D;
-    rowDots(x, D, rows, from, to, w, offset, dots);
-    for (let r = from; r < to; r++) {
-      const o = rows[r] * D;
-      const p = sigmoid(dots[r - from]);
-      const si = p * (1 - p);
-      sc[r] = si;
-      for (let j = 0; j < D; j++) diag[dOff + j] += si * x[o + j] * x[o + j];
-    }
-  });
-  for (let c = 0; c < C; c++) for (let j = 0; j < D; j++) diag[c * D + j] += lambda * classes[c].rows.length;
+  const diag = curvatures(x, D, n, w, lambda, classes, s);
 
   const v = new Float64Array(C * D);
   const r = new Float64Array(C * D);
@@ -131,8 +101,37 @@ export function newtonCgSolve(
   }));
 }
 
-/** Kernel memory for the classes' vectors in one pass of a product (p and the accumulator). */
-const CLASS_BYTES = 64 * 2 ** 20;
+/**
+ * s_i = σ(z_i)(1 − σ(z_i)), z_i = x_i·w_c, into s[c] for each class's rows, and diag(H_c) = Σ s_i x_i∘x_i
+ * + λ n_c (the preconditioner), in one sweep per pass by the row kernels.
+ */
+function curvatures(x: Float32Array, D: number, n: number, w: Float64Array, lambda: number, classes: CgClass[], s: Float64Array[]): Float64Array {
+  const dp = paddedWidth(D);
+  const diag = new Float64Array(classes.length * D);
+  for (const [c0, c1] of classPasses(classes.length, 2 * dp * 8, CLASS_BYTES)) {
+    const group = classes.slice(c0, c1);
+    const vec = group.length * dp * 8;
+    const space = arena({ ...chunkRegions(D), w: vec, acc: vec, z: CHUNK_ROWS * 8 });
+    const { kernel, at, f64 } = space;
+    group.forEach((c, g) => f64.set(w.subarray(c.offset, c.offset + D), at.w / 8 + g * dp));
+    const zAt = at.z / 8;
+    walkChunks(space, x, D, n, group, null, (g, from, count) => {
+      const sc = s[c0 + g];
+      kernel.dots(at.x, dp, at.rows, count, at.w + g * dp * 8, at.z);
+      for (let r = 0; r < count; r++) {
+        const p = sigmoid(f64[zAt + r]);
+        sc[from + r] = p * (1 - p);
+        f64[zAt + r] = sc[from + r];
+      }
+      kernel.axpySquares(at.x, dp, at.rows, count, at.z, at.acc + g * dp * 8);
+    });
+    group.forEach((c, g) => {
+      const lam = lambda * c.rows.length;
+      for (let j = 0; j < D; j++) diag[(c0 + g) * D + j] = f64[at.acc / 8 + g * dp + j] + lam;
+    });
+  }
+  return diag;
+}
 
 /**
  * out_c = H_c p_c = λ n_c p_c + Σ_i s_i (x_i·p_c) x_i for the active classes, in one sweep over the
@@ -193,40 +192,22 @@ export function lossSweep(
   active: Uint8Array,
 ): Float64Array {
   const loss = new Float64Array(classes.length);
-  const z = new Float64Array(CHUNK_ROWS);
-  sweep(label.length, classes, active, (c, from, to) => {
-    const { k, rows, offset } = classes[c];
-    rowDots(x, D, rows, from, to, w, offset, z);
-    let sum = 0;
-    for (let r = from; r < to; r++) sum += logLoss((label[rows[r]] === k ? 1 : -1) * z[r - from]);
-    loss[c] += sum;
-  });
-  return loss;
-}
-
-/** z[r − from] = x_{rows[r]} · v[vo..vo+D) for r in [from, to) (at most CHUNK_ROWS rows), four rows per pass over v. */
-function rowDots(x: Float32Array, D: number, rows: Int32Array, from: number, to: number, v: Float64Array, vo: number, z: Float64Array): void {
-  let r = from;
-  for (; r + 3 < to; r += 4) {
-    const o0 = rows[r] * D;
-    const o1 = rows[r + 1] * D;
-    const o2 = rows[r + 2] * D;
-    const o3 = rows[r + 3] * D;
-    let z0 = 0;
-    let z1 = 0;
-    let z2 = 0;
-    let z3 = 0;
-    for (let j = 0; j < D; j++) {
-      const vj = v[vo + j];
-      z0 += x[o0 + j] * vj;
-      z1 += x[o1 + j] * vj;
-      z2 += x[o2 + j] * vj;
-      z3 += x[o3 + j] * vj;
-    }
-    z[r - from] = z0;
-    z[r + 1 - from] = z1;
-    z[r + 2 - from] = z2;
-    z[r + 3 - from] = z3;
+  const dp = paddedWidth(D);
+  const live = classes.flatMap((c, i) => (active[i] ? [i] : []));
+  for (const [c0, c1] of classPasses(live.length, dp * 8, CLASS_BYTES)) {
+    const ids = live.slice(c0, c1);
+    const space = arena({ ...chunkRegions(D), w: ids.length * dp * 8, z: CHUNK_ROWS * 8 });
+    const { kernel, at, f64 } = space;
+    ids.forEach((c, g) => f64.set(w.subarray(classes[c].offset, classes[c].offset + D), at.w / 8 + g * dp));
+    const zAt = at.z / 8;
+    const group = ids.map((c) => classes[c]);
+    walkChunks(space, x, D, label.length, group, null, (g, from, count) => {
+      const { k, rows } = group[g];
+      kernel.dots(at.x, dp, at.rows, count, at.w + g * dp * 8, at.z);
+      let sum = 0;
+      for (let r = 0; r < count; r++) sum += logLoss((label[rows[from + r]] === k ? 1 : -1) * f64[zAt + r]);
+      loss[ids[g]] += sum;
+    });
   }
-  for (; r < to; r++) z[r - from] = dot(x, rows[r] * D, v, vo, D);
+  return loss;
 }

@@ -15,6 +15,8 @@ export type RowKernel = {
   dots(x: number, dp: number, rows: number, count: number, w: number, z: number): void;
   /** acc += Σ_r c[r] x[rows[r]], over r < count. */
   axpy(x: number, dp: number, rows: number, count: number, c: number, acc: number): void;
+  /** acc += Σ_r c[r] (x[rows[r]] ∘ x[rows[r]]), over r < count: the rows' squares, weighted. */
+  axpySquares(x: number, dp: number, rows: number, count: number, c: number, acc: number): void;
   /** The n × n float64 matrix at a factored in place, A = UᵀU over its upper triangle (linalg.ts); 0 when not positive definite. */
   choleskyUpper(a: number, n: number): number;
   memory: WebAssembly.Memory;
@@ -29,7 +31,7 @@ const PAGE = 65536;
 let instance: RowKernel | null = null;
 
 function isKernel(exports: WebAssembly.Exports): exports is WebAssembly.Exports & RowKernel {
-  const fns = [exports.dots, exports.axpy, exports.choleskyUpper];
+  const fns = [exports.dots, exports.axpy, exports.axpySquares, exports.choleskyUpper];
   return fns.every((f) => typeof f === 'function') && exports.memory instanceof WebAssembly.Memory;
 }
 
@@ -38,7 +40,7 @@ export function rowKernel(): RowKernel {
   if (!instance) {
     const compiled = new WebAssembly.Module(Buffer.from(ROWS_WASM_BASE64, 'base64'));
     const exports = new WebAssembly.Instance(compiled).exports;
-    if (!isKernel(exports)) throw new Error('the row kernels do not export dots, axpy, choleskyUpper and memory');
+    if (!isKernel(exports)) throw new Error('the row kernels do not export dots, axpy, axpySquares, choleskyUpper and memory');
     instance = exports;
   }
   return instance;

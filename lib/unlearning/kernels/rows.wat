@@ -177,7 +177,35 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $one))))
 
-  ;; In place, on a symmetric positive-definite n × n float64 matrix (row-major at a, its upper
+;; acc += Σ_r c[r] (x[rows[r]] ∘ x[rows[r]]) over r < count: the rows' squares, weighted (a
+  ;; Hessian's diagonal, the conjugate-gradient preconditioner), one row at a time.
+  (func (export "axpySquares") (param $x i32) (param $dp i32) (param $rows i32) (param $count i32) (param $c i32) (param $acc i32)
+    (local $r i32) (local $j i32) (local $rowBytes i32) (local $ap i32) (local $o i32) (local $cr v128) (local $v v128)
+    (local $lo v128) (local $hi v128)
+    (local.set $rowBytes (i32.shl (local.get $dp) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $count)))
+        (local.set $o (i32.add (local.get $x)
+          (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))) (local.get $rowBytes))))
+        (local.set $cr (f64x2.splat (f64.load (i32.add (local.get $c) (i32.shl (local.get $r) (i32.const 3))))))
+        (local.set $j (i32.const 0))
+        (local.set $ap (local.get $acc))
+        (loop $cols
+          (local.set $v (v128.load (i32.add (local.get $o) (local.get $j))))
+          (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+          (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+          (v128.store (local.get $ap)
+            (f64x2.add (v128.load (local.get $ap)) (f64x2.mul (local.get $cr) (f64x2.mul (local.get $lo) (local.get $lo)))))
+          (v128.store offset=16 (local.get $ap)
+            (f64x2.add (v128.load offset=16 (local.get $ap)) (f64x2.mul (local.get $cr) (f64x2.mul (local.get $hi) (local.get $hi)))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br_if $cols (i32.lt_u (local.get $j) (local.get $rowBytes))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+    ;; In place, on a symmetric positive-definite n × n float64 matrix (row-major at a, its upper
   ;; triangle equal to its lower): A = UᵀU, U over the upper triangle with its diagonal, right-looking
   ;; (row k of U, then the trailing upper triangle less its outer product), the strict lower triangle
   ;; never written. The same operations in the same order as linalg.ts's choleskyUpperInPlace loops
