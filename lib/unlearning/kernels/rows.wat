@@ -1,5 +1,5 @@
-;; Row kernels of the residual sweep (lib/unlearning/residual-sweep.ts) and the step matrices' factor
-;; (linalg.ts), in WebAssembly SIMD.
+;; Row kernels of the unlearning engine's sweeps (residual-sweep.ts, newton-cg.ts, kernels/score-rows.ts)
+;; and the step matrices' factor (linalg.ts), in WebAssembly SIMD.
 ;;
 ;; Rows are float32, `dp` values each (d + 1 rounded up to a multiple of 4, the padding zero);
 ;; weights, coefficients and accumulators are float64, and every product and sum is float64:
