@@ -54,8 +54,8 @@ export function choleskyUpperInPlace(a: Float64Array, n: number, diag: Float64Ar
     for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i];
   }
   // Right-looking (row k of U, then the trailing upper triangle less its outer product), in the
-  // WebAssembly kernel: at n = 129, 0.16-0.2 ms a factor against 0.8 ms for these loops in
-  // JavaScript on this 2-core machine, with the same results (linalg.test.ts).
+  // WebAssembly kernel: at n = 129, 0.14 ms a factor against 0.65 ms for these loops in
+  // JavaScript (bench/row-kernels.ts), with the same results (linalg.test.ts).
   const { kernel, at, f64 } = arena({ a: n * n * 8 });
   f64.set(a.subarray(0, n * n), at.a / 8);
   if (!kernel.choleskyUpper(at.a, n)) {

@@ -1,11 +1,11 @@
 import { ROWS_WASM_BASE64 } from './rows-wasm';
 
 /**
- * The row kernels of rows.wat: float32 rows against float64 vectors, in WebAssembly SIMD. Measured
- * here (2 cores, Node 20) on the residual sweep's own pattern (chunks of 256 rows of d = 129, ~24
- * rows per class and chunk): 4.2 times the throughput of the same loops in JavaScript (0.25 s
- * against 1.05 s for 1.2 G multiply-adds). No npm package fits: tfjs-backend-wasm multiplies in
- * float32 only, and the residual the certificate rests on is summed in float64.
+ * The row kernels of rows.wat: float32 rows against float64 vectors, in WebAssembly SIMD. With
+ * the copying around them, 2.7 times the JavaScript loops they replaced for the residual sweep at
+ * d = 128 and 3.5 times at d = 512, 3.6-3.9 times for scores (bench/row-kernels.ts, 2 cores,
+ * Node 20). No npm package fits: tfjs-backend-wasm multiplies in float32 only, and the residual the
+ * certificate rests on is summed in float64.
  *
  * Addresses are byte offsets into the kernel's memory; `rows` holds row numbers relative to `x`,
  * whose rows hold `dp` values (a multiple of 4, padded with zeros).
