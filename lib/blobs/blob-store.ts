@@ -72,11 +72,16 @@ export async function putBlob(data: Uint8Array | Readable | AsyncIterable<Uint8A
   }
 }
 
-/** The bytes of a blob, checked against their digest. */
-export async function getBlob(sha256: string): Promise<Buffer> {
+/**
+ * The bytes of a blob, checked against their digest. With `shared`, they are read straight into a
+ * SharedArrayBuffer of their own (the Buffer spans all of it, from offset 0), which worker threads
+ * can use without a copy: a model's arrays are hundreds of megabytes, and on this machine touching
+ * fresh memory costs about as much as reading it (bench/README.md, "Loading a model").
+ */
+export async function getBlob(sha256: string, opts: { shared?: boolean } = {}): Promise<Buffer> {
   let bytes: Buffer;
   try {
-    bytes = await fsp.readFile(blobPath(sha256));
+    bytes = opts.shared ? await readShared(blobPath(sha256)) : await fsp.readFile(blobPath(sha256));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('blob_missing', `Blob ${sha256} is missing from the store.`);
     throw err;
@@ -85,6 +90,24 @@ export async function getBlob(sha256: string): Promise<Buffer> {
     throw new AppError('blob_corrupt', `Blob ${sha256} does not match its digest: the stored file was altered.`);
   }
   return bytes;
+}
+
+const READ_CHUNK = 16 * 1024 * 1024;
+
+async function readShared(file: string): Promise<Buffer> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const bytes = Buffer.from(new SharedArrayBuffer(size));
+    for (let at = 0; at < size;) {
+      const { bytesRead } = await fh.read(bytes, at, Math.min(READ_CHUNK, size - at), at);
+      if (!bytesRead) throw new AppError('blob_corrupt', `A blob file ended after ${at} of its ${size} bytes: it changed while being read.`);
+      at += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A stream of a blob's bytes (not re-hashed: for large downloads whose client checks the digest). */

@@ -46,8 +46,16 @@ export type StoredModel = { files: Record<string, string>; weightsSha256: string
  */
 export async function loadModelFiles(version: { files: Record<string, string>; noiseSource: NoiseSource }): Promise<LoadedModel> {
   const bytes = new Map<string, Buffer>();
-  for (const [name, sha] of Object.entries(version.files)) bytes.set(name, openStoredFile(name, await getBlob(sha), version.noiseSource));
-  return decodeAnyModel({ read: (name) => bytes.get(name), where: `the stored version (${Object.keys(version.files).length} files)` });
+  const plain = (name: string) => !(version.noiseSource === 'secret' && isSecretFile(name));
+  // Plain files are read straight into shared memory, where the engine's threads use them, and
+  // were checked against their content address on the way: the decoder does not hash them again.
+  for (const [name, sha] of Object.entries(version.files))
+    bytes.set(name, plain(name) ? await getBlob(sha, { shared: true }) : openStoredFile(name, await getBlob(sha), version.noiseSource));
+  return decodeAnyModel({
+    read: (name) => bytes.get(name),
+    where: `the stored version (${Object.keys(version.files).length} files)`,
+    checkedDigest: (name) => (plain(name) ? version.files[name] : undefined),
+  });
 }
 
 /** The file that holds the weights a partner deploys: `weights.f64` (newton-certified) or the SISA checkpoints. */

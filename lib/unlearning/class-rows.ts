@@ -52,19 +52,12 @@ export function allRows(n: number): Int32Array {
   return a;
 }
 
-/**
- * Every class's rows (subsampling only; with r = 1 every class uses every row and nothing is
- * cached), in shared memory so that handing them to the class workers copies nothing.
- */
-export function buildRowsCache(m: {
-  ids: string[];
-  label: Int32Array;
-  classes: string[];
-  params: { subsampleSeed: number; subsample: number };
-}): Int32Array[] | undefined {
-  if (m.params.subsample >= 1) return undefined;
-  const hashes = sampleHashes(m.ids, m.params.subsampleSeed);
-  return m.classes.map((label, k) => toSharedI32(classRows(m.label, hashes, k, classKey(label), m.params.subsample)));
+/** What the class workers need to list classes' rows (rowsTask). */
+export type RowsArrays = { label: Int32Array; hashes: Uint32Array; keys: Uint32Array; subsample: number };
+
+/** Classes' rows, each in shared memory of its own (so that posting them back to the caller copies nothing). */
+export function rowsTask(a: RowsArrays, ks: number[]): Int32Array[] {
+  return ks.map((k) => toSharedI32(classRows(a.label, a.hashes, k, a.keys[k], a.subsample)));
 }
 
 /** A class's rows after a removal: the kept rows, renumbered (newIndex[i] = −1 for removed rows), in shared memory. */

@@ -1,4 +1,4 @@
-import { allRows, classRows } from './class-rows';
+import { allRows, classRows, rowsTask } from './class-rows';
 import { fitClass } from './fit-class';
 import { fitClassesByCg } from './fit-classes-cg';
 import { releaseChecks } from './release-checks';
@@ -51,5 +51,5 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
   });
 }
 
-export const CLASS_TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps, releaseChecks } as const;
+export const CLASS_TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps, releaseChecks, rows: rowsTask } as const;
 export type ClassTaskName = keyof typeof CLASS_TASKS;

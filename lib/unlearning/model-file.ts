@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildRowsCache } from './class-rows';
 import { UnlearningError } from './errors';
 import { exactResidualVector } from './exact-residual';
 import { toSharedF32, toSharedF64, toSharedI32 } from './shared';
@@ -202,7 +201,11 @@ export function saveModel(dir: string, m: NewtonModel, meta: NewtonMeta): string
 }
 
 /** Reads one of a model's files by name (undefined when it is missing); `where` names the model in errors. */
-export type ModelReader = { read: (name: string) => Buffer | undefined; where: string };
+/**
+ * Where a model's files come from. `checkedDigest` names the sha256 a file's bytes were already
+ * checked against as they were read (a blob store's content address), so they are not hashed twice.
+ */
+export type ModelReader = { read: (name: string) => Buffer | undefined; where: string; checkedDigest?: (name: string) => string | undefined };
 
 /** A model directory as a reader. */
 export function dirReader(dir: string): ModelReader {
@@ -222,19 +225,30 @@ function readChecked(r: ModelReader, e: FileEntry): Buffer {
   const dir = r.where;
   const buf = r.read(e.file);
   if (!buf) throw new UnlearningError('model_corrupt', `${e.file} is missing from ${dir}`);
-  if (buf.length !== e.bytes || sha256(buf) !== e.sha256)
+  if (buf.length !== e.bytes || (r.checkedDigest?.(e.file) !== e.sha256 && sha256(buf) !== e.sha256))
     throw new UnlearningError('model_corrupt', `${e.file} in ${dir} does not match its sha256 in model.json: the file was altered or truncated`);
   return buf;
 }
 
-// Loaded into shared memory, so the class workers use the arrays without copies.
-const f64 = (b: Buffer) => toSharedF64(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8));
+// Loaded into shared memory, so the class workers use the arrays without copies. Bytes that were
+// read into a SharedArrayBuffer of their own (version-files.ts) are used where they lie: copying
+// 190 MB into fresh shared memory cost about as much again as reading it (bench/README.md).
+const ownShared = (b: Buffer, width: number) =>
+  b.buffer instanceof SharedArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.byteLength % width === 0 ? b.buffer : null;
+const f64 = (b: Buffer) => {
+  const own = ownShared(b, 8);
+  return own ? new Float64Array(own) : toSharedF64(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8));
+};
 /** The features, float32 (version 3) or, from an earlier version's features.f64, rounded to float32. */
-const features = (b: Buffer, e: FileEntry) =>
-  toSharedF32(
-    e.file.endsWith('.f64') ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4),
-  );
-const i32 = (b: Buffer) => toSharedI32(new Int32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+const features = (b: Buffer, e: FileEntry) => {
+  if (e.file.endsWith('.f64')) return toSharedF32(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8));
+  const own = ownShared(b, 4);
+  return own ? new Float32Array(own) : toSharedF32(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+};
+const i32 = (b: Buffer) => {
+  const own = ownShared(b, 4);
+  return own ? new Int32Array(own) : toSharedI32(new Int32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+};
 
 const u8 = (b: Buffer) => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
@@ -364,7 +378,6 @@ export function decodeModel(r: ModelReader): { model: NewtonModel; json: ModelJs
     ['center', model.center.length, json.d],
   ];
   for (const [name, got, want] of shapes) if (got !== want) throw new UnlearningError('model_corrupt', `${name} holds ${got} values, expected ${want}`);
-  model.rowsCache = buildRowsCache(model);
   if (f.features.file.endsWith('.f64')) {
     // Rounded on loading: the stored residual and step matrices were computed on the float64 values.
     model.residual = toSharedF64(exactResidualVector(model));

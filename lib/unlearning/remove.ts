@@ -1,10 +1,11 @@
 import { releaseTarget, removalBudget } from './budget';
 import { runOverClasses } from './class-pool';
-import { buildRowsCache, classKey, expectedRowsPerClass, inSubsample, remapRows, sampleHashes } from './class-rows';
+import { classKey, expectedRowsPerClass, inSubsample, remapRows, sampleHashes } from './class-rows';
 import { UnlearningError } from './errors';
 import { largestEigenvalue, norm2, restoreSymmetric } from './linalg';
 import type { NewtonModel } from './model';
 import { remainingModel } from './remaining-model';
+import { buildRowsCache } from './rows-cache';
 import type { RemovalArrays, StepOutcome, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
 import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
@@ -123,7 +124,8 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const p = model.params;
   const D = model.d + 1;
   const plan = planRemoval(model, ids);
-  const rowsCache = model.rowsCache;
+  // A model just read from its blobs has no rows cache yet: the class workers list it.
+  const rowsCache = model.rowsCache ?? (await buildRowsCache(model, opts));
   const { model: next, classMap, removed } = remainingModel(model, plan, { inPlace: opts.consume });
   const budget = removalBudget(p);
   const target = releaseTarget(budget);
@@ -221,7 +223,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     const tr = performance.now();
     next.weights.fill(0);
     await fitClasses(next, range(next.classes.length), { threads: opts.threads });
-    next.rowsCache ??= buildRowsCache(next);
+    next.rowsCache ??= await buildRowsCache(next, opts);
     retrained = true;
     total = norm2(next.residual);
     retrainSeconds = (performance.now() - tr) / 1000;

@@ -1,5 +1,5 @@
 import { removalBudget } from './budget';
-import { allRows, buildRowsCache, classKey, expectedRowsPerClass, sampleHashes } from './class-rows';
+import { allRows, classKey, expectedRowsPerClass, sampleHashes } from './class-rows';
 import { runOverClasses } from './class-pool';
 import type { FitArrays, FitOutcome } from './class-tasks';
 import { prepareSamples, type Samples } from './dataset';
@@ -8,6 +8,7 @@ import { weightedGram } from './gram';
 import { norm2 } from './linalg';
 import type { NewtonModel, NewtonParams } from './model';
 import { checkParams } from './params';
+import { buildRowsCache } from './rows-cache';
 import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
 import { sharedF64, toSharedF64, toSharedI32, toSharedU32 } from './shared';
 import { chooseStepMatrices, type StepMatrices } from './step-matrices';
@@ -82,7 +83,7 @@ export async function trainNewton(
   };
   weightedGram(x, D, allRows(n), () => 1, model.gram);
   const iterations = await fitClasses(model, range(K), opts);
-  model.rowsCache = buildRowsCache(model);
+  model.rowsCache = await buildRowsCache(model, opts);
   const residual = norm2(model.residual);
   const budget = removalBudget(p);
   return {
