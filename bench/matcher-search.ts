@@ -94,6 +94,7 @@ try {
   if (handle.driver === 'postgres') await run(`set maintenance_work_mem = '2GB'`);
   for (const { indexdef } of indexes) await run(indexdef);
   await run(`analyze faces`);
+  await run(`analyze dataset_items`); // as autovacuum would (it is off on this machine): the label path reads it
   const indexSeconds = (performance.now() - t) / 1000;
   // With --labels, the identity-level decision too (label-decision.ts): each identity is a label of
   // 10 faces, its template kept as the product keeps it, and searched through its own HNSW index.
