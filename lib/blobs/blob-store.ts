@@ -92,18 +92,28 @@ export async function getBlob(sha256: string, opts: { shared?: boolean } = {}): 
   return bytes;
 }
 
-const READ_CHUNK = 16 * 1024 * 1024;
+const READ_CHUNK = 4 * 1024 * 1024;
 
+/**
+ * A file read into shared memory in 4 MB pieces, all requested at once: libuv's threads fill them
+ * side by side, which halved the time for 190 MB here (the time goes into first touching the
+ * fresh pages, not into the disk: the files sit in the page cache).
+ */
 async function readShared(file: string): Promise<Buffer> {
   const fh = await fsp.open(file, 'r');
   try {
     const { size } = await fh.stat();
     const bytes = Buffer.from(new SharedArrayBuffer(size));
-    for (let at = 0; at < size;) {
-      const { bytesRead } = await fh.read(bytes, at, Math.min(READ_CHUNK, size - at), at);
-      if (!bytesRead) throw new AppError('blob_corrupt', `A blob file ended after ${at} of its ${size} bytes: it changed while being read.`);
-      at += bytesRead;
-    }
+    const readPiece = async (start: number, end: number) => {
+      for (let at = start; at < end;) {
+        const { bytesRead } = await fh.read(bytes, at, end - at, at);
+        if (!bytesRead) throw new AppError('blob_corrupt', `A blob file ended at byte ${at} of ${size}: it changed while being read.`);
+        at += bytesRead;
+      }
+    };
+    const pieces: Promise<void>[] = [];
+    for (let at = 0; at < size; at += READ_CHUNK) pieces.push(readPiece(at, Math.min(size, at + READ_CHUNK)));
+    await Promise.all(pieces);
     return bytes;
   } finally {
     await fh.close();

@@ -49,8 +49,12 @@ export async function loadModelFiles(version: { files: Record<string, string>; n
   const plain = (name: string) => !(version.noiseSource === 'secret' && isSecretFile(name));
   // Plain files are read straight into shared memory, where the engine's threads use them, and
   // were checked against their content address on the way: the decoder does not hash them again.
-  for (const [name, sha] of Object.entries(version.files))
-    bytes.set(name, plain(name) ? await getBlob(sha, { shared: true }) : openStoredFile(name, await getBlob(sha), version.noiseSource));
+  // All files at once: each is hashed on this thread as soon as it is in, while the others are read.
+  await Promise.all(
+    Object.entries(version.files).map(async ([name, sha]) =>
+      bytes.set(name, plain(name) ? await getBlob(sha, { shared: true }) : openStoredFile(name, await getBlob(sha), version.noiseSource)),
+    ),
+  );
   return decodeAnyModel({
     read: (name) => bytes.get(name),
     where: `the stored version (${Object.keys(version.files).length} files)`,
