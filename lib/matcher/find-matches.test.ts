@@ -241,6 +241,48 @@ describeEachDriver('matcher', ({ handle }) => {
     assert.equal(names(withLabels.possible).filter((n) => n.startsWith('bob-') && !n.startsWith('bob-close')).length, 0, "none of Bob's other 495 photos");
     assert.equal(names(withLabels.possible).filter((n) => n.startsWith('mix-')).length, 0, 'the scattered label fails the share rule');
 
+    // Another training set with a label of the same name (40 strangers): each set's label is its own.
+    const [{ id: setD }] = await db.insert(datasets).values({ organizationId: organization.id, name: 'D' }).returning({ id: datasets.id });
+    for (let i = 0; i < 40; i++) {
+      const externalId = `other-ann-${i}`;
+      const sha256 = crypto
+        .createHash('sha256')
+        .update(setD + externalId)
+        .digest('hex');
+      const [item] = await db
+        .insert(datasetItems)
+        .values({ datasetId: setD, externalId, label: 'ann', sha256, status: 'embedded' })
+        .returning({ id: datasetItems.id });
+      itemOf.set(`${setD}:${externalId}`, item.id);
+      await db
+        .insert(faces)
+        .values({ itemId: item.id, datasetId: setD, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding: unit(), embeddingModel: MODEL });
+    }
+    await refreshAllLabelTemplates(db, setD);
+    const sizes = await db
+      .select({ datasetId: labelTemplates.datasetId, faces: labelTemplates.faces })
+      .from(labelTemplates)
+      .where(eq(labelTemplates.label, 'ann'));
+    assert.deepEqual(sizes.map((r) => [r.datasetId === setC ? 'C' : r.datasetId === setD ? 'D' : '?', r.faces]).sort(), [
+      ['C', 30],
+      ['D', 40],
+    ]);
+    const both = await findMatches({
+      references: [ann],
+      model: MODEL,
+      tiers: photo,
+      datasetIds: [setC, setD],
+      labels: { thresholds, shareDistance: 0.7, minShare: 0.5 },
+    });
+    const inC = both.find((d) => d.datasetId === setC);
+    assert.deepEqual(
+      inC?.labels.map((l) => [l.label, l.faces]),
+      [['ann', 30]],
+      "set C's Ann: her 30 photos, none of set D's",
+    );
+    assert.equal(names(inC?.shown ?? []).length, 30);
+    assert.deepEqual(both.find((d) => d.datasetId === setD)?.labels ?? [], [], "set D's label of the same name is not taken");
+
     // Without the share rule the scattered label's template alone would take it: the rule is what stops it.
     const [noShare] = await search({ thresholds, shareDistance: 0.7, minShare: 0 });
     assert.ok(noShare.labels.some((l) => l.label === 'mix'));

@@ -11,8 +11,8 @@ const CHUNK = 1000;
  * descriptor and the face count per embedding model; a label with no face left loses its template.
  * Run in the transaction that changed the faces (an ingest's completion, a removal), so a template
  * never describes faces that are gone. The cohort distance is cleared, for the matcher to fill.
- * Items are named by training set as well as label, so that PostgreSQL looks them up by both of the
- * label index's columns instead of walking the whole index.
+ * Items are named by training set and label (both of the label index's columns) and their faces
+ * reached by item; a face's training set is its item's.
  */
 export async function refreshLabelTemplates(tx: Executor, datasetId: string, labels: string[]): Promise<void> {
   const unique = [...new Set(labels)];
@@ -27,14 +27,14 @@ export async function refreshLabelTemplates(tx: Executor, datasetId: string, lab
       where t.dataset_id = ${datasetId} and t.label in (${list})
         and not exists (
           select 1 from faces f join dataset_items i on i.id = f.item_id
-          where f.dataset_id = t.dataset_id and i.dataset_id = t.dataset_id and f.embedding_model = t.embedding_model
+          where i.dataset_id = t.dataset_id and f.embedding_model = t.embedding_model
             and i.label = t.label and not f.removed
         )`);
     await tx.execute(sql`
       insert into label_templates (dataset_id, embedding_model, label, faces, template)
       select f.dataset_id, f.embedding_model, i.label, count(*)::int, avg(f.embedding)
       from faces f join dataset_items i on i.id = f.item_id
-      where f.dataset_id = ${datasetId} and i.dataset_id = ${datasetId} and i.label in (${list}) and not f.removed
+      where i.dataset_id = ${datasetId} and i.label in (${list}) and not f.removed
       group by f.dataset_id, f.embedding_model, i.label
       on conflict (dataset_id, embedding_model, label)
       do update set faces = excluded.faces, template = excluded.template, cohort_distance = null, updated_at = now()`);
