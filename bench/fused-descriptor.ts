@@ -7,7 +7,12 @@
  * every other photo (cross-fitted cohorts as in bench/fmr-tail.ts). Scores: the matcher's
  * cohort-normalised distance; FaceRes cosine distance; their fusion (each z-scored on the
  * different-people pairs, weighted 0.1 to 0.5 for FaceRes). For each, the false-match rate at the thresholds that keep
- * 90 %, 95 % and 99 % of same-person pairs, near the tiers' operating points.
+ * 90 %, 95 % and 99 % of same-person pairs, where the pairs can be counted; then, at the rates the
+ * tiers work at on large registries (1e-5 to 1e-9, far below what 4 million pairs can count), the
+ * share of same-person pairs kept at the threshold that lib/matcher/tail-fit.ts's lower-tail line
+ * (and its conservative line, bootstrapped over the probe people) puts at that rate: the
+ * comparison at equal false-match rate that decides adoption, extrapolated, as the product's
+ * thresholds are.
  *
  *   node --import tsx bench/fused-descriptor.ts
  */
@@ -17,6 +22,7 @@ import sharp from 'sharp';
 import type * as tfjs from '@tensorflow/tfjs';
 import { faceApi, tfOf } from '@/lib/faces/face-api';
 import { cohortDistance, normalisedDistance } from '@/lib/matcher/cohort';
+import { fitLowerTail, thresholdAt } from '@/lib/matcher/tail-fit';
 import { cohortFor, foldCohorts, foldOf, type Fold } from './cohort-folds';
 import { CACHE_DIR, corpusAvailable, embedCorpus, FACES_DIR, mainFace, type CorpusEntry } from './face-corpus';
 
@@ -107,6 +113,7 @@ const resDistance = (a: Face, b: Face) => {
 // Same-person pairs, all; different-people pairs: one photo of each of 800 people against every other photo.
 const genuine: [number, number][] = [];
 const impostor: [number, number][] = [];
+const impostorProbe: number[] = [];
 const byPerson = new Map<string, number[]>();
 faces.forEach((f, i) => byPerson.set(f.person, [...(byPerson.get(f.person) ?? []), i]));
 const people = [...byPerson.keys()].sort();
@@ -123,7 +130,9 @@ for (let p = 0; p < people.length; p += step) {
   for (const b of faces) {
     if (b.person === a.person) continue;
     const d = apiDistance(a, b);
-    if (d !== null) impostor.push([d, resDistance(a, b)]);
+    if (d === null) continue;
+    impostor.push([d, resDistance(a, b)]);
+    impostorProbe.push(p / step); // dense probe numbers, for the bootstrap
   }
 }
 const stats = (xs: number[]) => {
@@ -149,4 +158,18 @@ for (const [name, f] of Object.entries(scores)) {
     return { falseMatches: k, fmr: k / imp.length };
   };
   print({ score: name, atRecall90: fmrAtRecall(0.9), atRecall95: fmrAtRecall(0.95), atRecall99: fmrAtRecall(0.99) });
+}
+
+// At the tiers' operating rates: the lower tail fitted (25 pairs up to 5 %, 200 bootstrap
+// replicates over the probe people, as bench/fmr-tail.ts) and each rate's threshold read from it.
+const groups = Int32Array.from(impostorProbe);
+for (const name of ['face-api (the matcher)', 'fused, FaceRes weight 0.1', 'fused, FaceRes weight 0.2', 'fused, FaceRes weight 0.3']) {
+  const f = scores[name];
+  const fit = fitLowerTail(Float64Array.from(impostor, f), groups, { minCount: 25, bootstrap: 200, seed: 16 });
+  const g = genuine.map(f);
+  const kept = (t: number) => Math.round((g.filter((x) => x < t).length / g.length) * 1e4) / 1e4;
+  const at = Object.fromEntries(
+    [1e-5, 1e-7, 1e-9].map((fmr) => [fmr, { recall: kept(thresholdAt(fit, fmr)), recallConservative: kept(thresholdAt(fit.conservative, fmr)) }]),
+  );
+  print({ score: name, tailFitted: fit.range, checks: fit.checks, atRate: at });
 }

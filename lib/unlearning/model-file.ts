@@ -200,10 +200,10 @@ export function saveModel(dir: string, m: NewtonModel, meta: NewtonMeta): string
   return encoded.weightsSha256;
 }
 
-/** Reads one of a model's files by name (undefined when it is missing); `where` names the model in errors. */
 /**
- * Where a model's files come from. `checkedDigest` names the sha256 a file's bytes were already
- * checked against as they were read (a blob store's content address), so they are not hashed twice.
+ * Reads one of a model's files by name (undefined when it is missing); `where` names the model in
+ * errors; `checkedDigest` names the sha256 a file's bytes were already checked against as they were
+ * read (a blob store's content address), so they are not hashed twice.
  */
 export type ModelReader = { read: (name: string) => Buffer | undefined; where: string; checkedDigest?: (name: string) => string | undefined };
 
