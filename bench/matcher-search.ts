@@ -115,6 +115,9 @@ try {
     rates: { photo: tiers, label: tiers },
     expectedStrangers: tiers,
     extrapolated: false,
+    // A line far above every distance: the fixed tiers (the cap) hold for a label of any size.
+    lines: [{ size: 1, line: { intercept: 10, slope: 0.1 } }],
+    cap: tiers,
   };
   const labels = values.labels ? { thresholds, shareDistance: 0.5, minShare: 0.5 } : undefined;
   const latencies: number[] = [];

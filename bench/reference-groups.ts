@@ -17,7 +17,7 @@
  * Distances are the product's cohort-normalised ones; thresholds are the product's for this
  * registry's size, for one probe (blind) or one per group (grouped). Recall counts the person's
  * gallery photos inside a tier; strangers are every other face inside it, and with the label
- * decision also every other person with a face inside it (bench/registry-scale.ts counts people), and
+ * decision also every other person with a face inside it (as bench/registry-scale.ts does), and
  * the most stranger photos any one request put in the possible tier.
  *
  *   node --import tsx bench/reference-groups.ts [--threads 2]   (embeds the corpora once into bench/.cache)

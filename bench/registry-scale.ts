@@ -195,7 +195,9 @@ const requesters = real.filter((p) => p.refs.length > 0);
 const padStart = starts[realLabels];
 const realImp: number[] = [];
 const padImp: number[] = [];
-type Outcome = { present: boolean; genuine: number; shown: number; shownTrue: number; possibleTrue: number; strangersShown: number; strangersPossible: number };
+// Strangers are counted as photos (what the thresholds bound) and as people (their labels).
+type Strangers = { shown: number; possible: number; shownPeople: number; possiblePeople: number };
+type Outcome = { present: boolean; genuine: number; shown: number; shownTrue: number; possibleTrue: number; strangers: Strangers };
 const outcomes: Outcome[] = [];
 const latencies: number[] = [];
 for (const [k, p] of requesters.entries()) {
@@ -248,8 +250,9 @@ for (const [k, p] of requesters.entries()) {
       }
       return lo;
     };
-    const o: Outcome = { present, genuine: present ? sizes[own] : 0, shown: 0, shownTrue: 0, possibleTrue: 0, strangersShown: 0, strangersPossible: 0 };
-    const strangers = { shown: new Set<number>(), possible: new Set<number>() };
+    const strangers = { shown: 0, possible: 0, shownPeople: 0, possiblePeople: 0 };
+    const o: Outcome = { present, genuine: present ? sizes[own] : 0, shown: 0, shownTrue: 0, possibleTrue: 0, strangers };
+    const people = { shown: new Set<number>(), possible: new Set<number>() };
     for (const [r, v] of tier) {
       const l = labelOf(r);
       const mine = present && l === own;
@@ -258,12 +261,16 @@ for (const [k, p] of requesters.entries()) {
         if (v === 2) o.shownTrue++;
         o.possibleTrue++;
       } else {
-        if (v === 2) strangers.shown.add(l);
-        strangers.possible.add(l);
+        if (v === 2) {
+          strangers.shown++;
+          people.shown.add(l);
+        }
+        strangers.possible++;
+        people.possible.add(l);
       }
     }
-    o.strangersShown = strangers.shown.size;
-    o.strangersPossible = strangers.possible.size;
+    strangers.shownPeople = people.shown.size;
+    strangers.possiblePeople = people.possible.size;
     outcomes.push(o);
   }
   if (k < 100) {
@@ -299,13 +306,14 @@ print({
   shownRecall: sum(present, (o) => o.shownTrue) / sum(present, (o) => o.genuine),
   possibleRecall: sum(present, (o) => o.possibleTrue) / sum(present, (o) => o.genuine),
   expectedStrangers: thresholds.expectedStrangers,
-  observedStrangersPerRequest: {
-    shown: sum(outcomes, (o) => o.strangersShown) / outcomes.length,
-    possible: sum(outcomes, (o) => o.strangersPossible) / outcomes.length,
-  },
+  observedStrangersPerRequest: Object.fromEntries(
+    (['shown', 'possible', 'shownPeople', 'possiblePeople'] as const).map((k) => [k, sum(outcomes, (o) => o.strangers[k]) / outcomes.length]),
+  ),
   absentRequesters: {
-    possibleStrangersMean: sum(absent, (o) => o.strangersPossible) / absent.length,
-    possibleStrangersMax: Math.max(...absent.map((o) => o.strangersPossible)),
+    possibleStrangersMean: sum(absent, (o) => o.strangers.possible) / absent.length,
+    possibleStrangersMax: Math.max(...absent.map((o) => o.strangers.possible)),
+    possiblePeopleMean: sum(absent, (o) => o.strangers.possiblePeople) / absent.length,
+    possiblePeopleMax: Math.max(...absent.map((o) => o.strangers.possiblePeople)),
   },
   scanMsP95: q(latencies, 0.95),
   seconds: Math.round((performance.now() - t0) / 1000),

@@ -8,10 +8,12 @@ test('anyone can read how matching works: the registry searched, the thresholds 
   // The demo registry is searched: its faces and labels are counted, not zero.
   const plain = page.getByRole('region', { name: 'In plain words' });
   await expect(plain).toContainText(/today [1-9][\d,]* faces of [1-9][\d,]* labelled people in [1-9]\d* training sets/);
-  await expect(plain).toContainText(/expect about 0\.0\d\d strangers among the shown photos and [01]\.\d\d among the possible ones/);
-  // The thresholds table: one row for single photos and one per calibrated label size, each a distance.
+  await expect(plain).toContainText(/expect at most about 0\.0\d\d strangers['’] photos among the shown photos and [01]\.\d\d among the possible ones/);
+  await expect(plain).toContainText('These count photos, not people');
+  // The thresholds table: one row for single photos and one per label size recorded (the calibrated sizes and 1,000), each a distance.
   const thresholds = page.getByRole('region', { name: 'The thresholds in force' }).getByRole('table');
-  await expect(thresholds.getByRole('row')).toHaveCount(1 + 1 + 8);
+  await expect(thresholds.getByRole('row')).toHaveCount(1 + 1 + 9);
+  await expect(thresholds.getByRole('row', { name: /a label of 1,000 photos 0\.\d{4} 0\.\d{4}/ })).toBeVisible();
   await expect(thresholds.getByRole('row', { name: /a single photo 0\.\d{4} 0\.\d{4}/ })).toBeVisible();
   // Found rates with their intervals, the chart with its table, and the limits stated.
   const found = page.getByRole('region', { name: 'How often your own photos are found' });

@@ -72,7 +72,7 @@ test(JOURNEY, async ({ page, browser, playwright }) => {
     // And what that size means: the strangers a search can expect at the thresholds it put in force.
     await page.getByTestId('search-scope').locator('summary').click();
     await expect(page.getByTestId('search-scope')).toContainText(/faces of \d+ people/);
-    await expect(page.getByTestId('search-scope')).toContainText(/expect about 0\.0\d\d strangers among the photos shown to you/);
+    await expect(page.getByTestId('search-scope')).toContainText(/expect about 0\.0\d\d strangers['’] photos among the photos shown to you/);
     const thumbs = page.getByRole('img', { name: /^Match \d+ in / });
     expect(await thumbs.count()).toBeGreaterThanOrEqual(3);
     await page.getByRole('button', { name: 'These are all me' }).click();

@@ -27,11 +27,10 @@ export default async function HowMatchingWorksPage() {
         </p>
         <p>
           Photos we are confident are you are <strong>shown</strong> to you to confirm. Photos that are probably you are <strong>possible</strong> matches:
-          never shown (they might be a stranger&apos;s), removed only if you ask. At the thresholds in force, a search can expect about{' '}
-          <strong>{t.expectedStrangers.shown.toFixed(3)}</strong> strangers among the shown photos and{' '}
-          <strong>{t.expectedStrangers.possible.toFixed(2)}</strong> among the possible ones. These count people: a stranger whose training-set label is taken
-          as yours brings every photo under that label, so the stranger photos can be more (measured on 152 searches of a 6,449-face registry of public photos:
-          0.85 stranger people but 1.84 stranger photos among the possible ones per search).
+          never shown (they might be a stranger&apos;s), removed only if you ask. At the thresholds in force, a search can expect at most about{' '}
+          <strong>{t.expectedStrangers.shown.toFixed(3)}</strong> strangers&apos; photos among the shown photos and{' '}
+          <strong>{t.expectedStrangers.possible.toFixed(2)}</strong> among the possible ones. These count photos, not people: a stranger whose training-set
+          label were taken as yours would bring every photo under it, so the more photos a label holds, the nearer to you it must be before it is taken.
         </p>
         <p>
           Training sets label each photo with the person it shows. A label with many photos of you is found far more surely than any one photo: forgetme
@@ -81,7 +80,8 @@ export default async function HowMatchingWorksPage() {
         <p className="text-gray-700">
           Distances between face descriptors, normalised against a public cohort of strangers (smaller is more alike). Each tier&apos;s expected strangers is
           split evenly between single photos and labels: each photo comparison may be a false match at most {sci(t.rates.photo.shown)} (shown) and{' '}
-          {sci(t.rates.photo.possible)} (possible), each label at most {sci(t.rates.label.shown)} and {sci(t.rates.label.possible)}.
+          {sci(t.rates.photo.possible)} (possible); a label of n photos at most {sci(t.rates.label.shown)} and {sci(t.rates.label.possible)} divided by n, so
+          that every label, whatever its size, may bring as many strangers&apos; photos as any other.
         </p>
         <table className="w-full text-left text-sm">
           <thead>
@@ -99,7 +99,7 @@ export default async function HowMatchingWorksPage() {
             </tr>
             {t.label.map((l) => (
               <tr key={l.size} className="border-b border-gray-100">
-                <td className="py-1">a label of {l.size === 1 ? '1 photo' : `${l.size} or more photos`}</td>
+                <td className="py-1">a label of {l.size === 1 ? '1 photo' : `${num(l.size)} photos`}</td>
                 <td className="py-1">{l.shown.toFixed(4)}</td>
                 <td className="py-1">{l.possible.toFixed(4)}</td>
               </tr>

@@ -53,6 +53,8 @@ export type SearchScope = {
     photo: { shown: number; possible: number };
     label: { size: number; shown: number; possible: number }[];
     expectedStrangers: { shown: number; possible: number };
+    /** What `expectedStrangers` counts: stranger photos (recorded since the label budget was shared out by photos); absent, stranger people. */
+    strangersCounted?: 'photos';
     extrapolated: boolean;
   };
 };

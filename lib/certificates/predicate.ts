@@ -10,6 +10,7 @@ export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
  * verify, with the notice that their noise was derivable (V1_NOTICE). Verifiers refuse other majors.
  * Version 2.1 adds `search`: the registry searched, the thresholds in force and the expected strangers.
  * Version 2.2 adds, per model, `features`: what the head was trained on (forgetme's descriptor or the partner's network).
+ * Version 2.3 adds `search.strangersCounted`: 'photos' when the expected strangers count stranger photos (absent: people).
  */
 export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v2';
 export const PREDICATE_TYPE_V1 = 'https://forgetme.dev/attestations/face-removal/v1';
@@ -86,6 +87,10 @@ export const searchEvidenceSchema = z.object({
     .describe("Groups the person's reference photos were searched as: more than one when they did not all look alike; the thresholds account for each"),
   thresholds: z.object({ photo: tiers, label: z.array(tiers.extend({ size: z.number().int() })) }),
   expectedStrangers: tiers.describe("Strangers a request could expect in each tier at these thresholds (the calibration's conservative fits)"),
+  strangersCounted: z
+    .enum(['photos', 'people'])
+    .optional()
+    .describe("What expectedStrangers counts: stranger photos (since predicate 2.3), or, when absent, stranger people (a taken label's photos counted once)"),
   extrapolated: z.boolean().describe('True when a rate aimed at is below what the calibration data could count'),
   calibrated: z.string(),
 });

@@ -125,8 +125,9 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
     text(
       `forgetme searched ${s.facesSearched.toLocaleString('en')} faces of ${s.labelsSearched.toLocaleString('en')} labelled people ` +
         `in ${s.datasetsSearched} training set(s). At the thresholds this size put in force (calibrated ${s.calibrated}), ` +
-        `a search could expect about ${s.expectedStrangers.shown.toFixed(3)} strangers among ` +
+        `a search could expect about ${s.expectedStrangers.shown.toFixed(3)} ${s.strangersCounted === 'photos' ? "strangers' photos" : 'strangers'} among ` +
         `the photos shown to you and ${s.expectedStrangers.possible.toFixed(2)} among the possible ones` +
+        (s.strangersCounted === 'photos' ? '' : ' (each stranger counted once, however many photos of them a training set holds)') +
         (s.extrapolated ? ' (rates below what the calibration data could count, read from a fitted model).' : '.') +
         (s.referenceGroups && s.referenceGroups > 1
           ? ` Your photos did not all look alike, so they were searched as ${s.referenceGroups} separate faces, with thresholds made stricter for each.`

@@ -220,6 +220,9 @@ describeEachDriver('matcher', ({ handle }) => {
       rates: { photo, label: photo },
       expectedStrangers: { shown: 0.01, possible: 1 },
       extrapolated: false,
+      // A line far above every distance: the cap decides, 0.2 and 0.3 for a label of any size.
+      lines: [{ size: 1, line: { intercept: 10, slope: 0.1 } }],
+      cap: { shown: 0.2, possible: 0.3 },
     };
     const names = (xs: { itemId: string }[]) => xs.map((x) => [...itemOf].find(([, v]) => v === x.itemId)![0].split(':')[1]);
     const search = (labels?: LabelDecision) => findMatches({ references: [ann], model: MODEL, tiers: photo, datasetIds: [setC], labels });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { labelTiers, STRANGERS, thresholdsFor, type LabelCalibration } from './registry-thresholds';
-import { fmrAt } from './tail-fit';
+import { fmrAt, thresholdAt } from './tail-fit';
 
 const line = (intercept: number, slope = 0.1) => ({ intercept, slope });
 const size = (n: number, l: { intercept: number; slope: number }) => ({
@@ -23,32 +23,55 @@ const cal: LabelCalibration = {
   sizes: [size(1, line(0.8)), size(5, line(0.85)), size(50, line(0.75))],
 };
 const loose = { shown: 10, possible: 10 };
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * b;
 
-test("each comparison gets half of each tier's stranger budget over the number of comparisons", () => {
+test("each photo comparison gets half of each tier's stranger budget over the number of faces", () => {
   const t = thresholdsFor(cal, { faces: 1_000_000, labels: 10_000 }, loose);
   // Read back through the line: faces × rate at the photo threshold is half the budget.
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * b;
   assert.ok(close(1_000_000 * fmrAt(line(0.8), t.photo.shown), STRANGERS.shown / 2));
   assert.ok(close(1_000_000 * fmrAt(line(0.8), t.photo.possible), STRANGERS.possible / 2));
-  assert.ok(close(10_000 * fmrAt(line(0.8), labelTiers(t, 1).shown), STRANGERS.shown / 2));
-  assert.ok(close(t.expectedStrangers.shown, STRANGERS.shown) && close(t.expectedStrangers.possible, STRANGERS.possible));
   assert.equal(t.extrapolated, true, '5e-9 is below the 2.5e-5 the data could count');
   // Known value: 0.8 + 0.1 × Φ⁻¹(5e-9) = 0.8 − 0.1 × 5.7307 = 0.2269.
   assert.ok(Math.abs(t.photo.shown - 0.22693) < 1e-4, String(t.photo.shown));
 });
 
-test('a label uses the strictest line of every calibrated size up to its own, and never a looser one than smaller labels', () => {
+test('each label gets an equal share of the other half, in photos: a label of n photos may be taken at the label rate over n', () => {
   const t = thresholdsFor(cal, { faces: 1_000_000, labels: 10_000 }, loose);
-  const [one, five, fifty] = [1, 5, 50].map((n) => labelTiers(t, n));
-  assert.equal(five.shown, one.shown, "size 5's own line is looser: size 1's holds");
-  assert.ok(fifty.shown < one.shown, "size 50's line is stricter and is used from 50 photos up");
-  assert.deepEqual(labelTiers(t, 3), one);
-  assert.deepEqual(labelTiers(t, 4000), fifty);
+  for (const n of [1, 3, 40, 700]) {
+    const tiers = labelTiers(t, n);
+    // The strictest line up to n is size 1's below 50 photos and size 50's from there.
+    const own = n >= 50 ? line(0.75) : line(0.8);
+    // 10,000 labels of n photos, each taken at its rate, bring half the budget in stranger photos.
+    assert.ok(close(10_000 * n * fmrAt(own, tiers.shown), STRANGERS.shown / 2), `shown, ${n} photos`);
+    assert.ok(close(10_000 * n * fmrAt(own, tiers.possible), STRANGERS.possible / 2), `possible, ${n} photos`);
+  }
+  // Known value: a label of 1 photo, 0.8 + 0.1 × Φ⁻¹(0.5 / 10,000) = 0.8 − 0.1 × 3.8906 = 0.41094.
+  assert.ok(Math.abs(labelTiers(t, 1).possible - 0.41094) < 1e-4, String(labelTiers(t, 1).possible));
+  // Whatever the sizes, the labels' stranger photos are at most half of each budget: the expectation is the whole budget.
+  assert.ok(close(t.expectedStrangers.shown, STRANGERS.shown) && close(t.expectedStrangers.possible, STRANGERS.possible));
+  assert.deepEqual(
+    t.label.map((r) => r.size),
+    [1, 2, 3, 5, 10, 20, 50, 100, 1_000],
+  );
+  assert.deepEqual(t.label[2], { size: 3, ...labelTiers(t, 3) });
+});
+
+test('a larger label needs a nearer template, and never gets a looser line than a smaller one', () => {
+  const t = thresholdsFor(cal, { faces: 1_000_000, labels: 10_000 }, loose);
+  let last = Infinity;
+  for (const n of [1, 2, 4, 5, 6, 49, 50, 51, 500, 5_000, 100_000]) {
+    const { possible } = labelTiers(t, n);
+    assert.ok(possible < last, `${n} photos: ${possible} is not below ${last}`);
+    last = possible;
+  }
+  // Size 5's own line is looser than size 1's: at 5 photos size 1's line holds, at the rate for 5.
+  assert.ok(close(labelTiers(t, 5).shown, thresholdAt(line(0.8), STRANGERS.shown / 2 / 10_000 / 5)));
 });
 
 test('more faces searched, stricter tiers; the calibrated tiers cap a small registry', () => {
   const small = thresholdsFor(cal, { faces: 2, labels: 1 }, { shown: 0.46, possible: 0.51 });
   assert.deepEqual(small.photo, { shown: 0.46, possible: 0.51 });
+  assert.deepEqual(labelTiers(small, 1), { shown: 0.46, possible: 0.51 });
   assert.ok(small.expectedStrangers.possible < STRANGERS.possible, 'capped: fewer strangers than the budget');
   const sizes = [6_449, 1e5, 1e6, 1e7].map((faces) => thresholdsFor(cal, { faces, labels: faces / 100 }, loose));
   for (let i = 1; i < sizes.length; i++) {

@@ -30,29 +30,47 @@ export type LabelCalibration = {
 /** What a search covers: faces, and labels (one label per identity per training set). */
 export type RegistrySize = { faces: number; labels: number };
 
-/** Expected strangers per request, split evenly between the per-photo and the per-label decisions. */
+/**
+ * Expected stranger photos per request in each tier, split evenly between the per-photo and the
+ * per-label decisions. Photos, not people: a stranger's label taken as the person's brings every
+ * photo under it, so the label half is shared out by photos (see thresholdsFor).
+ */
 export const STRANGERS = { shown: 0.01, possible: 1 };
+
+/** The label sizes whose tiers a search records and the public page states (any other size is computed alike). */
+const RECORDED_SIZES = [1, 2, 3, 5, 10, 20, 50, 100, 1_000];
 
 export type Thresholds = {
   registry: RegistrySize;
   /** Per photo (each face against the person), on cohort-normalised distances. */
   photo: Tiers;
-  /** Per label, by label size: the template's distance to the person. */
+  /** Per label, for labels of these sizes: the template's distance to the person (`labelTiers` gives any size). */
   label: { size: number; shown: number; possible: number }[];
-  /** The per-comparison false-match rates aimed at (photo, label) for each tier. */
+  /**
+   * The per-comparison false-match rates aimed at for each tier: `photo` for each face; `label` for
+   * each label photo, so that a label of n photos is taken by a stranger at most `label / n`.
+   */
   rates: { photo: Tiers; label: Tiers };
-  /** Strangers a request can expect in each tier at these thresholds, by the conservative fits. */
+  /** Stranger photos a request can expect in each tier at these thresholds, by the conservative fits (an upper bound for the labels). */
   expectedStrangers: Tiers;
   /** True when a rate aimed at is below what the calibration data could count (the line is extrapolated there). */
   extrapolated: boolean;
+  /** What `labelTiers` reads: each calibrated size's line, and the calibrated tiers no threshold exceeds. */
+  lines: { size: number; line: Line }[];
+  cap: Tiers;
 };
 
 /**
- * The tiers' thresholds for a registry of this size: each tier's expected strangers (STRANGERS)
- * is split evenly between photos and labels, so each of the `faces` comparisons may false-match at
- * half the budget over `faces`, and each label at half the budget over `labels`. A label of n photos
- * uses the strictest line of every calibrated size up to n (the data on large labels are few, and
- * their lines lie lower). No threshold is looser than the calibrated small-registry tiers (`cap`).
+ * The tiers' thresholds for a registry of this size. Each tier's budget of stranger photos
+ * (STRANGERS) is split evenly between photos and labels. Each of the `faces` photo comparisons may
+ * false-match at half the budget over `faces`. Each of the `labels` labels gets an equal share of
+ * the other half, counted in photos: a label of n photos may be taken by a stranger at most at half
+ * the budget over `labels × n`, so a large label, which would bring many stranger photos, needs
+ * stronger evidence (its template is also nearer the person when it is theirs: bench/README.md).
+ * Summed over the labels, whatever their sizes, the stranger photos they can bring are at most half
+ * the budget. A label of n photos uses the strictest line of every calibrated size up to n (the
+ * data on large labels are few, and their lines lie lower). No threshold is looser than the
+ * calibrated small-registry tiers (`cap`).
  */
 export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap: Tiers): Thresholds {
   const faces = Math.max(1, registry.faces);
@@ -61,30 +79,44 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
     photo: { shown: STRANGERS.shown / 2 / faces, possible: STRANGERS.possible / 2 / faces },
     label: { shown: STRANGERS.shown / 2 / labels, possible: STRANGERS.possible / 2 / labels },
   };
-  const sizes = [...cal.sizes].sort((a, b) => a.size - b.size);
-  const single = sizes[0];
+  const lines = [...cal.sizes].sort((a, b) => a.size - b.size).map((s) => ({ size: s.size, line: s.line }));
+  const single = lines[0].line;
   const at = (line: Line, rate: number, most: number) => Math.min(most, thresholdAt(line, rate));
-  const photo = { shown: at(single.line, rates.photo.shown, cap.shown), possible: at(single.line, rates.photo.possible, cap.possible) };
-  const label = sizes.map((s, i) => {
-    const lines = sizes.slice(0, i + 1).map((x) => x.line);
-    return {
-      size: s.size,
-      shown: Math.min(...lines.map((l) => at(l, rates.label.shown, cap.shown))),
-      possible: Math.min(...lines.map((l) => at(l, rates.label.possible, cap.possible))),
-    };
-  });
-  // The label term: the highest rate any size's line gives at its own threshold (at most the rate aimed at).
-  const labelRate = (tier: keyof Tiers) => Math.max(...label.map((t, i) => fmrAt(sizes[i].line, t[tier])));
-  const expectedStrangers = {
-    shown: faces * fmrAt(single.line, photo.shown) + labels * labelRate('shown'),
-    possible: faces * fmrAt(single.line, photo.possible) + labels * labelRate('possible'),
+  const photo = { shown: at(single, rates.photo.shown, cap.shown), possible: at(single, rates.photo.possible, cap.possible) };
+  const partial = { registry, photo, rates, lines, cap };
+  const label = RECORDED_SIZES.map((size) => ({ size, ...labelTiers(partial, size) }));
+  const floor = Math.max(...cal.sizes.map((s) => s.range[0]));
+  return {
+    ...partial,
+    label,
+    expectedStrangers: { shown: expectedPhotos(partial, faces, 'shown'), possible: expectedPhotos(partial, faces, 'possible') },
+    extrapolated: Math.min(rates.photo.shown, rates.label.shown / lines[lines.length - 1].size) < floor,
   };
-  const floor = Math.max(...sizes.map((s) => s.range[0]));
-  return { registry, photo, label, rates, expectedStrangers, extrapolated: Math.min(rates.photo.shown, rates.label.shown) < floor };
 }
 
-/** The tiers for a label of `size` photos: those of the largest calibrated size not above it. */
-export function labelTiers(t: Thresholds, size: number): Tiers {
-  const row = [...t.label].reverse().find((r) => r.size <= size) ?? t.label[0];
-  return { shown: row.shown, possible: row.possible };
+type LabelInputs = Pick<Thresholds, 'rates' | 'lines' | 'cap'>;
+
+/** The tiers for a label of `size` photos: its rate (the label rate over its size) on the strictest line of every calibrated size up to it. */
+export function labelTiers(t: LabelInputs, size: number): Tiers {
+  const n = Math.max(1, size);
+  const lines = t.lines.filter((l, i) => i === 0 || l.size <= n).map((l) => l.line);
+  const at = (tier: keyof Tiers) => Math.min(t.cap[tier], ...lines.map((l) => thresholdAt(l, t.rates.label[tier] / n)));
+  return { shown: at('shown'), possible: at('possible') };
+}
+
+/**
+ * Stranger photos a request can expect in a tier: the faces' false matches, plus, for the labels,
+ * the most any one label size could bring (labels × n × its rate, the largest over sizes 1 to the
+ * registry's faces). Where the cap holds no label's threshold at its rate, that is below half the budget.
+ * Each term is at most half the budget by construction; the clamp removes the last digits that the
+ * normal quantile and its inverse lose at rates near 1e-13.
+ */
+function expectedPhotos(t: Pick<Thresholds, 'registry' | 'photo' | 'rates' | 'lines' | 'cap'>, faces: number, tier: keyof Tiers): number {
+  let most = 0;
+  for (let n = 1; n <= faces; n = Math.max(n + 1, Math.floor(n * 1.05))) {
+    const rate = Math.max(...t.lines.filter((l, i) => i === 0 || l.size <= n).map((l) => fmrAt(l.line, labelTiers(t, n)[tier])));
+    most = Math.max(most, n * rate);
+  }
+  const half = STRANGERS[tier] / 2;
+  return Math.min(half, faces * fmrAt(t.lines[0].line, t.photo[tier])) + Math.min(half, Math.max(1, t.registry.labels) * most);
 }

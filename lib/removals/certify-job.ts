@@ -145,7 +145,7 @@ export const certifyJob = defineJob({
 /** The search's scope and thresholds as the certificate states them (none for searches recorded before thresholds were). */
 function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {
   if (!scope?.thresholds) return undefined;
-  const { calibrated, photo, label, expectedStrangers, extrapolated } = scope.thresholds;
+  const { calibrated, photo, label, expectedStrangers, strangersCounted, extrapolated } = scope.thresholds;
   return {
     facesSearched: scope.faces,
     labelsSearched: scope.labels ?? 0,
@@ -153,6 +153,7 @@ function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {
     referenceGroups: scope.references?.groups,
     thresholds: { photo, label },
     expectedStrangers,
+    strangersCounted,
     extrapolated,
     calibrated,
   };

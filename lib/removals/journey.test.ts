@@ -65,6 +65,7 @@ describeEachDriver('the removal journey', () => {
     const th = searched.searchScope.thresholds!;
     assert.ok(searched.searchScope.labels! > 0 && th.photo.shown <= th.photo.possible && th.label.length > 0);
     assert.ok(th.expectedStrangers.shown <= 0.01 + 1e-9 && th.expectedStrangers.possible <= 1 + 1e-9);
+    assert.equal(th.strangersCounted, 'photos', 'the expected strangers count photos');
     // Two photos of one face (no live capture: an operator checked the identity), searched as one group.
     assert.deepEqual(searched.searchScope.references, { photos: 2, groups: 1 });
     assert.equal(review.length, 1);
@@ -119,6 +120,7 @@ describeEachDriver('the removal journey', () => {
       referenceGroups: 1,
       thresholds: { photo: th.photo, label: th.label },
       expectedStrangers: th.expectedStrangers,
+      strangersCounted: 'photos',
       extrapolated: th.extrapolated,
       calibrated: th.calibrated,
     });

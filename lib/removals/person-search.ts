@@ -57,6 +57,7 @@ function recorded(t: Thresholds): Omit<NonNullable<SearchScope['thresholds']>, '
     photo: { shown: r(t.photo.shown), possible: r(t.photo.possible) },
     label: t.label.map((l) => ({ size: l.size, shown: r(l.shown), possible: r(l.possible) })),
     expectedStrangers: { shown: Number(t.expectedStrangers.shown.toPrecision(2)), possible: Number(t.expectedStrangers.possible.toPrecision(2)) },
+    strangersCounted: 'photos',
     extrapolated: t.extrapolated,
   };
 }

@@ -219,9 +219,13 @@ function SearchScopeNote({ scope }: { scope: SearchScope }) {
       ) : null}
       {scope.thresholds ? (
         <p className="mt-2 text-gray-600">
-          At this size the thresholds let a search expect about {scope.thresholds.expectedStrangers.shown.toFixed(3)} strangers among the photos shown to you
-          and {scope.thresholds.expectedStrangers.possible.toFixed(2)} among the possible ones (each stranger counted once, however many of their photos a
-          training set holds): a photo below is very likely you, but check each before you tick it.{' '}
+          At this size the thresholds let a search expect about {scope.thresholds.expectedStrangers.shown.toFixed(3)}{' '}
+          {scope.thresholds.strangersCounted === 'photos' ? 'strangers’ photos' : 'strangers'} among the photos shown to you and{' '}
+          {scope.thresholds.expectedStrangers.possible.toFixed(2)} among the possible ones (
+          {scope.thresholds.strangersCounted === 'photos'
+            ? 'every photo counted'
+            : 'each stranger counted once, however many of their photos a training set holds'}
+          ): a photo below is very likely you, but check each before you tick it.{' '}
           <Link className="underline" href="/how-matching-works">
             How matching works
           </Link>
