@@ -23,7 +23,7 @@ import { releaseCommitments, releaseInputs } from './release-commitments';
 import { runOverClasses } from '@/lib/unlearning/class-pool';
 import type { Samples } from '@/lib/unlearning/dataset';
 import { predict } from '@/lib/unlearning/predict';
-import type { ReleaseCheck, ReleaseCheckInput, ReleaseCheckResult } from '@/lib/unlearning/release-checks';
+import type { ReleaseCheck } from '@/lib/unlearning/release-checks';
 import { removeSamples } from '@/lib/unlearning/remove';
 import { removeSisa, type SisaModel } from '@/lib/unlearning/sisa';
 import { photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
@@ -234,7 +234,7 @@ async function checkRelease(head: NewtonModel | SisaModel, holdout: Samples, pho
   ];
   // The rows cache is rebuilt where it is needed; sent, it would be copied to every thread.
   const sent = head.kind === 'newton-certified' ? { ...head, rowsCache: undefined } : head;
-  const results = await runOverClasses<ReleaseCheckInput, ReleaseCheck, ReleaseCheckResult>('releaseChecks', { head: sent, holdout, photos }, items, {
+  const results = await runOverClasses('releaseChecks', { head: sent, holdout, photos }, items, {
     offThread: true,
   });
   let accuracy: number | null = null;

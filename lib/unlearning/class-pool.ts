@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { env } from '@/lib/config/env';
-import { CLASS_TASKS, type ClassTaskName } from './class-tasks';
+import { CLASS_TASKS, type ClassTaskName, type ClassTaskTypes } from './class-tasks';
 
 /**
  * Spreads per-class work over worker threads (this numeric code is single-threaded, so one thread
@@ -33,13 +33,15 @@ let nextMessageId = 0;
  * one contiguous share instead, for tasks that sweep the rows once for all their classes;
  * `offThread` runs on worker threads even one item on one core (keeping the caller's event loop free).
  */
-export async function runOverClasses<I, T, R>(
-  task: ClassTaskName,
-  input: I,
-  items: T[],
+export async function runOverClasses<K extends ClassTaskName>(
+  task: K,
+  input: ClassTaskTypes[K]['input'],
+  items: ClassTaskTypes[K]['item'][],
   opts: { threads?: number; work?: number; onePerThread?: boolean; offThread?: boolean } = {},
-): Promise<R[]> {
-  const fn = CLASS_TASKS[task] as unknown as (input: I, items: T[]) => R[];
+): Promise<ClassTaskTypes[K]['result'][]> {
+  type T = ClassTaskTypes[K]['item'];
+  type R = ClassTaskTypes[K]['result'];
+  const fn = CLASS_TASKS[task];
   const threads = opts.threads ?? ((opts.work ?? Infinity) < MIN_PARALLEL_WORK ? 1 : defaultThreads());
   if (!items.length || (!opts.offThread && (threads <= 1 || items.length <= 1))) return fn(input, items);
   const chunk = opts.onePerThread ? Math.ceil(items.length / threads) : Math.max(1, Math.min(16, Math.ceil(items.length / (threads * 8))));

@@ -51,5 +51,21 @@ export function fitTask(a: FitArrays, ks: number[]): FitOutcome[] {
   });
 }
 
-export const CLASS_TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps, releaseChecks, rows: rowsTask } as const;
-export type ClassTaskName = keyof typeof CLASS_TASKS;
+const TASKS = { fit: fitTask, firstStep: firstSteps, furtherStep: furtherSteps, releaseChecks, rows: rowsTask };
+export type ClassTaskName = keyof typeof TASKS;
+
+/** Each task's input (shared by every chunk), the items it is spread over, and one result per item. */
+export type ClassTaskTypes = {
+  [K in ClassTaskName]: {
+    input: Parameters<(typeof TASKS)[K]>[0];
+    item: Parameters<(typeof TASKS)[K]>[1][number];
+    result: ReturnType<(typeof TASKS)[K]>[number];
+  };
+};
+export type ClassTask<K extends ClassTaskName> = (input: ClassTaskTypes[K]['input'], items: ClassTaskTypes[K]['item'][]) => ClassTaskTypes[K]['result'][];
+
+/**
+ * The tasks by name, typed as a mapped type over the names so that `CLASS_TASKS[task]`, for a
+ * name of type K, is a function of K's own input and items (TypeScript's correlated-union pattern).
+ */
+export const CLASS_TASKS: { [K in ClassTaskName]: ClassTask<K> } = TASKS;

@@ -6,7 +6,7 @@ import { largestEigenvalue, norm2, restoreSymmetric } from './linalg';
 import type { NewtonModel } from './model';
 import { remainingModel } from './remaining-model';
 import { buildRowsCache } from './rows-cache';
-import type { RemovalArrays, StepOutcome, TouchedClass } from './remove-class';
+import type { RemovalArrays, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
 import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
 import { sharedF64, sharedU8, toSharedU32 } from './shared';
@@ -171,7 +171,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   };
   const rowsPerClass = expectedRowsPerClass(next.ids.length, model.classes.length, p.subsample);
   const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
-    runOverClasses<RemovalArrays, TouchedClass, StepOutcome>(task, arrays, classes, {
+    runOverClasses(task, arrays, classes, {
       threads: opts.threads,
       work: rowsPerClass * classes.length * 2,
       onePerThread: true,

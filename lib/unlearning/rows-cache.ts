@@ -22,5 +22,5 @@ export async function buildRowsCache(
     subsample: m.params.subsample,
   };
   const ks = m.classes.map((_, k) => k);
-  return runOverClasses<RowsArrays, number, Int32Array>('rows', input, ks, { threads: opts.threads, work: m.label.length * ks.length });
+  return runOverClasses('rows', input, ks, { threads: opts.threads, work: m.label.length * ks.length });
 }

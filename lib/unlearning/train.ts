@@ -1,7 +1,7 @@
 import { removalBudget } from './budget';
 import { allRows, classKey, expectedRowsPerClass, sampleHashes } from './class-rows';
 import { runOverClasses } from './class-pool';
-import type { FitArrays, FitOutcome } from './class-tasks';
+import type { FitArrays } from './class-tasks';
 import { prepareSamples, type Samples } from './dataset';
 import { UnlearningError } from './errors';
 import { weightedGram } from './gram';
@@ -136,7 +136,7 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
     maxIterations: opts.maxIterations ?? 50,
   };
   const work = model.ids.length * ks.length * Math.min(1, model.params.subsample + model.classes.length ** -1);
-  const outcomes = await runOverClasses<FitArrays, number, FitOutcome>('fit', arrays, ks, { threads: opts.threads, work });
+  const outcomes = await runOverClasses('fit', arrays, ks, { threads: opts.threads, work });
   // The tolerance is a goal four orders below the budget. A class may stop short of it where its
   // objective is flat to float64 rounding (the line search finds no lower value: seen at a
   // gradient norm of 2.4e-9 against 6e-10 on a retraining of 100,000 × 1,000). What the short
