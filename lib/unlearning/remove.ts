@@ -9,7 +9,7 @@ import { buildRowsCache } from './rows-cache';
 import type { RemovalArrays, TouchedClass } from './remove-class';
 import { planRemoval } from './select-removal';
 import { drawNoiseSalt, drawSecretNoise } from './secret-noise';
-import { sharedF64, sharedU8, toSharedU32 } from './shared';
+import { sharedF64, sharedU32, sharedU8 } from './shared';
 import { fitClasses, range } from './train';
 
 export type RemovalReport = {
@@ -124,15 +124,16 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const p = model.params;
   const D = model.d + 1;
   const plan = planRemoval(model, ids);
+  // Every row's sample hash, once: the removed rows' and the remaining rows' are read from it.
+  const hashes = sampleHashes(model.ids, p.subsampleSeed);
   // A model just read from its blobs has no rows cache yet: the class workers list it.
-  const rowsCache = model.rowsCache ?? (await buildRowsCache(model, opts));
+  const rowsCache = model.rowsCache ?? (await buildRowsCache(model, { threads: opts.threads, hashes }));
   const { model: next, classMap, removed } = remainingModel(model, plan, { inPlace: opts.consume });
   const budget = removalBudget(p);
   const target = releaseTarget(budget);
-  const removedHashes = sampleHashes(
-    Array.from(plan.removed, (j) => model.ids[j]),
-    p.subsampleSeed,
-  );
+  const removedHashes = Uint32Array.from(plan.removed, (j) => hashes[j]);
+  const newHashes = sharedU32(next.ids.length);
+  for (let j = 0; j < hashes.length; j++) if (plan.newIndex[j] >= 0) newHashes[plan.newIndex[j]] = hashes[j];
   const redraw = opts.noise !== 'keep';
   if (redraw) redrawNoise(next, opts.noise instanceof Float64Array ? opts.noise : drawSecretNoise(p.sigma, next.noise.length));
 
@@ -159,7 +160,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
     oldWeights: removed.weights,
     newX: next.x,
     newLabel: next.label,
-    newHashes: toSharedU32(sampleHashes(next.ids, p.subsampleSeed)),
+    newHashes,
     newWeights: next.weights,
     newNoise: next.noise,
     newHessians: next.hessians,

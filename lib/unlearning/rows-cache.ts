@@ -8,16 +8,16 @@ import { toSharedU32 } from './shared';
  * cached), in shared memory so that handing them to the class workers copies nothing. Listed on
  * the class workers: one test per row and class (10⁸ at 100,000 rows × 1,000 classes, about
  * 0.6 s on one thread), which a removal from a model just read from its blobs would otherwise wait
- * for on the job's own thread.
+ * for on the job's own thread. `hashes`: the rows' sample hashes, when the caller has them.
  */
 export async function buildRowsCache(
   m: Pick<NewtonModel, 'ids' | 'label' | 'classes' | 'params'>,
-  opts: { threads?: number } = {},
+  opts: { threads?: number; hashes?: Uint32Array } = {},
 ): Promise<Int32Array[] | undefined> {
   if (m.params.subsample >= 1) return undefined;
   const input: RowsArrays = {
     label: m.label,
-    hashes: toSharedU32(sampleHashes(m.ids, m.params.subsampleSeed)),
+    hashes: toSharedU32(opts.hashes ?? sampleHashes(m.ids, m.params.subsampleSeed)),
     keys: toSharedU32(m.classes.map(classKey)),
     subsample: m.params.subsample,
   };

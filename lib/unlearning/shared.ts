@@ -33,6 +33,10 @@ export function toSharedI32(a: ArrayLike<number>): Int32Array {
   return out;
 }
 
+export function sharedU32(length: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(length * 4));
+}
+
 export function toSharedU32(a: ArrayLike<number>): Uint32Array {
   const out = new Uint32Array(new SharedArrayBuffer(a.length * 4));
   out.set(a);
