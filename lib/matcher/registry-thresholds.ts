@@ -89,17 +89,22 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
   return {
     ...partial,
     label,
-    expectedStrangers: { shown: expectedPhotos(partial, faces, 'shown'), possible: expectedPhotos(partial, faces, 'possible') },
+    expectedStrangers: { shown: expectedPhotos(partial, 'shown'), possible: expectedPhotos(partial, 'possible') },
     extrapolated: Math.min(rates.photo.shown, rates.label.shown / lines[lines.length - 1].size) < floor,
   };
 }
 
 type LabelInputs = Pick<Thresholds, 'rates' | 'lines' | 'cap'>;
 
+/** The lines a label of n photos is read from: every calibrated size up to n (the smallest size's for any n). */
+function linesUpTo(t: Pick<Thresholds, 'lines'>, n: number): Line[] {
+  return t.lines.filter((l, i) => i === 0 || l.size <= n).map((l) => l.line);
+}
+
 /** The tiers for a label of `size` photos: its rate (the label rate over its size) on the strictest line of every calibrated size up to it. */
 export function labelTiers(t: LabelInputs, size: number): Tiers {
   const n = Math.max(1, size);
-  const lines = t.lines.filter((l, i) => i === 0 || l.size <= n).map((l) => l.line);
+  const lines = linesUpTo(t, n);
   const at = (tier: keyof Tiers) => Math.min(t.cap[tier], ...lines.map((l) => thresholdAt(l, t.rates.label[tier] / n)));
   return { shown: at('shown'), possible: at('possible') };
 }
@@ -111,11 +116,12 @@ export function labelTiers(t: LabelInputs, size: number): Tiers {
  * Each term is at most half the budget by construction; the clamp removes the last digits that the
  * normal quantile and its inverse lose at rates near 1e-13.
  */
-function expectedPhotos(t: Pick<Thresholds, 'registry' | 'photo' | 'rates' | 'lines' | 'cap'>, faces: number, tier: keyof Tiers): number {
+function expectedPhotos(t: Pick<Thresholds, 'registry' | 'photo' | 'rates' | 'lines' | 'cap'>, tier: keyof Tiers): number {
+  const faces = Math.max(1, t.registry.faces);
   let most = 0;
   for (let n = 1; n <= faces; n = Math.max(n + 1, Math.floor(n * 1.05))) {
-    const rate = Math.max(...t.lines.filter((l, i) => i === 0 || l.size <= n).map((l) => fmrAt(l.line, labelTiers(t, n)[tier])));
-    most = Math.max(most, n * rate);
+    const threshold = labelTiers(t, n)[tier];
+    most = Math.max(most, n * Math.max(...linesUpTo(t, n).map((l) => fmrAt(l, threshold))));
   }
   const half = STRANGERS[tier] / 2;
   return Math.min(half, faces * fmrAt(t.lines[0].line, t.photo[tier])) + Math.min(half, Math.max(1, t.registry.labels) * most);
