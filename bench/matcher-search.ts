@@ -112,7 +112,7 @@ try {
     registry: { faces: N, labels: identities },
     photo: tiers,
     label: [{ size: 1, ...tiers }],
-    rates: { photo: tiers, label: tiers },
+    rates: { photo: tiers, label: tiers, largeLabel: tiers },
     expectedStrangers: tiers,
     extrapolated: false,
     // A line far above every distance: the fixed tiers (the cap) hold for a label of any size.

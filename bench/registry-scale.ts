@@ -25,6 +25,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { cohortDistance } from '@/lib/matcher/cohort';
+import { FOLLOW_LABEL_FROM } from '@/lib/matcher/label-decision';
 import { labelTiers, thresholdsFor, type LabelCalibration } from '@/lib/matcher/registry-thresholds';
 import { Rng } from '@/lib/unlearning/rng';
 import { foldCohorts, foldOf } from './cohort-folds';
@@ -228,15 +229,17 @@ for (const [k, p] of requesters.entries()) {
     const offer = (r: number, v: number) => tier.set(r, Math.max(tier.get(r) ?? 0, v));
     for (let l = 0; l < L; l++) {
       if (!present && l === own) continue;
-      for (let r = starts[l]; r < starts[l + 1]; r++) {
-        if (photoD[r] < thresholds.photo.shown) offer(r, 2);
-        else if (photoD[r] < thresholds.photo.possible) offer(r, 1);
-      }
       const lt = labelTiers(thresholds, sizes[l]);
-      if (!(templD[l] < lt.possible)) continue;
       let within = 0;
       for (let r = starts[l]; r < starts[l + 1]; r++) if (photoD[r] < cal.shareDistance) within++;
-      if (sizes[l] >= 2 && within / sizes[l] < cal.minShare) continue;
+      const taken = templD[l] < lt.possible && !(sizes[l] >= 2 && within / sizes[l] < cal.minShare);
+      // A photo only possible on its own follows its label when the label has several photos (find-matches.ts).
+      const follows = sizes[l] >= FOLLOW_LABEL_FROM && !taken;
+      for (let r = starts[l]; r < starts[l + 1]; r++) {
+        if (photoD[r] < thresholds.photo.shown) offer(r, 2);
+        else if (photoD[r] < thresholds.photo.possible && !follows) offer(r, 1);
+      }
+      if (!taken) continue;
       const v = templD[l] < lt.shown ? 2 : 1;
       for (let r = starts[l]; r < starts[l + 1]; r++) offer(r, photoD[r] < cal.shareDistance ? v : 1);
     }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { matchingFacts, type Rate } from '@/lib/matcher/matching-facts';
+import { LARGE_LABEL } from '@/lib/matcher/registry-thresholds';
 import { RecallChart } from './recall-chart';
 
 export const metadata: Metadata = { title: 'How matching works' };
@@ -30,12 +31,15 @@ export default async function HowMatchingWorksPage() {
           never shown (they might be a stranger&apos;s), removed only if you ask. At the thresholds in force, a search can expect at most about{' '}
           <strong>{t.expectedStrangers.shown.toFixed(3)}</strong> strangers&apos; photos among the shown photos and{' '}
           <strong>{t.expectedStrangers.possible.toFixed(2)}</strong> among the possible ones. These count photos, not people: a stranger whose training-set
-          label were taken as yours would bring every photo under it, so the more photos a label holds, the nearer to you it must be before it is taken.
+          label were taken as yours would bring every photo under it, so the more photos a label holds, the nearer to you it must be before it is taken. An
+          average does not say how many at once: so a label of more than {LARGE_LABEL.photos} photos must also be near enough that a search takes any
+          stranger&apos;s label that large at most once in {num(Math.round(1 / LARGE_LABEL.chance))} searches.
         </p>
         <p>
           Training sets label each photo with the person it shows. A label with many photos of you is found far more surely than any one photo: forgetme
           compares you with the average of the label&apos;s photos, and takes the label only if most of its photos match you too (a lookalike matches a few of
-          them).
+          them). A photo that is only a possible match on its own goes with its label: if the label holds several photos and is not taken, the photo is not
+          either (it is a lookalike&apos;s, or one of a label that mixes many people). A photo near enough to be shown is shown whatever its label.
         </p>
         <p>
           Your photos are averaged into one face when they look alike. When they do not (photos taken decades apart, or a poor photo), each group that looks
@@ -81,7 +85,8 @@ export default async function HowMatchingWorksPage() {
           Distances between face descriptors, normalised against a public cohort of strangers (smaller is more alike). Each tier&apos;s expected strangers is
           split evenly between single photos and labels: each photo comparison may be a false match at most {sci(t.rates.photo.shown)} (shown) and{' '}
           {sci(t.rates.photo.possible)} (possible); a label of n photos at most {sci(t.rates.label.shown)} and {sci(t.rates.label.possible)} divided by n, so
-          that every label, whatever its size, may bring as many strangers&apos; photos as any other.
+          that every label, whatever its size, may bring as many strangers&apos; photos as any other, and a label of more than {LARGE_LABEL.photos} photos at
+          most {sci(t.rates.largeLabel.possible)} in either tier where that is stricter.
         </p>
         <table className="w-full text-left text-sm">
           <thead>

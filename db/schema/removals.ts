@@ -55,6 +55,8 @@ export type SearchScope = {
     expectedStrangers: { shown: number; possible: number };
     /** What `expectedStrangers` counts: stranger photos (recorded since the label budget was shared out by photos); absent, stranger people. */
     strangersCounted?: 'photos';
+    /** A label of more than `photos` photos is taken by a stranger in at most `chance` of searches (recorded since LARGE_LABEL). */
+    largeLabel?: { photos: number; chance: number };
     extrapolated: boolean;
   };
 };

@@ -37,7 +37,7 @@ export class PredicateError extends Error {}
  */
 export function buildPredicate(input: PredicateInput): PredicateV2 {
   return {
-    version: '2.3',
+    version: '2.4',
     certificateId: input.certificateId,
     requestId: input.requestId,
     organization: input.organization,

@@ -11,6 +11,7 @@ export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
  * Version 2.1 adds `search`: the registry searched, the thresholds in force and the expected strangers.
  * Version 2.2 adds, per model, `features`: what the head was trained on (forgetme's descriptor or the partner's network).
  * Version 2.3 adds `search.strangersCounted`: 'photos' when the expected strangers count stranger photos (absent: people).
+ * Version 2.4 adds `search.largeLabel`: the chance per search, at most, of taking a stranger's label of more than so many photos.
  */
 export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v2';
 export const PREDICATE_TYPE_V1 = 'https://forgetme.dev/attestations/face-removal/v1';
@@ -91,6 +92,10 @@ export const searchEvidenceSchema = z.object({
     .enum(['photos', 'people'])
     .optional()
     .describe("What expectedStrangers counts: stranger photos (since predicate 2.3), or, when absent, stranger people (a taken label's photos counted once)"),
+  largeLabel: z
+    .object({ photos: z.number().int(), chance: z.number() })
+    .optional()
+    .describe("Since predicate 2.4: a stranger's label of more than `photos` photos was taken, in either tier, in at most `chance` of searches"),
   extrapolated: z.boolean().describe('True when a rate aimed at is below what the calibration data could count'),
   calibrated: z.string(),
 });

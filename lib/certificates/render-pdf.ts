@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { envelopeDigest, type Bundle } from './bundle';
 import { evidenceSentence, featuresSentence } from './evidence-text';
 import { noticeFor, type Predicate } from './predicate';
+import { largeLabelOdds } from '@/lib/matcher/registry-thresholds';
 
 /** The standard PDF fonts speak WinAnsi only: Greek letters and arrows are spelled out. */
 function ascii(s: string): string {
@@ -129,6 +130,7 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
         `the photos shown to you and ${s.expectedStrangers.possible.toFixed(2)} among the possible ones` +
         (s.strangersCounted === 'photos' ? '' : ' (each stranger counted once, however many photos of them a training set holds)') +
         (s.extrapolated ? ' (rates below what the calibration data could count, read from a fitted model).' : '.') +
+        (s.largeLabel ? ` Also, ${largeLabelOdds(s.largeLabel)}.` : '') +
         (s.referenceGroups && s.referenceGroups > 1
           ? ` Your photos did not all look alike, so they were searched as ${s.referenceGroups} separate faces, with thresholds made stricter for each.`
           : ''),

@@ -178,6 +178,56 @@ describeEachDriver('matcher', ({ handle }) => {
     );
   });
 
+  test('labels: a photo only possible on its own is taken with its label of several photos, or not at all', async () => {
+    const { organization } = await seedPartner();
+    const db = handle().db;
+    const [{ id: setE }] = await db.insert(datasets).values({ organizationId: organization.id, name: 'E' }).returning({ id: datasets.id });
+    const eve = unit();
+    // A stranger's label of 6 photos: 2 are possible matches for Eve on their own (about 0.35), 3 are
+    // far, and 1 is Eve's own photo filed under the stranger's name (about 0.2: a shown match).
+    // A label of one photo about 0.35 from her.
+    const items = [
+      ...[0, 1].map((i) => ({ externalId: `near-${i}`, label: 'stranger', embedding: near(eve, 0.35) })),
+      ...[0, 1, 2].map((i) => ({ externalId: `far-${i}`, label: 'stranger', embedding: unit() })),
+      { externalId: 'misfiled', label: 'stranger', embedding: near(eve, 0.2) },
+      { externalId: 'solo', label: 'solo', embedding: near(eve, 0.35) },
+    ];
+    const idOf = new Map<string, string>();
+    for (const it of items) {
+      const sha256 = crypto.createHash('sha256').update(`${setE}:${it.externalId}`).digest('hex');
+      const [item] = await db
+        .insert(datasetItems)
+        .values({ datasetId: setE, externalId: it.externalId, label: it.label, sha256, status: 'embedded' })
+        .returning({ id: datasetItems.id });
+      idOf.set(item.id, it.externalId);
+      await db
+        .insert(faces)
+        .values({ itemId: item.id, datasetId: setE, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding: it.embedding, embeddingModel: MODEL });
+    }
+    await refreshAllLabelTemplates(db, setE);
+    const photo = { shown: 0.3, possible: 0.4 };
+    const thresholds: Thresholds = {
+      registry: { faces: items.length, labels: 2 },
+      photo,
+      label: [{ size: 1, shown: 0.2, possible: 0.3 }],
+      rates: { photo, label: photo, largeLabel: photo },
+      expectedStrangers: { shown: 0.01, possible: 1 },
+      extrapolated: false,
+      lines: [{ size: 1, line: { intercept: 10, slope: 0.1 } }],
+      cap: { shown: 0.2, possible: 0.3 },
+    };
+    const search = async (labels?: LabelDecision) => {
+      const [d] = await findMatches({ references: [eve], model: MODEL, tiers: photo, datasetIds: [setE], labels });
+      return { shown: d.shown.map((m) => idOf.get(m.itemId)).sort(), possible: d.possible.map((m) => idOf.get(m.itemId)).sort(), labels: d.labels };
+    };
+    assert.deepEqual(await search(), { shown: ['misfiled'], possible: ['near-0', 'near-1', 'solo'], labels: [] }, 'per photo alone');
+    assert.deepEqual(
+      await search({ thresholds, shareDistance: 0.45, minShare: 0.5 }),
+      { shown: ['misfiled'], possible: ['solo'], labels: [] },
+      "the stranger's label is not taken (3 of 6 near, its template far), so its possible photos go with it; the shown photo and the label of one stay",
+    );
+  });
+
   test('labels: a label whose template is the person is taken whole; a lookalike label of 500 photos and a scattered label are not', async () => {
     const { organization } = await seedPartner();
     const db = handle().db;
@@ -217,7 +267,7 @@ describeEachDriver('matcher', ({ handle }) => {
       registry: { faces: items.length, labels: 3 },
       photo,
       label: [{ size: 1, shown: 0.2, possible: 0.3 }],
-      rates: { photo, label: photo },
+      rates: { photo, label: photo, largeLabel: photo },
       expectedStrangers: { shown: 0.01, possible: 1 },
       extrapolated: false,
       // A line far above every distance: the cap decides, 0.2 and 0.3 for a label of any size.

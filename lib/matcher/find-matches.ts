@@ -4,7 +4,7 @@ import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
 import { cohortDistance, searchRadius, type Cohort } from './cohort';
 import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
-import { decideLabels, type LabelDecision, type LabelMatch } from './label-decision';
+import { decideLabels, FOLLOW_LABEL_FROM, itemLabels, type LabelDecision, type LabelMatch } from './label-decision';
 import { groupCentroids, personDistance } from './probes';
 
 export type Tiers = { shown: number; possible: number };
@@ -112,11 +112,15 @@ export async function findMatches(opts: {
     const had = tierOf.get(match.faceId);
     if (!had || (had.tier === 'possible' && tier === 'shown')) tierOf.set(match.faceId, { datasetId, match, tier });
   };
+  // Photos that are only possible matches on their own wait for their labels' decisions (below).
+  const loose: { datasetId: string; match: Match }[] = [];
   for (const [faceId, c] of candidates) {
     const distance = scoreOf(c.embedding, c.cohortDistance);
     if (distance >= opts.tiers.possible) continue;
-    offer(c.datasetId, { faceId, itemId: c.itemId, distance }, distance < opts.tiers.shown ? 'shown' : 'possible');
+    if (distance < opts.tiers.shown) offer(c.datasetId, { faceId, itemId: c.itemId, distance }, 'shown');
+    else loose.push({ datasetId: c.datasetId, match: { faceId, itemId: c.itemId, distance } });
   }
+  if (!opts.labels) for (const l of loose) offer(l.datasetId, l.match, 'possible');
   if (opts.labels) {
     // Each label once, as the nearest group's centroid decided it.
     const labelOf = new Map<string, { datasetId: string; label: LabelMatch }>();
@@ -130,6 +134,17 @@ export async function findMatches(opts: {
       }
     }
     for (const { datasetId, label } of labelOf.values()) entryOf(datasetId).labels.push(label);
+    // Identity-level evidence outranks a photo's own: a possible match in a label of several photos
+    // that was not taken is a lookalike's photo, or one photo of a mixed label (label-decision.ts).
+    const labelsOf = await itemLabels(
+      db,
+      loose.map((l) => l.match.itemId),
+      opts.model,
+    );
+    for (const l of loose) {
+      const of = labelsOf.get(l.match.itemId);
+      if (!of || of.faces < FOLLOW_LABEL_FROM || labelOf.has(JSON.stringify([of.datasetId, of.label]))) offer(l.datasetId, l.match, 'possible');
+    }
   }
   for (const { datasetId, match, tier } of tierOf.values()) entryOf(datasetId)[tier].push(match);
   const result = [...byDataset.values()];

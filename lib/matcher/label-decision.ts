@@ -24,6 +24,28 @@ export type LabelFindings = { datasetId: string; label: LabelMatch; photos: (Mat
 const MAX_LABELS = 5_000;
 
 /**
+ * A photo of a label of this many photos or more that is only a possible match on its own is taken
+ * with its label or not at all: a lookalike's label holds several photos near the person, and a
+ * mixed label a few (bench/README.md, "At registry scale"). A photo near enough to be shown is taken
+ * whatever its label (a mislabelled photo of the person).
+ */
+export const FOLLOW_LABEL_FROM = 2;
+
+/** Each item's training set, label and the label's face count (items whose label has no template yet are absent). */
+export async function itemLabels(db: Database, itemIds: string[], model: string): Promise<Map<string, { datasetId: string; label: string; faces: number }>> {
+  if (!itemIds.length) return new Map();
+  const rows = await db
+    .select({ itemId: datasetItems.id, datasetId: datasetItems.datasetId, label: datasetItems.label, faces: labelTemplates.faces })
+    .from(datasetItems)
+    .innerJoin(
+      labelTemplates,
+      and(eq(labelTemplates.datasetId, datasetItems.datasetId), eq(labelTemplates.label, datasetItems.label), eq(labelTemplates.embeddingModel, model)),
+    )
+    .where(inArray(datasetItems.id, [...new Set(itemIds)]));
+  return new Map(rows.map((r) => [r.itemId, r]));
+}
+
+/**
  * The labels that are the person, with their photos: a photo within `shareDistance` takes the
  * label's tier, a farther one (a bad photo, or another face in the picture) the possible tier.
  */

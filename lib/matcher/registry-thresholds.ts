@@ -37,6 +37,18 @@ export type RegistrySize = { faces: number; labels: number };
  */
 export const STRANGERS = { shown: 0.01, possible: 1 };
 
+/**
+ * The most a request may expect is not the most it can get: one stranger's label brings every photo
+ * under it. A label of more than `photos` photos is also held to a rate at which a request takes
+ * any stranger's label that large with at most `chance` (in each tier).
+ */
+export const LARGE_LABEL = { photos: 3, chance: 0.001 };
+
+/** The large-label rule in words, as a search recorded it (the request page, the certificate). */
+export function largeLabelOdds(rule: { photos: number; chance: number }): string {
+  return `a stranger's label of more than ${rule.photos} photos is taken in at most 1 search in ${Math.round(1 / rule.chance).toLocaleString('en')}`;
+}
+
 /** The label sizes whose tiers a search records and the public page states (any other size is computed alike). */
 const RECORDED_SIZES = [1, 2, 3, 5, 10, 20, 50, 100, 1_000];
 
@@ -48,9 +60,10 @@ export type Thresholds = {
   label: { size: number; shown: number; possible: number }[];
   /**
    * The per-comparison false-match rates aimed at for each tier: `photo` for each face; `label` for
-   * each label photo, so that a label of n photos is taken by a stranger at most `label / n`.
+   * each label photo, so that a label of n photos is taken by a stranger at most `label / n`;
+   * `largeLabel` for each label of more than LARGE_LABEL.photos photos, if stricter.
    */
-  rates: { photo: Tiers; label: Tiers };
+  rates: { photo: Tiers; label: Tiers; largeLabel: Tiers };
   /** Stranger photos a request can expect in each tier at these thresholds, by the conservative fits (an upper bound for the labels). */
   expectedStrangers: Tiers;
   /** True when a rate aimed at is below what the calibration data could count (the line is extrapolated there). */
@@ -78,6 +91,7 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
   const rates = {
     photo: { shown: STRANGERS.shown / 2 / faces, possible: STRANGERS.possible / 2 / faces },
     label: { shown: STRANGERS.shown / 2 / labels, possible: STRANGERS.possible / 2 / labels },
+    largeLabel: { shown: LARGE_LABEL.chance / labels, possible: LARGE_LABEL.chance / labels },
   };
   const lines = [...cal.sizes].sort((a, b) => a.size - b.size).map((s) => ({ size: s.size, line: s.line }));
   const single = lines[0].line;
@@ -90,7 +104,7 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
     ...partial,
     label,
     expectedStrangers: { shown: expectedPhotos(partial, 'shown'), possible: expectedPhotos(partial, 'possible') },
-    extrapolated: Math.min(rates.photo.shown, rates.label.shown / lines[lines.length - 1].size) < floor,
+    extrapolated: Math.min(rates.photo.shown, rates.label.shown / lines[lines.length - 1].size, rates.largeLabel.shown) < floor,
   };
 }
 
@@ -101,11 +115,15 @@ function linesUpTo(t: Pick<Thresholds, 'lines'>, n: number): Line[] {
   return t.lines.filter((l, i) => i === 0 || l.size <= n).map((l) => l.line);
 }
 
-/** The tiers for a label of `size` photos: its rate (the label rate over its size) on the strictest line of every calibrated size up to it. */
+/**
+ * The tiers for a label of `size` photos: its rate (the label rate over its size, and the large
+ * label's rate when it has more than LARGE_LABEL.photos) on the strictest line of every calibrated size up to it.
+ */
 export function labelTiers(t: LabelInputs, size: number): Tiers {
   const n = Math.max(1, size);
   const lines = linesUpTo(t, n);
-  const at = (tier: keyof Tiers) => Math.min(t.cap[tier], ...lines.map((l) => thresholdAt(l, t.rates.label[tier] / n)));
+  const rate = (tier: keyof Tiers) => Math.min(t.rates.label[tier] / n, n > LARGE_LABEL.photos ? t.rates.largeLabel[tier] : Infinity);
+  const at = (tier: keyof Tiers) => Math.min(t.cap[tier], ...lines.map((l) => thresholdAt(l, rate(tier))));
   return { shown: at('shown'), possible: at('possible') };
 }
 

@@ -145,7 +145,7 @@ export const certifyJob = defineJob({
 /** The search's scope and thresholds as the certificate states them (none for searches recorded before thresholds were). */
 function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {
   if (!scope?.thresholds) return undefined;
-  const { calibrated, photo, label, expectedStrangers, strangersCounted, extrapolated } = scope.thresholds;
+  const { calibrated, photo, label, expectedStrangers, strangersCounted, largeLabel, extrapolated } = scope.thresholds;
   return {
     facesSearched: scope.faces,
     labelsSearched: scope.labels ?? 0,
@@ -154,6 +154,7 @@ function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {
     thresholds: { photo, label },
     expectedStrangers,
     strangersCounted,
+    largeLabel,
     extrapolated,
     calibrated,
   };

@@ -13,6 +13,7 @@ import { WATCH_CONSENT, watchOf } from '@/lib/removals/match-watch';
 import { referenceAgreement } from '@/lib/removals/reference-agreement';
 import { listReferences } from '@/lib/removals/references';
 import { getReview } from '@/lib/removals/review';
+import { largeLabelOdds } from '@/lib/matcher/registry-thresholds';
 import type { SearchScope } from '@/lib/removals/search-scope';
 import { AutoRefresh } from './auto-refresh';
 import { IdentityReviewForm } from './identity-review-form';
@@ -225,7 +226,8 @@ function SearchScopeNote({ scope }: { scope: SearchScope }) {
           {scope.thresholds.strangersCounted === 'photos'
             ? 'every photo counted'
             : 'each stranger counted once, however many of their photos a training set holds'}
-          ): a photo below is very likely you, but check each before you tick it.{' '}
+          ){scope.thresholds.largeLabel ? `, and ${largeLabelOdds(scope.thresholds.largeLabel)}` : ''}: a photo below is very likely you, but check each before
+          you tick it.{' '}
           <Link className="underline" href="/how-matching-works">
             How matching works
           </Link>
