@@ -18,7 +18,10 @@
  * of up to 3 references (as the product), once present (their label in the gallery) and once absent
  * (their label hidden: every match is a stranger).
  *
- *   node --import tsx bench/registry-scale.ts --faces 1000000 [--mean-label 100] [--threads 2]
+ * With `--large-label-chances 0.01,0.003`, the same requests are also decided with those chances in
+ * the large-label rule (registry-thresholds.ts, LARGE_LABEL), each printed as a row of its own.
+ *
+ *   node --import tsx bench/registry-scale.ts --faces 1000000 [--mean-label 100] [--threads 2] [--large-label-chances 0.01]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { cohortDistance } from '@/lib/matcher/cohort';
 import { FOLLOW_LABEL_FROM } from '@/lib/matcher/label-decision';
-import { labelTiers, thresholdsFor, type LabelCalibration } from '@/lib/matcher/registry-thresholds';
+import { LARGE_LABEL, labelTiers, thresholdsFor, type LabelCalibration, type Thresholds } from '@/lib/matcher/registry-thresholds';
 import { Rng } from '@/lib/unlearning/rng';
 import { foldCohorts, foldOf } from './cohort-folds';
 import { corpusAvailable, embedCorpus, mainFace, type CorpusEntry } from './face-corpus';
@@ -37,6 +40,8 @@ const { values } = parseArgs({
     'mean-label': { type: 'string', default: '100' },
     'between-scale': { type: 'string', default: '0.9' },
     threads: { type: 'string', default: String(os.cpus().length) },
+    // Other chances for the large-label rule, decided on the same distances (the product's first).
+    'large-label-chances': { type: 'string', default: '' },
   },
 });
 if (!corpusAvailable()) {
@@ -184,6 +189,10 @@ const cal: LabelCalibration = JSON.parse(fs.readFileSync('lib/matcher/label-cali
 const calibrated = JSON.parse(fs.readFileSync('lib/matcher/calibration.json', 'utf8')).matcher;
 const cap = { shown: calibrated.shownThreshold, possible: calibrated.possibleThreshold };
 const thresholds = thresholdsFor(cal, { faces: N, labels: L }, cap);
+const alternatives = values['large-label-chances']
+  .split(',')
+  .filter(Boolean)
+  .map((chance) => thresholdsFor(cal, { faces: N, labels: L }, cap, { photos: LARGE_LABEL.photos, chance: Number(chance) }));
 print({
   thresholds: { photo: thresholds.photo, label: thresholds.label, expectedStrangers: thresholds.expectedStrangers, extrapolated: thresholds.extrapolated },
 });
@@ -199,8 +208,64 @@ const padImp: number[] = [];
 // Strangers are counted as photos (what the thresholds bound) and as people (their labels).
 type Strangers = { shown: number; possible: number; shownPeople: number; possiblePeople: number };
 type Outcome = { present: boolean; genuine: number; shown: number; shownTrue: number; possibleTrue: number; strangers: Strangers };
-const outcomes: Outcome[] = [];
+const outcomes: Outcome[][] = [thresholds, ...alternatives].map(() => []);
 const latencies: number[] = [];
+/** The label of gallery row r. */
+const labelOf = (r: number) => {
+  let lo = 0;
+  let hi = L - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= r) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+};
+
+/** One request decided as the product decides it (per photo, then per label; a face keeps the better tier: 2 shown, 1 possible). */
+function decide(th: Thresholds, present: boolean, own: number): Outcome {
+  const tier = new Map<number, number>();
+  const offer = (r: number, v: number) => tier.set(r, Math.max(tier.get(r) ?? 0, v));
+  for (let l = 0; l < L; l++) {
+    if (!present && l === own) continue;
+    const lt = labelTiers(th, sizes[l]);
+    let within = 0;
+    for (let r = starts[l]; r < starts[l + 1]; r++) if (photoD[r] < cal.shareDistance) within++;
+    const taken = templD[l] < lt.possible && !(sizes[l] >= 2 && within / sizes[l] < cal.minShare);
+    // A photo only possible on its own follows its label when the label has several photos (find-matches.ts).
+    const follows = sizes[l] >= FOLLOW_LABEL_FROM && !taken;
+    for (let r = starts[l]; r < starts[l + 1]; r++) {
+      if (photoD[r] < th.photo.shown) offer(r, 2);
+      else if (photoD[r] < th.photo.possible && !follows) offer(r, 1);
+    }
+    if (!taken) continue;
+    const v = templD[l] < lt.shown ? 2 : 1;
+    for (let r = starts[l]; r < starts[l + 1]; r++) offer(r, photoD[r] < cal.shareDistance ? v : 1);
+  }
+  const strangers = { shown: 0, possible: 0, shownPeople: 0, possiblePeople: 0 };
+  const o: Outcome = { present, genuine: present ? sizes[own] : 0, shown: 0, shownTrue: 0, possibleTrue: 0, strangers };
+  const people = { shown: new Set<number>(), possible: new Set<number>() };
+  for (const [r, v] of tier) {
+    const l = labelOf(r);
+    const mine = present && l === own;
+    if (v === 2) o.shown++;
+    if (mine) {
+      if (v === 2) o.shownTrue++;
+      o.possibleTrue++;
+    } else {
+      if (v === 2) {
+        strangers.shown++;
+        people.shown.add(l);
+      }
+      strangers.possible++;
+      people.possible.add(l);
+    }
+  }
+  strangers.shownPeople = people.shown.size;
+  strangers.possiblePeople = people.possible.size;
+  return o;
+}
+
 for (const [k, p] of requesters.entries()) {
   const probe = centre(p.refs.slice(0, 3));
   const probeMu = cohortDistance(probe, cohort);
@@ -223,59 +288,7 @@ for (const [k, p] of requesters.entries()) {
     out: templD.buffer,
   });
   latencies.push(performance.now() - t);
-  for (const present of [true, false]) {
-    // Per photo, then per label; a face keeps the better tier (2 shown, 1 possible).
-    const tier = new Map<number, number>();
-    const offer = (r: number, v: number) => tier.set(r, Math.max(tier.get(r) ?? 0, v));
-    for (let l = 0; l < L; l++) {
-      if (!present && l === own) continue;
-      const lt = labelTiers(thresholds, sizes[l]);
-      let within = 0;
-      for (let r = starts[l]; r < starts[l + 1]; r++) if (photoD[r] < cal.shareDistance) within++;
-      const taken = templD[l] < lt.possible && !(sizes[l] >= 2 && within / sizes[l] < cal.minShare);
-      // A photo only possible on its own follows its label when the label has several photos (find-matches.ts).
-      const follows = sizes[l] >= FOLLOW_LABEL_FROM && !taken;
-      for (let r = starts[l]; r < starts[l + 1]; r++) {
-        if (photoD[r] < thresholds.photo.shown) offer(r, 2);
-        else if (photoD[r] < thresholds.photo.possible && !follows) offer(r, 1);
-      }
-      if (!taken) continue;
-      const v = templD[l] < lt.shown ? 2 : 1;
-      for (let r = starts[l]; r < starts[l + 1]; r++) offer(r, photoD[r] < cal.shareDistance ? v : 1);
-    }
-    const labelOf = (r: number) => {
-      let lo = 0;
-      let hi = L - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= r) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo;
-    };
-    const strangers = { shown: 0, possible: 0, shownPeople: 0, possiblePeople: 0 };
-    const o: Outcome = { present, genuine: present ? sizes[own] : 0, shown: 0, shownTrue: 0, possibleTrue: 0, strangers };
-    const people = { shown: new Set<number>(), possible: new Set<number>() };
-    for (const [r, v] of tier) {
-      const l = labelOf(r);
-      const mine = present && l === own;
-      if (v === 2) o.shown++;
-      if (mine) {
-        if (v === 2) o.shownTrue++;
-        o.possibleTrue++;
-      } else {
-        if (v === 2) {
-          strangers.shown++;
-          people.shown.add(l);
-        }
-        strangers.possible++;
-        people.possible.add(l);
-      }
-    }
-    strangers.shownPeople = people.shown.size;
-    strangers.possiblePeople = people.possible.size;
-    outcomes.push(o);
-  }
+  for (const [i, th] of [thresholds, ...alternatives].entries()) for (const present of [true, false]) outcomes[i].push(decide(th, present, own));
   if (k < 100) {
     for (let l = 0; l < realLabels; l++) if (l !== own) for (let r = starts[l]; r < starts[l + 1]; r++) realImp.push(photoD[r]);
     for (let r = padStart; r < Math.min(N, padStart + 20_000); r++) padImp.push(photoD[r]);
@@ -294,30 +307,34 @@ print({
   ...Object.fromEntries([1e-1, 1e-2, 1e-3, 1e-4].map((p) => [`q${p}`, { real: q(realImp, p), padded: q(padImp, p) }])),
 });
 const sum = (xs: Outcome[], f: (o: Outcome) => number) => xs.reduce((s, o) => s + f(o), 0);
-const present = outcomes.filter((o) => o.present && o.genuine >= 3);
-const absent = outcomes.filter((o) => !o.present);
-print({
-  faces: N,
-  labels: L,
-  requests: { present: present.length, absent: absent.length },
-  shownPrecision:
-    sum(present, (o) => o.shownTrue) /
-    Math.max(
-      1,
-      sum(present, (o) => o.shown),
+for (const [i, th] of [thresholds, ...alternatives].entries()) {
+  const all = outcomes[i];
+  const present = all.filter((o) => o.present && o.genuine >= 3);
+  const absent = all.filter((o) => !o.present);
+  print({
+    faces: N,
+    labels: L,
+    requests: { present: present.length, absent: absent.length },
+    shownPrecision:
+      sum(present, (o) => o.shownTrue) /
+      Math.max(
+        1,
+        sum(present, (o) => o.shown),
+      ),
+    shownRecall: sum(present, (o) => o.shownTrue) / sum(present, (o) => o.genuine),
+    possibleRecall: sum(present, (o) => o.possibleTrue) / sum(present, (o) => o.genuine),
+    largeLabel: th.largeLabel,
+    expectedStrangers: th.expectedStrangers,
+    observedStrangersPerRequest: Object.fromEntries(
+      (['shown', 'possible', 'shownPeople', 'possiblePeople'] as const).map((k) => [k, sum(all, (o) => o.strangers[k]) / all.length]),
     ),
-  shownRecall: sum(present, (o) => o.shownTrue) / sum(present, (o) => o.genuine),
-  possibleRecall: sum(present, (o) => o.possibleTrue) / sum(present, (o) => o.genuine),
-  expectedStrangers: thresholds.expectedStrangers,
-  observedStrangersPerRequest: Object.fromEntries(
-    (['shown', 'possible', 'shownPeople', 'possiblePeople'] as const).map((k) => [k, sum(outcomes, (o) => o.strangers[k]) / outcomes.length]),
-  ),
-  absentRequesters: {
-    possibleStrangersMean: sum(absent, (o) => o.strangers.possible) / absent.length,
-    possibleStrangersMax: Math.max(...absent.map((o) => o.strangers.possible)),
-    possiblePeopleMean: sum(absent, (o) => o.strangers.possiblePeople) / absent.length,
-    possiblePeopleMax: Math.max(...absent.map((o) => o.strangers.possiblePeople)),
-  },
-  scanMsP95: q(latencies, 0.95),
-  seconds: Math.round((performance.now() - t0) / 1000),
-});
+    absentRequesters: {
+      possibleStrangersMean: sum(absent, (o) => o.strangers.possible) / absent.length,
+      possibleStrangersMax: Math.max(...absent.map((o) => o.strangers.possible)),
+      possiblePeopleMean: sum(absent, (o) => o.strangers.possiblePeople) / absent.length,
+      possiblePeopleMax: Math.max(...absent.map((o) => o.strangers.possiblePeople)),
+    },
+    scanMsP95: q(latencies, 0.95),
+    seconds: Math.round((performance.now() - t0) / 1000),
+  });
+}

@@ -42,7 +42,8 @@ export const STRANGERS = { shown: 0.01, possible: 1 };
  * under it. A label of more than `photos` photos is also held to a rate at which a request takes
  * any stranger's label that large with at most `chance` (in each tier).
  */
-export const LARGE_LABEL = { photos: 3, chance: 0.001 };
+export const LARGE_LABEL: LargeLabelRule = { photos: 3, chance: 0.001 };
+export type LargeLabelRule = { photos: number; chance: number };
 
 /** The large-label rule in words, as a search recorded it (the request page, the certificate). */
 export function largeLabelOdds(rule: { photos: number; chance: number }): string {
@@ -61,9 +62,11 @@ export type Thresholds = {
   /**
    * The per-comparison false-match rates aimed at for each tier: `photo` for each face; `label` for
    * each label photo, so that a label of n photos is taken by a stranger at most `label / n`;
-   * `largeLabel` for each label of more than LARGE_LABEL.photos photos, if stricter.
+   * `largeLabel` for each label of more than `largeLabel.photos` photos, if stricter.
    */
   rates: { photo: Tiers; label: Tiers; largeLabel: Tiers };
+  /** The large-label rule these thresholds hold (LARGE_LABEL unless a bench tries another). */
+  largeLabel: LargeLabelRule;
   /** Stranger photos a request can expect in each tier at these thresholds, by the conservative fits (an upper bound for the labels). */
   expectedStrangers: Tiers;
   /** True when a rate aimed at is below what the calibration data could count (the line is extrapolated there). */
@@ -85,19 +88,19 @@ export type Thresholds = {
  * data on large labels are few, and their lines lie lower). No threshold is looser than the
  * calibrated small-registry tiers (`cap`).
  */
-export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap: Tiers): Thresholds {
+export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap: Tiers, largeLabel = LARGE_LABEL): Thresholds {
   const faces = Math.max(1, registry.faces);
   const labels = Math.max(1, registry.labels);
   const rates = {
     photo: { shown: STRANGERS.shown / 2 / faces, possible: STRANGERS.possible / 2 / faces },
     label: { shown: STRANGERS.shown / 2 / labels, possible: STRANGERS.possible / 2 / labels },
-    largeLabel: { shown: LARGE_LABEL.chance / labels, possible: LARGE_LABEL.chance / labels },
+    largeLabel: { shown: largeLabel.chance / labels, possible: largeLabel.chance / labels },
   };
   const lines = [...cal.sizes].sort((a, b) => a.size - b.size).map((s) => ({ size: s.size, line: s.line }));
   const single = lines[0].line;
   const at = (line: Line, rate: number, most: number) => Math.min(most, thresholdAt(line, rate));
   const photo = { shown: at(single, rates.photo.shown, cap.shown), possible: at(single, rates.photo.possible, cap.possible) };
-  const partial = { registry, photo, rates, lines, cap };
+  const partial = { registry, photo, rates, largeLabel, lines, cap };
   const label = RECORDED_SIZES.map((size) => ({ size, ...labelTiers(partial, size) }));
   const floor = Math.max(...cal.sizes.map((s) => s.range[0]));
   return {
@@ -108,7 +111,7 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
   };
 }
 
-type LabelInputs = Pick<Thresholds, 'rates' | 'lines' | 'cap'>;
+type LabelInputs = Pick<Thresholds, 'rates' | 'largeLabel' | 'lines' | 'cap'>;
 
 /** The lines a label of n photos is read from: every calibrated size up to n (the smallest size's for any n). */
 function linesUpTo(t: Pick<Thresholds, 'lines'>, n: number): Line[] {
@@ -117,12 +120,12 @@ function linesUpTo(t: Pick<Thresholds, 'lines'>, n: number): Line[] {
 
 /**
  * The tiers for a label of `size` photos: its rate (the label rate over its size, and the large
- * label's rate when it has more than LARGE_LABEL.photos) on the strictest line of every calibrated size up to it.
+ * label's rate when it has more than `largeLabel.photos`) on the strictest line of every calibrated size up to it.
  */
 export function labelTiers(t: LabelInputs, size: number): Tiers {
   const n = Math.max(1, size);
   const lines = linesUpTo(t, n);
-  const rate = (tier: keyof Tiers) => Math.min(t.rates.label[tier] / n, n > LARGE_LABEL.photos ? t.rates.largeLabel[tier] : Infinity);
+  const rate = (tier: keyof Tiers) => Math.min(t.rates.label[tier] / n, n > t.largeLabel.photos ? t.rates.largeLabel[tier] : Infinity);
   const at = (tier: keyof Tiers) => Math.min(t.cap[tier], ...lines.map((l) => thresholdAt(l, rate(tier))));
   return { shown: at('shown'), possible: at('possible') };
 }
@@ -134,7 +137,7 @@ export function labelTiers(t: LabelInputs, size: number): Tiers {
  * Each term is at most half the budget by construction; the clamp removes the last digits that the
  * normal quantile and its inverse lose at rates near 1e-13.
  */
-function expectedPhotos(t: Pick<Thresholds, 'registry' | 'photo' | 'rates' | 'lines' | 'cap'>, tier: keyof Tiers): number {
+function expectedPhotos(t: Pick<Thresholds, 'registry' | 'photo' | 'rates' | 'largeLabel' | 'lines' | 'cap'>, tier: keyof Tiers): number {
   const faces = Math.max(1, t.registry.faces);
   let most = 0;
   for (let n = 1; n <= faces; n = Math.max(n + 1, Math.floor(n * 1.05))) {

@@ -3,7 +3,7 @@ import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { calibratedCohort, calibration, labelCalibration, thresholdsForRegistry } from '@/lib/matcher/calibration';
 import { findMatches, type DatasetMatches } from '@/lib/matcher/find-matches';
 import { searchProbes } from '@/lib/matcher/reference-groups';
-import { LARGE_LABEL, type Thresholds } from '@/lib/matcher/registry-thresholds';
+import type { Thresholds } from '@/lib/matcher/registry-thresholds';
 import { searchScope, type SearchScope } from './search-scope';
 
 /**
@@ -58,7 +58,7 @@ function recorded(t: Thresholds): Omit<NonNullable<SearchScope['thresholds']>, '
     label: t.label.map((l) => ({ size: l.size, shown: r(l.shown), possible: r(l.possible) })),
     expectedStrangers: { shown: Number(t.expectedStrangers.shown.toPrecision(2)), possible: Number(t.expectedStrangers.possible.toPrecision(2)) },
     strangersCounted: 'photos',
-    largeLabel: { ...LARGE_LABEL },
+    largeLabel: { ...t.largeLabel },
     extrapolated: t.extrapolated,
   };
 }
