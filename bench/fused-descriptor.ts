@@ -12,7 +12,11 @@
  * share of same-person pairs kept at the threshold that lib/matcher/tail-fit.ts's lower-tail line
  * (and its conservative line, bootstrapped over the probe people) puts at that rate: the
  * comparison at equal false-match rate that decides adoption, extrapolated, as the product's
- * thresholds are.
+ * thresholds are. Last, where a second opinion would pay for labels: each lfw-train-extra person
+ * (up to 3 references, their centroid) against every lfw-train and fold-B stranger label's template,
+ * the matcher's normalised distance (cohort A, as the product) and FaceRes's (cosine of the
+ * normalised means): FaceRes's distances by label size, and the labels in the band where the
+ * matcher's template distance cannot tell genuine labels from lookalikes' (0.38 to 0.47).
  *
  *   node --import tsx bench/fused-descriptor.ts
  */
@@ -71,7 +75,7 @@ async function describe(file: string, box: number[]): Promise<number[]> {
   return v.map((x) => x / n);
 }
 
-type Face = { person: string; fold: Fold; api: Float64Array; mu: Record<'A' | 'B', number>; res: Float32Array };
+type Face = { corpus: string; person: string; fold: Fold; api: Float64Array; mu: Record<'A' | 'B', number>; res: Float32Array };
 const data: Record<string, CorpusEntry[]> = {};
 for (const c of ['lfw-train', 'lfw-train-extra', 'lfw-strangers']) data[c] = (await embedCorpus(c, 2)).entries;
 const cohorts = foldCohorts(data['lfw-strangers']);
@@ -86,6 +90,7 @@ for (const [corpus, entries] of Object.entries(data)) {
     const box = e.faces.find((f) => f.descriptor === d)!.box;
     cached[e.file] ??= await describe(path.join(FACES_DIR, e.file), box);
     faces.push({
+      corpus,
       person: e.person,
       fold: foldOf(e),
       api: Float64Array.from(d),
@@ -172,4 +177,47 @@ for (const name of ['face-api (the matcher)', 'fused, FaceRes weight 0.1', 'fuse
     [1e-5, 1e-7, 1e-9].map((fmr) => [fmr, { recall: kept(thresholdAt(fit, fmr)), recallConservative: kept(thresholdAt(fit.conservative, fmr)) }]),
   );
   print({ score: name, tailFitted: fit.range, checks: fit.checks, atRate: at });
+}
+
+// Labels: the band where the large-label rule (lib/matcher/registry-thresholds.ts) costs genuine labels.
+const mean = (xs: ArrayLike<number>[]) => Array.from({ length: xs[0].length }, (_, i) => xs.reduce((s, x) => s + x[i], 0) / xs.length);
+const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+const side = (fs: Face[]) => {
+  const api = mean(fs.map((f) => f.api));
+  return { n: fs.length, api, mu: cohortDistance(api, cohorts.A), res: unit(mean(fs.map((f) => f.res))) };
+};
+const byLabel = new Map<string, Face[]>();
+const byRefs = new Map<string, Face[]>();
+for (const f of faces) {
+  if (f.fold === 'A') continue;
+  const m = f.corpus === 'lfw-train-extra' ? byRefs : byLabel;
+  m.set(f.person, [...(m.get(f.person) ?? []), f]);
+}
+const templates = [...byLabel].map(([person, fs]) => ({ person, ...side(fs) }));
+const pairs: { genuine: boolean; n: number; api: number; res: number; name: string }[] = [];
+for (const [person, fs] of byRefs) {
+  const me = side(fs.slice(0, 3));
+  for (const t of templates) {
+    const api = normalisedDistance(Math.hypot(...me.api.map((x, i) => x - t.api[i])), me.mu, t.mu, cohorts.A.offset);
+    const res = 1 - me.res.reduce((s, x, i) => s + x * t.res[i], 0);
+    pairs.push({ genuine: t.person === person, n: t.n, api, res, name: `${person} ~ ${t.person} (${t.n})` });
+  }
+}
+const quantile = (xs: number[], p: number) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))] * 1e3) / 1e3;
+for (const [lo, hi] of [
+  [5, 9],
+  [10, 10_000],
+]) {
+  const of = pairs.filter((p) => p.n >= lo && p.n <= hi);
+  const g = of.filter((p) => p.genuine).map((p) => p.res);
+  const imp = of.filter((p) => !p.genuine).map((p) => p.res);
+  const band = of.filter((p) => p.api >= 0.38 && p.api < 0.47).sort((a, b) => a.res - b.res);
+  print({
+    labels: `${lo}-${hi} photos`,
+    faceResTemplate: {
+      genuine: { n: g.length, q50: quantile(g, 0.5), q90: quantile(g, 0.9), max: quantile(g, 1) },
+      impostor: { n: imp.length, q1e4: quantile(imp, 1e-4), q1e3: quantile(imp, 1e-3), q50: quantile(imp, 0.5) },
+    },
+    band: band.map((p) => `${p.genuine ? 'genuine' : 'lookalike'} ${p.name}: matcher ${p.api.toFixed(3)}, FaceRes ${p.res.toFixed(3)}`),
+  });
 }

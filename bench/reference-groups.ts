@@ -4,7 +4,8 @@
  * that agree ("grouped", the matcher now), on real faces, per photo and with the label decision
  * (lib/matcher/label-decision.ts, mirrored in memory here: each label's template, its tier by its
  * size, the share of its photos near the probe; a label taken puts its near photos in its tier
- * and the rest in the possible tier). The gallery is lfw-train + lfw-strangers; each requester is a person of
+ * and the rest in the possible tier; a photo possible only on its own goes with its label of several
+ * photos). The gallery is lfw-train + lfw-strangers; each requester is a person of
  * lfw-train-extra with their extra photos as references, in three cases:
  *   natural:   the references as they are;
  *   old look:  plus the person's own lfw-train photo farthest from those references' centroid (a
@@ -27,6 +28,7 @@ import { calibratedCohort, calibration, labelCalibration } from '@/lib/matcher/c
 import { cohortDistance, normalisedDistance } from '@/lib/matcher/cohort';
 import { groupCentroids, l2 } from '@/lib/matcher/probes';
 import { referenceGroups } from '@/lib/matcher/reference-groups';
+import { FOLLOW_LABEL_FROM } from '@/lib/matcher/label-decision';
 import { labelTiers, thresholdsFor, type Thresholds } from '@/lib/matcher/registry-thresholds';
 import { REFERENCE_MATCH } from '@/lib/liveness/live-face';
 import { corpusAvailable, embedCorpus, mainFace } from './face-corpus';
@@ -73,26 +75,31 @@ const labelCal = labelCalibration();
  * The tier each gallery photo reaches through its label (label-decision.ts, in memory): a label
  * whose template is within its size's tier for some probe, and of which at least minShare of the
  * photos lie within shareDistance of that probe, puts those photos in its tier and the rest in the
- * possible tier. 2 = shown, 1 = possible.
+ * possible tier. 2 = shown, 1 = possible. `follows`: the photos of labels of several photos that no
+ * probe took, which are not possible matches on their own either (find-matches.ts).
  */
-function labelTierOf(probes: number[][], probeC: number[], t: Thresholds, excluded: Set<number>): Map<number, number> {
+function labelTierOf(probes: number[][], probeC: number[], t: Thresholds, excluded: Set<number>): { tiers: Map<number, number>; follows: Set<number> } {
   const out = new Map<number, number>();
+  const follows = new Set<number>();
   for (const label of templates.values()) {
     const touched = label.photos.some((i) => excluded.has(i));
     const photos = touched ? label.photos.filter((i) => !excluded.has(i)) : label.photos;
     if (!photos.length) continue;
     const { t: template, c } = touched ? templateOf(photos) : label;
     const tiers = labelTiers(t, photos.length);
+    let taken = false;
     probes.forEach((p, k) => {
       const distance = normalisedDistance(l2(p, template), probeC[k], c, cohort.offset);
       if (!(distance < tiers.possible)) return;
       const near = photos.map((i) => nd(p, probeC[k], i) < labelCal.shareDistance);
       if (photos.length >= 2 && near.filter(Boolean).length / photos.length < labelCal.minShare) return;
       const tier = distance < tiers.shown ? 2 : 1;
+      taken = true;
       photos.forEach((i, j) => out.set(i, Math.max(out.get(i) ?? 0, near[j] ? tier : 1)));
     });
+    if (!taken && photos.length >= FOLLOW_LABEL_FROM) for (const i of photos) follows.add(i);
   }
-  return out;
+  return { tiers: out, follows };
 }
 
 function cases(kind: 'natural' | 'old look' | 'lookalike'): Case[] {
@@ -154,7 +161,7 @@ function run(kind: 'natural' | 'old look' | 'lookalike') {
         if (mine) a.own++;
         const d = Math.min(...probes.map((p, k) => nd(p, probeC[k], i)));
         const photoTier = d < t.shown ? 2 : d < t.possible ? 1 : 0;
-        const withLabel = Math.max(photoTier, byLabel.get(i) ?? 0);
+        const withLabel = Math.max(photoTier === 1 && byLabel.follows.has(i) ? 0 : photoTier, byLabel.tiers.get(i) ?? 0);
         for (const [tier, level] of [
           ['shown', 2],
           ['possible', 1],

@@ -9,7 +9,7 @@ import { Rng } from '@/lib/unlearning/rng';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { cohortBytes, cohortDistance, cohortOffset, cohortVectors } from './cohort';
-import { findMatches } from './find-matches';
+import { findMatches, type Tiers } from './find-matches';
 import type { LabelDecision } from './label-decision';
 import { refreshAllLabelTemplates, refreshLabelTemplates } from './label-templates';
 import type { Thresholds } from './registry-thresholds';
@@ -27,6 +27,24 @@ const near = (c: number[], spread: number) => c.map((x) => x + (spread / Math.sq
 const person = unit();
 const lookalike = near(person, 0.46); // about 0.5 from a reference: a "possible" match, not a shown one
 const tiers = { shown: 0.4, possible: 0.55 };
+
+/** Fixed tiers: per photo 0.3 / 0.4, and 0.2 / 0.3 for a label of any size (the cap decides). */
+function fixedTiers(faces: number, labels: number): { photo: Tiers; thresholds: Thresholds } {
+  const photo = { shown: 0.3, possible: 0.4 };
+  const thresholds: Thresholds = {
+    registry: { faces, labels },
+    photo,
+    label: [{ size: 1, shown: 0.2, possible: 0.3 }],
+    rates: { photo, label: photo, largeLabel: photo },
+    largeLabel: { photos: 3, chance: 0.001 },
+    expectedStrangers: { shown: 0.01, possible: 1 },
+    extrapolated: false,
+    // A line far above every distance: the cap decides, 0.2 and 0.3 for a label of any size.
+    lines: [{ size: 1, line: { intercept: 10, slope: 0.1 } }],
+    cap: { shown: 0.2, possible: 0.3 },
+  };
+  return { photo, thresholds };
+}
 
 describeEachDriver('matcher', ({ handle }) => {
   let setA = '';
@@ -205,18 +223,7 @@ describeEachDriver('matcher', ({ handle }) => {
         .values({ itemId: item.id, datasetId: setE, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding: it.embedding, embeddingModel: MODEL });
     }
     await refreshAllLabelTemplates(db, setE);
-    const photo = { shown: 0.3, possible: 0.4 };
-    const thresholds: Thresholds = {
-      registry: { faces: items.length, labels: 2 },
-      photo,
-      label: [{ size: 1, shown: 0.2, possible: 0.3 }],
-      rates: { photo, label: photo, largeLabel: photo },
-      largeLabel: { photos: 3, chance: 0.001 },
-      expectedStrangers: { shown: 0.01, possible: 1 },
-      extrapolated: false,
-      lines: [{ size: 1, line: { intercept: 10, slope: 0.1 } }],
-      cap: { shown: 0.2, possible: 0.3 },
-    };
+    const { photo, thresholds } = fixedTiers(items.length, 2);
     const search = async (labels?: LabelDecision) => {
       const [d] = await findMatches({ references: [eve], model: MODEL, tiers: photo, datasetIds: [setE], labels });
       return { shown: d.shown.map((m) => idOf.get(m.itemId)).sort(), possible: d.possible.map((m) => idOf.get(m.itemId)).sort(), labels: d.labels };
@@ -263,19 +270,7 @@ describeEachDriver('matcher', ({ handle }) => {
         .values({ itemId: item.id, datasetId: setC, faceIndex: 0, box: [0, 0, 10, 10], score: 0.99, embedding: it.embedding, embeddingModel: MODEL });
     }
     await refreshAllLabelTemplates(db, setC);
-    const photo = { shown: 0.3, possible: 0.4 };
-    const thresholds: Thresholds = {
-      registry: { faces: items.length, labels: 3 },
-      photo,
-      label: [{ size: 1, shown: 0.2, possible: 0.3 }],
-      rates: { photo, label: photo, largeLabel: photo },
-      largeLabel: { photos: 3, chance: 0.001 },
-      expectedStrangers: { shown: 0.01, possible: 1 },
-      extrapolated: false,
-      // A line far above every distance: the cap decides, 0.2 and 0.3 for a label of any size.
-      lines: [{ size: 1, line: { intercept: 10, slope: 0.1 } }],
-      cap: { shown: 0.2, possible: 0.3 },
-    };
+    const { photo, thresholds } = fixedTiers(items.length, 3);
     const names = (xs: { itemId: string }[]) => xs.map((x) => [...itemOf].find(([, v]) => v === x.itemId)![0].split(':')[1]);
     const search = (labels?: LabelDecision) => findMatches({ references: [ann], model: MODEL, tiers: photo, datasetIds: [setC], labels });
     const [plain] = await search();
