@@ -113,7 +113,7 @@ try {
     photo: tiers,
     label: [{ size: 1, ...tiers }],
     rates: { photo: tiers, label: tiers, largeLabel: tiers },
-    largeLabel: { photos: 3, chance: 0.001 },
+    largeLabel: { photos: 3, chance: 0.01 },
     expectedStrangers: tiers,
     extrapolated: false,
     // A line far above every distance: the fixed tiers (the cap) hold for a label of any size.

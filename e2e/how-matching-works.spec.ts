@@ -11,7 +11,7 @@ test('anyone can read how matching works: the registry searched, the thresholds 
   await expect(plain).toContainText(/expect at most about 0\.0\d\d strangers['’] photos among the shown photos and [01]\.\d\d among the possible ones/);
   await expect(plain).toContainText('These count photos, not people');
   await expect(plain).toContainText(
-    /a label of more than 3 photos must also be near enough that a search takes any stranger['’]s label that large at most once in 1,000/,
+    /a label of more than 3 photos must also be near enough that a search takes any stranger['’]s label that large at most once in 100 searches/,
   );
   await expect(plain).toContainText('A photo that is only a possible match on its own goes with its label');
   // The thresholds table: one row for single photos and one per label size recorded (the calibrated sizes and 1,000), each a distance.

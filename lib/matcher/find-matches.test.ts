@@ -36,7 +36,7 @@ function fixedTiers(faces: number, labels: number): { photo: Tiers; thresholds: 
     photo,
     label: [{ size: 1, shown: 0.2, possible: 0.3 }],
     rates: { photo, label: photo, largeLabel: photo },
-    largeLabel: { photos: 3, chance: 0.001 },
+    largeLabel: { photos: 3, chance: 0.01 },
     expectedStrangers: { shown: 0.01, possible: 1 },
     extrapolated: false,
     // A line far above every distance: the cap decides, 0.2 and 0.3 for a label of any size.

@@ -42,7 +42,7 @@ export const STRANGERS = { shown: 0.01, possible: 1 };
  * under it. A label of more than `photos` photos is also held to a rate at which a request takes
  * any stranger's label that large with at most `chance` (in each tier).
  */
-export const LARGE_LABEL: LargeLabelRule = { photos: 3, chance: 0.001 };
+export const LARGE_LABEL: LargeLabelRule = { photos: 3, chance: 0.01 };
 export type LargeLabelRule = { photos: number; chance: number };
 
 /** The large-label rule in words, as a search recorded it (the request page, the certificate). */
