@@ -17,6 +17,9 @@ const MAX_CANDIDATES = 20_000;
 /** A search's descriptors: up to 5 reference photos (MAX_REFERENCES) and the live capture's face. */
 export const MAX_SEARCH_DESCRIPTORS = 6;
 
+/** A label's key: its training set and its name (a label is its training set's own). */
+const labelKey = (datasetId: string, label: string) => JSON.stringify([datasetId, label]);
+
 function checkReferences(refs: number[][]): void {
   if (refs.length < 1 || refs.length > MAX_SEARCH_DESCRIPTORS)
     throw new AppError('validation_failed', `Give 1 to ${MAX_SEARCH_DESCRIPTORS} reference descriptors, not ${refs.length}.`);
@@ -120,14 +123,15 @@ export async function findMatches(opts: {
     if (distance < opts.tiers.shown) offer(c.datasetId, { faceId, itemId: c.itemId, distance }, 'shown');
     else loose.push({ datasetId: c.datasetId, match: { faceId, itemId: c.itemId, distance } });
   }
-  if (!opts.labels) for (const l of loose) offer(l.datasetId, l.match, 'possible');
-  if (opts.labels) {
+  if (!opts.labels) {
+    for (const l of loose) offer(l.datasetId, l.match, 'possible');
+  } else {
     // Each label once, as the nearest group's centroid decided it.
     const labelOf = new Map<string, { datasetId: string; label: LabelMatch }>();
     for (const probe of centroids) {
       const found = await decideLabels(db, { probe, model: opts.model, decision: opts.labels, cohort, datasetIds: opts.datasetIds });
       for (const f of found) {
-        const key = JSON.stringify([f.datasetId, f.label.label]);
+        const key = labelKey(f.datasetId, f.label.label);
         const had = labelOf.get(key);
         if (!had || f.label.distance < had.label.distance) labelOf.set(key, { datasetId: f.datasetId, label: f.label });
         for (const p of f.photos) offer(f.datasetId, { faceId: p.faceId, itemId: p.itemId, distance: p.distance }, p.tier);
@@ -143,7 +147,7 @@ export async function findMatches(opts: {
     );
     for (const l of loose) {
       const of = labelsOf.get(l.match.itemId);
-      if (!of || of.faces < FOLLOW_LABEL_FROM || labelOf.has(JSON.stringify([of.datasetId, of.label]))) offer(l.datasetId, l.match, 'possible');
+      if (!of || of.faces < FOLLOW_LABEL_FROM || labelOf.has(labelKey(of.datasetId, of.label))) offer(l.datasetId, l.match, 'possible');
     }
   }
   for (const { datasetId, match, tier } of tierOf.values()) entryOf(datasetId)[tier].push(match);
