@@ -32,8 +32,10 @@ export default async function HowMatchingWorksPage() {
           <strong>{t.expectedStrangers.shown.toFixed(3)}</strong> strangers&apos; photos among the shown photos and{' '}
           <strong>{t.expectedStrangers.possible.toFixed(2)}</strong> among the possible ones. These count photos, not people: a stranger whose training-set
           label were taken as yours would bring every photo under it, so the more photos a label holds, the nearer to you it must be before it is taken. An
-          average does not say how many at once: so a label of more than {LARGE_LABEL.photos} photos must also be near enough that a search takes any
-          stranger&apos;s label that large at most once in {num(Math.round(1 / LARGE_LABEL.chance))} searches.
+          average does not say how many at once: so a label of more than {t.largeLabel.photos} photos must also be near enough that a search takes any
+          stranger&apos;s label that large at most once in {num(Math.round(1 / t.largeLabel.chance))} searches. That chance is set for the registry&apos;s size:
+          as rare as 1 in {num(Math.round(1 / LARGE_LABEL.strictest))}, unless that would miss more than {Math.round(LARGE_LABEL.missAtMost * 100)} in 100
+          people&apos;s own labels of 5 photos (by the calibration), and never more often than 1 in {num(Math.round(1 / LARGE_LABEL.loosest))}.
         </p>
         <p>
           Training sets label each photo with the person it shows. A label with many photos of you is found far more surely than any one photo: forgetme
@@ -85,7 +87,7 @@ export default async function HowMatchingWorksPage() {
           Distances between face descriptors, normalised against a public cohort of strangers (smaller is more alike). Each tier&apos;s expected strangers is
           split evenly between single photos and labels: each photo comparison may be a false match at most {sci(t.rates.photo.shown)} (shown) and{' '}
           {sci(t.rates.photo.possible)} (possible); a label of n photos at most {sci(t.rates.label.shown)} and {sci(t.rates.label.possible)} divided by n, so
-          that every label, whatever its size, may bring as many strangers&apos; photos as any other, and a label of more than {LARGE_LABEL.photos} photos at
+          that every label, whatever its size, may bring as many strangers&apos; photos as any other, and a label of more than {t.largeLabel.photos} photos at
           most {sci(t.rates.largeLabel.possible)} in either tier where that is stricter.
         </p>
         <table className="w-full text-left text-sm">

@@ -59,12 +59,14 @@ test('each label gets an equal share of the other half, in photos: a label of n 
 
 test('a request takes a stranger label of more than 3 photos at most once in 100 requests, in each tier', () => {
   const t = thresholdsFor(cal, { faces: 1_000_000, labels: 10_000 }, loose);
-  assert.deepEqual(LARGE_LABEL, { photos: 3, chance: 0.01 });
+  // No genuine distances to weigh a stricter chance against: the loosest the rule allows.
+  assert.deepEqual(t.largeLabel, { photos: 3, chance: LARGE_LABEL.loosest });
+  assert.equal(LARGE_LABEL.loosest, 0.01);
   for (const n of [4, 6, 49, 50, 51, 400, 5_000]) {
     const own = n >= 50 ? line(0.75) : line(0.8);
     const chance = 10_000 * fmrAt(own, labelTiers(t, n).possible);
     // Held to the chance up to 50 photos; from there the budget in photos (0.5 / n) is the stricter.
-    if (n <= 50) assert.ok(close(chance, LARGE_LABEL.chance), `${n} photos: ${chance}`);
+    if (n <= 50) assert.ok(close(chance, t.largeLabel.chance), `${n} photos: ${chance}`);
     else assert.ok(close(chance, STRANGERS.possible / 2 / n), `${n} photos: ${chance}`);
   }
   // Known value: 0.8 + 0.1 × Φ⁻¹(0.01 / 10,000) = 0.8 − 0.1 × 4.7534 = 0.32466, from 4 to 49 photos.
@@ -72,6 +74,29 @@ test('a request takes a stranger label of more than 3 photos at most once in 100
   assert.equal(labelTiers(t, 49).possible, labelTiers(t, 4).possible);
   // Up to 3 photos, the budget in photos alone: 0.5 / 10,000 / 3 (above the large label's 0.01 / 10,000).
   assert.ok(close(10_000 * 3 * fmrAt(line(0.8), labelTiers(t, 3).possible), STRANGERS.possible / 2));
+});
+
+test("the large-label chance is the rarest at which people's own labels of 5 photos still reach the possible tier 95 % of the time", () => {
+  // 100 genuine template distances of 5-photo labels, 0.212 to 0.410 by 0.002: 5 % missed needs a threshold above the 95th, 0.400.
+  const genuine = Array.from({ length: 100 }, (_, i) => (212 + 2 * i) / 1000);
+  const withGenuine: LabelCalibration = { ...cal, sizes: cal.sizes.map((s) => (s.size === 5 ? { ...s, genuineDistances: genuine } : s)) };
+  assert.deepEqual(LARGE_LABEL, { photos: 3, strictest: 0.001, loosest: 0.01, missAtMost: 0.05 });
+  // 5 labels: even 1 in 1,000 leaves size 1's line at 0.8 + 0.1 × Φ⁻¹(0.001 / 5) = 0.4460, above 0.400.
+  assert.deepEqual(thresholdsFor(withGenuine, { faces: 50, labels: 5 }, loose).largeLabel, { photos: 3, chance: 0.001 });
+  // 1,000,000 labels: even 1 in 100 gives 0.8 + 0.1 × Φ⁻¹(1e-8) = 0.2355, missing most: the loosest.
+  assert.deepEqual(thresholdsFor(withGenuine, { faces: 1e8, labels: 1e6 }, loose).largeLabel, { photos: 3, chance: 0.01 });
+  // 100 labels: the threshold is 0.400 where the rate per label is Φ(−4) = 3.1671e-5, so the chance is 100 × that (known value).
+  const t = thresholdsFor(withGenuine, { faces: 10_000, labels: 100 }, loose);
+  assert.ok(Math.abs(t.largeLabel.chance - 0.0031671) < 1e-6, String(t.largeLabel.chance));
+  // Read back: at that chance 5 of the 100 are missed; a hair rarer, 6.
+  const missed = (chance: number) => {
+    const possible = labelTiers(thresholdsFor(withGenuine, { faces: 10_000, labels: 100 }, loose, { photos: 3, chance }), 5).possible;
+    return genuine.filter((d) => d >= possible).length;
+  };
+  assert.equal(missed(t.largeLabel.chance), 5);
+  assert.equal(missed(t.largeLabel.chance * 0.999), 6);
+  // A fixed rule (a bench comparing chances) is kept as given.
+  assert.deepEqual(thresholdsFor(withGenuine, { faces: 50, labels: 5 }, loose, { photos: 3, chance: 0.01 }).largeLabel, { photos: 3, chance: 0.01 });
 });
 
 test('a larger label needs a nearer template, and never gets a looser line than a smaller one', () => {

@@ -40,9 +40,17 @@ export const STRANGERS = { shown: 0.01, possible: 1 };
 /**
  * The most a request may expect is not the most it can get: one stranger's label brings every photo
  * under it. A label of more than `photos` photos is also held to a rate at which a request takes
- * any stranger's label that large with at most `chance` (in each tier).
+ * any stranger's label that large with at most a chance per search (in each tier). The chance is
+ * chosen for the registry: the smallest from `strictest` to `loosest` at which people's own labels
+ * of the first calibrated size above `photos` (5) still reach the possible tier at least
+ * `1 − missAtMost` of the time, by the calibration's genuine distances; `loosest` where none does.
+ * A small registry's looser thresholds thus buy a rarer large stranger label, a large registry's
+ * recall is kept (bench/README.md, "The most in one request": 1 in 1,000 alone cut possible
+ * recall at 10 million faces to 0.925; 1 in 100 alone let one of 192 requests take 7 strangers'
+ * photos at 6,449 and 100,000 faces).
  */
-export const LARGE_LABEL: LargeLabelRule = { photos: 3, chance: 0.01 };
+export const LARGE_LABEL = { photos: 3, strictest: 0.001, loosest: 0.01, missAtMost: 0.05 } as const;
+/** The large-label rule a search holds: a stranger's label of more than `photos` photos is taken in at most `chance` of searches. */
 export type LargeLabelRule = { photos: number; chance: number };
 
 /** The large-label rule in words, as a search recorded it (the request page, the certificate). */
@@ -65,7 +73,7 @@ export type Thresholds = {
    * `largeLabel` for each label of more than `largeLabel.photos` photos, if stricter.
    */
   rates: { photo: Tiers; label: Tiers; largeLabel: Tiers };
-  /** The large-label rule these thresholds hold (LARGE_LABEL unless a bench tries another). */
+  /** The large-label rule these thresholds hold (chosen for the registry as LARGE_LABEL says, unless a bench fixes another). */
   largeLabel: LargeLabelRule;
   /** Stranger photos a request can expect in each tier at these thresholds, by the conservative fits (an upper bound for the labels). */
   expectedStrangers: Tiers;
@@ -86,17 +94,24 @@ export type Thresholds = {
  * Summed over the labels, whatever their sizes, the stranger photos they can bring are at most half
  * the budget. A label of n photos uses the strictest line of every calibrated size up to n (the
  * data on large labels are few, and their lines lie lower). No threshold is looser than the
- * calibrated small-registry tiers (`cap`).
+ * calibrated small-registry tiers (`cap`). The large-label rule is chosen for the registry
+ * (LARGE_LABEL), unless `fixed` gives one (a bench comparing chances).
  */
-export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap: Tiers, largeLabel = LARGE_LABEL): Thresholds {
+export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap: Tiers, fixed?: LargeLabelRule): Thresholds {
   const faces = Math.max(1, registry.faces);
   const labels = Math.max(1, registry.labels);
-  const rates = {
-    photo: { shown: STRANGERS.shown / 2 / faces, possible: STRANGERS.possible / 2 / faces },
-    label: { shown: STRANGERS.shown / 2 / labels, possible: STRANGERS.possible / 2 / labels },
-    largeLabel: { shown: largeLabel.chance / labels, possible: largeLabel.chance / labels },
-  };
   const lines = [...cal.sizes].sort((a, b) => a.size - b.size).map((s) => ({ size: s.size, line: s.line }));
+  const rules = (largeLabel: LargeLabelRule) => ({
+    largeLabel,
+    lines,
+    cap,
+    rates: {
+      photo: { shown: STRANGERS.shown / 2 / faces, possible: STRANGERS.possible / 2 / faces },
+      label: { shown: STRANGERS.shown / 2 / labels, possible: STRANGERS.possible / 2 / labels },
+      largeLabel: { shown: largeLabel.chance / labels, possible: largeLabel.chance / labels },
+    },
+  });
+  const { rates, largeLabel } = rules(fixed ?? chooseLargeLabel(cal, (chance) => rules({ photos: LARGE_LABEL.photos, chance })));
   const single = lines[0].line;
   const at = (line: Line, rate: number, most: number) => Math.min(most, thresholdAt(line, rate));
   const photo = { shown: at(single, rates.photo.shown, cap.shown), possible: at(single, rates.photo.possible, cap.possible) };
@@ -109,6 +124,32 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
     expectedStrangers: { shown: expectedPhotos(partial, 'shown'), possible: expectedPhotos(partial, 'possible') },
     extrapolated: Math.min(rates.photo.shown, rates.label.shown / lines[lines.length - 1].size, rates.largeLabel.shown) < floor,
   };
+}
+
+/**
+ * The large-label rule for a registry (LARGE_LABEL): the smallest chance at which the guarded size's
+ * own labels miss the possible tier at most `missAtMost` of the time. The miss rate only falls as
+ * the chance grows (a looser threshold), so the chance is found by bisection on its logarithm.
+ * Without genuine distances for that size there is nothing to weigh: the loosest.
+ */
+function chooseLargeLabel(cal: LabelCalibration, inputs: (chance: number) => LabelInputs): LargeLabelRule {
+  const { photos, strictest, loosest, missAtMost } = LARGE_LABEL;
+  const guarded = [...cal.sizes].sort((a, b) => a.size - b.size).find((s) => s.size > photos);
+  const genuine = guarded?.genuineDistances ?? [];
+  if (!guarded || !genuine.length) return { photos, chance: loosest };
+  const misses = (logChance: number) => {
+    const threshold = labelTiers(inputs(Math.exp(logChance)), guarded.size).possible;
+    return genuine.filter((d) => d >= threshold).length / genuine.length;
+  };
+  let [lo, hi] = [Math.log(strictest), Math.log(loosest)];
+  if (misses(lo) <= missAtMost) return { photos, chance: strictest };
+  if (misses(hi) > missAtMost) return { photos, chance: loosest };
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (misses(mid) <= missAtMost) hi = mid;
+    else lo = mid;
+  }
+  return { photos, chance: Math.exp(hi) };
 }
 
 type LabelInputs = Pick<Thresholds, 'rates' | 'largeLabel' | 'lines' | 'cap'>;
