@@ -18,8 +18,9 @@
  * of up to 3 references (as the product), once present (their label in the gallery) and once absent
  * (their label hidden: every match is a stranger).
  *
- * With `--large-label-chances 0.01,0.003`, the same requests are also decided with those chances in
- * the large-label rule (registry-thresholds.ts, LARGE_LABEL), each printed as a row of its own.
+ * The large-label rule's chance is the product's, chosen for this registry (registry-thresholds.ts,
+ * LARGE_LABEL); with `--large-label-chances 0.01,0.003` the same requests are also decided with
+ * those fixed chances, each printed as a row of its own.
  *
  *   node --import tsx bench/registry-scale.ts --faces 1000000 [--mean-label 100] [--threads 2] [--large-label-chances 0.01]
  */
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     'mean-label': { type: 'string', default: '100' },
     'between-scale': { type: 'string', default: '0.9' },
     threads: { type: 'string', default: String(os.cpus().length) },
-    // Other chances for the large-label rule, decided on the same distances (the product's first).
+    // Fixed chances for the large-label rule, decided on the same distances (the product's chosen one first).
     'large-label-chances': { type: 'string', default: '' },
   },
 });
