@@ -35,7 +35,8 @@ export default async function HowMatchingWorksPage() {
           average does not say how many at once: so a label of more than {t.largeLabel.photos} photos must also be near enough that a search takes any
           stranger&apos;s label that large at most once in {num(Math.round(1 / t.largeLabel.chance))} searches. That chance is set for the registry&apos;s size:
           as rare as 1 in {num(Math.round(1 / LARGE_LABEL.strictest))}, unless that would miss more than {Math.round(LARGE_LABEL.missAtMost * 100)} in 100
-          people&apos;s own labels of 5 photos (by the calibration), and never more often than 1 in {num(Math.round(1 / LARGE_LABEL.loosest))}.
+          people&apos;s own labels of {f.largeLabelGuard} photos (by the calibration), and never more often than 1 in {num(Math.round(1 / LARGE_LABEL.loosest))}
+          .
         </p>
         <p>
           Training sets label each photo with the person it shows. A label with many photos of you is found far more surely than any one photo: forgetme

@@ -2,7 +2,7 @@ import { getDb } from '@/db/client';
 import { EMBEDDING_MODEL } from '@/lib/faces/face-api';
 import { searchScope } from '@/lib/removals/search-scope';
 import { labelCalibration, thresholdsForRegistry } from './calibration';
-import { labelTiers, type RegistrySize, type Thresholds } from './registry-thresholds';
+import { LARGE_LABEL, largeLabelGuard, labelTiers, type RegistrySize, type Thresholds } from './registry-thresholds';
 
 /** A share with its 95 % Wilson score interval. */
 export type Rate = { value: number; low: number; high: number; n: number };
@@ -31,6 +31,8 @@ export type MatchingFacts = {
   registry: RegistrySize & { datasets: number };
   thresholds: Thresholds;
   calibration: { date: string; source: string; sizes: { size: number; labels: number; pairs: number; countedDownTo: number }[] };
+  /** The label size whose genuine labels the large-label chance keeps found (registry-thresholds.ts, largeLabelGuard). */
+  largeLabelGuard: number;
   /** The person's own photos found, by label size, at the thresholds in force. */
   found: { size: number; shown: Rate; possible: Rate }[];
   /** The same (possible tier) for registries from a thousand to ten million faces, labels as large on average as today's. */
@@ -70,6 +72,7 @@ async function computeFacts(): Promise<MatchingFacts> {
       source: cal.source,
       sizes: cal.sizes.map((s) => ({ size: s.size, labels: s.labels, pairs: s.pairs, countedDownTo: s.range[0] })),
     },
+    largeLabelGuard: largeLabelGuard(cal)?.size ?? LARGE_LABEL.photos + 1,
     found: SIZES_SHOWN.map((size) => ({ size, ...foundRates(thresholds, size) })),
     byRegistrySize: [1e3, 1e4, 1e5, 1e6, 1e7].map((faces) => {
       const labels = Math.max(1, Math.round(faces / perLabel));

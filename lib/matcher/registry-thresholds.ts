@@ -134,7 +134,7 @@ export function thresholdsFor(cal: LabelCalibration, registry: RegistrySize, cap
  */
 function chooseLargeLabel(cal: LabelCalibration, inputs: (chance: number) => LabelInputs): LargeLabelRule {
   const { photos, strictest, loosest, missAtMost } = LARGE_LABEL;
-  const guarded = [...cal.sizes].sort((a, b) => a.size - b.size).find((s) => s.size > photos);
+  const guarded = largeLabelGuard(cal);
   const genuine = guarded?.genuineDistances ?? [];
   if (!guarded || !genuine.length) return { photos, chance: loosest };
   const misses = (logChance: number) => {
@@ -150,6 +150,11 @@ function chooseLargeLabel(cal: LabelCalibration, inputs: (chance: number) => Lab
     else lo = mid;
   }
   return { photos, chance: Math.exp(hi) };
+}
+
+/** The calibrated label size whose genuine labels the large-label chance guards: the first above `LARGE_LABEL.photos`. */
+export function largeLabelGuard(cal: LabelCalibration): LabelCalibration['sizes'][number] | undefined {
+  return [...cal.sizes].sort((a, b) => a.size - b.size).find((s) => s.size > LARGE_LABEL.photos);
 }
 
 type LabelInputs = Pick<Thresholds, 'rates' | 'largeLabel' | 'lines' | 'cap'>;
