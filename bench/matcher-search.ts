@@ -12,12 +12,19 @@
  * The recall checks (an exact scan of every face each) run after all the timed searches, not
  * between them (since 2026-12-02; figures before that date had them between the first 50).
  *
+ * The vector indexes are dropped before the fill and built after it from the migrations' own
+ * definitions, in one transaction with `--maintenance-work-mem` (pgvector builds an HNSW graph in
+ * memory while it fits; past that it inserts tuple by tuple, several times slower). With `--keep
+ * NAME` (PostgreSQL) the filled and indexed database is kept under that name and the next run with
+ * the same name and options only searches it.
+ *
  *   node --import tsx bench/matcher-search.ts --driver pglite --faces 100000 [--cohort]
- *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000 [--cohort] [--labels]
+ *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000 [--cohort] [--labels] [--keep NAME]
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { setDbHandleForTests, type DbHandle } from '@/db/client';
+import { openDatabase, setDbHandleForTests, type DbHandle } from '@/db/client';
+import { keptDatabase } from '@/lib/testing/scratch-database';
 import { openTestDatabase } from '@/lib/testing/test-db';
 import { seedPartner } from '@/db/seed/factories';
 import { cohortDistance, cohortOffset, type Cohort } from '@/lib/matcher/cohort';
@@ -34,6 +41,8 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '200' },
     cohort: { type: 'boolean', default: false },
     labels: { type: 'boolean', default: false },
+    keep: { type: 'string' },
+    'maintenance-work-mem': { type: 'string', default: '2GB' },
   },
 });
 setUpTestEnvironment();
@@ -41,32 +50,49 @@ const N = Number(values.faces);
 const Q = Number(values.queries);
 const MODEL = 'faceapi-128@1.7.15';
 
-const handle: DbHandle = await openTestDatabase(
-  values.driver === 'postgres' ? 'postgres' : 'pglite',
-  values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-);
+const ADMIN_URL = values.url ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MWM = values['maintenance-work-mem'];
+if (!/^\d+(kB|MB|GB)$/.test(MWM)) throw new Error(`--maintenance-work-mem: a size such as 2GB, not ${MWM}`);
+if (values.keep && values.driver !== 'postgres') throw new Error('--keep needs --driver postgres');
+const handle: DbHandle = values.keep
+  ? await openDatabase({ driver: 'postgres', url: (await keptDatabase(ADMIN_URL, values.keep)).url })
+  : await openTestDatabase(values.driver === 'postgres' ? 'postgres' : 'pglite', ADMIN_URL);
 setDbHandleForTests(handle);
 const db = handle.db;
 const run = (q: string) => db.execute(sql.raw(q));
 /** A raw statement's rows, typed by the caller (the drivers' result types differ; both carry `rows`). */
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 const rows = async <T>(q: string) => rowsOf<T>(await run(q));
+/** What a filled database holds, so that a kept one is reused only for the same run. */
+const shape = JSON.stringify({ faces: N, cohort: values.cohort, labels: values.labels });
+type Built = { fillSeconds: number; cohortSeconds: number; indexSeconds: number; labelSeconds: number; templateIndexSeconds: number };
 
-try {
+/** Builds the vector indexes from their migration definitions, with enough memory for the graph. */
+async function buildIndexes(defs: string[]): Promise<number> {
+  const t = performance.now();
+  await db.transaction(async (tx) => {
+    if (handle.driver === 'postgres') await tx.execute(sql.raw(`set local maintenance_work_mem = '${MWM}'`));
+    for (const def of defs) await tx.execute(sql.raw(def));
+  });
+  return (performance.now() - t) / 1000;
+}
+
+/** Fills the registry (identities of 10 faces), their cohort distances, indexes and label templates. */
+async function fill(): Promise<Built> {
   const { organization } = await seedPartner();
   const [{ id: datasetId }] = await rows<{ id: string }>(`insert into datasets (organization_id, name) values ('${organization.id}', 'bench') returning id`);
-  const identities = Math.ceil(N / 10);
   let t = performance.now();
   // The indexes are rebuilt after the fill, exactly as the migrations define them.
-  const indexes = await rows<{ indexdef: string }>(
-    `select indexdef from pg_indexes where indexname in ('faces_embedding_hnsw', 'faces_model_cohort_distance_idx')`,
-  );
-  await run(`drop index faces_embedding_hnsw`);
-  await run(`drop index faces_model_cohort_distance_idx`);
+  const defs = async (names: string[]) =>
+    (await rows<{ indexdef: string }>(`select indexdef from pg_indexes where indexname in (${names.map((n) => `'${n}'`).join(', ')})`)).map((r) => r.indexdef);
+  const faceIndexes = await defs(['faces_embedding_hnsw', 'faces_model_cohort_distance_idx']);
+  const templateIndexes = await defs(['label_templates_hnsw']);
+  for (const name of ['faces_embedding_hnsw', 'faces_model_cohort_distance_idx', 'label_templates_hnsw']) await run(`drop index ${name}`);
   await run(
-    'create temporary table centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c ' +
+    'create table bench_centres as select i, array(select (random() - 0.5) * 0.25 + 0 * i from generate_series(1, 128)) as c ' +
       `from generate_series(0, ${identities - 1}) i`,
   );
+  await run('create unique index on bench_centres (i)');
   for (let start = 0; start < N; start += 100_000) {
     const end = Math.min(N, start + 100_000);
     await run(`insert into dataset_items (dataset_id, external_id, label, sha256, status)
@@ -74,42 +100,77 @@ try {
     await run(`insert into faces (item_id, dataset_id, face_index, box, score, embedding, embedding_model)
       select di.id, di.dataset_id, 0, '{0,0,100,100}', 0.99,
         (select array_agg(c.c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::vector, '${MODEL}'
-      from dataset_items di join centres c on c.i = (split_part(di.external_id, '-', 2)::int / 10)
+      from dataset_items di join bench_centres c on c.i = (split_part(di.external_id, '-', 2)::int / 10)
       where di.dataset_id = '${datasetId}' and split_part(di.external_id, '-', 2)::int between ${start} and ${end - 1}`);
   }
   const fillSeconds = (performance.now() - t) / 1000;
-  let cohort: Cohort | undefined;
   let cohortSeconds = 0;
   if (values.cohort) {
     t = performance.now();
     await run(
-      'create temporary table bench_cohort as ' +
-        'select array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v ' +
+      'create table bench_cohort as ' +
+        'select g, array(select (random() - 0.5) * 0.25 + (random() - 0.5) * 0.07 + 0 * g from generate_series(1, 128) j)::vector as v ' +
         'from generate_series(1, 1000) g',
     );
-    const vs = await rows<{ v: string }>(`select v::text from bench_cohort`);
-    const vectors = new Float32Array(vs.flatMap((r) => JSON.parse(r.v) as number[]));
-    cohort = { vectors, k: 10, offset: cohortOffset(vectors, 10) };
+    cohort = await readCohort();
     // Before the indexes exist: an indexed column's update would insert every row into the HNSW index again.
     await run(`update faces f set cohort_distance = (select avg(d) from (select f.embedding <-> c.v as d from bench_cohort c order by 1 limit 10) s)`);
     cohortSeconds = (performance.now() - t) / 1000;
   }
-  t = performance.now();
-  if (handle.driver === 'postgres') await run(`set maintenance_work_mem = '2GB'`);
-  for (const { indexdef } of indexes) await run(indexdef);
+  const indexSeconds = await buildIndexes(faceIndexes);
   await run(`analyze faces`);
   await run(`analyze dataset_items`); // as autovacuum would (it is off on this machine): the label path reads it
-  const indexSeconds = (performance.now() - t) / 1000;
   // With --labels, the identity-level decision too (label-decision.ts): each identity is a label of
-  // 10 faces, its template kept as the product keeps it, and searched through its own HNSW index.
+  // 10 faces, its template kept as the product keeps it, and searched through its own HNSW index
+  // (built after the templates, as the faces' index after the faces).
   let labelSeconds = 0;
+  t = performance.now();
   if (values.labels) {
-    t = performance.now();
     await refreshAllLabelTemplates(db, datasetId);
     if (cohort) await fillTemplateCohortDistances(db, MODEL, cohort);
-    await run(`analyze label_templates`);
     labelSeconds = (performance.now() - t) / 1000;
   }
+  const templateIndexSeconds = await buildIndexes(templateIndexes);
+  await run(`analyze label_templates`);
+  return { fillSeconds, cohortSeconds, indexSeconds, labelSeconds, templateIndexSeconds };
+}
+
+/** The server's memory settings and what the tables and vector indexes take on disk (all read through the buffers or the OS's cache). */
+async function memory() {
+  const [m] = await rows<Record<string, string>>(
+    `select current_setting('shared_buffers') as "sharedBuffers", '${MWM}' as "maintenanceWorkMem",
+      pg_size_pretty(pg_table_size('faces')) as "facesTable", pg_size_pretty(pg_relation_size('faces_embedding_hnsw')) as "facesHnsw",
+      pg_size_pretty(pg_table_size('label_templates')) as "templatesTable", pg_size_pretty(pg_relation_size('label_templates_hnsw')) as "templatesHnsw"`,
+  );
+  return m;
+}
+
+/** The bench's cohort, as stored. */
+async function readCohort(): Promise<Cohort> {
+  const vs = await rows<{ v: string }>(`select v::text from bench_cohort order by g`);
+  const vectors = new Float32Array(vs.flatMap((r) => JSON.parse(r.v) as number[]));
+  return { vectors, k: 10, offset: cohortOffset(vectors, 10) };
+}
+
+const identities = Math.ceil(N / 10);
+let cohort: Cohort | undefined;
+
+try {
+  await run(`create table if not exists bench_run (shape text not null, built jsonb)`);
+  const [kept] = await rows<{ shape: string; built: Built | null }>(`select shape, built from bench_run`);
+  if (kept && (kept.shape !== shape || !kept.built)) {
+    throw new Error(`database ${values.keep} holds another run (${kept.shape}${kept.built ? '' : ', unfinished'}): drop it or name another`);
+  }
+  let built: Built;
+  if (kept?.built) {
+    built = kept.built;
+    if (values.cohort) cohort = await readCohort();
+  } else {
+    await run(`insert into bench_run (shape) values ('${shape}')`);
+    built = await fill();
+    await run(`update bench_run set built = '${JSON.stringify(built)}'`);
+  }
+  const { fillSeconds, cohortSeconds, indexSeconds, labelSeconds, templateIndexSeconds } = built;
 
   const tiers = { shown: 0.3, possible: 0.4 };
   const thresholds: Thresholds = {
@@ -136,7 +197,7 @@ try {
   for (let q = 0; q < Q; q++) {
     const ident = Math.floor(Math.random() * identities);
     const [{ c }] = await rows<{ c: string }>(
-      `select (select array_agg(c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::text as c from centres where i = ${ident}`,
+      `select (select array_agg(c[j] + (random() - 0.5) * 0.07) from generate_series(1, 128) j)::text as c from bench_centres where i = ${ident}`,
     );
     const ref = JSON.parse(c.replace('{', '[').replace('}', ']')) as number[];
     lastRef = JSON.stringify(ref);
@@ -171,7 +232,10 @@ try {
         faces: N,
         fillSeconds: Math.round(fillSeconds),
         indexSeconds: Math.round(indexSeconds),
-        labels: values.labels ? { labels: identities, templateSeconds: Math.round(labelSeconds) } : 'per photo only',
+        labels: values.labels
+          ? { labels: identities, templateSeconds: Math.round(labelSeconds), templateIndexSeconds: Math.round(templateIndexSeconds) }
+          : 'per photo only',
+        memory: handle.driver === 'postgres' ? await memory() : 'PGlite, in this process',
         distance: cohort
           ? { normalised: 'cohort', cohortFaces: cohort.vectors.length / 128, k: cohort.k, offset: cohort.offset, cohortSeconds: Math.round(cohortSeconds) }
           : 'raw',
