@@ -10,7 +10,7 @@ import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { cohortBytes, cohortDistance, cohortOffset, cohortVectors } from './cohort';
 import { findMatches, type Tiers } from './find-matches';
-import type { LabelDecision } from './label-decision';
+import { itemLabels, templatesOf, type LabelDecision } from './label-decision';
 import { refreshAllLabelTemplates, refreshLabelTemplates } from './label-templates';
 import type { Thresholds } from './registry-thresholds';
 import { l2, personDistance, probesFor } from './probes';
@@ -364,5 +364,35 @@ describeEachDriver('matcher', ({ handle }) => {
       0,
       'no photo left, no template',
     );
+  });
+
+  test("labels: the labels of more items than a statement's 65,535 parameters are read in chunks", async () => {
+    const db = handle().db;
+    const [known] = await db.select({ id: datasetItems.id }).from(datasetItems).where(eq(datasetItems.externalId, 'other-ann-0'));
+    const ids = [...Array.from({ length: 70_000 }, () => crypto.randomUUID()), known.id];
+    const found = await itemLabels(db, ids, MODEL);
+    assert.deepEqual([...found.keys()], [known.id]);
+    assert.equal(found.get(known.id)?.label, 'ann');
+  });
+
+  test('labels: templates read by key (the labels of the nearest photos) carry their distance to the probe', async () => {
+    const db = handle().db;
+    const [d] = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.name, 'D'));
+    const [t] = await db
+      .select()
+      .from(labelTemplates)
+      .where(and(eq(labelTemplates.datasetId, d.id), eq(labelTemplates.label, 'ann')));
+    const probe = unit();
+    const keys = [
+      { datasetId: d.id, label: 'ann' },
+      { datasetId: d.id, label: 'nobody' },
+      { datasetId: setA, label: 'ann' },
+    ];
+    const [got, ...rest] = await templatesOf(db, MODEL, JSON.stringify(probe), keys);
+    assert.deepEqual(rest, [], 'unknown labels and a set without the label give nothing');
+    assert.deepEqual([got.datasetId, got.label, got.faces], [d.id, 'ann', 40]);
+    assert.ok(Math.abs(got.d - l2(probe, t.template)) < 1e-5, `${got.d} is the template's distance`);
+    assert.deepEqual(await templatesOf(db, 'another-model@1', JSON.stringify(probe), keys), []);
+    assert.deepEqual(await templatesOf(db, MODEL, JSON.stringify(probe), keys, [setA]), [], 'only the sets searched');
   });
 });

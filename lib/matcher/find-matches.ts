@@ -4,7 +4,7 @@ import { faces } from '@/db/schema';
 import { AppError } from '@/lib/errors/app-error';
 import { cohortDistance, searchRadius, type Cohort } from './cohort';
 import { fillCohortDistances, largestCohortDistance } from './cohort-distances';
-import { decideLabels, FOLLOW_LABEL_FROM, itemLabels, type LabelDecision, type LabelMatch } from './label-decision';
+import { decideLabels, FOLLOW_LABEL_FROM, itemLabels, labelKey, type LabelDecision, type LabelMatch } from './label-decision';
 import { groupCentroids, personDistance } from './probes';
 
 export type Tiers = { shown: number; possible: number };
@@ -14,11 +14,12 @@ export type DatasetMatches = { datasetId: string; shown: Match[]; possible: Matc
 
 const DIM = 128;
 const MAX_CANDIDATES = 20_000;
+/** The nearest faces per probe read first. */
+const FIRST_PAGE = 200;
+/** With labels, the labels of this many nearest photos per probe are decided whatever the template index returns (label-decision.ts). */
+const NEAREST_PHOTOS = 20;
 /** A search's descriptors: up to 5 reference photos (MAX_REFERENCES) and the live capture's face. */
 export const MAX_SEARCH_DESCRIPTORS = 6;
-
-/** A label's key: its training set and its name (a label is its training set's own). */
-const labelKey = (datasetId: string, label: string) => JSON.stringify([datasetId, label]);
 
 function checkReferences(refs: number[][]): void {
   if (refs.length < 1 || refs.length > MAX_SEARCH_DESCRIPTORS)
@@ -75,10 +76,11 @@ export async function findMatches(opts: {
   }
   const radiusOf = (i: number) => (cohort ? searchRadius(opts.tiers.possible, probeCohort[i], mostIsolated, cohort.offset) : opts.tiers.possible);
   const candidates = new Map<number, { itemId: string; datasetId: string; embedding: number[]; cohortDistance: number | null }>();
+  const nearestItems = new Set<string>();
   for (const [i, probe] of probes.entries()) {
     const radius = radiusOf(i);
     const literal = JSON.stringify(probe);
-    for (let k = 200; ; k *= 4) {
+    for (let k = FIRST_PAGE; ; k *= 4) {
       const rows = await db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local hnsw.ef_search = ${Math.min(1000, Math.max(100, k))}`));
         await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
@@ -97,6 +99,7 @@ export async function findMatches(opts: {
           .limit(k);
       });
       for (const r of rows) candidates.set(r.id, r);
+      if (k === FIRST_PAGE) for (const r of rows.slice(0, NEAREST_PHOTOS)) nearestItems.add(r.itemId);
       const farthest = rows.at(-1)?.d ?? Infinity;
       // Index distances are float32: widen while the k-th neighbour could still be inside the possible tier.
       if (rows.length < k || farthest > radius * 1.001 || k >= MAX_CANDIDATES) break;
@@ -126,10 +129,13 @@ export async function findMatches(opts: {
   if (!opts.labels) {
     for (const l of loose) offer(l.datasetId, l.match, 'possible');
   } else {
+    // The labels of the nearest photos, and of those only possible on their own (decided below).
+    const labelsOf = await itemLabels(db, [...nearestItems, ...loose.map((l) => l.match.itemId)], opts.model);
+    const nearLabels = [...nearestItems].flatMap((id) => labelsOf.get(id) ?? []);
     // Each label once, as the nearest group's centroid decided it.
     const labelOf = new Map<string, { datasetId: string; label: LabelMatch }>();
     for (const probe of centroids) {
-      const found = await decideLabels(db, { probe, model: opts.model, decision: opts.labels, cohort, datasetIds: opts.datasetIds });
+      const found = await decideLabels(db, { probe, model: opts.model, decision: opts.labels, cohort, datasetIds: opts.datasetIds, nearLabels });
       for (const f of found) {
         const key = labelKey(f.datasetId, f.label.label);
         const had = labelOf.get(key);
@@ -140,11 +146,6 @@ export async function findMatches(opts: {
     for (const { datasetId, label } of labelOf.values()) entryOf(datasetId).labels.push(label);
     // Identity-level evidence outranks a photo's own: a possible match in a label of several photos
     // that was not taken is a lookalike's photo, or one photo of a mixed label (label-decision.ts).
-    const labelsOf = await itemLabels(
-      db,
-      loose.map((l) => l.match.itemId),
-      opts.model,
-    );
     for (const l of loose) {
       const of = labelsOf.get(l.match.itemId);
       if (!of || of.faces < FOLLOW_LABEL_FROM || labelOf.has(labelKey(of.datasetId, of.label))) offer(l.datasetId, l.match, 'possible');
