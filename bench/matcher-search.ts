@@ -19,7 +19,8 @@
  * the same name and options only searches it.
  *
  *   node --import tsx bench/matcher-search.ts --driver pglite --faces 100000 [--cohort]
- *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000 [--cohort] [--labels] [--keep NAME]
+ *   node --import tsx bench/matcher-search.ts --driver postgres --url postgres://postgres@127.0.0.1:5432/postgres --faces 1000000 \
+ *     [--cohort] [--labels] [--keep NAME] [--maintenance-work-mem 2GB]
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
