@@ -57,6 +57,15 @@ export type LabelKey = { datasetId: string; label: string };
 export const labelKey = (datasetId: string, label: string) => JSON.stringify([datasetId, label]);
 const uniqueLabels = (keys: LabelKey[]) => [...new Map(keys.map((k) => [labelKey(k.datasetId, k.label), k])).values()];
 
+/** A template's columns as the decision reads them, with its distance to the probe (a vector literal). */
+const templateColumns = (literal: string) => ({
+  datasetId: labelTemplates.datasetId,
+  label: labelTemplates.label,
+  faces: labelTemplates.faces,
+  cohortDistance: labelTemplates.cohortDistance,
+  d: sql<number>`${labelTemplates.template} <-> ${literal}::vector`,
+});
+
 /** The templates of these labels (those that have one for the model), with their distance to the probe. */
 export async function templatesOf(db: Database, model: string, literal: string, keys: LabelKey[], datasetIds?: string[]) {
   const wanted = datasetIds ? keys.filter((k) => datasetIds.includes(k.datasetId)) : keys;
@@ -64,13 +73,7 @@ export async function templatesOf(db: Database, model: string, literal: string, 
   // Joined to the keys as a set (one index probe each); `(dataset, label) in (…)` planned 200 keys in 17 ms.
   const k = sql`json_to_recordset(${JSON.stringify(wanted)}::json) as k("datasetId" uuid, label text)`;
   return db
-    .select({
-      datasetId: labelTemplates.datasetId,
-      label: labelTemplates.label,
-      faces: labelTemplates.faces,
-      cohortDistance: labelTemplates.cohortDistance,
-      d: sql<number>`${labelTemplates.template} <-> ${literal}::vector`,
-    })
+    .select(templateColumns(literal))
     .from(labelTemplates)
     .innerJoin(k, sql`${labelTemplates.datasetId} = k."datasetId" and ${labelTemplates.label} = k.label`)
     .where(eq(labelTemplates.embeddingModel, model));
@@ -97,19 +100,13 @@ export async function decideLabels(
   // Nearest templates first, in growing pages, until one lies beyond the radius: few templates are
   // inside it (the person's labels, rare lookalikes), and a small LIMIT keeps the HNSW index in use
   // (a LIMIT near the table's size lets the planner scan and sort every template).
-  let near: { datasetId: string; label: string; faces: number; cohortDistance: number | null; d: number }[] = [];
+  let near: Awaited<ReturnType<typeof templatesOf>> = [];
   for (let k = 50; ; k *= 4) {
     near = await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local hnsw.ef_search = ${Math.min(1000, Math.max(100, k))}`));
       await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
       return tx
-        .select({
-          datasetId: labelTemplates.datasetId,
-          label: labelTemplates.label,
-          faces: labelTemplates.faces,
-          cohortDistance: labelTemplates.cohortDistance,
-          d: sql<number>`${labelTemplates.template} <-> ${literal}::vector`,
-        })
+        .select(templateColumns(literal))
         .from(labelTemplates)
         .where(and(eq(labelTemplates.embeddingModel, model), opts.datasetIds ? inArray(labelTemplates.datasetId, opts.datasetIds) : undefined))
         .orderBy(sql`${labelTemplates.template} <-> ${literal}::vector`)
