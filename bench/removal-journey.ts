@@ -11,7 +11,7 @@
  * as they happen; one JSON object on stdout at the end.
  *
  *   node --import tsx bench/removal-journey.ts --demo
- *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1] [--removals 2]
+ *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1] [--subsample-by-label] [--removals 2]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -51,6 +51,7 @@ const { values } = parseArgs({
     identities: { type: 'string', default: '1000' },
     per: { type: 'string', default: '100' },
     subsample: { type: 'string', default: '0.1' },
+    'subsample-by-label': { type: 'boolean', default: false },
     removals: { type: 'string', default: '2' },
   },
 });
@@ -75,7 +76,13 @@ try {
   const actor = { type: 'user', id: org.admin.id } as const;
   let datasetId: string;
   let labels: string[];
-  let params = { lambda: 1e-4, sigma: 0.01, epsilon: 0.1, delta: 1e-6, subsample: 1 };
+  let params: { lambda: number; sigma: number; epsilon: number; delta: number; subsample: number; subsampleByLabel?: 0 | 1 } = {
+    lambda: 1e-4,
+    sigma: 0.01,
+    epsilon: 0.1,
+    delta: 1e-6,
+    subsample: 1,
+  };
   if (values.demo) {
     const dir = path.resolve('db/seed/demo-faces/training');
     const rows = parseManifest(fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8'));
@@ -91,7 +98,7 @@ try {
   } else {
     const K = Number(values.identities);
     const per = Number(values.per);
-    params = { ...params, subsample: Number(values.subsample) };
+    params = { ...params, subsample: Number(values.subsample), ...(values['subsample-by-label'] ? { subsampleByLabel: 1 } : {}) };
     const [ds] = await db.insert(datasets).values({ organizationId: org.organization.id, name: 'synthetic' }).returning();
     datasetId = ds.id;
     const s = syntheticFaces({ identities: K, perIdentity: per, seed: 3 });

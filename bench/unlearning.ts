@@ -4,10 +4,12 @@
  * synthetic face-shaped set (K identities × per-identity samples, d = 128 or `--d`).
  * `--step-matrix-mb M` holds the model's per-class step matrices to M megabytes (default: the
  * product's 2,048); `--step-matrices cached|conjugate-gradient` overrides the choice (step-matrices.ts),
- * for comparisons. Retraining uses the same choice.
+ * for comparisons. Retraining uses the same choice. `--subsample-by-label` draws each class's
+ * negatives by label (`subsampleByLabel`: every photo of a label or none), so that one identity's
+ * photos touch about r(K − 1) classes instead of nearly all.
  *
  *   node --import tsx bench/unlearning.ts [--identities 300] [--per 30] [--d 128] [--subsample 0.1] [--lambda 1e-4] [--sigma 0.1]
- *     [--step-matrix-mb M] [--step-matrices cached|conjugate-gradient] [--skip-noiseless] [--skip-photo]
+ *     [--step-matrix-mb M] [--step-matrices cached|conjugate-gradient] [--skip-noiseless] [--skip-photo] [--subsample-by-label]
  *   node --import tsx bench/unlearning.ts --lfw [--lambda 1e-4] [--sigma 0.01] [--subsample 1]
  *
  * With --lfw: face descriptors of ../shared/data/faces/lfw-train (199 identities) for training and
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     lfw: { type: 'boolean', default: false },
     'skip-noiseless': { type: 'boolean', default: false },
     'skip-photo': { type: 'boolean', default: false },
+    'subsample-by-label': { type: 'boolean', default: false },
   },
 });
 const K = Number(values.identities);
@@ -64,6 +67,7 @@ const params = {
   delta: Number(values.delta),
   subsample: Number(values.subsample),
   subsampleSeed: 1,
+  ...(values['subsample-by-label'] ? { subsampleByLabel: 1 } : {}),
 };
 
 let peak = 0;

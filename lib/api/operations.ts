@@ -173,7 +173,7 @@ export const getVersionManifest = operation({
   summary: 'How to use the weights',
   description:
     'The public part of model.json: format, kind, d, K, class labels in weight-row order, the centring vector, ' +
-    'parameters (never the noise, which is secret and redrawn for every release) and the weights\' sha256. See the README, "Model files".',
+    'parameters (never the noise, which is secret and redrawn in every class a release touches) and the weights\' sha256. See the README, "Model files".',
   auth: read('models:read'),
   response: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'The manifest.' },
 });

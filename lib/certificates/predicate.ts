@@ -146,8 +146,10 @@ export const SCOPE =
   'embedding network named with each model) trained by forgetme for this partner on the listed datasets. ' +
   'It does not cover copies of the images or models held elsewhere, other models the partner trains, or the embedding network itself: ' +
   'the guarantee assumes that network never saw the removed photos (for a partner’s network, the partner states what it was trained on). ' +
-  'The (ε, δ) guarantee (Guo et al., ICML 2020) compares the released model with one retrained from scratch without the items, with fresh noise: ' +
-  "the release's noise is secret, drawn afresh for this release and committed to here, so it holds for anyone who sees the released model, " +
+  'The (ε, δ) guarantee (Guo et al., ICML 2020) compares the released model with one retrained from scratch without the items, ' +
+  'with fresh noise in every class the items trained (their own and those that sampled them as negatives); ' +
+  'a class they never trained is kept as it was, which is what retraining it on the same data with the same noise gives. ' +
+  'The fresh noise is secret, drawn for this release and committed to here, so the guarantee holds for anyone who sees the released model, ' +
   'including a partner who kept earlier versions and the training data. It assumes the requests were not chosen after seeing the models (non-adaptive), ' +
   "and treats the released residual as a fixed shift of the noise, as the paper's proof does. " +
   'It says nothing of an earlier version someone still holds: no removal method, retraining included, can change a copy already made.';

@@ -29,7 +29,7 @@ export const UNLEARN_COMMANDS: Command[] = [
     name: 'unlearn train',
     usage:
       'unlearn train --features F.jsonl --out DIR [--kind newton-certified|sisa] [--lambda L] [--sigma S] [--epsilon E] [--delta D] ' +
-      '[--subsample R] [--subsample-seed N] [--shards N] [--slices N] [--shard-seed N] [--center C.json]',
+      '[--subsample R] [--subsample-seed N] [--subsample-by-label] [--shards N] [--slices N] [--shard-seed N] [--center C.json]',
     summary: 'Train a certified-removal model on face features; prints the training report.',
     run: async (args) => {
       const { values: v } = parseArgs({
@@ -45,6 +45,7 @@ export const UNLEARN_COMMANDS: Command[] = [
           subsample: { type: 'string' },
           seed: { type: 'string' },
           'subsample-seed': { type: 'string' },
+          'subsample-by-label': { type: 'boolean' },
           'shard-seed': { type: 'string' },
           shards: { type: 'string' },
           slices: { type: 'string' },
@@ -99,6 +100,7 @@ export const UNLEARN_COMMANDS: Command[] = [
         delta: num(v.delta, 'delta'),
         subsample: num(v.subsample, 'subsample'),
         subsampleSeed: num(v['subsample-seed'], 'subsample-seed'),
+        subsampleByLabel: v['subsample-by-label'] ? 1 : undefined,
       });
       const sha256 = saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
       console.log(JSON.stringify({ ...report, kind: model.kind, params: model.params, weightsSha256: sha256, out }));

@@ -162,6 +162,13 @@ describeEachDriver('partner API: datasets, uploads, models', () => {
     const refusal = (await seeded.json()).error;
     assert.equal(refusal.code, 'validation_failed');
     assert.match(JSON.stringify(refusal), /seed is not accepted/);
+    const byWhat = await call(modelsRoute.POST, {
+      path: '/models',
+      key,
+      json: { name: 'Head v1', datasetId: dataset.id, kind: 'newton-certified', params: { subsample: 0.5, subsampleByLabel: 2 } },
+    });
+    assert.equal(byWhat.status, 422, 'subsampleByLabel is 0 or 1');
+    assert.match(JSON.stringify((await byWhat.json()).error), /subsampleByLabel/);
     const m = await call(modelsRoute.POST, {
       path: '/models',
       key,

@@ -26,6 +26,13 @@ const newtonParams = z.strictObject({
     .max(2 ** 32 - 1)
     .optional()
     .describe('Chooses which negatives each class trains on when subsample < 1 (public; random when absent). The noise has no seed.'),
+  subsampleByLabel: z
+    .union([z.literal(0), z.literal(1)])
+    .optional()
+    .describe(
+      '1: each class trains on every photo of a sampled label or none of them, so removing one person touches about r(K − 1) classes ' +
+        'and is faster; 0 or absent: negatives are drawn photo by photo.',
+    ),
   seed: noSeed,
 });
 

@@ -1,9 +1,12 @@
 /**
  * Which rows each class trains on. Without subsampling (r = 1) every class uses every row. With
  * r < 1 a class uses its positives and the negatives whose (seed, id, class) hash falls below r;
- * the hash depends on the sample id, never on its position, so removing rows never changes the
- * membership of the others (retraining on the remaining data selects the same subsets).
+ * the hash depends on the sample id (or, with `subsampleByLabel`, on its label), never on its
+ * position, so removing rows never changes the membership of the others (retraining on the
+ * remaining data selects the same subsets).
  */
+import { UnlearningError } from './errors';
+import type { NewtonParams } from './model';
 import { toSharedI32 } from './shared';
 
 export function sampleHashes(ids: string[], seed: number): Uint32Array {
@@ -15,6 +18,35 @@ export function sampleHashes(ids: string[], seed: number): Uint32Array {
     h[i] = v;
   }
   return h;
+}
+
+/**
+ * Each row's subsampling hash under the model's parameters: of its sample id, or with
+ * `subsampleByLabel` of its label, so that every photo of a label falls in the same classes'
+ * subsamples. `labels` are the rows' labels (class names), read only when by label.
+ */
+export function subsampleHashes(ids: string[], labels: (i: number) => string, p: Pick<NewtonParams, 'subsampleSeed' | 'subsampleByLabel'>): Uint32Array {
+  if (!p.subsampleByLabel) return sampleHashes(ids, p.subsampleSeed);
+  const byLabel = new Map<string, number>();
+  const h = new Uint32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const label = labels(i);
+    let v = byLabel.get(label);
+    if (v === undefined) byLabel.set(label, (v = sampleHashes([label], p.subsampleSeed)[0]));
+    h[i] = v;
+  }
+  return h;
+}
+
+/** A model's rows' subsampling hashes (subsampleHashes); every row must have a class. */
+export function modelHashes(m: { ids: string[]; label: Int32Array; classes: string[]; params: NewtonParams }): Uint32Array {
+  return subsampleHashes(m.ids, (i) => labelOf(m, i), m.params);
+}
+
+function labelOf(m: { ids: string[]; label: Int32Array; classes: string[] }, i: number): string {
+  const label = m.classes[m.label[i]];
+  if (label === undefined) throw new UnlearningError('bad_params', `row ${i} (${m.ids[i]}) has no class to draw its subsample by`);
+  return label;
 }
 
 /** A class's key for subsampling: a hash of its label, so dropping other classes never changes it. */

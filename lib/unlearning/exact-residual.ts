@@ -1,4 +1,4 @@
-import { allRows, classKey, classRows, sampleHashes } from './class-rows';
+import { allRows, classKey, classRows, modelHashes } from './class-rows';
 import { classGradient } from './logistic';
 import type { NewtonModel } from './model';
 
@@ -15,7 +15,7 @@ export function exactResidual(m: NewtonModel): number {
 export function exactResidualVector(m: NewtonModel): Float64Array {
   const D = m.d + 1;
   const out = new Float64Array(m.classes.length * D);
-  const hashes = sampleHashes(m.ids, m.params.subsampleSeed);
+  const hashes = modelHashes(m);
   const all = allRows(m.ids.length);
   m.classes.forEach((label, k) => {
     const rows = classRows(m.label, hashes, k, classKey(label), m.params.subsample, all);

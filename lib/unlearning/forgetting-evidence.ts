@@ -1,4 +1,4 @@
-import { classKey, classRows, inSubsample, sampleHashes, allRows } from './class-rows';
+import { classKey, classRows, inSubsample, modelHashes, subsampleHashes, allRows } from './class-rows';
 import { auc } from './evaluate';
 import { cholesky, choleskySolve, dot } from './linalg';
 import { classGradient, classHessian, sigmoid } from './logistic';
@@ -107,7 +107,7 @@ export function forgettingEvidence(
   const N = Math.max(8, Math.floor((opts.shadows ?? 256) / 2) * 2);
   const pairs = choosePairs(model, photos, target, opts.maxClasses ?? 8);
   const ks = [...new Set(pairs.map((p) => p.k))];
-  const hashes = { data: sampleHashes(model.ids, model.params.subsampleSeed), photos: sampleHashes(photos.ids, model.params.subsampleSeed) };
+  const hashes = { data: modelHashes(model), photos: subsampleHashes(photos.ids, (j) => photos.labels[j], model.params) };
   const all = allRows(model.ids.length);
   const fits = new Map(ks.map((k) => [k, quadraticModel(model, photos, k, hashes, all)]));
   const rng = new Rng(opts.seed ?? 1);

@@ -18,6 +18,13 @@ export type NewtonParams = {
    * cryptographic source (secret-noise.ts).
    */
   subsampleSeed: number;
+  /**
+   * 1: a class's negatives are whole labels, every photo of a label or none (the hash is of the
+   * label, not the photo), so the photos of one person touch their own class and about r(K − 1)
+   * others however many there are. 0 or absent: each photo is drawn alone, and a person's m photos
+   * touch about 1 − (1 − r)^m of the classes.
+   */
+  subsampleByLabel?: number;
 };
 
 /**

@@ -13,6 +13,9 @@ export function checkParams(p: Partial<NewtonParams>): NewtonParams {
   if (!(q.delta > 0 && q.delta < 1)) bad.push(`delta must be in (0, 1) (got ${q.delta})`);
   if (!(q.subsample > 0 && q.subsample <= 1)) bad.push(`subsample must be in (0, 1] (got ${q.subsample})`);
   const seedOk = Number.isInteger(q.subsampleSeed) && q.subsampleSeed >= 0 && q.subsampleSeed < 2 ** 32;
+  if (q.subsampleByLabel !== undefined && q.subsampleByLabel !== 0 && q.subsampleByLabel !== 1) {
+    bad.push(`subsampleByLabel must be 0 or 1 (got ${q.subsampleByLabel})`);
+  }
   if (!seedOk) bad.push(`subsampleSeed must be an integer in [0, 2^32) (got ${q.subsampleSeed})`);
   if ('seed' in p) bad.push('seed is not a parameter: the noise is drawn from a cryptographic source and kept secret (subsampleSeed chooses the subsample)');
   if (bad.length) throw new UnlearningError('bad_params', bad.join('; '));

@@ -1,6 +1,6 @@
 import { releaseTarget, removalBudget } from './budget';
 import { runOverClasses } from './class-pool';
-import { classKey, expectedRowsPerClass, inSubsample, remapRows, sampleHashes } from './class-rows';
+import { classKey, expectedRowsPerClass, inSubsample, modelHashes, remapRows } from './class-rows';
 import { UnlearningError } from './errors';
 import { largestEigenvalue, norm2, restoreSymmetric } from './linalg';
 import type { NewtonModel } from './model';
@@ -41,21 +41,27 @@ export type RemovalReport = {
   classesTouched: number;
   classesDropped: string[];
   retrained: boolean;
-  /** `redrawn`: the release rests on fresh secret noise, independent of every earlier version's. */
+  /**
+   * `redrawn`: every class the removed rows trained rests on fresh secret noise, independent of
+   * every earlier version's; the classes they never trained are kept as they were.
+   */
   noise: 'redrawn' | 'kept';
   seconds: { total: number; classes: number; residual: number; retrain: number };
 };
 
 /**
- * Replaces the remaining classes' noise b by b′: the residual, ∇ of the perturbed objective, moves
- * by b′ − b exactly (the noise enters the objective linearly); the steps then absorb it.
+ * Replaces the noise b_k of the given classes by b′_k (the rest keep theirs): each class's
+ * residual, ∇ of its perturbed objective, moves by b′_k − b_k exactly (the noise enters the
+ * objective linearly); the steps then absorb it. `fresh` holds every remaining class's block.
  */
-function redrawNoise(next: NewtonModel, fresh: Float64Array): void {
+function redrawNoise(next: NewtonModel, fresh: Float64Array, classes: number[], D: number): void {
   if (fresh.length !== next.noise.length) {
     throw new UnlearningError('bad_params', `the given noise holds ${fresh.length} values, expected ${next.noise.length}`);
   }
-  for (let i = 0; i < fresh.length; i++) next.residual[i] += fresh[i] - next.noise[i];
-  next.noise.set(fresh);
+  for (const k of classes) {
+    for (let i = k * D; i < (k + 1) * D; i++) next.residual[i] += fresh[i] - next.noise[i];
+    next.noise.set(fresh.subarray(k * D, (k + 1) * D), k * D);
+  }
   next.noiseSalt = drawNoiseSalt();
   next.noiseSource = 'secret';
 }
@@ -97,7 +103,8 @@ export type RemoveOptions = {
    */
   consume?: boolean;
   /**
-   * The release's noise b′ (classes that remain × D). Default: a fresh secret draw, so that the
+   * The release's noise b′ (classes that remain × D; only the blocks of the classes the removal
+   * touches are used, the others keep their b). Default: a fresh secret draw, so that the
    * release is certified against retraining with fresh noise even for someone who holds an earlier
    * version and its training data (from which that version's b can be recomputed). A given array
    * reproduces a release exactly (tests, replay). `keep` reuses the old b: certified only against
@@ -125,7 +132,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const D = model.d + 1;
   const plan = planRemoval(model, ids);
   // Every row's sample hash, once: the removed rows' and the remaining rows' are read from it.
-  const hashes = sampleHashes(model.ids, p.subsampleSeed);
+  const hashes = modelHashes(model);
   // A model just read from its blobs has no rows cache yet: the class workers list it.
   const rowsCache = model.rowsCache ?? (await buildRowsCache(model, { threads: opts.threads, hashes }));
   const { model: next, classMap, removed } = remainingModel(model, plan, { inPlace: opts.consume });
@@ -134,16 +141,26 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const removedHashes = Uint32Array.from(plan.removed, (j) => hashes[j]);
   const newHashes = sharedU32(next.ids.length);
   for (let j = 0; j < hashes.length; j++) if (plan.newIndex[j] >= 0) newHashes[plan.newIndex[j]] = hashes[j];
-  const redraw = opts.noise !== 'keep';
-  if (redraw) redrawNoise(next, opts.noise instanceof Float64Array ? opts.noise : drawSecretNoise(p.sigma, next.noise.length));
-
+  // The classes the removed rows trained (as positives or in a subsample of negatives). The others
+  // never saw them: retraining them on the same rows with the same noise would leave them as they
+  // are, so they are kept, noise and all, and only the touched classes' noise is redrawn.
   const touched: TouchedClass[] = [];
   for (let k = 0; k < classMap.length; k++) {
     if (classMap[k] < 0) continue;
     const key = classKey(model.classes[k]);
     const rr: number[] = [];
     for (let r = 0; r < plan.removed.length; r++) if (removed.label[r] === k || inSubsample(removedHashes[r], key, p.subsample)) rr.push(r);
-    if (rr.length || redraw) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
+    if (rr.length) touched.push({ k, k2: classMap[k], key, removedRows: Int32Array.from(rr) });
+  }
+  const redraw = opts.noise !== 'keep';
+  if (redraw) {
+    const fresh = opts.noise instanceof Float64Array ? opts.noise : drawSecretNoise(p.sigma, next.noise.length);
+    redrawNoise(
+      next,
+      fresh,
+      touched.map((t) => t.k2),
+      D,
+    );
   }
   if (rowsCache) {
     next.rowsCache = model.classes.flatMap((_, k) => (classMap[k] >= 0 ? [remapRows(rowsCache[k], plan.newIndex)] : []));

@@ -41,3 +41,21 @@ test('without subsampling nothing is cached: every class uses every row', async 
     undefined,
   );
 });
+
+test('drawn by label, a class holds every photo of another label or none of them, and about r of the labels', async () => {
+  const byLabel = { ...params, subsampleByLabel: 1, lambda: 1e-3, sigma: 0.1, epsilon: 1, delta: 1e-6 };
+  const got = await buildRowsCache({ ids, label, classes, params: byLabel }, { threads: 2 });
+  assert.ok(got);
+  // The definition, from the label's own hash (seeded like a sample id's).
+  const labelHash = sampleHashes(classes, params.subsampleSeed);
+  let negatives = 0;
+  got.forEach((rows, k) => {
+    const want = ids.flatMap((_, i) => (label[i] === k || inSubsample(labelHash[label[i]], classKey(classes[k]), params.subsample) ? [i] : []));
+    assert.deepEqual(Array.from(rows), want, `class ${k}`);
+    const labelsIn = new Set(Array.from(rows, (i) => label[i]));
+    for (const j of labelsIn) assert.equal(Array.from(rows).filter((i) => label[i] === j).length, label.filter((l) => l === j).length);
+    negatives += labelsIn.size - 1;
+  });
+  const share = negatives / (classes.length * (classes.length - 1));
+  assert.ok(share > 0.1 && share < 0.3, `share of other labels ${share}`);
+});

@@ -1,5 +1,5 @@
 import { runOverClasses } from './class-pool';
-import { classKey, sampleHashes, type RowsArrays } from './class-rows';
+import { classKey, modelHashes, type RowsArrays } from './class-rows';
 import type { NewtonModel } from './model';
 import { toSharedU32 } from './shared';
 
@@ -17,7 +17,7 @@ export async function buildRowsCache(
   if (m.params.subsample >= 1) return undefined;
   const input: RowsArrays = {
     label: m.label,
-    hashes: toSharedU32(opts.hashes ?? sampleHashes(m.ids, m.params.subsampleSeed)),
+    hashes: toSharedU32(opts.hashes ?? modelHashes(m)),
     keys: toSharedU32(m.classes.map(classKey)),
     subsample: m.params.subsample,
   };

@@ -21,6 +21,10 @@ test('the cache is kept where K·D² float64 fits the budget and its Cholesky co
   assert.deepEqual(chooseStepMatrices(2000, 513, 20_100).reason, 'over-budget', '4.2 GB');
   // The measured case: d = 512, 420 rows per class (the cache fits, but was 5 times slower).
   assert.deepEqual(chooseStepMatrices(200, 513, 420).reason, 'slower');
+  // Enough rows for the removal step to favour the cache, but training would form 513² Hessians.
+  assert.deepEqual(chooseStepMatrices(500, 513, 6_060).reason, 'slower', 'training with the cache took 669 s, 20 times longer');
+  assert.equal(chooseStepMatrices(500, 160, 6_060).method, 'cached');
+  assert.equal(chooseStepMatrices(500, 161, 6_060).method, 'conjugate-gradient');
   // D³/3 against 10 products of 2·n·D: the cache wins from n = D²/60 rows.
   assert.equal(chooseStepMatrices(10, 60, 60).method, 'cached');
   assert.equal(chooseStepMatrices(10, 60, 59).method, 'conjugate-gradient');

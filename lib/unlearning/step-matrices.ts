@@ -6,7 +6,8 @@
  * gradients on Hessian-vector products (newton-cg.ts) and training is truncated Newton
  * (fit-classes-cg.ts): memory O(n·D + K·D).
  *
- * The cache is kept only where it fits the memory budget and is the faster way. Its step costs a
+ * The cache is kept only where it fits the memory budget and is the faster way, to remove with and
+ * to train with (TRAINING_RATIO_LIMIT). Its step costs a
  * Cholesky factorisation, about D³/3 multiply-adds per class; a step by conjugate gradients costs
  * about CG_PRODUCTS_PER_STEP products of 2·n_k·D each (n_k the class's rows). Measured
  * (bench/README.md, "Removal without step matrices"): at d = 512 and 420 rows per class the
@@ -16,6 +17,16 @@
 
 /** Hessian-vector products a class's step took on average in the measured runs (6 to 10): the cost model's figure. */
 export const CG_PRODUCTS_PER_STEP = 10;
+
+/**
+ * Training with the cache forms each class's Hessian at every Newton iteration, about n_k·D²/2
+ * multiply-adds, where truncated Newton takes about CG_PRODUCTS_PER_STEP products of 2·n_k·D: a
+ * ratio of D / 40 whatever n_k. The cache is kept only while that ratio is at most this limit
+ * (D ≤ 160). Measured (bench/README.md): at D = 129 (ratio 3.2) the two trained in the same time;
+ * at D = 513 with 6,060 rows per class (ratio 12.8, where the removal step alone favoured the
+ * cache) training with the cache took 669 s, by conjugate gradients about a twentieth of it.
+ */
+export const TRAINING_RATIO_LIMIT = 4;
 
 /** The default budget: the cache for 100,000 × 1,000 at d = 128 (133 MB) fits many times; d = 512 at K = 2,000 does not. */
 export const DEFAULT_STEP_MATRIX_BUDGET_BYTES = 2 * 1024 ** 3;
@@ -47,6 +58,8 @@ export function chooseStepMatrices(
   const choice = (method: StepMatrices['method'], reason: StepMatrices['reason']) => ({ method, reason, bytes, budgetBytes });
   if (force) return choice(force, 'chosen');
   if (bytes > budgetBytes) return choice('conjugate-gradient', 'over-budget');
-  if ((D * D * D) / 3 > CG_PRODUCTS_PER_STEP * 2 * rowsPerClass * D) return choice('conjugate-gradient', 'slower');
+  const product = 2 * rowsPerClass * D;
+  if ((D * D * D) / 3 > CG_PRODUCTS_PER_STEP * product) return choice('conjugate-gradient', 'slower');
+  if ((rowsPerClass * D * D) / 2 > TRAINING_RATIO_LIMIT * CG_PRODUCTS_PER_STEP * product) return choice('conjugate-gradient', 'slower');
   return choice('cached', 'fits-and-faster');
 }

@@ -1,5 +1,5 @@
 import { removalBudget } from './budget';
-import { allRows, classKey, expectedRowsPerClass, sampleHashes } from './class-rows';
+import { allRows, classKey, expectedRowsPerClass, modelHashes } from './class-rows';
 import { runOverClasses } from './class-pool';
 import type { FitArrays } from './class-tasks';
 import { prepareSamples, type Samples } from './dataset';
@@ -125,7 +125,7 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
     subsample: model.params.subsample,
     x: model.x,
     label: model.label,
-    hashes: toSharedU32(sampleHashes(model.ids, model.params.subsampleSeed)),
+    hashes: toSharedU32(modelHashes(model)),
     keys: toSharedU32(model.classes.map(classKey)),
     weights: model.weights,
     noise: model.noise,

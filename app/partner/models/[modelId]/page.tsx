@@ -142,9 +142,9 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
             </p>
             <p id="budget-explained" className="text-sm text-gray-600" data-testid="budget-explained">
               <strong>Budget used</strong>: how close the version&apos;s certified removal came to its limit, the gradient residual the removal left as a share
-              of the bound ε′ its certificate guarantees. It is measured for each version on its own (the secret noise is drawn again for every release), so it
-              does not add up across removals and can go down after one. A removal that would exceed the bound is not certified: the model is retrained from
-              scratch instead, and its budget used starts again near 0 %.
+              of the bound ε′ its certificate guarantees. It is measured for each version on its own (every release draws the secret noise again in the classes
+              it touches), so it does not add up across removals and can go down after one. A removal that would exceed the bound is not certified: the model is
+              retrained from scratch instead, and its budget used starts again near 0 %.
             </p>
           </section>
           <BudgetChart versions={[...versions].reverse().map((v) => ({ version: v.version, budgetUsed: v.budgetUsed, accuracy: v.accuracy }))} />
