@@ -9,15 +9,15 @@ import { UnlearningError } from './errors';
 import type { NewtonParams } from './model';
 import { toSharedI32 } from './shared';
 
+/** FNV-1a of a string's UTF-16 code units, its offset basis XORed with `seed`. */
+function fnv1a(text: string, seed: number): number {
+  let v = (0x811c9dc5 ^ seed) >>> 0;
+  for (let c = 0; c < text.length; c++) v = Math.imul(v ^ text.charCodeAt(c), 0x01000193) >>> 0;
+  return v;
+}
+
 export function sampleHashes(ids: string[], seed: number): Uint32Array {
-  const h = new Uint32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    let v = (0x811c9dc5 ^ seed) >>> 0;
-    const id = ids[i];
-    for (let c = 0; c < id.length; c++) v = Math.imul(v ^ id.charCodeAt(c), 0x01000193) >>> 0;
-    h[i] = v;
-  }
-  return h;
+  return Uint32Array.from(ids, (id) => fnv1a(id, seed));
 }
 
 /**
@@ -32,7 +32,7 @@ export function subsampleHashes(ids: string[], labels: (i: number) => string, p:
   for (let i = 0; i < ids.length; i++) {
     const label = labels(i);
     let v = byLabel.get(label);
-    if (v === undefined) byLabel.set(label, (v = sampleHashes([label], p.subsampleSeed)[0]));
+    if (v === undefined) byLabel.set(label, (v = fnv1a(label, p.subsampleSeed)));
     h[i] = v;
   }
   return h;
@@ -51,9 +51,7 @@ function labelOf(m: { ids: string[]; label: Int32Array; classes: string[] }, i: 
 
 /** A class's key for subsampling: a hash of its label, so dropping other classes never changes it. */
 export function classKey(label: string): number {
-  let v = 0x811c9dc5;
-  for (let c = 0; c < label.length; c++) v = Math.imul(v ^ label.charCodeAt(c), 0x01000193) >>> 0;
-  return v;
+  return fnv1a(label, 0);
 }
 
 /** About how many rows a class trains on: its own (n / K on average) and the subsampled share r of the rest. */
