@@ -22,5 +22,6 @@ export async function buildRowsCache(
     subsample: m.params.subsample,
   };
   const ks = m.classes.map((_, k) => k);
-  return runOverClasses('rows', input, ks, { threads: opts.threads, work: m.label.length * ks.length });
+  // One hash test a visit, weighed like a visit of a row at d = 128 (the threshold as it was set).
+  return runOverClasses('rows', input, ks, { threads: opts.threads, work: m.label.length * ks.length * 129 });
 }
