@@ -22,13 +22,16 @@ function workers(count: number): Worker[] {
   return pool.slice(0, count);
 }
 
+/** A row's length at d = 128 (with its bias), the unit the threshold below was set in. */
+export const ROW_VALUES_AT_D128 = 129;
+
 /**
  * Work below this runs in-process: starting threads would cost more. Work is counted in values
  * read, a pass's row-class visits times the row's length (d + 1); set at 2,000,000 visits of a
  * 129-value row (d = 128). Until 2026-12-03 it counted visits alone, so that training at
  * 30,000 × 500 × 512, four times the work of a visit at d = 128, ran on one thread.
  */
-const MIN_PARALLEL_WORK = 2_000_000 * 129;
+const MIN_PARALLEL_WORK = 2_000_000 * ROW_VALUES_AT_D128;
 
 /** Message ids are unique across calls, so that calls sharing a thread each take only their own answers. */
 let nextMessageId = 0;
