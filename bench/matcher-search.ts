@@ -30,7 +30,7 @@ import { openTestDatabase } from '@/lib/testing/test-db';
 import { seedPartner } from '@/db/seed/factories';
 import { cohortDistance, cohortOffset, type Cohort } from '@/lib/matcher/cohort';
 import { findMatches } from '@/lib/matcher/find-matches';
-import { fillTemplateCohortDistances, refreshAllLabelTemplates } from '@/lib/matcher/label-templates';
+import { refreshAllLabelTemplates } from '@/lib/matcher/label-templates';
 import type { Thresholds } from '@/lib/matcher/registry-thresholds';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 
@@ -127,8 +127,7 @@ async function fill(): Promise<Built> {
   let labelSeconds = 0;
   t = performance.now();
   if (values.labels) {
-    await refreshAllLabelTemplates(db, datasetId);
-    if (cohort) await fillTemplateCohortDistances(db, MODEL, cohort);
+    await refreshAllLabelTemplates(db, datasetId, cohort && { model: MODEL, cohort });
     labelSeconds = (performance.now() - t) / 1000;
   }
   const templateIndexSeconds = await buildIndexes(templateIndexes);

@@ -140,7 +140,9 @@ export const labelTemplates = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.datasetId, t.embeddingModel, t.label] }),
+    // Label before model: a refresh names a training set's labels, not their models, and reaches
+    // them through this key (model first, each refresh scanned every template of the set).
+    primaryKey({ columns: [t.datasetId, t.label, t.embeddingModel] }),
     index('label_templates_hnsw').using('hnsw', t.template.op('vector_l2_ops')).with({ m: 16, ef_construction: 128 }),
     // Each search reads the largest cohort distance (its radius) and looks for templates without one:
     // without this index both scanned every template (100,000 at 1M faces).

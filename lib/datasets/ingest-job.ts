@@ -9,9 +9,9 @@ import { failpoint } from '@/lib/jobs/failpoint';
 import { defineJob, type JobContext } from '@/lib/jobs/define-job';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
-import { calibratedCohort, calibration } from '@/lib/matcher/calibration';
+import { calibratedCohort, calibratedModelCohort, calibration } from '@/lib/matcher/calibration';
 import { cohortDistance } from '@/lib/matcher/cohort';
-import { fillTemplateCohortDistances, refreshLabelTemplates } from '@/lib/matcher/label-templates';
+import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
 import { watchJob } from '@/lib/removals/match-watch';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
@@ -66,9 +66,8 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
       tx,
       ingest.datasetId,
       touched.map((t) => t.label),
+      calibratedModelCohort(),
     );
-    const cohort = calibratedCohort();
-    if (cohort) await fillTemplateCohortDistances(tx, calibration().model, cohort);
     // People who asked to be told about new training sets are searched in it, queued with the completion.
     const [{ watching }] = await tx.select({ watching: count() }).from(matchWatches).where(gt(matchWatches.expiresAt, new Date()));
     if (watching) await enqueue(watchJob, { datasetId: ingest.datasetId }, { tx });

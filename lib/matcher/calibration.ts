@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
-import { loadCohort, type Cohort, type CohortSpec } from './cohort';
+import { loadCohort, type Cohort, type CohortSpec, type ModelCohort } from './cohort';
 import type { Aggregation, Tiers } from './find-matches';
 import { thresholdsFor, type LabelCalibration, type RegistrySize, type Thresholds } from './registry-thresholds';
 
@@ -50,6 +50,12 @@ export function calibration(): Calibration {
 export function calibratedCohort(): Cohort | undefined {
   const spec = calibration().cohort;
   return spec ? loadCohort(spec) : undefined;
+}
+
+/** The calibrated model's cohort, for writers that store cohort distances with their rows (label templates), or undefined. */
+export function calibratedModelCohort(): ModelCohort | undefined {
+  const cohort = calibratedCohort();
+  return cohort ? { model: calibration().model, cohort } : undefined;
 }
 
 let labels: LabelCalibration | undefined;

@@ -26,6 +26,9 @@ export type Cohort = {
   offset: number;
 };
 
+/** A cohort and the embedding model whose descriptors it holds (a distance of another model's is never normalised by it). */
+export type ModelCohort = { model: string; cohort: Cohort };
+
 export type CohortSpec = { file: string; faces: number; sha256: string; k: number; offset: number; source: string };
 
 /** The mean distance from `descriptor` to its k nearest cohort faces (float64; the same photo is skipped). */

@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { datasetItems, datasets, faces, models, removalTasks, requestMatches } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
+import { calibratedModelCohort } from '@/lib/matcher/calibration';
 import { AppError } from '@/lib/errors/app-error';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
@@ -69,7 +70,7 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
     // The labels that lost photos are described again by the photos they keep.
     for (const datasetId of byDataset.keys()) {
       const labels = fresh.filter((f) => f.datasetId === datasetId).map((f) => f.label);
-      await refreshLabelTemplates(tx, datasetId, labels);
+      await refreshLabelTemplates(tx, datasetId, labels, calibratedModelCohort());
     }
     const affected = byDataset.size
       ? await tx

@@ -1,0 +1,2 @@
+ALTER TABLE "label_templates" DROP CONSTRAINT "label_templates_dataset_id_embedding_model_label_pk";--> statement-breakpoint
+ALTER TABLE "label_templates" ADD CONSTRAINT "label_templates_dataset_id_label_embedding_model_pk" PRIMARY KEY("dataset_id","label","embedding_model");
