@@ -22,16 +22,15 @@ function workers(count: number): Worker[] {
   return pool.slice(0, count);
 }
 
-/** A row's length at d = 128 (with its bias), the unit the threshold below was set in. */
-export const ROW_VALUES_AT_D128 = 129;
-
 /**
- * Work below this runs in-process: starting threads would cost more. Work is counted in values
- * read, a pass's row-class visits times the row's length (d + 1); set at 2,000,000 visits of a
- * 129-value row (d = 128). Until 2026-12-03 it counted visits alone, so that training at
- * 30,000 × 500 × 512, four times the work of a visit at d = 128, ran on one thread.
+ * Work below this many row-class visits a pass runs in-process: threads would cost more. Visits,
+ * not values read: at d = 512 the break-even lies between 1.5 M and 3 M visits, as at d = 128.
+ * Measured by label at 30,000 × 500 × 512 (bench/unlearning.ts, 2026-12-03): retraining at 1.5 M
+ * visits took 35.5 s on one thread and 40.7 s on two; at 3.0 M, 60.9 s and 40.7 s; at 6.0 M,
+ * 105.7 s and 74.4 s. (Counting values, as from 33485a5 to this change, sent the 1.5 M-visit
+ * run to two threads, 15 % slower.)
  */
-const MIN_PARALLEL_WORK = 2_000_000 * ROW_VALUES_AT_D128;
+const MIN_PARALLEL_WORK = 2_000_000;
 
 /** Message ids are unique across calls, so that calls sharing a thread each take only their own answers. */
 let nextMessageId = 0;

@@ -191,7 +191,7 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   const round = (task: 'firstStep' | 'furtherStep', classes: TouchedClass[]) =>
     runOverClasses(task, arrays, classes, {
       threads: opts.threads,
-      work: rowsPerClass * classes.length * 2 * D,
+      work: rowsPerClass * classes.length * 2,
       onePerThread: true,
     });
   const maxSteps = opts.forceFallback ? 1 : (opts.maxSteps ?? 5);

@@ -1,4 +1,4 @@
-import { ROW_VALUES_AT_D128, runOverClasses } from './class-pool';
+import { runOverClasses } from './class-pool';
 import { classKey, modelHashes, type RowsArrays } from './class-rows';
 import type { NewtonModel } from './model';
 import { toSharedU32 } from './shared';
@@ -22,6 +22,5 @@ export async function buildRowsCache(
     subsample: m.params.subsample,
   };
   const ks = m.classes.map((_, k) => k);
-  // One hash test a visit, weighed like a visit of a row at d = 128 (the threshold as it was set).
-  return runOverClasses('rows', input, ks, { threads: opts.threads, work: m.label.length * ks.length * ROW_VALUES_AT_D128 });
+  return runOverClasses('rows', input, ks, { threads: opts.threads, work: m.label.length * ks.length });
 }

@@ -135,7 +135,7 @@ export async function fitClasses(model: NewtonModel, ks: number[], opts: TrainOp
     tolerance: opts.tolerance ?? Math.max((budget * 1e-4) / Math.sqrt(model.classes.length), 1e-12),
     maxIterations: opts.maxIterations ?? 50,
   };
-  const work = model.ids.length * ks.length * Math.min(1, model.params.subsample + model.classes.length ** -1) * D;
+  const work = model.ids.length * ks.length * Math.min(1, model.params.subsample + model.classes.length ** -1);
   const outcomes = await runOverClasses('fit', arrays, ks, { threads: opts.threads, work });
   // The tolerance is a goal four orders below the budget. A class may stop short of it where its
   // objective is flat to float64 rounding (the line search finds no lower value: seen at a
