@@ -3,6 +3,7 @@ import { auc } from './evaluate';
 import { cholesky, choleskySolve, dot } from './linalg';
 import { classGradient, classHessian, sigmoid } from './logistic';
 import type { NewtonModel } from './model';
+import { inShadowScorer } from './in-shadow-scores';
 import { outShadowScorer, type Pair } from './out-shadow-scores';
 import { Rng } from './rng';
 
@@ -20,7 +21,8 @@ import { Rng } from './rng';
  * hardest), eight classes at most. Shadow heads of those classes come from a quadratic model of each class's loss
  * on the remaining data around the released weights (its cached step matrix, or its exact Hessian
  * when that matrix is not positive definite), with fresh noise per shadow: without the photos, one
- * solve each; with them, their exact logistic terms added and solved by Newton-chord iterations.
+ * solve each; with them, their exact logistic terms added and two Newton-chord iterations taken
+ * (both sides' scores computed without forming the heads: out-shadow-scores.ts, in-shadow-scores.ts).
  * Scores are logit margins y · wᵀx. The statistic Λ sums, over (photo, class) pairs, the log ratio
  * of Gaussians fitted to the IN and OUT shadows' scores; thresholds are calibrated on held-out
  * shadows.
@@ -112,8 +114,9 @@ export function forgettingEvidence(
   const fits = new Map(ks.map((k) => [k, quadraticModel(model, photos, k, hashes, all)]));
   const rng = new Rng(opts.seed ?? 1);
   const outScores = outShadowScorer(photos.x, D, pairs, fits, model.noise, model.params.sigma);
-  const draw = (kind: 'out' | 'in', count: number) =>
-    Array.from({ length: count }, () => (kind === 'out' ? outScores(rng) : scoresOf(pairs, photos, D, inShadowWeights(model, photos, fits, rng))));
+  const inClasses = new Map([...fits].map(([k, f]) => [k, { ...f, y: (j: number) => (photos.labels[j] === model.classes[k] ? 1 : -1) }]));
+  const inScores = inShadowScorer(photos.x, D, pairs, inClasses, model.noise, model.params.sigma, model.params.lambda);
+  const draw = (kind: 'out' | 'in', count: number) => Array.from({ length: count }, () => (kind === 'out' ? outScores(rng) : inScores(rng)));
   const [outFit, outCal, inFit, inCal] = [draw('out', N / 2), draw('out', N / 2), draw('in', N / 2), draw('in', N / 2)];
   const stat = likelihoodRatio(outFit, inFit);
   const dev = deviation(outFit);
@@ -196,7 +199,7 @@ function quadraticModel(model: NewtonModel, photos: RemovedPhotos, k: number, ha
   const rows = photos.ids.map((_, j) => j).filter((j) => photos.labels[j] === model.classes[k] || inSubsample(hashes.photos[j], key, model.params.subsample));
   // The IN side's Newton matrix at its mean solution (no extra noise), reused as the chord matrix for every IN shadow.
   const fit: ClassModel = { k, w0, h, chol, center, dataRows, rows, inChol: chol, inStart: center };
-  const inStart = solveIn(model, photos, fit, new Float64Array(D), 30, true);
+  const inStart = meanIn(model, photos, fit);
   const inChol = inHessian(model, photos, fit, inStart);
   if (!cholesky(inChol, D)) throw new Error(`class ${model.classes[k]}: IN Hessian not positive definite`);
   return { ...fit, inChol, inStart };
@@ -217,26 +220,26 @@ function inHessian(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, w
 }
 
 /**
- * The IN head of a class for extra noise e (relative to the released noise): the minimiser of
- * ½(w − c)ᵀH(w − c) + eᵀw + Σ_R ℓ(y wᵀx) + (λ m / 2)‖w‖², c the quadratic model's centre, by
- * Newton (exact: the mean solution) or chord iterations with the fixed IN matrix (the shadows).
+ * The mean IN head of a class (no extra noise): the minimiser of ½(w − c)ᵀH(w − c) + Σ_R ℓ(y wᵀx)
+ * + (λ m / 2)‖w‖², c the quadratic model's centre, by Newton. The shadows take chord iterations
+ * from it (in-shadow-scores.ts).
  */
-function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, e: Float64Array, iterations: number, exact: boolean): Float64Array {
+function meanIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel): Float64Array {
   const D = model.d + 1;
   const w = fit.inStart.slice();
   const g = new Float64Array(D);
   const v = new Float64Array(D);
   const diff = new Float64Array(D);
-  for (let it = 0; it < iterations; it++) {
+  for (let it = 0; it < 30; it++) {
     for (let a = 0; a < D; a++) diff[a] = w[a] - fit.center[a];
-    for (let a = 0; a < D; a++) g[a] = dot(fit.h, a * D, diff, 0, D) + e[a] + model.params.lambda * fit.rows.length * w[a];
+    for (let a = 0; a < D; a++) g[a] = dot(fit.h, a * D, diff, 0, D) + model.params.lambda * fit.rows.length * w[a];
     for (const j of fit.rows) {
       const y = photos.labels[j] === model.classes[fit.k] ? 1 : -1;
       const coef = -y * sigmoid(-y * dot(photos.x, j * D, w, 0, D));
       for (let a = 0; a < D; a++) g[a] += coef * photos.x[j * D + a];
     }
-    const m = exact ? inHessian(model, photos, fit, w) : fit.inChol;
-    if (exact && !cholesky(m, D)) throw new Error('IN Hessian not positive definite');
+    const m = inHessian(model, photos, fit, w);
+    if (!cholesky(m, D)) throw new Error('IN Hessian not positive definite');
     choleskySolve(m, D, g, v);
     let vn = 0;
     let wn = 0;
@@ -248,19 +251,6 @@ function solveIn(model: NewtonModel, photos: RemovedPhotos, fit: ClassModel, e: 
     if (vn <= 1e-20 * (1 + wn)) break;
   }
   return w;
-}
-
-/** One IN shadow head per tested class (trained with the photos), each with its own fresh noise N(0, σ² I). */
-function inShadowWeights(model: NewtonModel, photos: RemovedPhotos, fits: Map<number, ClassModel>, rng: Rng): Map<number, Float64Array> {
-  const D = model.d + 1;
-  const out = new Map<number, Float64Array>();
-  for (const [k, fit] of fits) {
-    // Fresh noise b_s replaces the released b: the gradient moves by e = b_s − b.
-    const e = new Float64Array(D);
-    for (let a = 0; a < D; a++) e[a] = model.params.sigma * rng.normal() - model.noise[k * D + a];
-    out.set(k, solveIn(model, photos, fit, e, 2, false));
-  }
-  return out;
 }
 
 /**
@@ -283,10 +273,6 @@ function deviation(out: number[][]): (scores: number[]) => number {
     return { mu, sd: Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / Math.max(1, v.length - 1)) + 1e-12 };
   });
   return (s) => s.reduce((acc, x, i) => acc + ((x - g[i].mu) / g[i].sd) ** 2, 0);
-}
-
-function scoresOf(pairs: Pair[], photos: RemovedPhotos, D: number, heads: Map<number, Float64Array>): number[] {
-  return pairs.map((p) => p.y * dot(photos.x, p.j * D, heads.get(p.k)!, 0, D));
 }
 
 /** Λ(scores) = Σ_pairs log N(s; μ_in, σ_in) − log N(s; μ_out, σ_out), Gaussians fitted per pair. */
