@@ -19,12 +19,15 @@ import { certifyJob } from './certify-job';
 import { failModelTasks } from './fail-request';
 import { MAX_TASK_ATTEMPTS, moveRequest, moveTasks } from './lifecycle';
 import { releaseCommitments, releaseInputs } from './release-commitments';
-import { storeAndCheck } from './store-and-check';
 
+import { runOverClasses } from '@/lib/unlearning/class-pool';
+import type { Samples } from '@/lib/unlearning/dataset';
 import { predict } from '@/lib/unlearning/predict';
+import type { ReleaseCheck } from '@/lib/unlearning/release-checks';
 import { removeSamples } from '@/lib/unlearning/remove';
-import { removeSisa } from '@/lib/unlearning/sisa';
-import { photosOf } from '@/lib/unlearning/forgetting-evidence';
+import { removeSisa, type SisaModel } from '@/lib/unlearning/sisa';
+import { photosOf, type ForgettingEvidence, type RemovedPhotos } from '@/lib/unlearning/forgetting-evidence';
+import type { NewtonModel } from '@/lib/unlearning/model';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
 
 /** Seconds since the last lap, by stage name (the report's stageSeconds). */
@@ -126,7 +129,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const holdout = await holdoutRead;
   lap('holdout');
   // Storing the release (this thread: digests, sealing, writes) beside its checks (worker threads).
-  const [next, checked] = store ? await storeAndCheck(store, head, holdout, photos, tasks) : [null, null];
+  const [next, checked] = await Promise.all([store?.() ?? null, store ? checkRelease(head, holdout, photos, tasks) : null]);
   lap('store and checks');
   const acc = checked?.accuracy ?? current.accuracy;
   const identity = ids.length ? await removedIdentityRate(head, ids, source) : null;
@@ -217,6 +220,33 @@ export async function runUnlearning(modelId: string): Promise<void> {
   failpoint('unlearn.after-release');
   log.info('removal released', { modelId, version: released.version, samples: ids.length, seconds: (performance.now() - started) / 1000 });
   await deliverRecorded(released.deliveryIds);
+}
+
+/**
+ * The release's accuracy on the held-out items (null without any) and each task's per-person
+ * evidence (null when none of its photos were in the model, or when the test cannot run: logged),
+ * computed on the worker threads (lib/unlearning/release-checks.ts).
+ */
+async function checkRelease(head: NewtonModel | SisaModel, holdout: Samples, photos: RemovedPhotos | null, tasks: { id: string; itemIds: string[] }[]) {
+  const items: ReleaseCheck[] = [
+    ...(holdout.ids.length ? [{ kind: 'accuracy' } as const] : []),
+    ...(head.kind === 'newton-certified' && photos ? tasks.map((t) => ({ kind: 'evidence', taskId: t.id, itemIds: t.itemIds }) as const) : []),
+  ];
+  // The rows cache is rebuilt where it is needed; sent, it would be copied to every thread.
+  const sent = head.kind === 'newton-certified' ? { ...head, rowsCache: undefined } : head;
+  const results = await runOverClasses('releaseChecks', { head: sent, holdout, photos }, items, {
+    offThread: true,
+  });
+  let accuracy: number | null = null;
+  const evidence = new Map<string, ForgettingEvidence | null>();
+  for (const r of results) {
+    if (r.kind === 'accuracy') accuracy = r.accuracy;
+    else {
+      if (r.error) log.warn('per-person evidence could not be computed', { error: r.error });
+      evidence.set(r.taskId, r.evidence);
+    }
+  }
+  return { accuracy, evidence };
 }
 
 /** How often the new head still names the removed photos' own identity (0 when forgotten), on the features the head was trained on. */
