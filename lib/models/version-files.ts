@@ -32,9 +32,11 @@ export async function storeModelFiles(
   const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
   const encoded =
     model.kind === 'sisa' ? encodeSisaModel(model, { parent }) : encodeModel(model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
-  const files: Record<string, string> = {};
-  for (const [name, bytes] of encoded.files) files[name] = (await putBlob(sealFile(name, bytes))).sha256;
-  return { files, weightsSha256: encoded.weightsSha256, json: encoded.json };
+  // All files at once: one file's hashing overlaps another's write and fsync (the 190 MB of a
+  // 100,000 x 1,000 version: 0.74-0.79 s one after another, 0.55-0.60 s at once; a scratch timing
+  // of putBlob with random buffers of those sizes, 2026-12-03).
+  const stored = await Promise.all([...encoded.files].map(async ([name, bytes]) => [name, (await putBlob(sealFile(name, bytes))).sha256] as const));
+  return { files: Object.fromEntries(stored), weightsSha256: encoded.weightsSha256, json: encoded.json };
 }
 
 export type StoredModel = { files: Record<string, string>; weightsSha256: string; json: AnyModelJson };
