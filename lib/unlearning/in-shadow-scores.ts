@@ -45,12 +45,14 @@ export function inShadowScorer(
   const order = [...classes.keys()];
   const z = new Float64Array(D);
   const scores = new Map(order.map((k) => [k, new Float64Array(prepared.get(k)!.photos.length)]));
+  // Each pair's score array and slot, looked up once rather than per shadow.
+  const where = pairs.map((p) => ({ scores: scores.get(p.k)!, slot: prepared.get(p.k)!.slot.get(p.j)! }));
   return (rng) => {
     for (const k of order) {
       for (let a = 0; a < D; a++) z[a] = rng.normal();
       shadowScores(prepared.get(k)!, D, z, sigma, scores.get(k)!);
     }
-    return pairs.map((p) => p.y * scores.get(p.k)![prepared.get(p.k)!.slot.get(p.j)!]);
+    return pairs.map((p, i) => p.y * where[i].scores[where[i].slot]);
   };
 }
 
