@@ -30,7 +30,8 @@ test('a saved model loads back identical, its weights plain little-endian float6
   assert.equal(raw.readDoubleLE(8 * 9), model.weights[9]);
   assert.ok(loaded.x instanceof Float32Array);
   assert.equal(fs.readFileSync(path.join(out, 'features.f32')).readFloatLE(4 * 10), model.x[10]);
-  assert.equal(json.formatVersion, 3);
+  assert.equal(json.formatVersion, 4);
+  assert.deepEqual(loaded.hessians, model.hessians, 'the step matrices, stored as lower triangles, load back to the bit');
   assert.deepEqual(predict(loaded, s), predict(model, s));
   assert.deepEqual(loaded.noise, model.noise);
   assert.deepEqual(loaded.noiseSalt, model.noiseSalt);
@@ -61,18 +62,18 @@ test('a version-1 model (noise from a seed) loads as seeded, its seed read as th
 test('a changed byte, a missing file or an unknown format version is refused with its reason', async () => {
   const out = path.join(dir, 'v2');
   saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
-  const f = path.join(out, 'hessians.f64');
+  const f = path.join(out, 'hessians-lower.f64');
   const buf = fs.readFileSync(f);
   buf[100] ^= 1;
   fs.writeFileSync(f, buf);
   assert.throws(
     () => loadModel(out),
-    (e: unknown) => e instanceof UnlearningError && e.code === 'model_corrupt' && /hessians\.f64/.test(e.message),
+    (e: unknown) => e instanceof UnlearningError && e.code === 'model_corrupt' && /hessians-lower\.f64/.test(e.message),
   );
   fs.rmSync(f);
   assert.throws(() => loadModel(out), /missing/);
   const j = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
-  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 4 }));
+  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 5 }));
   assert.throws(
     () => loadModel(out),
     (e: unknown) => e instanceof UnlearningError && e.code === 'model_unsupported',
@@ -98,4 +99,23 @@ test('a version-2 model (float64 features) loads rounded to float32, its residua
   assert.notDeepEqual(loaded.residual, model.residual);
   assert.equal(loaded.hessiansExact, false);
   assert.deepEqual(loaded.weights, model.weights);
+});
+
+test('a version-3 model (full step matrices) still loads; version 4 stores half of them, the lower triangles', async () => {
+  const out = path.join(dir, 'full-hessians');
+  saveModel(out, model, { residual: report.residual, budget: removalBudget(model.params) });
+  const j = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+  const K = model.classes.length;
+  const D = model.d + 1;
+  assert.equal(j.files.hessians.bytes, (K * D * (D + 1) * 8) / 2);
+  const full = Buffer.from(model.hessians!.buffer, model.hessians!.byteOffset, model.hessians!.byteLength);
+  fs.rmSync(path.join(out, 'hessians-lower.f64'));
+  fs.writeFileSync(path.join(out, 'hessians.f64'), full);
+  const sha256 = crypto.createHash('sha256').update(full).digest('hex');
+  const hessians = { file: 'hessians.f64', sha256, bytes: full.length };
+  fs.writeFileSync(path.join(out, 'model.json'), JSON.stringify({ ...j, formatVersion: 3, files: { ...j.files, hessians } }));
+  const { model: loaded, json } = loadModel(out);
+  assert.equal(json.formatVersion, 3);
+  assert.deepEqual(loaded.hessians, model.hessians);
+  assert.equal(loaded.hessiansExact, model.hessiansExact);
 });

@@ -4,7 +4,7 @@ import { closeClassPool } from './class-pool';
 import { relativeDistance } from './evaluate';
 import { decodeModel, encodeModel } from './model-file';
 import { removeSamples } from './remove';
-import { chooseStepMatrices, DEFAULT_STEP_MATRIX_BUDGET_BYTES } from './step-matrices';
+import { chooseStepMatrices, DEFAULT_STEP_MATRIX_BUDGET_BYTES, lowerTriangleLength, packLowerTriangles, unpackLowerTriangles } from './step-matrices';
 import { syntheticFaces } from './synthetic';
 import { fixedNoise, recomputeResidual, without } from './test-helpers';
 import { trainNewton } from './train';
@@ -81,11 +81,33 @@ test('truncated Newton training reaches the same optimum with negative subsampli
 test('a model without step matrices has no hessians file, and reads back as it was', async () => {
   const { model, report } = await trainNewton(s, s.centre, params, { noise: b0, ...none });
   const encoded = encodeModel(model, { residual: report.residual, budget: report.budget });
-  assert.equal(encoded.files.has('hessians.f64'), false);
+  assert.deepEqual(
+    [...encoded.files.keys()].filter((name) => name.startsWith('hessians')),
+    [],
+  );
   assert.equal(encoded.json.files.hessians, undefined);
   const back = decodeModel({ read: (name) => encoded.files.get(name), where: 'memory' }).model;
   assert.equal(back.hessians, null);
   assert.deepEqual(Array.from(back.weights), Array.from(model.weights));
   const out = await removeSamples(back, [s.ids[1]]);
   assert.ok(recomputeResidual(out.model) <= out.report.budget);
+});
+
+test('step matrices are stored as their lower triangles, row by row, and unpack to the same symmetric matrices', () => {
+  // Two classes of 3 × 3, known answers.
+  const h = Float64Array.from([1, 2, 4, 2, 3, 5, 4, 5, 6, 10, 20, 40, 20, 30, 50, 40, 50, 60]);
+  const packed = packLowerTriangles(h, 2, 3);
+  assert.deepEqual(Array.from(packed), [1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60]);
+  assert.deepEqual(unpackLowerTriangles(packed, 2, 3, new Float64Array(18)), h);
+  // Larger, with values that any reordering or rounding would change.
+  const K = 4;
+  const n = 17;
+  const big = new Float64Array(K * n * n);
+  for (let k = 0; k < K; k++)
+    for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) big[k * n * n + a * n + b] = big[k * n * n + b * n + a] = Math.sin(k * 1000 + a * 31 + b) / 3;
+  const p = packLowerTriangles(big, K, n);
+  assert.equal(p.length, K * lowerTriangleLength(n));
+  assert.deepEqual(unpackLowerTriangles(p, K, n, new Float64Array(K * n * n)), big);
+  assert.throws(() => packLowerTriangles(big, K + 1, n), RangeError);
+  assert.throws(() => unpackLowerTriangles(p.subarray(1), K, n, new Float64Array(K * n * n)), RangeError);
 });

@@ -63,3 +63,46 @@ export function chooseStepMatrices(
   if ((rowsPerClass * D * D) / 2 > TRAINING_RATIO_LIMIT * CG_PRODUCTS_PER_STEP * product) return choice('conjugate-gradient', 'slower');
   return choice('cached', 'fits-and-faster');
 }
+
+/** Values in one class's lower triangle, diagonal included: D(D + 1)/2. */
+export function lowerTriangleLength(D: number): number {
+  return (D * (D + 1)) / 2;
+}
+
+/**
+ * The step matrices as stored (model format version 4): each class's lower triangle, row by row
+ * (row a holds columns 0 … a), K × D(D + 1)/2 float64. The matrices are exactly symmetric (the
+ * downdate mirrors its lower triangle, logistic.ts; a factored step is restored before the model is
+ * kept, remove.ts), so the lower triangle holds all of them: half the bytes to hash, write, fsync
+ * and read back for every version (67 of 133 MB at K = 1,000, d = 128).
+ */
+export function packLowerTriangles(h: Float64Array, K: number, D: number): Float64Array {
+  if (h.length !== K * D * D) throw new RangeError(`${h.length} values are not ${K} matrices of ${D} × ${D}`);
+  const T = lowerTriangleLength(D);
+  const out = new Float64Array(K * T);
+  for (let k = 0; k < K; k++) {
+    let o = k * T;
+    for (let a = 0; a < D; a++) {
+      const row = k * D * D + a * D;
+      out.set(h.subarray(row, row + a + 1), o);
+      o += a + 1;
+    }
+  }
+  return out;
+}
+
+/** The full symmetric matrices from their packed lower triangles, into `out` (K × D × D, in the engine's shared memory). */
+export function unpackLowerTriangles(packed: Float64Array, K: number, D: number, out: Float64Array): Float64Array {
+  const T = lowerTriangleLength(D);
+  if (packed.length !== K * T || out.length !== K * D * D) throw new RangeError(`the packed step matrices hold ${packed.length} values, expected ${K * T}`);
+  for (let k = 0; k < K; k++) {
+    const base = k * D * D;
+    let o = k * T;
+    for (let a = 0; a < D; a++) {
+      out.set(packed.subarray(o, o + a + 1), base + a * D);
+      for (let b = 0; b < a; b++) out[base + b * D + a] = packed[o + b];
+      o += a + 1;
+    }
+  }
+  return out;
+}
