@@ -116,6 +116,13 @@ export type RemoveOptions = {
    * Uncertified: only for evaluating the evidence tests on a deliberately broken removal.
    */
   fallback?: boolean;
+  /**
+   * Called once, when the first round of class steps is under way on the worker threads (at once
+   * when no class is touched): for the caller's own work beside them. The removal job reads its
+   * held-out samples then, which on PGlite holds this thread for most of a second: started before
+   * the load, it held up the load (cold) or the removal's own work on this thread (warm).
+   */
+  onStepsStarted?: () => void;
 };
 
 /**
@@ -199,7 +206,9 @@ export async function removeSamples(model: NewtonModel, ids: string[], opts: Rem
   // Each stepped class aims at an equal share of half the goal.
   const aimFor = (classes: number) => goal / 2 / Math.sqrt(Math.max(1, classes));
   arrays.stepAim = aimFor(touched.length);
-  const outcomes = touched.length ? await round('firstStep', touched) : [];
+  const firstSteps = touched.length ? round('firstStep', touched) : Promise.resolve([]);
+  opts.onStepsStarted?.();
+  const outcomes = await firstSteps;
   const firstRound = outcomes.slice();
   let hessiansRebuilt = firstRound.filter((o) => o.rebuiltHessian).length;
   let cgProducts = firstRound.reduce((a, o) => a + o.cgProducts, 0);
