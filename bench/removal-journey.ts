@@ -7,11 +7,13 @@
  * Two identities' photos are removed, one request each: the first with the model read from its
  * blobs (nothing warm: as after a restart), the second with the first's release still warm in this
  * process; `--removals N` goes on with further identities, warm (a load beside a stream of removals,
- * bench/web-load.ts --background). Each removal and the end of training are reported on stderr
+ * bench/web-load.ts --background); `--cold N` makes the first N removals cold (each reads the
+ * version the last one stored from its blobs: N samples of the cold path from one fill and training,
+ * which take most of a run). Each removal and the end of training are reported on stderr
  * as they happen; one JSON object on stdout at the end.
  *
  *   node --import tsx bench/removal-journey.ts --demo
- *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1] [--subsample-by-label] [--removals 2]
+ *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1] [--subsample-by-label] [--removals 2] [--cold 1]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -53,6 +55,7 @@ const { values } = parseArgs({
     subsample: { type: 'string', default: '0.1' },
     'subsample-by-label': { type: 'boolean', default: false },
     removals: { type: 'string', default: '2' },
+    cold: { type: 'string', default: '1' },
   },
 });
 setUpTestEnvironment();
@@ -146,12 +149,15 @@ try {
   // worker released the current version: the model is read from its blobs), the second right after
   // it (its release is still warm in this process).
   const removals = Math.min(Number(values.removals), labels.length);
+  const colds = Number(values.cold);
   if (!(removals >= 2)) throw new Error(`--removals must be at least 2 and at most the ${labels.length} identities`);
-  out.cold = await removeIdentity(labels[0], 2, true);
-  out.warm = await removeIdentity(labels[1], 3, false);
-  const further = [];
-  for (let i = 2; i < removals; i++) further.push(await removeIdentity(labels[i], i + 2, false));
-  if (further.length) out.furtherWarmSeconds = further.map((r) => r.submissionToCertificateSeconds);
+  if (!(Number.isInteger(colds) && colds >= 1 && colds < removals)) throw new Error(`--cold must be a whole number from 1 to ${removals - 1} (--removals − 1)`);
+  const done = [];
+  for (let i = 0; i < removals; i++) done.push(await removeIdentity(labels[i], i + 2, i < colds));
+  out.cold = done[0];
+  out.warm = done[colds];
+  if (colds > 1) out.furtherColdSeconds = done.slice(1, colds).map((r) => r.submissionToCertificateSeconds);
+  if (removals > colds + 1) out.furtherWarmSeconds = done.slice(colds + 1).map((r) => r.submissionToCertificateSeconds);
 
   async function removeIdentity(label: string, expectVersion: number, cold: boolean) {
     const r: Record<string, unknown> & { submissionToCertificateSeconds?: number } = { label, modelFrom: cold ? 'blobs' : 'warm' };
