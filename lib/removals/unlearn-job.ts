@@ -91,9 +91,10 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const started = performance.now();
   const lap = stopwatch();
   const source = await featureSourceOf(model);
-  // The held-out samples are read while the engine's worker threads take the class steps (about
-  // 0.8 s at 100,000 items on PGlite, which runs in this thread: bench/README.md, run 11), or after
-  // the removal when it takes none.
+  // The held-out samples are read while the engine's worker threads take the class steps, or after
+  // the removal when it takes none. On PGlite the query runs in this thread (about 1 s at 100,000
+  // items): started before the load it held up the load; beside the steps it shares the 2 cores
+  // with them, and on the whole it cost as much in either place (bench/README.md, run 11).
   let holdoutRead: Promise<Samples> | null = null;
   const readHoldout = () => {
     if (!holdoutRead) {
