@@ -13,7 +13,8 @@
  * as they happen; one JSON object on stdout at the end.
  *
  *   node --import tsx bench/removal-journey.ts --demo
- *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1] [--subsample-by-label] [--removals 2] [--cold 1]
+ *   node --import tsx bench/removal-journey.ts [--driver postgres] [--identities 1000 --per 100 --subsample 0.1]
+ *     [--subsample-by-label] [--removals 2] [--cold 1]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';

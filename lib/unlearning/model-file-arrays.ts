@@ -64,8 +64,7 @@ export const hessians = (b: Buffer, e: FileEntry, K: number, D: number) => {
   if (e.file !== PACKED_HESSIANS) return f64(b);
   if (b.byteLength !== K * lowerTriangleLength(D) * 8)
     throw new UnlearningError('model_corrupt', `${e.file} holds ${b.byteLength} bytes, expected ${K} lower triangles of ${D} × ${D}`);
-  const packed = b.byteOffset % 8 === 0 ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float64Array(Uint8Array.from(b).buffer);
-  return unpackLowerTriangles(packed, K, D, sharedF64(K * D * D));
+  return unpackLowerTriangles(new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8), K, D, sharedF64(K * D * D));
 };
 export const i32 = (b: Buffer) => {
   const own = ownShared(b, 4);
