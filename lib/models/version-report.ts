@@ -57,6 +57,13 @@ export const trainedReportSchema = z.object({
   holdout: z.number().int(),
   residual: z.number().nullable(),
   budget: z.number().nullable(),
+  /**
+   * Items that removal requests took out of the dataset while the model trained, removed from the
+   * head before this first release (lib/models/removed-while-training.ts); absent when there were none.
+   */
+  removedBeforeRelease: z
+    .object({ items: z.number().int(), method: z.enum(['newton-certified', 'retrain', 'sisa']), classesDropped: z.array(z.string()) })
+    .optional(),
   /** Whether the model keeps per-class step matrices (lib/unlearning/step-matrices.ts); absent from older reports. */
   stepMatrices: z
     .object({

@@ -72,12 +72,17 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
       const labels = fresh.filter((f) => f.datasetId === datasetId).map((f) => f.label);
       await refreshLabelTemplates(tx, datasetId, labels, calibratedModelCohort());
     }
-    const affected = byDataset.size
+    // Every model of these sets, locked: a model releasing its first version holds its row while
+    // it checks for removed items (train-job.ts), so it either sees these removals and leaves them
+    // out, or is seen here ready, after its release, and gets a task.
+    const ofSets = byDataset.size
       ? await tx
-          .select({ id: models.id, datasetId: models.datasetId, organizationId: models.organizationId })
+          .select({ id: models.id, datasetId: models.datasetId, organizationId: models.organizationId, status: models.status })
           .from(models)
-          .where(and(inArray(models.datasetId, [...byDataset.keys()]), eq(models.status, 'ready')))
+          .where(inArray(models.datasetId, [...byDataset.keys()]))
+          .for('key share')
       : [];
+    const affected = ofSets.filter((m) => m.status === 'ready');
     if (affected.length) {
       await tx
         .insert(removalTasks)
