@@ -53,7 +53,7 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
     await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
     await runMatching(req.id);
     const review = await getReview(person.id, req.id);
-    const input = { confirmedMatchIds: review[0].shown.map((s) => s.matchId), includePossible: true, attest: true };
+    const input = { confirmedMatchIds: review[0].shown.map((s) => s.matchId), includePossible: true, attest: true as const };
     const submitted = await submitRequest({ userId: person.id, requestId: req.id, input });
     assert.equal(submitted.models, 0, 'a model still training gets no task');
     const db = await getDb();
