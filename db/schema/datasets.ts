@@ -38,7 +38,7 @@ export const ingests = pgTable(
     total: integer().notNull(),
     /** Items created by this ingest (rows whose id or image the dataset already had are skipped). */
     created: integer().notNull(),
-    skipped: jsonb().$type<{ externalId: string; code: 'duplicate_id' | 'duplicate_image'; message: string }[]>().notNull(),
+    skipped: jsonb().$type<{ externalId: string; code: 'duplicate_id' | 'duplicate_image' | 'removed_image'; message: string }[]>().notNull(),
     processed: integer().notNull().default(0),
     failed: integer().notNull().default(0),
     createdAt: createdAt(),

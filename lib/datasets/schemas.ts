@@ -25,7 +25,7 @@ export const ingestSchema = z.object({
   processed: z.number().int(),
   failed: z.number().int(),
   progress: z.number().min(0).max(1),
-  skipped: z.array(z.object({ externalId: z.string(), code: z.enum(['duplicate_id', 'duplicate_image']), message: z.string() })),
+  skipped: z.array(z.object({ externalId: z.string(), code: z.enum(['duplicate_id', 'duplicate_image', 'removed_image']), message: z.string() })),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
 });

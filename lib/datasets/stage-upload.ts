@@ -10,13 +10,16 @@ import { enqueue } from '@/lib/jobs/enqueue';
 import { requireDataset } from './get-datasets';
 import { ingestJob } from './ingest-job';
 import type { ManifestRow } from './manifest';
+import { removedImages } from './removed-images';
 
 /**
  * Accepts one upload into a dataset, its images already in the blob store (read-upload.ts, or
  * storeFiles): every manifest row must name a file of the upload, or nothing
  * is imported. Rows whose external id or image the dataset already has are skipped and reported
- * (so re-running an import creates nothing twice); the rest become pending items of a new ingest,
- * in one transaction, and the embedding job is queued.
+ * (so re-running an import creates nothing twice), and so are images that a removal request
+ * removed from any of the organisation's datasets (re-uploading an archive into a new set would
+ * otherwise put a person back into the models trained on it); the rest become pending items of a
+ * new ingest, in one transaction, and the embedding job is queued.
  */
 type Staged = { organizationId: string; datasetId: string; actor: Actor; rows: ManifestRow[]; files: Map<string, BlobRef> };
 
@@ -63,11 +66,23 @@ export async function stageUpload(opts: Staged): Promise<Ingest> {
         known.set(`sha:${e.sha256}`, 'duplicate_image');
       }
     }
+    const removed = await removedImages(
+      tx,
+      opts.organizationId,
+      hashed.map((r) => r.sha256),
+    );
     const skipped: Ingest['skipped'] = [];
     const fresh: typeof hashed = [];
     const seenSha = new Map<string, string>();
     for (const r of hashed) {
-      if (known.has(`id:${r.externalId}`))
+      const gone = removed.get(r.sha256);
+      if (gone)
+        skipped.push({
+          externalId: r.externalId,
+          code: 'removed_image',
+          message: `This exact image was removed by a removal request (item "${gone.externalId}" of dataset "${gone.dataset}"); it cannot be registered again.`,
+        });
+      else if (known.has(`id:${r.externalId}`))
         skipped.push({ externalId: r.externalId, code: 'duplicate_id', message: 'The dataset already has an item with this external_id.' });
       else if (known.has(`sha:${r.sha256}`))
         skipped.push({ externalId: r.externalId, code: 'duplicate_image', message: 'The dataset already has this exact image.' });
