@@ -70,6 +70,10 @@ export const datasetItems = pgTable(
     uniqueIndex('dataset_items_sha256_key').on(t.datasetId, t.sha256),
     index('dataset_items_ingest_idx').on(t.ingestId, t.status),
     index('dataset_items_label_idx').on(t.datasetId, t.label),
+    // The removed items of a set (training and the held-out samples leave them out; uploads refuse their images).
+    index('dataset_items_removed_idx')
+      .on(t.datasetId)
+      .where(sql`${t.removedAt} is not null`),
   ],
 );
 

@@ -60,6 +60,12 @@ export const modelVersions = pgTable(
     samples: integer().notNull(),
     /** Held-out accuracy (null when the dataset is too small to hold some out). */
     accuracy: doublePrecision(),
+    /**
+     * The blob of the samples held out of training that the version's accuracy was measured on
+     * (lib/models/holdout-file.ts); null for versions stored before it (a removal then chooses them
+     * from the dataset, training-data.ts holdoutData).
+     */
+    holdoutSha256: text(),
     /** Removal budget used so far, as a fraction of ε (0 for a freshly trained version). */
     budgetUsed: doublePrecision().notNull(),
     /** How the version was made (lib/models/version-report.ts; older rows hold an untyped report, read as `legacy`). */

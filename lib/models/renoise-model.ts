@@ -65,6 +65,7 @@ export async function renoiseModel(modelId: string): Promise<boolean> {
         classes: m.classes.length,
         samples: m.ids.length,
         accuracy: current.accuracy,
+        holdoutSha256: current.holdoutSha256,
         budgetUsed: residual / budget,
         report,
       })

@@ -18,6 +18,7 @@ import { featureSourceOf } from '@/lib/embeddings/partner-samples';
 import { centreFor } from './public-centre';
 import { trainingData } from './training-data';
 import { storeModelFiles } from './version-files';
+import { storeHoldout } from './version-holdout';
 import { removedItems, trainedAmong, withoutRemoved, type Trained } from './removed-while-training';
 import { keepWarm } from './warm-models';
 import { loadedOf } from '@/lib/unlearning/model-file';
@@ -120,7 +121,7 @@ export async function releaseFirstVersion(fitted: Fitted): Promise<void> {
     trained = next;
     const { head, holdout, residual } = trained;
     const certified = head.kind === 'sisa' ? {} : { residual: residual ?? 0, budget: removalBudget(head.params) };
-    const stored = await storeModelFiles(head, { parentSha256: null, ...certified });
+    const [stored, holdoutSha256] = await Promise.all([storeModelFiles(head, { parentSha256: null, ...certified }), storeHoldout(holdout)]);
     const acc = holdout.ids.length ? accuracy(head, holdout).accuracy : null;
     failpoint('train.before-release');
     const released = await db.transaction(async (tx) => {
@@ -149,6 +150,7 @@ export async function releaseFirstVersion(fitted: Fitted): Promise<void> {
           accuracy: acc,
           budgetUsed: trained.budgetUsed,
           report,
+          holdoutSha256,
         })
         .onConflictDoNothing()
         .returning();

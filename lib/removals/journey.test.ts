@@ -5,17 +5,18 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { auditEvents, certificates, modelVersions, removalRequests, requestReferences, webhookEvents } from '@/db/schema';
+import { auditEvents, certificates, modelVersions, removalRequests, removalTasks, requestReferences, webhookEvents } from '@/db/schema';
 import { seedIndividual, seedPartner } from '@/db/seed/factories';
 import { getBundle } from '@/lib/certificates/get-bundle';
 import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
 import { getJwks } from '@/lib/crypto/get-jwks';
-import { blobPath, hasBlob } from '@/lib/blobs/blob-store';
+import { blobPath, getBlob, hasBlob } from '@/lib/blobs/blob-store';
 import { signEnvelope } from '@/lib/certificates/dsse';
 import { replayCertificate } from '@/lib/certificates/replay-certificate';
 import { AppError } from '@/lib/errors/app-error';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { getModel, getVersionManifest, listVersions } from '@/lib/models/get-models';
+import { decodeHoldout } from '@/lib/models/holdout-file';
 import { loadModelFiles } from '@/lib/models/version-files';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
@@ -101,6 +102,14 @@ describeEachDriver('the removal journey', () => {
     assert.equal(versions.length, 2);
     const v2 = versions.find((v) => v.version === 2)!;
     assert.equal((v2.report as { identityTest: number }).identityTest, 0, 'the new version no longer names the person on the removed photos');
+    // The release keeps its held-out samples: the trained version's, less the person's photos.
+    const v1 = versions.find((v) => v.version === 1)!;
+    const removedItems = new Set((await db.select().from(removalTasks).where(eq(removalTasks.requestId, req.id))).flatMap((t) => t.itemIds));
+    const [held1, held2] = [decodeHoldout(await getBlob(v1.holdoutSha256!)), decodeHoldout(await getBlob(v2.holdoutSha256!))];
+    assert.deepEqual(
+      held2.ids,
+      held1.ids.filter((id) => !removedItems.has(id)),
+    );
     const certs = await db.select().from(certificates).where(eq(certificates.requestId, req.id));
     assert.equal(certs.length, 1);
     const v = verifyBundle(JSON.parse(JSON.stringify(await getBundle(certs[0].id))), (await getJwks()) as { keys: Jwk[] });

@@ -8,7 +8,7 @@ import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { log } from '@/lib/log/logger';
 import { featureSourceOf, partnerVectorsOf, type FeatureSource } from '@/lib/embeddings/partner-samples';
-import { holdoutData } from '@/lib/models/training-data';
+import { storeHoldout, versionHoldout } from '@/lib/models/version-holdout';
 import { renoiseModel } from '@/lib/models/renoise-model';
 import { loadModelFiles, storeModelFiles, type StoredModel } from '@/lib/models/version-files';
 import { keepWarm, takeWarm } from '@/lib/models/warm-models';
@@ -91,14 +91,15 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const started = performance.now();
   const lap = stopwatch();
   const source = await featureSourceOf(model);
-  // The held-out samples are read while the engine's worker threads take the class steps, or after
-  // the removal when it takes none. On PGlite the query runs in this thread (about 1 s at 100,000
-  // items): started before the load it held up the load; beside the steps it shares the 2 cores
-  // with them, and on the whole it cost as much in either place (bench/README.md, run 11).
+  // The held-out samples: the version's own blob (milliseconds), or for a version stored without
+  // one, a query of the dataset, read while the engine's worker threads take the class steps, or
+  // after the removal when it takes none. On PGlite that query runs in this thread (about 1 s at
+  // 100,000 items): started before the load it held up the load; beside the steps it shares the 2
+  // cores with them, and on the whole it cost as much in either place (bench/README.md, run 11).
   let holdoutRead: Promise<Samples> | null = null;
   const readHoldout = () => {
     if (!holdoutRead) {
-      holdoutRead = holdoutData(model.datasetId, source);
+      holdoutRead = versionHoldout(current, model.datasetId, source);
       holdoutRead.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
     }
     return holdoutRead;
@@ -138,7 +139,11 @@ export async function runUnlearning(modelId: string): Promise<void> {
   const holdout = await readHoldout();
   lap('holdout');
   // Storing the release (this thread: digests, sealing, writes) beside its checks (worker threads).
-  const [next, checked] = await Promise.all([store?.() ?? null, store ? checkRelease(head, holdout, photos, tasks) : null]);
+  const [next, checked, holdoutSha256] = await Promise.all([
+    store?.() ?? null,
+    store ? checkRelease(head, holdout, photos, tasks) : null,
+    store ? storeHoldout(holdout) : null,
+  ]);
   lap('store and checks');
   const acc = checked?.accuracy ?? current.accuracy;
   const identity = ids.length ? await removedIdentityRate(head, ids, source) : null;
@@ -194,6 +199,7 @@ export async function runUnlearning(modelId: string): Promise<void> {
           accuracy: acc,
           budgetUsed,
           report,
+          holdoutSha256,
         })
         .returning();
       toId = v.id;

@@ -1,0 +1,2 @@
+ALTER TABLE "model_versions" ADD COLUMN "holdout_sha256" text;--> statement-breakpoint
+CREATE INDEX "dataset_items_removed_idx" ON "dataset_items" USING btree ("dataset_id") WHERE "dataset_items"."removed_at" is not null;
