@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { seedPartner } from '@/db/seed/factories';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { runIngest } from '@/lib/datasets/ingest-job';
 import { parseManifest } from '@/lib/datasets/manifest';
@@ -9,6 +8,13 @@ import { getThreadPool } from '@/lib/jobs/thread-pool';
 import { createModel } from '@/lib/models/create-model';
 import { runTraining } from '@/lib/models/train-job';
 import { askIdentityReview, decideIdentityReview } from '@/lib/liveness/identity-review';
+import { seedIndividual, seedPartner } from '@/db/seed/factories';
+import { CONSENT_VERSION } from '@/lib/removals/consent';
+import { runMatching, startMatching } from '@/lib/removals/matching';
+import { addReference } from '@/lib/removals/references';
+import { getReview } from '@/lib/removals/review';
+import { startRequest } from '@/lib/removals/start-request';
+import { submitRequest } from '@/lib/removals/submit-request';
 
 /** Tests only: the demo faces (LFW people) a partner's training set and a person's references come from. */
 export const DEMO = path.resolve('db/seed/demo-faces');
@@ -57,4 +63,24 @@ export function reference(name: string, i = 0): Buffer {
 export async function approveIdentityByOperator(userId: string, requestId: string): Promise<void> {
   await askIdentityReview({ userId, requestId, reason: 'Test: no camera on this machine.' });
   await decideIdentityReview(requestId, 'approved', 'test-operator');
+}
+
+/**
+ * A new person's request for one of PEOPLE, the whole way to submission: two reference photos, an
+ * operator's identity review, the search, every shown match confirmed and the possible tier included.
+ */
+export async function submitRemovalOf(name: string) {
+  const person = await seedIndividual();
+  const req = await startRequest({ userId: person.id, consent: true, consentVersion: CONSENT_VERSION });
+  for (const i of [0, 1]) {
+    const added = await addReference({ userId: person.id, requestId: req.id, bytes: reference(name, i) });
+    if (!added.ok) throw new Error(`reference ${i} of ${name} refused: ${added.code}`);
+  }
+  await approveIdentityByOperator(person.id, req.id);
+  await startMatching({ userId: person.id, requestId: req.id, ip: '192.0.2.1' });
+  await runMatching(req.id);
+  const review = await getReview(person.id, req.id);
+  const input = { confirmedMatchIds: review.flatMap((r) => r.shown.map((s) => s.matchId)), includePossible: true, attest: true as const };
+  const submitted = await submitRequest({ userId: person.id, requestId: req.id, input });
+  return { person, req, review, submitted };
 }
