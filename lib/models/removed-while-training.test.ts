@@ -46,7 +46,8 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
     const removed = (await db.select({ id: datasetItems.id, removedAt: datasetItems.removedAt }).from(datasetItems)).filter((i) => i.removedAt);
     const removedIds = new Set(removed.map((r) => r.id));
     const trainedOnThem = fitted.trained.head.ids.filter((id) => removedIds.has(id));
-    assert.ok(trainedOnThem.length >= 3, `the fitted head trained on ${trainedOnThem.length} of the removed photos`);
+    // About 1 in 10 photos is held out (by a hash of its random id): all 5 of them with a chance of 1e-5.
+    assert.ok(trainedOnThem.length >= 1, `the fitted head trained on ${trainedOnThem.length} of the removed photos`);
 
     await releaseFirstVersion(fitted);
     const { row, report, loaded } = await firstVersion(model.id);
