@@ -15,8 +15,8 @@ export function SignInForm({ next }: { next: string }) {
         className="space-y-4"
         noValidate
         onChange={(e) => {
-          const t = e.target as unknown as HTMLInputElement;
-          if (t.name === 'email') setEmail(t.value);
+          const t = e.target;
+          if (t instanceof HTMLInputElement && t.name === 'email') setEmail(t.value);
         }}
       >
         <input type="hidden" name="next" value={next} />

@@ -17,7 +17,8 @@ const createSchema = z.strictObject({
  * Creates an API key `fm_<prefix>_<secret>` for an organisation (admins only). The key is returned
  * once; only its SHA-256 is stored.
  */
-export async function createApiKey(opts: { actorUserId: string; organizationId: string; input: z.input<typeof createSchema> }) {
+/** `input` is checked here (a form's strings or the API's body), so it is taken as it comes. */
+export async function createApiKey(opts: { actorUserId: string; organizationId: string; input: unknown }) {
   const parsed = createSchema.safeParse(opts.input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const prefix = crypto.randomBytes(4).toString('hex');

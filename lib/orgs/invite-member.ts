@@ -10,13 +10,14 @@ import { requestDelivery } from '@/lib/mail/jobs';
 import { queueEmail } from '@/lib/mail/queue-email';
 import { invitationMail } from '@/lib/mail/templates';
 import { requireOrgRole } from './require-org-role';
-import { inviteMemberSchema, type InviteMemberInput } from './schemas';
+import { inviteMemberSchema } from './schemas';
 
 export const INVITATION_DAYS = 7;
 const ROLE_NAMES = { admin: 'an administrator', engineer: 'an engineer', compliance: 'a compliance officer' } as const;
 
 /** An organisation admin invites someone by e-mail with a role; the link is valid for 7 days. */
-export async function inviteMember(opts: { actorUserId: string; organizationId: string; input: InviteMemberInput }): Promise<{ invitationId: string }> {
+/** `input` is checked here (a form's strings or the API's body), so it is taken as it comes. */
+export async function inviteMember(opts: { actorUserId: string; organizationId: string; input: unknown }): Promise<{ invitationId: string }> {
   const parsed = inviteMemberSchema.safeParse(opts.input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { email, role } = parsed.data;

@@ -13,7 +13,7 @@ export async function createKeyAction(_prev: ActionState, form: FormData): Promi
   const scopes = form.getAll('scopes').map(String);
   return runAction(async () => {
     const user = await requirePageUser(PERSONA_ROLES.partner, '/partner/keys');
-    const created = await createApiKey({ actorUserId: user.id, organizationId: user.organization!.id, input: { name: f.name, scopes: scopes as never } });
+    const created = await createApiKey({ actorUserId: user.id, organizationId: user.organization!.id, input: { name: f.name, scopes } });
     revalidatePath('/partner/keys');
     return { ok: true, message: `Key "${created.name}" created. Copy it now: it is shown only once.`, values: { key: created.key } };
   }, f);

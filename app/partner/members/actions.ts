@@ -10,7 +10,7 @@ export async function inviteMemberAction(_prev: ActionState, form: FormData): Pr
   const f = formFields(form, ['email', 'role']);
   return runAction(async () => {
     const user = await requirePageUser(PERSONA_ROLES.partner, '/partner/members');
-    await inviteMember({ actorUserId: user.id, organizationId: user.organization!.id, input: { email: f.email, role: f.role as never } });
+    await inviteMember({ actorUserId: user.id, organizationId: user.organization!.id, input: { email: f.email, role: f.role } });
     revalidatePath('/partner/members');
     return { ok: true, message: `Invitation sent to ${f.email.trim().toLowerCase()}.` };
   }, f);
