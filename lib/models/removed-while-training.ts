@@ -2,7 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { datasetItems } from '@/db/schema';
 import { removalBudget } from '@/lib/unlearning/budget';
-import { subset, type Samples } from '@/lib/unlearning/dataset';
+import { without, type Samples } from '@/lib/unlearning/dataset';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import { removeSamples } from '@/lib/unlearning/remove';
 import { removeSisa, type SisaModel } from '@/lib/unlearning/sisa';
@@ -40,7 +40,7 @@ export type Trained = { head: Head; holdout: Samples; residual: number | null; b
  * samples lose the removed items too, so the accuracy is measured on live items only.
  */
 export async function withoutRemoved(t: Trained, removed: Set<string>): Promise<Trained> {
-  const holdout = subset(t.holdout, (i) => !removed.has(t.holdout.ids[i]));
+  const holdout = t.holdout.ids.some((id) => removed.has(id)) ? without(t.holdout, removed) : t.holdout;
   const ids = trainedAmong(t.head, removed);
   if (!ids.length) return { ...t, holdout };
   const before = t.removed?.items ?? 0;

@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
 import type { FeatureSource } from '@/lib/embeddings/partner-samples';
-import { subset, type Samples } from '@/lib/unlearning/dataset';
+import { without, type Samples } from '@/lib/unlearning/dataset';
 import { decodeHoldout, encodeHoldout } from './holdout-file';
 import { removedItems } from './removed-while-training';
 import { holdoutData } from './training-data';
@@ -20,5 +20,5 @@ export async function storeHoldout(s: Samples): Promise<string> {
 export async function versionHoldout(version: { holdoutSha256: string | null }, datasetId: string, source: FeatureSource): Promise<Samples> {
   if (!version.holdoutSha256) return holdoutData(datasetId, source);
   const [kept, removed] = await Promise.all([getBlob(version.holdoutSha256).then(decodeHoldout), getDb().then((db) => removedItems(db, datasetId))]);
-  return kept.ids.some((id) => removed.has(id)) ? subset(kept, (i) => !removed.has(kept.ids[i])) : kept;
+  return kept.ids.some((id) => removed.has(id)) ? without(kept, removed) : kept;
 }
