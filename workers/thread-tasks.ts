@@ -8,9 +8,9 @@ export type ThreadTask = (input: never) => Promise<{ result: unknown; transfer?:
 
 export const TASKS: Record<string, ThreadTask> = {
   /** Decode an image and find every face with its descriptor (face-api on wasm, warm per thread). */
-  'faces.embed': async ({ bytes, thumbnails }: { bytes: Uint8Array; thumbnails?: boolean }) => {
+  'faces.embed': async ({ bytes, thumbnails, hashes }: { bytes: Uint8Array; thumbnails?: boolean; hashes?: boolean }) => {
     const { embedImage } = await import('@/lib/faces/embed-image');
-    const result = await embedImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { thumbnails });
+    const result = await embedImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { thumbnails, hashes });
     const transfer = result.ok ? result.faces.flatMap((f) => (f.thumbnail ? [f.thumbnail.buffer as ArrayBuffer] : [])) : [];
     return { result, transfer };
   },

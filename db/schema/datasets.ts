@@ -1,5 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  vector,
+} from 'drizzle-orm/pg-core';
 import { at, createdAt, id } from './columns';
 import { organizations } from './organizations';
 
@@ -62,6 +78,8 @@ export const datasetItems = pgTable(
     ingestId: uuid().references(() => ingests.id),
     status: datasetItemStatus().notNull().default('pending'),
     error: jsonb().$type<{ code: string; message: string }>(),
+    /** The whole picture's perceptual hash (lib/faces/image-hash.ts), set at ingest; null before migration 0024. */
+    imageHash: bigint({ mode: 'bigint' }),
     removedAt: at(),
     createdAt: createdAt(),
   },
@@ -105,6 +123,8 @@ export const faces = pgTable(
      * rows stored before it had a cohort.
      */
     cohortDistance: real(),
+    /** The perceptual hash of the region its eyes and mouth frame (lib/faces/image-hash.ts); null: not computed or too small. */
+    regionHash: bigint({ mode: 'bigint' }),
     removed: boolean().notNull().default(false),
     createdAt: createdAt(),
   },

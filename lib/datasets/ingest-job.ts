@@ -14,6 +14,7 @@ import { cohortDistance } from '@/lib/matcher/cohort';
 import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
 import { watchJob } from '@/lib/removals/match-watch';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
+import { findRemovedCopy, removedHashes, type RemovedCopy, type RemovedHashes } from './removed-copies';
 
 /** Items embedded at once: enough to keep every worker thread busy between database round trips. */
 const BATCH = 16;
@@ -31,6 +32,10 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
   if (!ingest) throw new Error(`ingest ${ingestId} does not exist`);
   if (ingest.status === 'completed') return;
   await db.update(ingests).set({ status: 'running' }).where(eq(ingests.id, ingestId));
+  const [ds] = await db.select({ organizationId: datasets.organizationId }).from(datasets).where(eq(datasets.id, ingest.datasetId));
+  // Read once per run: a removal committed while this ingest runs is seen by the next one, as an
+  // image uploaded just before the request would be in the set (the request covers what its search found).
+  const removed = await removedHashes(db, ds.organizationId, ctx.threads);
   for (;;) {
     const batch = await db
       .select({ id: datasetItems.id, sha256: datasetItems.sha256 })
@@ -42,15 +47,14 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
     await Promise.all(
       batch.map(async (item) => {
         const bytes = await getBlob(item.sha256);
-        const r = await ctx.threads.run<EmbedResult>('faces.embed', { bytes: new Uint8Array(bytes), thumbnails: true });
-        await storeResult(ingest.datasetId, item.id, r);
+        const r = await ctx.threads.run<EmbedResult>('faces.embed', { bytes: new Uint8Array(bytes), thumbnails: true, hashes: true });
+        await storeResult(ingest.datasetId, item.id, r, removed);
       }),
     );
     await refreshCounts(ingestId);
     failpoint('ingest.after-batch');
   }
   const counts = await refreshCounts(ingestId);
-  const [ds] = await db.select({ organizationId: datasets.organizationId }).from(datasets).where(eq(datasets.id, ingest.datasetId));
   await prepareJobs(watchJob);
   // Completion, its audit event and `dataset.ingested` are written together: a crash loses none of them.
   const deliveryIds = await db.transaction(async (tx) => {
@@ -83,16 +87,17 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
   if (deliveryIds) await deliverRecorded(deliveryIds);
 }
 
-async function storeResult(datasetId: string, itemId: string, r: EmbedResult): Promise<void> {
+async function storeResult(datasetId: string, itemId: string, r: EmbedResult, removed: RemovedHashes): Promise<void> {
   const db = await getDb();
   const cohort = calibratedCohort();
-  const thumbs = r.ok ? await Promise.all(r.faces.map(async (f) => (f.thumbnail ? (await putBlob(f.thumbnail)).sha256 : null))) : [];
+  const copy = r.ok && r.imageHash && r.faces.length ? await findRemovedCopy(db, removed, { imageHash: r.imageHash, faces: r.faces }) : null;
+  const failure = !r.ok ? r.error : !r.faces.length ? { code: 'no_face', message: 'No face was found in this image.' } : copy ? copyError(copy) : null;
+  if (failure || !r.ok) {
+    await db.update(datasetItems).set({ status: 'failed', error: failure }).where(eq(datasetItems.id, itemId));
+    return;
+  }
+  const thumbs = await Promise.all(r.faces.map(async (f) => (f.thumbnail ? (await putBlob(f.thumbnail)).sha256 : null)));
   await db.transaction(async (tx) => {
-    if (!r.ok || !r.faces.length) {
-      const error = r.ok ? { code: 'no_face', message: 'No face was found in this image.' } : r.error;
-      await tx.update(datasetItems).set({ status: 'failed', error }).where(eq(datasetItems.id, itemId));
-      return;
-    }
     await tx
       .insert(faces)
       .values(
@@ -106,14 +111,29 @@ async function storeResult(datasetId: string, itemId: string, r: EmbedResult): P
           embedding: f.descriptor,
           embeddingModel: r.model,
           cohortDistance: cohort && r.model === calibration().model ? cohortDistance(f.descriptor, cohort) : null,
+          regionHash: f.hash ? BigInt.asIntN(64, f.hash.hash) : null,
         })),
       )
       .onConflictDoNothing();
     await tx
       .update(datasetItems)
-      .set({ status: 'embedded', error: r.truncated ? { code: 'truncated', message: 'The file ended early; the part that could be decoded was used.' } : null })
+      .set({
+        status: 'embedded',
+        error: r.truncated ? { code: 'truncated', message: 'The file ended early; the part that could be decoded was used.' } : null,
+        imageHash: r.imageHash ? BigInt.asIntN(64, r.imageHash.hash) : null,
+      })
       .where(eq(datasetItems.id, itemId));
   });
+}
+
+/** The refusal of a copy of a removed image: the partner learns which of its own items it copies, as its webhooks already told it. */
+function copyError(copy: RemovedCopy): { code: string; message: string } {
+  const what = copy.kind === 'picture' ? 'the same picture' : 'the same face, cropped, framed or turned differently';
+  return {
+    code: 'removed_image_copy',
+    message:
+      `This image looks like a copy of "${copy.externalId}" in set "${copy.dataset}" (${what}), ` + "which was removed at a person's request; it is not used.",
+  };
 }
 
 async function refreshCounts(ingestId: string): Promise<{ processed: number; failed: number }> {

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import sharp from 'sharp';
+import { getDb } from '@/db/client';
+import { datasetItems, faces } from '@/db/schema';
+import { seedPartner } from '@/db/seed/factories';
+import { getThreadPool } from '@/lib/jobs/thread-pool';
+import { describeEachDriver } from '@/lib/testing/test-db';
+import { setUpTestEnvironment } from '@/lib/testing/test-env';
+import { createDataset } from './create-dataset';
+import { runIngest } from './ingest-job';
+import { stageUpload, storeFiles } from './stage-upload';
+
+setUpTestEnvironment();
+
+const fixture = (f: string) => fs.readFileSync(path.join('lib/faces/fixtures', f));
+type Org = Awaited<ReturnType<typeof seedPartner>>;
+
+/** Uploads these images (name → bytes) as a new set of the organisation and ingests them; the items by external id. */
+async function ingestSet(org: Org, name: string, images: Record<string, Buffer>) {
+  const actor = { type: 'user', id: org.admin.id } as const;
+  const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name, description: '' } });
+  const rows = Object.keys(images).map((file) => ({ externalId: file, label: file.split('_0')[0], file }));
+  const files = await storeFiles(new Map(Object.entries(images)));
+  const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files });
+  await runIngest(ingest.id, { threads: getThreadPool() });
+  const db = await getDb();
+  const items = await db.select().from(datasetItems).where(eq(datasetItems.datasetId, ds.id));
+  return new Map(items.map((i) => [i.externalId, i]));
+}
+
+describeEachDriver('a copy of a removed image', () => {
+  test('is refused at ingest when re-encoded, resized, mirrored or cropped; other photos of the person and other partners are not', async () => {
+    const a = await seedPartner();
+    const original = await ingestSet(a, 'Archive 2025', {
+      'Abdullah_Gul_0001.jpg': fixture('Abdullah_Gul_0001.jpg'),
+      'Adrien_Brody_0001.jpg': fixture('Adrien_Brody_0001.jpg'),
+      'Adrien_Brody_0002.jpg': fixture('Adrien_Brody_0002.jpg'),
+    });
+    assert.ok([...original.values()].every((i) => i.status === 'embedded' && i.imageHash !== null));
+    const db = await getDb();
+    // What a submitted request does (lib/removals/submit-request.ts), to one photo of each person.
+    const removed = ['Abdullah_Gul_0001.jpg', 'Adrien_Brody_0001.jpg'].map((f) => original.get(f)!.id);
+    await db.update(datasetItems).set({ removedAt: new Date() }).where(inArray(datasetItems.id, removed));
+    await db.update(faces).set({ removed: true }).where(inArray(faces.itemId, removed));
+    // One of them as ingested before hashes existed: the next ingest computes its hashes from its image.
+    await db.update(datasetItems).set({ imageHash: null }).where(eq(datasetItems.id, removed[1]));
+    await db.update(faces).set({ regionHash: null }).where(eq(faces.itemId, removed[1]));
+
+    const gul = fixture('Abdullah_Gul_0001.jpg');
+    const brody = fixture('Adrien_Brody_0001.jpg');
+    const copies = {
+      'Abdullah_Gul_0001-smaller.jpg': await sharp(gul).resize(180, 180).jpeg({ quality: 60 }).toBuffer(),
+      'Abdullah_Gul_0001-mirrored.png': await sharp(gul).flop().png().toBuffer(),
+      'Adrien_Brody_0001-cropped.jpg': await sharp(brody).extract({ left: 20, top: 10, width: 210, height: 220 }).jpeg({ quality: 85 }).toBuffer(),
+      'Adrien_Brody_0001-bordered.jpg': await sharp(brody)
+        .extend({ top: 30, bottom: 30, left: 60, right: 60, background: '#fff' })
+        .modulate({ brightness: 1.15 })
+        .jpeg()
+        .toBuffer(),
+    };
+    const again = await ingestSet(a, 'Archive 2026', {
+      ...copies,
+      // Other photos of the two people, never removed: used as before.
+      'Abdullah_Gul_0004.jpg': fixture('Abdullah_Gul_0004.jpg'),
+      'Adrien_Brody_0002.jpg': fixture('Adrien_Brody_0002.jpg'),
+      'Adrien_Brody_0003.jpg': fixture('Adrien_Brody_0003.jpg'),
+    });
+    const status = Object.fromEntries([...again].map(([id, i]) => [id, i.error?.code ?? i.status]));
+    assert.deepEqual(status, {
+      'Abdullah_Gul_0001-smaller.jpg': 'removed_image_copy',
+      'Abdullah_Gul_0001-mirrored.png': 'removed_image_copy',
+      'Adrien_Brody_0001-cropped.jpg': 'removed_image_copy',
+      'Adrien_Brody_0001-bordered.jpg': 'removed_image_copy',
+      'Abdullah_Gul_0004.jpg': 'embedded',
+      'Adrien_Brody_0002.jpg': 'embedded',
+      'Adrien_Brody_0003.jpg': 'embedded',
+    });
+    assert.match(again.get('Abdullah_Gul_0001-smaller.jpg')!.error!.message, /copy of "Abdullah_Gul_0001\.jpg" in set "Archive 2025" \(the same picture\)/);
+    // A refused copy keeps no face, descriptor or thumbnail.
+    const copyIds = Object.keys(copies).map((f) => again.get(f)!.id);
+    assert.equal((await db.select().from(faces).where(inArray(faces.itemId, copyIds))).length, 0);
+    // The removed item ingested without hashes got them.
+    const [brodyRow] = await db
+      .select()
+      .from(datasetItems)
+      .where(and(eq(datasetItems.id, removed[1]), isNotNull(datasetItems.imageHash)));
+    assert.ok(brodyRow);
+
+    // Another organisation's copies: accepted, nothing says anything was removed elsewhere.
+    const b = await seedPartner();
+    const theirs = await ingestSet(b, 'Theirs', copies);
+    assert.deepEqual(
+      [...theirs.values()].map((i) => i.status),
+      ['embedded', 'embedded', 'embedded', 'embedded'],
+    );
+  });
+});
