@@ -14,7 +14,7 @@ import { cohortDistance } from '@/lib/matcher/cohort';
 import { refreshLabelTemplates } from '@/lib/matcher/label-templates';
 import { watchJob } from '@/lib/removals/match-watch';
 import { deliverRecorded, recordEvent } from '@/lib/webhooks/emit-event';
-import { findRemovedCopy, removedHashes, type RemovedCopy, type RemovedHashes } from './removed-copies';
+import { findRemovedCopy, removalStamp, removedHashes, type RemovedCopy, type RemovedHashes } from './removed-copies';
 
 /** Items embedded at once: enough to keep every worker thread busy between database round trips. */
 const BATCH = 16;
@@ -33,10 +33,11 @@ export async function runIngest(ingestId: string, ctx: Pick<JobContext, 'threads
   if (ingest.status === 'completed') return;
   await db.update(ingests).set({ status: 'running' }).where(eq(ingests.id, ingestId));
   const [ds] = await db.select({ organizationId: datasets.organizationId }).from(datasets).where(eq(datasets.id, ingest.datasetId));
-  // Read once per run: a removal committed while this ingest runs is seen by the next one, as an
-  // image uploaded just before the request would be in the set (the request covers what its search found).
-  const removed = await removedHashes(db, ds.organizationId, ctx.threads);
+  // Read again whenever a removal of the organisation's was committed since: a batch embedded
+  // just before a request's commit is in the set as an image uploaded before it would be.
+  let removed = await removedHashes(db, ds.organizationId, ctx.threads);
   for (;;) {
+    if ((await removalStamp(db, ds.organizationId)) !== removed.stamp) removed = await removedHashes(db, ds.organizationId, ctx.threads);
     const batch = await db
       .select({ id: datasetItems.id, sha256: datasetItems.sha256 })
       .from(datasetItems)

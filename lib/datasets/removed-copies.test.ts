@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { getDb } from '@/db/client';
 import { datasetItems, faces } from '@/db/schema';
 import { seedPartner } from '@/db/seed/factories';
-import { getThreadPool } from '@/lib/jobs/thread-pool';
+import { getThreadPool, ThreadPool } from '@/lib/jobs/thread-pool';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { createDataset } from './create-dataset';
@@ -19,14 +19,31 @@ setUpTestEnvironment();
 const fixture = (f: string) => fs.readFileSync(path.join('lib/faces/fixtures', f));
 type Org = Awaited<ReturnType<typeof seedPartner>>;
 
-/** Uploads these images (name → bytes) as a new set of the organisation and ingests them; the items by external id. */
-async function ingestSet(org: Org, name: string, images: Record<string, Buffer>) {
+/** What submitting a request does to these items (lib/removals/submit-request.ts). */
+async function markRemoved(itemIds: string[]) {
+  const db = await getDb();
+  await db.update(datasetItems).set({ removedAt: new Date() }).where(inArray(datasetItems.id, itemIds));
+  await db.update(faces).set({ removed: true }).where(inArray(faces.itemId, itemIds));
+}
+
+/**
+ * Uploads these images (name → bytes) as a new set of the organisation and ingests them; the items
+ * by external id. `last`: this image is embedded after all the others (a later batch).
+ */
+async function ingestSet(org: Org, name: string, images: Record<string, Buffer>, opts: { threads?: ThreadPool; last?: string } = {}) {
   const actor = { type: 'user', id: org.admin.id } as const;
   const ds = await createDataset({ organizationId: org.organization.id, actor, input: { name, description: '' } });
   const rows = Object.keys(images).map((file) => ({ externalId: file, label: file.split('_0')[0], file }));
   const files = await storeFiles(new Map(Object.entries(images)));
   const ingest = await stageUpload({ organizationId: org.organization.id, datasetId: ds.id, actor, rows, files });
-  await runIngest(ingest.id, { threads: getThreadPool() });
+  if (opts.last)
+    await (
+      await getDb()
+    )
+      .update(datasetItems)
+      .set({ createdAt: sql`now() + interval '1 hour'` })
+      .where(and(eq(datasetItems.datasetId, ds.id), eq(datasetItems.externalId, opts.last)));
+  await runIngest(ingest.id, { threads: opts.threads ?? getThreadPool() });
   const db = await getDb();
   const items = await db.select().from(datasetItems).where(eq(datasetItems.datasetId, ds.id));
   return new Map(items.map((i) => [i.externalId, i]));
@@ -42,10 +59,8 @@ describeEachDriver('a copy of a removed image', () => {
     });
     assert.ok([...original.values()].every((i) => i.status === 'embedded' && i.imageHash !== null));
     const db = await getDb();
-    // What a submitted request does (lib/removals/submit-request.ts), to one photo of each person.
     const removed = ['Abdullah_Gul_0001.jpg', 'Adrien_Brody_0001.jpg'].map((f) => original.get(f)!.id);
-    await db.update(datasetItems).set({ removedAt: new Date() }).where(inArray(datasetItems.id, removed));
-    await db.update(faces).set({ removed: true }).where(inArray(faces.itemId, removed));
+    await markRemoved(removed);
     // One of them as ingested before hashes existed: the next ingest computes its hashes from its image.
     await db.update(datasetItems).set({ imageHash: null }).where(eq(datasetItems.id, removed[1]));
     await db.update(faces).set({ regionHash: null }).where(eq(faces.itemId, removed[1]));
@@ -97,5 +112,41 @@ describeEachDriver('a copy of a removed image', () => {
       [...theirs.values()].map((i) => i.status),
       ['embedded', 'embedded', 'embedded', 'embedded'],
     );
+  });
+
+  test('a request submitted while an ingest runs reaches the batches embedded after it', async () => {
+    const a = await seedPartner();
+    const original = await ingestSet(a, 'Archive 2025', { 'Abdullah_Gul_0001.jpg': fixture('Abdullah_Gul_0001.jpg') });
+    // Sixteen pictures without a face fill the first batch; the copy comes in the second.
+    const fillers = Object.fromEntries(
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, i) => {
+          const pixels = { create: { width: 64, height: 64, channels: 3 as const, background: { r: i * 15, g: 90, b: 200 - i * 10 } } };
+          return [`filler_${String(i).padStart(4, '0')}.png`, await sharp(pixels).png().toBuffer()] as const;
+        }),
+      ),
+    );
+    const copy = 'Abdullah_Gul_0001-copy.jpg';
+    let submitted = false;
+    /** Submits the request while the first batch is being embedded, after the ingest read the hashes. */
+    class SubmitDuringIngest extends ThreadPool {
+      override async run<T>(task: string, input: unknown): Promise<T> {
+        if (!submitted) {
+          submitted = true;
+          await markRemoved([original.get('Abdullah_Gul_0001.jpg')!.id]);
+        }
+        return super.run<T>(task, input);
+      }
+    }
+    const threads = new SubmitDuringIngest(1);
+    try {
+      const images = { ...fillers, [copy]: await sharp(fixture('Abdullah_Gul_0001.jpg')).jpeg({ quality: 70 }).toBuffer() };
+      const again = await ingestSet(a, 'Archive 2026', images, { threads, last: copy });
+      assert.ok(submitted);
+      assert.equal(again.get(copy)!.error?.code, 'removed_image_copy');
+      assert.equal([...again.values()].filter((i) => i.error?.code === 'no_face').length, 16);
+    } finally {
+      await threads.close();
+    }
   });
 });

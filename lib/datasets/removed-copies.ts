@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { datasetItems, datasets, faces } from '@/db/schema';
 import { getBlob, hasBlob } from '@/lib/blobs/blob-store';
@@ -31,7 +31,7 @@ export type Halves = [number, number];
 /** A removed face of the organisation, with its item's hash and its region's (as two 32-bit halves). */
 type RemovedFace = { faceId: number; itemId: string; image: Halves | null; region: Halves | null };
 
-export type RemovedHashes = { faces: RemovedFace[]; items: Map<string, { externalId: string; dataset: string }> };
+export type RemovedHashes = { faces: RemovedFace[]; items: Map<string, { externalId: string; dataset: string }>; stamp: string };
 
 export type RemovedCopy = { externalId: string; dataset: string; kind: 'picture' | 'face' };
 
@@ -62,6 +62,7 @@ export function probeOf(image: { imageHash: HashPair; faces: Pick<EmbeddedFace, 
  */
 export async function removedHashes(db: Executor, organizationId: string, threads: ThreadPool): Promise<RemovedHashes> {
   const removedOfOrg = and(eq(datasets.organizationId, organizationId), isNotNull(datasetItems.removedAt));
+  const stamp = await removalStamp(db, organizationId);
   const missing = await db
     .select({ id: datasetItems.id, sha256: datasetItems.sha256 })
     .from(datasetItems)
@@ -91,6 +92,7 @@ export async function removedHashes(db: Executor, organizationId: string, thread
     .where(removedOfOrg);
   const items = new Map(rows.map((r) => [r.itemId, { externalId: r.externalId, dataset: r.dataset }]));
   return {
+    stamp,
     items,
     faces: rows.map((r) => ({
       faceId: r.faceId,
@@ -99,6 +101,20 @@ export async function removedHashes(db: Executor, organizationId: string, thread
       region: r.regionHash === null ? null : halves(r.regionHash),
     })),
   };
+}
+
+/**
+ * What changes whenever one of the organisation's items is removed: how many are, and the latest
+ * removal's time. An ingest compares it between batches and reads the hashes again when it moved,
+ * so that a request submitted during a long ingest reaches the images embedded after it.
+ */
+export async function removalStamp(db: Executor, organizationId: string): Promise<string> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int`, latest: sql<string | null>`max(${datasetItems.removedAt})::text` })
+    .from(datasetItems)
+    .innerJoin(datasets, eq(datasets.id, datasetItems.datasetId))
+    .where(and(eq(datasets.organizationId, organizationId), isNotNull(datasetItems.removedAt)));
+  return `${r.n} ${r.latest ?? ''}`;
 }
 
 /** Writes an item's hashes: the picture's on the item, each face's region hash on its face row. */
