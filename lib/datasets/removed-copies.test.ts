@@ -7,10 +7,12 @@ import sharp from 'sharp';
 import { getDb } from '@/db/client';
 import { datasetItems, faces } from '@/db/schema';
 import { seedPartner } from '@/db/seed/factories';
+import { hammingDistance } from '@/lib/faces/image-hash';
 import { getThreadPool, ThreadPool } from '@/lib/jobs/thread-pool';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { createDataset } from './create-dataset';
+import { halves, hashMatch, IMAGE_BITS, probeOf, REGION_BITS } from './removed-copies';
 import { runIngest } from './ingest-job';
 import { stageUpload, storeFiles } from './stage-upload';
 
@@ -48,6 +50,34 @@ async function ingestSet(org: Org, name: string, images: Record<string, Buffer>,
   const items = await db.select().from(datasetItems).where(eq(datasetItems.datasetId, ds.id));
   return new Map(items.map((i) => [i.externalId, i]));
 }
+
+test('the hash comparison on 32-bit halves agrees with a plain Hamming distance', () => {
+  // A seeded generator (xorshift) and hashes k bits apart, k from 0 to 16, mirror images included.
+  let state = 0x9e3779b9;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  const random64 = () => (BigInt(next()) << 32n) | BigInt(next());
+  const flip = (h: bigint, k: number) => {
+    let out = h;
+    for (const bit of new Set(Array.from({ length: k }, () => next() % 64))) out ^= 1n << BigInt(bit);
+    return out;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const removed = random64();
+    const upload = { hash: flip(removed, i % 17), mirrored: flip(removed, (i * 7) % 17) };
+    const face = { hash: flip(removed, (i * 3) % 17), mirrored: random64() };
+    const bits = (p: { hash: bigint; mirrored: bigint }) => Math.min(hammingDistance(p.hash, removed), hammingDistance(p.mirrored, removed));
+    // Stored as PostgreSQL stores them (signed), compared as the ingest compares them.
+    const stored = halves(BigInt.asIntN(64, removed));
+    const match = hashMatch(probeOf({ imageHash: upload, faces: [{ hash: face }] }), { image: stored, region: stored });
+    const expected = bits(upload) <= IMAGE_BITS ? 'picture' : bits(face) <= REGION_BITS ? 'face' : null;
+    assert.equal(match?.kind ?? null, expected, `case ${i}`);
+  }
+});
 
 describeEachDriver('a copy of a removed image', () => {
   test('is refused at ingest when re-encoded, resized, mirrored or cropped; other photos of the person and other partners are not', async () => {
