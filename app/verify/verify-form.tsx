@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { ErrorAlert } from '@/app/_components/error-alert';
 import { verifyCertificateAction } from './actions';
-import { evidenceSentence, featuresSentence } from '@/lib/certificates/evidence-text';
+import { evidenceSentence, featuresSentence, firstReleaseSentence } from '@/lib/certificates/evidence-text';
 import { DeploymentSection } from '@/app/_components/deployment-status';
 
 export function VerifyForm() {
@@ -60,6 +60,11 @@ export function VerifyForm() {
                       {evidenceSentence(m.evidence)}
                     </span>
                   ) : null}
+                </p>
+              ))}
+              {(p.firstReleases ?? []).map((f) => (
+                <p key={f.modelId} data-testid="first-release">
+                  {firstReleaseSentence(f)}
                 </p>
               ))}
               <p className="text-gray-600">{p.scope}</p>

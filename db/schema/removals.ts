@@ -35,7 +35,11 @@ export const requestStatus = pgEnum('removal_request_status', [
 export const matchTier = pgEnum('match_tier', ['shown', 'possible']);
 /** The operator-reviewed identity check for a person who cannot use a camera (lib/liveness/identity-review.ts). */
 export const identityReview = pgEnum('identity_review', ['pending', 'approved', 'refused']);
-export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed']);
+/**
+ * A task's states. `awaiting_release`: the model was training when the request was submitted; its
+ * first release leaves the items out and completes the task (lib/removals/first-release-tasks.ts).
+ */
+export const taskStatus = pgEnum('removal_task_status', ['pending', 'unlearning', 'certified', 'failed', 'awaiting_release']);
 
 /**
  * What a search covered (lib/removals/search-scope.ts): every training set searched with its faces
@@ -176,6 +180,7 @@ export const removalTasks = pgTable(
     status: taskStatus().notNull().default('pending'),
     /** The item ids this task removes from the model (those the model was trained on). */
     itemIds: uuid().array().notNull(),
+    /** The version the items were removed from; null for a first release (awaiting_release), which has no version before it. */
     fromVersionId: uuid().references(() => modelVersions.id),
     toVersionId: uuid().references(() => modelVersions.id),
     attempts: integer().notNull().default(0),

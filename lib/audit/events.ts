@@ -67,7 +67,7 @@ export type AuditEvent =
         thresholds: SearchScope['thresholds'];
       }
     >
-  | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number }>
+  | Ev<'request.submitted', 'removal_request', { confirmed: number; possible: number; items: number; models: number; training?: number }>
   | Ev<'request.withdrawn', 'removal_request'>
   | Ev<'request.watch_started', 'removal_request', { days: number; consentVersion: string }>
   | Ev<'request.watch_ended', 'removal_request', { reason: 'stopped' | 'found' | 'expired' }>
@@ -81,6 +81,7 @@ export type AuditEvent =
   | Ev<'abuse.references_mismatch', 'removal_request', { userId: string; mismatched: number; references: number }>
   | Ev<'request.retried', 'removal_request', { by: string; tasks: number; stage: string }>
   | Ev<'request.nudged', 'removal_request', { status: string; jobs: number }>
+  | Ev<'request.model_dropped', 'removal_request', { modelId: string; reason: string }>
   | Ev<'request.purged', 'removal_request', { reason: string; references: number }>;
 
 export type AuditAction = AuditEvent['action'];

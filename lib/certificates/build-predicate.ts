@@ -1,6 +1,6 @@
-import type { RemovalVersionReport } from '@/lib/models/version-report';
+import type { RemovalVersionReport, TrainedReport } from '@/lib/models/version-report';
 import type { ForgettingEvidence } from '@/lib/unlearning/forgetting-evidence';
-import { SCOPE, type Features, type PredicateV2 } from './predicate';
+import { SCOPE, type Features, type FirstRelease, type PredicateV2 } from './predicate';
 
 type VersionFacts = { version: number; weightsSha256: string; accuracy: number | null; budgetUsed: number };
 
@@ -16,6 +16,16 @@ export type ModelRelease = {
   evidence: ForgettingEvidence | null;
 };
 
+/** A model that was training when the request was submitted, and its first version, released after it (first-release-tasks.ts). */
+export type FirstReleaseFacts = {
+  model: ModelRelease['model'];
+  features: Features;
+  version: VersionFacts & { noiseSource: 'secret' | 'seeded' | 'none' };
+  report: TrainedReport;
+  /** This request's photos that the training had read (the task's count in report.tasksAtRelease). */
+  photosTrainedOn: number;
+};
+
 export type PredicateInput = {
   certificateId: string;
   requestId: string;
@@ -26,6 +36,7 @@ export type PredicateInput = {
   software: string;
   /** The request's search (absent for searches recorded before thresholds were). */
   search?: PredicateV2['search'];
+  firstReleases?: FirstReleaseFacts[];
 };
 
 export class PredicateError extends Error {}
@@ -37,7 +48,7 @@ export class PredicateError extends Error {}
  */
 export function buildPredicate(input: PredicateInput): PredicateV2 {
   return {
-    version: '2.4',
+    version: '2.5',
     certificateId: input.certificateId,
     requestId: input.requestId,
     organization: input.organization,
@@ -47,6 +58,65 @@ export function buildPredicate(input: PredicateInput): PredicateV2 {
     scope: SCOPE,
     software: input.software,
     ...(input.search ? { search: input.search } : {}),
+    ...(input.firstReleases?.length ? { firstReleases: input.firstReleases.map(firstReleaseEntry) } : {}),
+  };
+}
+
+type Guarantee = PredicateV2['models'][number]['guarantee'];
+
+type GuaranteeFacts = {
+  kind: 'newton-certified' | 'sisa';
+  method: 'newton-certified' | 'retrain' | 'sisa' | null;
+  params: Record<string, number>;
+  residual: number | null;
+  residualBound: number | null;
+  budgetUsed: number;
+  /** ε = δ = 0: SISA's retraining of shards, or nothing of the person's to remove. */
+  exact: boolean;
+};
+
+/** The guarantee a release states: certified on its computed residual, or exact. */
+function guaranteeOf(g: GuaranteeFacts): Guarantee {
+  return {
+    epsilon: g.exact ? 0 : (g.params.epsilon ?? 0),
+    delta: g.exact ? 0 : (g.params.delta ?? 0),
+    sigma: g.kind === 'sisa' ? null : (g.params.sigma ?? null),
+    lambda: g.params.lambda ?? 0,
+    residual: g.residual,
+    residualBound: g.residualBound,
+    residualEstablished: g.method === 'newton-certified' ? 'computed' : 'exact',
+    budgetUsed: g.budgetUsed,
+  };
+}
+
+function firstReleaseEntry(f: FirstReleaseFacts): FirstRelease {
+  const removed = f.report.removedBeforeRelease;
+  if (f.photosTrainedOn > 0 && !removed)
+    throw new PredicateError(
+      `model ${f.model.name} v${f.version.version} trained on ${f.photosTrainedOn} of the photos but records no removal before its release`,
+    );
+  if (f.photosTrainedOn > 0 && f.version.noiseSource === 'seeded')
+    throw new PredicateError(`model ${f.model.name} v${f.version.version} rests on seeded noise: it must be re-noised before a certificate is issued`);
+  const method = f.photosTrainedOn > 0 && removed ? removed.method : null;
+  const read = method !== null;
+  return {
+    modelId: f.model.id,
+    modelName: f.model.name,
+    features: f.features,
+    version: f.version.version,
+    weightsSha256: f.version.weightsSha256,
+    photosTrainedOn: f.photosTrainedOn,
+    method,
+    guarantee: guaranteeOf({
+      kind: f.model.kind,
+      method,
+      params: f.model.params,
+      residual: read ? f.report.residual : null,
+      residualBound: read ? f.report.budget : null,
+      budgetUsed: f.version.budgetUsed,
+      exact: f.model.kind === 'sisa' || !read,
+    }),
+    accuracy: f.version.accuracy,
   };
 }
 
@@ -64,16 +134,15 @@ function modelEntry(m: ModelRelease): PredicateV2['models'][number] {
     before: { version: m.before.version, weightsSha256: m.before.weightsSha256 },
     after: { version: m.after.version, weightsSha256: m.after.weightsSha256 },
     method,
-    guarantee: {
-      epsilon: sisa ? 0 : (params.epsilon ?? 0),
-      delta: sisa ? 0 : (params.delta ?? 0),
-      sigma: sisa ? null : (params.sigma ?? null),
-      lambda: params.lambda ?? 0,
+    guarantee: guaranteeOf({
+      kind: m.model.kind,
+      method,
+      params,
       residual: r?.residual ?? null,
       residualBound: r?.budget ?? null,
-      residualEstablished: method === 'newton-certified' ? 'computed' : 'exact',
       budgetUsed: m.after.budgetUsed,
-    },
+      exact: sisa,
+    }),
     retrained: r?.retrained ?? false,
     samplesRemoved: r?.removedSamples ?? 0,
     classesDropped: r?.classesDropped.length ?? 0,

@@ -28,3 +28,19 @@ export function featuresSentence(f: Features): string {
         `which the partner states was trained on: ${f.trainingData}`
     : `Trained on forgetme's face descriptor ${f.name} ${f.version} (${f.dimension} values per photo): ${f.trainingData}.`;
 }
+
+type FirstRelease = NonNullable<Predicate['firstReleases']>[number];
+
+/** A model that was training when the request came (predicate 2.5), in one sentence: its first version, and what it held of the photos. */
+export function firstReleaseSentence(f: FirstRelease): string {
+  const g = f.guarantee;
+  const how =
+    f.method === null
+      ? 'its training had not read your photos when you asked, so it never saw them (exact)'
+      : f.method === 'newton-certified'
+        ? `its training had read ${f.photosTrainedOn} of your photos; they were taken out of it by certified removal before its release ` +
+          `(epsilon = ${g.epsilon}, delta = ${g.delta}; residual ${g.residual?.toExponential(2)} within the bound ${g.residualBound?.toExponential(2)})`
+        : `its training had read ${f.photosTrainedOn} of your photos; they were taken out of it before its release by ` +
+          `${f.method === 'sisa' ? 'retraining the parts that had seen them' : 'retraining it without them'} (exact)`;
+  return `Model "${f.modelName}" was being trained when you asked: version ${f.version}, its first, was released after your request without your photos; ${how}.`;
+}

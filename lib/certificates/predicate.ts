@@ -12,6 +12,7 @@ export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
  * Version 2.2 adds, per model, `features`: what the head was trained on (forgetme's descriptor or the partner's network).
  * Version 2.3 adds `search.strangersCounted`: 'photos' when the expected strangers count stranger photos (absent: people).
  * Version 2.4 adds `search.largeLabel`: the chance per search, at most, of taking a stranger's label of more than so many photos.
+ * Version 2.5 adds `firstReleases`: models that were training on the sets when the request was submitted, released after it without the photos.
  */
 export const PREDICATE_TYPE = 'https://forgetme.dev/attestations/face-removal/v2';
 export const PREDICATE_TYPE_V1 = 'https://forgetme.dev/attestations/face-removal/v1';
@@ -73,6 +74,27 @@ const modelRemovalV2 = modelRemoval.extend({
     .describe("Per-person evidence of forgetting (a membership test of this request's photos): evidence, not the guarantee"),
 });
 
+/**
+ * Since predicate 2.5: a model that was training on the sets when the request was submitted. Its
+ * training had read the set before the request; its first version was released after it, with
+ * the photos the training had read taken out of the fitted head first, so no released version of
+ * it ever held them. The guarantee is that of that removal (exact when it had read none).
+ */
+export const firstReleaseSchema = z.object({
+  modelId: z.string(),
+  modelName: z.string(),
+  features: featuresSchema,
+  version: z.number().int(),
+  weightsSha256: sha256,
+  photosTrainedOn: z
+    .number()
+    .int()
+    .describe("This request's photos the training had read, taken out of the head before its release (0: left out before it read them)"),
+  method: z.enum(['newton-certified', 'retrain', 'sisa']).nullable().describe('How they were taken out (null: the training had read none)'),
+  guarantee: modelRemoval.shape.guarantee,
+  accuracy: z.number().nullable(),
+});
+
 const tiers = z.object({ shown: z.number(), possible: z.number() });
 
 /** What the search that found the photos covered, and the error rates it was held to (since predicate 2.1). */
@@ -119,6 +141,10 @@ const predicateBase = z.object({
   scope: z.string(),
   software: z.string(),
   search: searchEvidenceSchema.optional(),
+  firstReleases: z
+    .array(firstReleaseSchema)
+    .optional()
+    .describe('Since predicate 2.5: models training when the request was submitted, whose first version left the photos out'),
 });
 
 /** Reads either version (the v2 fields optional): what displays and filters use. */
@@ -139,6 +165,7 @@ export type Predicate = z.infer<typeof predicateSchema>;
 export type PredicateV2 = z.infer<typeof predicateV2Schema>;
 export type ReleaseEvidence = z.infer<typeof releaseEvidenceSchema>;
 export type Features = z.infer<typeof featuresSchema>;
+export type FirstRelease = z.infer<typeof firstReleaseSchema>;
 export type Statement = z.infer<typeof statementSchema> & { predicate: Predicate };
 
 export const SCOPE =

@@ -1,7 +1,7 @@
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { envelopeDigest, type Bundle } from './bundle';
-import { evidenceSentence, featuresSentence } from './evidence-text';
+import { evidenceSentence, featuresSentence, firstReleaseSentence } from './evidence-text';
 import { noticeFor, type Predicate } from './predicate';
 import { largeLabelOdds } from '@/lib/matcher/registry-thresholds';
 
@@ -107,6 +107,10 @@ export async function renderCertificatePdf(bundle: Bundle, predicate: Predicate,
     if (m.features) text(featuresSentence(m.features));
     // The standard PDF fonts have no Greek: ε is spelled out.
     if (m.evidence) text(evidenceSentence(m.evidence).replace(/ε/g, 'epsilon'));
+  }
+  for (const f of predicate.firstReleases ?? []) {
+    text(`${firstReleaseSentence(f)} Accuracy on held-out photos: ${fmt(f.accuracy)}.`);
+    text(featuresSentence(f.features));
   }
   const notice = noticeFor(bundle.envelope);
   if (notice) {

@@ -31,6 +31,7 @@ export async function signCertificate(opts: {
   if (existing) return existing;
   const statement = { _type: STATEMENT_TYPE, subject: opts.subject, predicateType: PREDICATE_TYPE, predicate: opts.predicate };
   const envelope = signEnvelope(PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), await getSigningKey());
+  const first = opts.predicate.firstReleases ?? [];
   return db.transaction(async (tx) => {
     const { leafIndex } = await appendLeaf(tx, envelopeLeafHash(envelope), opts.certificateId);
     const [row] = await tx
@@ -42,8 +43,8 @@ export async function signCertificate(opts: {
         envelope,
         leafIndex,
         issuedAt: new Date(opts.predicate.issuedAt),
-        methods: [...new Set(opts.predicate.models.map((m) => m.method))],
-        modelIds: opts.predicate.models.map((m) => m.modelId),
+        methods: [...new Set([...opts.predicate.models.map((m) => m.method), ...first.flatMap((f) => (f.method ? [f.method] : []))])],
+        modelIds: [...opts.predicate.models.map((m) => m.modelId), ...first.map((f) => f.modelId)],
         datasetIds: opts.predicate.datasets.map((d) => d.id),
         removedItems: opts.predicate.datasets.reduce((n, d) => n + d.removedItems, 0),
         submittedAt: opts.submittedAt ?? null,

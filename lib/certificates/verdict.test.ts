@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
 import { exampleBundle, exampleJwks } from '@/lib/testing/example-bundle';
+import { exampleModelEntry } from '@/lib/testing/example-predicate';
 import { PREDICATE_TYPE } from './predicate';
 import { verdictOf } from './verdict';
 import { verifyBundle, type Jwk } from './verify-bundle';
@@ -37,4 +38,31 @@ test('an altered certificate and a file that is not one', () => {
   assert.doesNotMatch(v.summary, /another platform/);
   const notOne = verdictOf(verifyBundle({ hello: 'world' }, exampleJwks));
   assert.deepEqual([notOne.ok, notOne.headline], [false, 'Not a certificate']);
+});
+
+test('a model released for the first time after the request (predicate 2.5): counted, and its weights must be a subject', () => {
+  const sha = crypto.randomBytes(32).toString('hex');
+  const firstRelease = {
+    modelId: 'm2',
+    modelName: 'Trained meanwhile',
+    features: { source: 'forgetme', name: 'faceapi', version: '1', dimension: 128, trainingData: 'public photos' },
+    version: 1,
+    weightsSha256: sha,
+    photosTrainedOn: 3,
+    method: 'newton-certified',
+    guarantee: exampleModelEntry(sha).guarantee,
+    accuracy: 0.9,
+  };
+  const named = exampleBundle(PREDICATE_TYPE, '2.5', { release: null, evidence: null }, { predicate: { firstReleases: [firstRelease] }, subjects: [sha] });
+  const v = verifyBundle(named, exampleJwks);
+  assert.equal(v.ok, true, JSON.stringify(v.checks));
+  assert.equal(v.predicate!.firstReleases![0].photosTrainedOn, 3);
+  const samples = v.predicate!.models[0].samplesRemoved;
+  assert.match(verdictOf(v).summary, new RegExp(`removed ${samples + 3} photos from 2 models`));
+  assert.match(v.checks.find((c) => c.id === 'schema')!.detail, /2 model\(s\)/);
+
+  const unnamed = exampleBundle(PREDICATE_TYPE, '2.5', { release: null, evidence: null }, { predicate: { firstReleases: [firstRelease] } });
+  const schema = verifyBundle(unnamed, exampleJwks).checks.find((c) => c.id === 'schema')!;
+  assert.equal(schema.ok, false);
+  assert.match(schema.detail, /do not name the new weights of Trained meanwhile/);
 });

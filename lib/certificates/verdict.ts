@@ -19,11 +19,12 @@ export function verdictOf(v: Verification): Verdict {
     };
   }
   const p = v.predicate;
+  const first = p?.firstReleases ?? [];
   const says = p
     ? `It says that ${p.organization.name} removed ${plural(
-        p.models.reduce((n, m) => n + m.samplesRemoved, 0),
+        p.models.reduce((n, m) => n + m.samplesRemoved, 0) + first.reduce((n, f) => n + f.photosTrainedOn, 0),
         'photo',
-      )} from ${plural(p.models.length, 'model')} for request ${p.requestId}, on ${p.issuedAt.slice(0, 10)} (certificate ${p.certificateId}).`
+      )} from ${plural(p.models.length + first.length, 'model')} for request ${p.requestId}, on ${p.issuedAt.slice(0, 10)} (certificate ${p.certificateId}).`
     : '';
   if (v.ok) {
     const online = v.checks.some((c) => c.id === 'consistency');

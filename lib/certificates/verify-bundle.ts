@@ -122,13 +122,17 @@ export function verifyBundle(input: unknown, jwks: { keys: Jwk[] }, online?: Onl
     if (major === 1) notices.push(V1_NOTICE);
     issuedAt = new Date(predicate.issuedAt);
     const afterDigests = new Set(statement.subject.map((s) => s.digest.sha256));
-    const missing = predicate.models.filter((mo) => !afterDigests.has(mo.after.weightsSha256));
-    if (missing.length) throw new Error(`the subjects do not name the new weights of ${missing.map((x) => x.modelName).join(', ')}`);
+    const released = [
+      ...predicate.models.map((mo) => ({ name: mo.modelName, sha256: mo.after.weightsSha256 })),
+      ...(predicate.firstReleases ?? []).map((f) => ({ name: f.modelName, sha256: f.weightsSha256 })),
+    ];
+    const missing = released.filter((mo) => !afterDigests.has(mo.sha256));
+    if (missing.length) throw new Error(`the subjects do not name the new weights of ${missing.map((x) => x.name).join(', ')}`);
     add(
       'schema',
       'Content',
       true,
-      `An in-toto statement with the face-removal predicate v${predicate.version}: ${predicate.models.length} model(s), ` +
+      `An in-toto statement with the face-removal predicate v${predicate.version}: ${released.length} model(s), ` +
         `${predicate.datasets.reduce((s, d) => s + d.removedItems, 0)} item(s) removed.`,
     );
   } catch (err) {

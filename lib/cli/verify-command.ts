@@ -50,7 +50,7 @@ export const VERIFY_COMMAND: Command = {
     const policy = witnessPolicyArg(values.witness ?? [], values.quorum);
     const bundle = readBundleArg(positionals, 'BUNDLE.json');
     // Loaded here, not at the top: `forgetme --help` and the other commands need none of it.
-    const [{ verifyBundle }, { verdictOf }, { evidenceSentence, featuresSentence }] = await Promise.all([
+    const [{ verifyBundle }, { verdictOf }, { evidenceSentence, featuresSentence, firstReleaseSentence }] = await Promise.all([
       import('@/lib/certificates/verify-bundle'),
       import('@/lib/certificates/verdict'),
       import('@/lib/certificates/evidence-text'),
@@ -79,6 +79,7 @@ export const VERIFY_COMMAND: Command = {
     for (const n of v.notices) console.log(`NOTE  ${n}`);
     for (const m of v.predicate?.models ?? []) if (m.features) console.log(`FEATURES  ${m.modelName} v${m.after.version}: ${featuresSentence(m.features)}`);
     for (const m of v.predicate?.models ?? []) if (m.evidence) console.log(`EVIDENCE  ${m.modelName} v${m.after.version}: ${evidenceSentence(m.evidence)}`);
+    for (const f of v.predicate?.firstReleases ?? []) console.log(`RELEASED  ${f.modelName} v${f.version}: ${firstReleaseSentence(f)}`);
     for (const d of v.deployments ?? []) console.log(`DEPLOYED  ${d.modelName}: ${d.detail}`);
     if (v.predicate && !v.deployments) console.log('DEPLOYED  Not checked offline: give --url to see whether the partner signed that it deployed the removal.');
     const checks = Object.fromEntries(v.checks.map((c) => [c.id, c.ok]));

@@ -51,7 +51,12 @@ export type DeploymentFinding = {
  */
 export function deploymentFindings(predicate: Predicate, evidence: DeploymentEvidence): DeploymentFinding[] {
   const org = predicate.organization;
-  return predicate.models.map((m) => {
+  // The versions the certificate names: each removal's new version, and each first release (predicate 2.5).
+  const released = [
+    ...predicate.models.map((m) => ({ modelId: m.modelId, modelName: m.modelName, version: m.after.version })),
+    ...(predicate.firstReleases ?? []).map((f) => ({ modelId: f.modelId, modelName: f.modelName, version: f.version })),
+  ];
+  return released.map((m) => {
     const base = { modelId: m.modelId, modelName: m.modelName };
     const faults: string[] = [];
     for (const a of evidence.acknowledgements) {
@@ -63,8 +68,7 @@ export function deploymentFindings(predicate: Predicate, evidence: DeploymentEvi
       }
       const p = read.statement.predicate;
       if (a.key.organizationId !== org.id || p.organizationId !== org.id) faults.push(`an acknowledgement is signed for another organisation than ${org.name}`);
-      else if (p.version < m.after.version)
-        faults.push(`an acknowledgement is of version ${p.version}, older than the certificate's version ${m.after.version}`);
+      else if (p.version < m.version) faults.push(`an acknowledgement is of version ${p.version}, older than the certificate's version ${m.version}`);
       else if (!p.certificateIds.includes(predicate.certificateId)) faults.push('an acknowledgement of this model does not name this certificate');
       else {
         const digest = read.statement.subject[0].digest.sha256;
@@ -84,7 +88,7 @@ export function deploymentFindings(predicate: Predicate, evidence: DeploymentEvi
     return {
       ...base,
       status: 'not_acknowledged',
-      detail: `Not yet acknowledged: ${org.name} has not signed that a version without these photos (version ${m.after.version} or later) runs in production.`,
+      detail: `Not yet acknowledged: ${org.name} has not signed that a version without these photos (version ${m.version} or later) runs in production.`,
     };
   });
 }

@@ -2,16 +2,20 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { datasetItems, models, modelVersions, removalRequests, removalTasks } from '@/db/schema';
+import { auditEvents, certificates, datasetItems, models, modelVersions, removalRequests, removalTasks } from '@/db/schema';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { runCertify } from '@/lib/removals/certify-job';
+import { getBundle } from '@/lib/certificates/get-bundle';
+import { verdictOf } from '@/lib/certificates/verdict';
+import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
+import { getJwks } from '@/lib/crypto/get-jwks';
 import { PEOPLE, partnerTrainingSet, submitRemovalOf } from '@/lib/testing/removal-fixtures';
 import { describeEachDriver } from '@/lib/testing/test-db';
 import { setUpTestEnvironment } from '@/lib/testing/test-env';
 import { exactResidual } from '@/lib/unlearning/exact-residual';
 import { removalBudget } from '@/lib/unlearning/budget';
 import { createModel } from './create-model';
-import { fitFirstVersion, releaseFirstVersion } from './train-job';
+import { failTraining, fitFirstVersion, releaseFirstVersion } from './train-job';
 import { loadModelFiles } from './version-files';
 import { trainedReportSchema } from './version-report';
 
@@ -32,17 +36,39 @@ async function firstVersion(modelId: string) {
   return { row: v, report: trainedReportSchema.parse(v.report), loaded: await loadModelFiles(v) };
 }
 
+async function requestStatus(requestId: string) {
+  const db = await getDb();
+  return (await db.select({ status: removalRequests.status }).from(removalRequests).where(eq(removalRequests.id, requestId)))[0].status;
+}
+
+/** The request's one certificate, verified as a person's verifier would (the published keys). */
+async function verifiedCertificate(requestId: string) {
+  const db = await getDb();
+  const certs = await db.select().from(certificates).where(eq(certificates.requestId, requestId));
+  assert.equal(certs.length, 1);
+  const v = verifyBundle(JSON.parse(JSON.stringify(await getBundle(certs[0].id))), (await getJwks()) as { keys: Jwk[] });
+  assert.ok(v.ok, JSON.stringify(v.checks));
+  return v;
+}
+
 describeEachDriver('a removal submitted while a model trains', ({ driver, handle }) => {
   test("the person's photos are not in the version released after their request", async () => {
     const { model } = await trainingModel();
     // Training read the live items (the person's among them) and fitted the head...
     const fitted = await fitFirstVersion(model.id);
     assert.ok(fitted);
-    // ...when the person's request was submitted: the model was not ready, so it got no task.
+    // ...when the person's request was submitted: the model was not ready, so its task waits for the release.
     const { req, submitted } = await submitRemovalOf('Abdullah_Gul');
-    assert.equal(submitted.models, 0, 'a model still training gets no task');
+    assert.equal(submitted.models, 1);
     const db = await getDb();
-    assert.equal((await db.select().from(removalTasks).where(eq(removalTasks.requestId, req.id))).length, 0);
+    const tasksOf = () => db.select().from(removalTasks).where(eq(removalTasks.requestId, req.id));
+    assert.deepEqual(
+      (await tasksOf()).map((t) => t.status),
+      ['awaiting_release'],
+    );
+    // The request waits for it: certification does nothing while the task is open.
+    await runCertify(req.id);
+    assert.equal(await requestStatus(req.id), 'submitted');
     const removed = (await db.select({ id: datasetItems.id, removedAt: datasetItems.removedAt }).from(datasetItems)).filter((i) => i.removedAt);
     const removedIds = new Set(removed.map((r) => r.id));
     const trainedOnThem = fitted.trained.head.ids.filter((id) => removedIds.has(id));
@@ -68,9 +94,62 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
       assert.ok(Math.abs(row.budgetUsed - report.residual! / budget) < 1e-12 && row.budgetUsed > 0);
     }
     assert.equal((await db.select().from(models).where(eq(models.id, model.id)))[0].status, 'ready');
-    // The request completes with the models that were ready; the later version never held the photos.
+    // The release completed the task with its version; the certificate names that version.
+    const [task] = await tasksOf();
+    assert.equal(task.status, 'certified');
+    assert.equal(task.toVersionId, row.id);
+    assert.equal(task.fromVersionId, null);
+    assert.deepEqual(report.tasksAtRelease, { [task.id]: trainedOnThem.length });
     await runCertify(req.id);
-    assert.equal((await db.select().from(removalRequests).where(eq(removalRequests.id, req.id)))[0].status, 'completed');
+    assert.equal(await requestStatus(req.id), 'completed');
+    const v = await verifiedCertificate(req.id);
+    assert.equal(v.predicate!.version, '2.5');
+    assert.deepEqual(v.predicate!.models, []);
+    const [first] = v.predicate!.firstReleases!;
+    assert.equal(first.modelId, model.id);
+    assert.equal(first.version, 1);
+    assert.equal(first.weightsSha256, row.weightsSha256);
+    assert.equal(first.photosTrainedOn, trainedOnThem.length);
+    assert.equal(first.method, report.removedBeforeRelease?.method);
+    if (first.method === 'newton-certified') assert.equal(first.guarantee.residual, report.residual);
+    assert.equal(first.guarantee.budgetUsed, row.budgetUsed);
+    assert.ok(first.guarantee.epsilon > 0 || first.method !== 'newton-certified');
+    assert.match(verdictOf(v).summary, new RegExp(`removed ${trainedOnThem.length} photos? from 1 model`));
+    // The console's filters find the certificate by the model.
+    const [cert] = await db.select().from(certificates).where(eq(certificates.requestId, req.id));
+    assert.deepEqual(cert.modelIds, [model.id]);
+  });
+
+  test('a request submitted before training read the set: the first release names the model, which never saw the photos', async () => {
+    const { model } = await trainingModel();
+    const { req } = await submitRemovalOf('Abdullah_Gul');
+    const fitted = await fitFirstVersion(model.id);
+    assert.ok(fitted);
+    await releaseFirstVersion(fitted);
+    await runCertify(req.id);
+    assert.equal(await requestStatus(req.id), 'completed');
+    const [first] = (await verifiedCertificate(req.id)).predicate!.firstReleases!;
+    assert.equal(first.photosTrainedOn, 0);
+    assert.equal(first.method, null);
+    assert.equal(first.guarantee.residualEstablished, 'exact');
+    assert.equal(first.guarantee.epsilon, 0);
+    const { report } = await firstVersion(model.id);
+    assert.equal(report.removedBeforeRelease, undefined, 'nothing was taken out: the training never read them');
+  });
+
+  test('a model whose training fails drops the waiting tasks, and the request is certified without it', async () => {
+    const { model } = await trainingModel();
+    const { req } = await submitRemovalOf('Abdullah_Gul');
+    await failTraining(model.id, { code: 'test_failure', message: 'The test failed this training.' });
+    const db = await getDb();
+    assert.equal((await db.select().from(removalTasks).where(eq(removalTasks.requestId, req.id))).length, 0);
+    const trail = await db.select().from(auditEvents).where(eq(auditEvents.subjectId, req.id));
+    assert.ok(trail.some((e) => e.action === 'request.model_dropped'));
+    await runCertify(req.id);
+    assert.equal(await requestStatus(req.id), 'completed');
+    const v = await verifiedCertificate(req.id);
+    assert.equal(v.predicate!.firstReleases, undefined);
+    assert.ok(v.predicate!.datasets[0].removedItems > 0, 'the items are still removed from the set');
   });
 
   // Two connections are needed to interleave a submission with the release: PostgreSQL only.

@@ -21,6 +21,9 @@ import { storeModelFiles } from './version-files';
 import { storeHoldout } from './version-holdout';
 import { removedItems, trainedAmong, withoutRemoved, type Trained } from './removed-while-training';
 import { keepWarm } from './warm-models';
+import { prepareJobs } from '@/lib/jobs/enqueue';
+import { certifyJob } from '@/lib/removals/certify-job';
+import { awaitingTasks, completeAwaitingTasks, dropAwaitingTasks } from '@/lib/removals/first-release-tasks';
 import { loadedOf } from '@/lib/unlearning/model-file';
 import type { TrainedReport } from './version-report';
 
@@ -114,6 +117,9 @@ export async function releaseFirstVersion(fitted: Fitted): Promise<void> {
   const { model } = fitted;
   const db = await getDb();
   let trained = fitted.trained;
+  // What the training read: the requests waiting for this release learn how many of their photos it held.
+  const fittedIds = new Set(fitted.trained.head.ids);
+  await prepareJobs(certifyJob);
   for (let round = 1; round <= RELEASE_ROUNDS; round++) {
     const removed = await removedItems(db, model.datasetId);
     const next = await unlessUnfit(model.id, () => withoutRemoved(trained, removed));
@@ -128,6 +134,8 @@ export async function releaseFirstVersion(fitted: Fitted): Promise<void> {
       // The lock a submitted request waits on (or holds) before it reads which models are ready.
       await tx.select({ id: models.id }).from(models).where(eq(models.id, model.id)).for('update');
       if (trainedAmong(head, await removedItems(tx, model.datasetId)).length) return 'again' as const;
+      // Requests submitted while it trained (first-release-tasks.ts); more cannot come: they wait on this row.
+      const waiting = await awaitingTasks(tx, model.id, fittedIds);
       const report: TrainedReport = {
         ...fitted.report,
         classes: head.classes.length,
@@ -135,6 +143,7 @@ export async function releaseFirstVersion(fitted: Fitted): Promise<void> {
         residual,
         holdout: holdout.ids.length,
         ...(trained.removed ? { removedBeforeRelease: trained.removed } : {}),
+        ...(waiting.length ? { tasksAtRelease: Object.fromEntries(waiting.map((w) => [w.task.id, w.trainedOn])) } : {}),
       };
       const [v] = await tx
         .insert(modelVersions)
@@ -155,6 +164,7 @@ export async function releaseFirstVersion(fitted: Fitted): Promise<void> {
         .onConflictDoNothing()
         .returning();
       if (!v) return null;
+      await completeAwaitingTasks(tx, waiting, v.id);
       await tx.update(models).set({ status: 'ready', progress: 1 }).where(eq(models.id, model.id));
       await recordAuditEvent(tx, {
         actor: { type: 'system' },
@@ -188,9 +198,13 @@ export const trainModelJob = defineJob({
   onExhausted: async (p, error) => failTraining(p.modelId, error),
 });
 
-/** A model whose training cannot finish: failed, with the error the partner sees, and audited. Only a model still training moves. */
+/**
+ * A model whose training cannot finish: failed, with the error the partner sees, and audited; the
+ * requests waiting for its release go on without it. Only a model still training moves.
+ */
 export async function failTraining(modelId: string, error: { code: string; message: string }): Promise<void> {
   const db = await getDb();
+  await prepareJobs(certifyJob);
   await db.transaction(async (tx) => {
     const [m] = await tx
       .update(models)
@@ -198,6 +212,8 @@ export async function failTraining(modelId: string, error: { code: string; messa
       .where(and(eq(models.id, modelId), eq(models.status, 'training')))
       .returning();
     if (!m) return;
+    // Nothing will be released: requests waiting for it are certified without it.
+    await dropAwaitingTasks(tx, modelId, 'training_failed');
     const event = { action: 'model.training_failed', subject: { type: 'model', id: modelId }, data: { code: error.code } } as const;
     await recordAuditEvent(tx, { actor: { type: 'system' }, organizationId: m.organizationId, event });
   });

@@ -64,6 +64,11 @@ export const trainedReportSchema = z.object({
   removedBeforeRelease: z
     .object({ items: z.number().int(), method: z.enum(['newton-certified', 'retrain', 'sisa']), classesDropped: z.array(z.string()) })
     .optional(),
+  /**
+   * The tasks of requests submitted while the model trained that this release completed, each with
+   * how many of its items the fitted head had trained on (0: left out before training read them).
+   */
+  tasksAtRelease: z.record(z.string(), z.number().int()).optional(),
   /** Whether the model keeps per-class step matrices (lib/unlearning/step-matrices.ts); absent from older reports. */
   stepMatrices: z
     .object({

@@ -67,7 +67,11 @@ export async function partnerOverview(organizationId: string): Promise<PartnerOv
     datasets: sets.n,
     items: { embedded: of(items, 'embedded'), pending: of(items, 'pending'), failed: of(items, 'failed') },
     models: modelCount.n,
-    removals: { open: of(tasks, 'pending') + of(tasks, 'unlearning'), certified: of(tasks, 'certified'), failed: of(tasks, 'failed') },
+    removals: {
+      open: of(tasks, 'pending') + of(tasks, 'unlearning') + of(tasks, 'awaiting_release'),
+      certified: of(tasks, 'certified'),
+      failed: of(tasks, 'failed'),
+    },
     webhooks: {
       endpoints: endpoints.n,
       disabled: endpoints.disabled,

@@ -12,9 +12,11 @@ import {
   removalRequests,
   removalTasks,
   requestMatches,
+  type Model,
+  type RemovalTask,
   type SearchScope,
 } from '@/db/schema';
-import { buildPredicate, type ModelRelease } from '@/lib/certificates/build-predicate';
+import { buildPredicate, type FirstReleaseFacts, type ModelRelease } from '@/lib/certificates/build-predicate';
 import { featuresOf } from '@/lib/embeddings/features-facts';
 import { PREDICATE_TYPE, type PredicateV2 } from '@/lib/certificates/predicate';
 import { readVersionReport } from '@/lib/models/version-report';
@@ -23,6 +25,7 @@ import { softwareVersions } from '@/lib/config/versions';
 import { defineJob } from '@/lib/jobs/define-job';
 import { failpoint } from '@/lib/jobs/failpoint';
 import { failRequest } from './fail-request';
+import { OPEN_TASKS } from './lifecycle';
 import { finishSettlement, settleRequest } from './settle-request';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
@@ -37,7 +40,8 @@ export async function runCertify(requestId: string): Promise<void> {
   const [r] = await db.select().from(removalRequests).where(eq(removalRequests.id, requestId));
   if (!r || !['submitted', 'processing'].includes(r.status)) return;
   const tasks = await db.select().from(removalTasks).where(eq(removalTasks.requestId, requestId));
-  if (tasks.some((t) => t.status === 'pending' || t.status === 'unlearning')) return; // the last model's job will call again
+  // The last model's job (or a first release) will call again.
+  if (tasks.some((t) => OPEN_TASKS.some((s) => s === t.status))) return;
   // A partner with a failed model gets no certificate for this request: only what was done is certified.
   const failedModels = new Map<string, string[]>();
   for (const t of tasks.filter((x) => x.status === 'failed')) failedModels.set(t.organizationId, [...(failedModels.get(t.organizationId) ?? []), t.modelId]);
@@ -86,8 +90,13 @@ export async function runCertify(requestId: string): Promise<void> {
       };
     });
     const releases: ModelRelease[] = [];
-    for (const t of tasks.filter((x) => x.organizationId === organizationId)) {
+    const firstReleases: FirstReleaseFacts[] = [];
+    for (const t of tasks.filter((x) => x.organizationId === organizationId && x.status === 'certified')) {
       const [m] = await db.select().from(models).where(eq(models.id, t.modelId));
+      if (!t.fromVersionId) {
+        firstReleases.push(await firstReleaseOf(m, t));
+        continue;
+      }
       const vs = await db
         .select()
         .from(modelVersions)
@@ -111,9 +120,11 @@ export async function runCertify(requestId: string): Promise<void> {
       models: releases,
       software: `forgetme ${softwareVersions().forgetme}; predicate ${PREDICATE_TYPE}`,
       search: searchEvidence(r.searchScope),
+      firstReleases,
     });
     const subject: Subject[] = [
       ...predicate.models.map((m) => ({ name: `model:${m.modelId}@${m.after.version}`, digest: { sha256: m.after.weightsSha256 } })),
+      ...(predicate.firstReleases ?? []).map((f) => ({ name: `model:${f.modelId}@${f.version}`, digest: { sha256: f.weightsSha256 } })),
       ...datasetFacts.map((d) => ({ name: `removed-items:${d.id}`, digest: { sha256: d.manifestSha256 } })),
     ];
     const cert = await signCertificate({ certificateId, requestId, organizationId, subject, predicate, submittedAt: r.submittedAt });
@@ -141,6 +152,18 @@ export const certifyJob = defineJob({
   handler: async (p) => runCertify(p.requestId),
   onExhausted: async (p, error) => failRequest(p.requestId, { stage: 'certification', ...error }),
 });
+
+/** A task completed by its model's first release (first-release-tasks.ts): the version, and how many of the task's photos its training read. */
+async function firstReleaseOf(m: Model, t: RemovalTask): Promise<FirstReleaseFacts> {
+  const db = await getDb();
+  const [v] = await db.select().from(modelVersions).where(eq(modelVersions.id, t.toVersionId!));
+  const report = readVersionReport(v.report);
+  if (report.kind !== 'trained') throw new Error(`model version ${v.id} is not a first release (${report.kind}): it cannot complete task ${t.id}`);
+  const photosTrainedOn = report.tasksAtRelease?.[t.id];
+  if (photosTrainedOn === undefined) throw new Error(`model version ${v.id} does not record task ${t.id}`);
+  const model = { id: m.id, name: m.name, kind: m.kind, params: m.params };
+  return { model, features: await featuresOf(m), version: v, report, photosTrainedOn };
+}
 
 /** The search's scope and thresholds as the certificate states them (none for searches recorded before thresholds were). */
 function searchEvidence(scope: SearchScope | null): PredicateV2['search'] {

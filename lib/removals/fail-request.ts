@@ -4,7 +4,7 @@ import { certificates, removalTasks, type RequestFailure } from '@/db/schema';
 import { prepareJobs, enqueue } from '@/lib/jobs/enqueue';
 import { log } from '@/lib/log/logger';
 import { certifyJob } from './certify-job';
-import { moveTasks } from './lifecycle';
+import { moveTasks, OPEN_TASKS } from './lifecycle';
 import { finishSettlement, settleRequest } from './settle-request';
 
 /**
@@ -20,7 +20,7 @@ export async function failRequest(requestId: string, failure: RequestFailure): P
     const open = await tx
       .select()
       .from(removalTasks)
-      .where(and(eq(removalTasks.requestId, requestId), inArray(removalTasks.status, ['pending', 'unlearning'])));
+      .where(and(eq(removalTasks.requestId, requestId), inArray(removalTasks.status, [...OPEN_TASKS])));
     await moveTasks(
       tx,
       open.map((t) => t.id),

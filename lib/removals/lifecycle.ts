@@ -26,9 +26,13 @@ export const REQUEST_MOVES = {
 export const TASK_MOVES = {
   pending: ['unlearning', 'failed'],
   unlearning: ['unlearning', 'certified', 'failed'],
+  awaiting_release: ['certified', 'failed'],
   certified: [],
-  failed: ['pending'],
+  failed: ['pending', 'awaiting_release'],
 } as const satisfies Record<TaskStatus, readonly TaskStatus[]>;
+
+/** Task states in which work remains: a request with one of them waits (its certification runs when none is left). */
+export const OPEN_TASKS = ['pending', 'unlearning', 'awaiting_release'] as const satisfies readonly TaskStatus[];
 
 /** States in which nothing more happens without an operator: the biometric data must be gone. */
 export const SETTLED: readonly RequestStatus[] = ['completed', 'partially_failed', 'failed', 'withdrawn'];

@@ -8,7 +8,9 @@ export const partnerRequestSchema = z.object({
   id: z.uuid().describe('The removal task id (one per request and model).'),
   requestId: z.uuid(),
   modelId: z.uuid(),
-  status: z.enum(['pending', 'unlearning', 'certified', 'failed']),
+  status: z
+    .enum(['pending', 'unlearning', 'certified', 'failed', 'awaiting_release'])
+    .describe('`awaiting_release`: the model was training when the request came; its first release leaves the items out and completes the task.'),
   items: z.array(z.object({ id: z.uuid(), externalId: z.string(), datasetId: z.uuid() })),
   requestStatus: z.string(),
   createdAt: z.iso.datetime(),

@@ -1,11 +1,12 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { removalRequests, removalTasks } from '@/db/schema';
+import { models, removalRequests, removalTasks } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { AppError } from '@/lib/errors/app-error';
 import { enqueue, prepareJobs } from '@/lib/jobs/enqueue';
 import { certifyJob } from './certify-job';
+import { dropAwaitingTasks } from './first-release-tasks';
 import { moveRequest, moveTasks } from './lifecycle';
 import { unlearnJob } from './unlearn-job';
 
@@ -34,21 +35,30 @@ export async function retryRequest(requestId: string, by: string): Promise<{ sta
       .select()
       .from(removalTasks)
       .where(and(eq(removalTasks.requestId, requestId), eq(removalTasks.status, 'failed')));
-    const moved = await moveTasks(
-      tx,
-      failed.map((t) => t.id),
-      'pending',
-      { attempts: 0, error: null },
-    );
+    // A task failed while its model trained waits for that model's first release again, or is
+    // dropped if the training failed since (first-release-tasks.ts); the others start again.
+    const ofModels = failed.length
+      ? await tx
+          .select({ id: models.id, status: models.status })
+          .from(models)
+          .where(inArray(models.id, [...new Set(failed.map((t) => t.modelId))]))
+      : [];
+    const statusOf = new Map(ofModels.map((m) => [m.id, m.status]));
+    const ids = (status: string) => failed.filter((t) => statusOf.get(t.modelId) === status).map((t) => t.id);
+    const moved = await moveTasks(tx, ids('ready'), 'pending', { attempts: 0, error: null });
+    const awaiting = await moveTasks(tx, [...ids('training'), ...ids('failed')], 'awaiting_release', { error: null });
+    for (const modelId of new Set(awaiting.filter((t) => statusOf.get(t.modelId) === 'failed').map((t) => t.modelId)))
+      await dropAwaitingTasks(tx, modelId, 'training_failed');
     if (!(await moveRequest(tx, requestId, 'processing', { error: null }, [r.status])))
       throw new AppError('conflict', 'This request changed while it was being retried; look again.');
-    const stage = moved.length ? 'unlearning' : 'certification';
+    const waiting = awaiting.filter((t) => statusOf.get(t.modelId) === 'training').length;
+    const stage = moved.length || waiting ? 'unlearning' : 'certification';
     await recordAuditEvent(tx, {
       actor: { type: 'system' },
-      event: { action: 'request.retried', subject: { type: 'removal_request', id: requestId }, data: { by, tasks: moved.length, stage } },
+      event: { action: 'request.retried', subject: { type: 'removal_request', id: requestId }, data: { by, tasks: moved.length + waiting, stage } },
     });
     for (const modelId of new Set(moved.map((t) => t.modelId))) await enqueue(unlearnJob, { modelId }, { tx });
-    if (!moved.length) await enqueue(certifyJob, { requestId }, { tx });
+    if (!moved.length && !waiting) await enqueue(certifyJob, { requestId }, { tx });
     return { stage, tasks: moved.length };
   });
 }

@@ -83,10 +83,14 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
           .for('key share')
       : [];
     const affected = ofSets.filter((m) => m.status === 'ready');
-    if (affected.length) {
+    // A model still training releases its first version without these items and then completes
+    // its task (first-release-tasks.ts): the request waits for it, and its certificate names it.
+    const training = ofSets.filter((m) => m.status === 'training');
+    const task = (m: (typeof ofSets)[number]) => ({ requestId: r.id, modelId: m.id, organizationId: m.organizationId, itemIds: byDataset.get(m.datasetId)! });
+    if (affected.length || training.length) {
       await tx
         .insert(removalTasks)
-        .values(affected.map((m) => ({ requestId: r.id, modelId: m.id, organizationId: m.organizationId, itemIds: byDataset.get(m.datasetId)! })))
+        .values([...affected.map(task), ...training.map((m) => ({ ...task(m), status: 'awaiting_release' as const }))])
         .onConflictDoNothing();
     }
     const submitted = await moveRequest(tx, r.id, 'submitted', { includePossible: input.includePossible, attestedAt: new Date(), submittedAt: new Date() });
@@ -101,6 +105,7 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
           possible: chosen.filter((m) => m.tier === 'possible').length,
           items: fresh.length,
           models: affected.length,
+          training: training.length,
         },
       },
     });
@@ -114,12 +119,13 @@ export async function submitRequest(opts: { userId: string; requestId: string; i
     for (const d of orgs) perOrg.set(d.organizationId, [...(perOrg.get(d.organizationId) ?? []), { datasetId: d.id, itemIds: byDataset.get(d.id)! }]);
     const deliveryIds: string[] = [];
     for (const [organizationId, ds] of perOrg) {
-      const data = { requestId: r.id, datasets: ds, models: affected.filter((m) => m.organizationId === organizationId).map((m) => m.id) };
+      const concerned = [...affected, ...training].filter((m) => m.organizationId === organizationId);
+      const data = { requestId: r.id, datasets: ds, models: concerned.map((m) => m.id) };
       deliveryIds.push(...(await recordEvent(tx, { organizationId, type: 'removal.requested', data })).deliveryIds);
     }
     for (const m of affected) await enqueue(unlearnJob, { modelId: m.id }, { tx });
-    if (!affected.length) await enqueue(certifyJob, { requestId: r.id }, { tx });
-    return { requestId: r.id, items: fresh.length, models: affected.length, deliveryIds };
+    if (!affected.length && !training.length) await enqueue(certifyJob, { requestId: r.id }, { tx });
+    return { requestId: r.id, items: fresh.length, models: affected.length + training.length, deliveryIds };
   });
   await deliverRecorded(result.deliveryIds);
   return { requestId: result.requestId, items: result.items, models: result.models };

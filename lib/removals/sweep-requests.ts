@@ -9,11 +9,12 @@ import { log } from '@/lib/log/logger';
 import { certifyJob } from './certify-job';
 import { IDLE_DAYS } from './consent';
 import { failRequest } from './fail-request';
-import { DEADLINES, moveRequest, SETTLED, type RequestStatus } from './lifecycle';
+import { DEADLINES, moveRequest, OPEN_TASKS, SETTLED, type RequestStatus } from './lifecycle';
 import { expireWatches } from './match-watch';
 import { matchJob } from './matching';
 import { purgeRequestData } from './retention';
 import { unlearnJob } from './unlearn-job';
+import { trainModelJob } from '@/lib/models/train-job';
 
 export type SweepReport = { withdrawn: number; failed: number; nudged: number; purged: number; watchesExpired: number };
 
@@ -86,9 +87,12 @@ async function nudge(r: RemovalRequest): Promise<number> {
   const tasks = await db
     .select()
     .from(removalTasks)
-    .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, ['pending', 'unlearning'])));
+    .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, [...OPEN_TASKS])));
   let sent = 0;
-  for (const modelId of new Set(tasks.map((t) => t.modelId))) if (await enqueue(unlearnJob, { modelId })) sent++;
+  // A task awaiting a first release moves with its model's training job (one per model; a finished one sends nothing).
+  for (const modelId of new Set(tasks.filter((t) => t.status !== 'awaiting_release').map((t) => t.modelId))) if (await enqueue(unlearnJob, { modelId })) sent++;
+  for (const modelId of new Set(tasks.filter((t) => t.status === 'awaiting_release').map((t) => t.modelId)))
+    if (await enqueue(trainModelJob, { modelId })) sent++;
   if (!tasks.length && (await enqueue(certifyJob, { requestId: r.id }))) sent++;
   if (sent) {
     const data = { status: r.status, jobs: sent };
@@ -105,7 +109,7 @@ async function deadlineFailure(r: RemovalRequest) {
   const [openTask] = await db
     .select({ id: removalTasks.id })
     .from(removalTasks)
-    .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, ['pending', 'unlearning'])))
+    .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, [...OPEN_TASKS])))
     .limit(1);
   return { stage: openTask ? ('unlearning' as const) : ('certification' as const), code: 'deadline', message };
 }

@@ -14,6 +14,7 @@ const TASK = {
   unlearning: 'Removing from the model',
   certified: 'Removed and certified',
   failed: 'Failed after every retry',
+  awaiting_release: 'Left out of the model in training; completed by its first release',
 } as const;
 
 /** The removal requests that concern this organisation, as GET /api/v1/removal-requests lists them: per request and model, the items and the certificate. */

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DeploymentSection } from '@/app/_components/deployment-status';
 import { notFound } from 'next/navigation';
-import { featuresSentence } from '@/lib/certificates/evidence-text';
+import { featuresSentence, firstReleaseSentence } from '@/lib/certificates/evidence-text';
 import { certificateDetail } from '@/lib/compliance/certificate-detail';
 import { pageScope } from '@/lib/compliance/page-scope';
 import { isAppError } from '@/lib/errors/app-error';
@@ -70,6 +70,12 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
                     : ''}
                   . {m.samplesRemoved} sample(s) removed, {m.classesDropped} identity class(es) dropped; accuracy {pct(m.accuracy.before)} →{' '}
                   {pct(m.accuracy.after)}.{m.features ? ` ${featuresSentence(m.features)}` : ''}
+                </li>
+              ))}
+              {(p.firstReleases ?? []).map((f) => (
+                <li key={f.modelId}>
+                  {firstReleaseSentence(f)} Weights <code className="text-xs">{f.weightsSha256.slice(0, 16)}…</code>; accuracy {pct(f.accuracy)}; budget used{' '}
+                  {(f.guarantee.budgetUsed * 100).toFixed(1)} %. {featuresSentence(f.features)}
                 </li>
               ))}
             </ul>

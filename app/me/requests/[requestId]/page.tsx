@@ -31,6 +31,7 @@ const TASK_LABEL = {
   unlearning: 'Removing from the model',
   certified: 'Removed and certified',
   failed: 'Failed after every retry',
+  awaiting_release: 'Left out of a model still in training; waiting for its first release',
 } as const;
 
 export default async function RequestPage({ params }: { params: Promise<{ requestId: string }> }) {

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."removal_task_status" ADD VALUE 'awaiting_release';
