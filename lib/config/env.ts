@@ -69,6 +69,7 @@ const schema = z.object({
   FORGETME_TRUSTED_PROXIES: z.coerce.number({ error: 'must be a whole number from 0 to 10' }).int().min(0).max(10).default(0),
   FORGETME_SIGN_UPS_PER_NETWORK: z.coerce.number({ error: 'must be a whole number from 1 to 100000' }).int().min(1).max(100_000).default(10),
   FORGETME_SERVER: z.literal('1').optional(),
+  GLIBC_TUNABLES: z.string().optional(),
   FORGETME_FAILPOINT: z
     .string()
     .regex(/^[a-z.-]+$/)
@@ -121,6 +122,8 @@ export type Env = {
   trustedProxies: number;
   /** Sign-ups allowed per hour from one network (IPv4 /24, IPv6 /64); raise it behind a large shared NAT. */
   signUpsPerNetwork: number;
+  /** glibc's own tunables, read here only to report whether huge pages were asked for (lib/runtime/huge-pages.ts). */
+  glibcTunables: string | undefined;
   /** Set by server.ts for the Next.js it hosts (not configuration): client addresses are the TCP peer's. */
   servedByForgetme: boolean;
   /** Tests only: the named failpoint kills this process with SIGKILL when reached (crash tests). */
@@ -188,6 +191,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     failpoint: e.FORGETME_FAILPOINT,
     trustedProxies: e.FORGETME_TRUSTED_PROXIES,
     servedByForgetme: e.FORGETME_SERVER === '1',
+    glibcTunables: e.GLIBC_TUNABLES,
     signUpsPerNetwork: e.FORGETME_SIGN_UPS_PER_NETWORK,
     deadline: e.FORGETME_DEADLINE === 'gdpr' || e.FORGETME_DEADLINE === 'ccpa' ? e.FORGETME_DEADLINE : Number(e.FORGETME_DEADLINE),
   };

@@ -1,6 +1,8 @@
 import type { PgBoss } from 'pg-boss';
 import { isAppError } from '@/lib/errors/app-error';
 import { log } from '@/lib/log/logger';
+import { hugePages } from '@/lib/runtime/huge-pages';
+import { env } from '@/lib/config/env';
 import { getBoss } from './boss';
 import { queueName, type RunnableJob } from './define-job';
 import { ensureQueue } from './ensure-queue';
@@ -52,6 +54,7 @@ export async function startJobRunner(opts: { jobs?: RunnableJob[]; pollingInterv
     const served = new Set(jobs.filter((d) => d.cron).map(queueName));
     for (const s of await boss.getSchedules()) if (!served.has(s.name)) await boss.unschedule(s.name, s.key);
   }
-  log.info('job runner started', { queues: jobs.map(queueName) });
+  // Huge pages make a removal's large arrays cheaper to allocate (lib/runtime/huge-pages.ts): said once, at start.
+  log.info('job runner started', { queues: jobs.map(queueName), hugePages: hugePages(env().glibcTunables) });
   return boss;
 }
