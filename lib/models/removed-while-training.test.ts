@@ -5,6 +5,9 @@ import { getDb } from '@/db/client';
 import { auditEvents, certificates, datasetItems, models, modelVersions, removalRequests, removalTasks } from '@/db/schema';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { runCertify } from '@/lib/removals/certify-job';
+import { retryRequest } from '@/lib/removals/retry-request';
+import { sweepRequests } from '@/lib/removals/sweep-requests';
+import { runUnlearning } from '@/lib/removals/unlearn-job';
 import { getBundle } from '@/lib/certificates/get-bundle';
 import { verdictOf } from '@/lib/certificates/verdict';
 import { verifyBundle, type Jwk } from '@/lib/certificates/verify-bundle';
@@ -135,6 +138,38 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
     assert.equal(first.guarantee.epsilon, 0);
     const { report } = await firstVersion(model.id);
     assert.equal(report.removedBeforeRelease, undefined, 'nothing was taken out: the training never read them');
+  });
+
+  test('a request past its deadline while the model trains fails; the release leaves it so, and a retry certifies', async () => {
+    const { model } = await trainingModel();
+    const { req } = await submitRemovalOf('Abdullah_Gul');
+    const db = await getDb();
+    const taskOf = async () => (await db.select().from(removalTasks).where(eq(removalTasks.requestId, req.id)))[0];
+    // Ten minutes on, the sweep leaves a task waiting for a release alone (the training sweep owns the training).
+    const nudged = (await db.select().from(auditEvents).where(eq(auditEvents.subjectId, req.id))).filter((e) => e.action === 'request.nudged');
+    await sweepRequests(new Date(Date.now() + 15 * 60_000));
+    assert.equal((await taskOf()).status, 'awaiting_release');
+    assert.equal(await requestStatus(req.id), 'submitted');
+    const after = (await db.select().from(auditEvents).where(eq(auditEvents.subjectId, req.id))).filter((e) => e.action === 'request.nudged');
+    assert.equal(after.length, nudged.length, 'nothing is sent for a task that waits for a release');
+    // A day on, the request fails by its deadline, and its task with it.
+    await sweepRequests(new Date(Date.now() + 25 * 3600_000));
+    assert.equal(await requestStatus(req.id), 'failed');
+    assert.equal((await taskOf()).status, 'failed');
+    // The release that follows completes no failed task.
+    const fitted = await fitFirstVersion(model.id);
+    assert.ok(fitted);
+    await releaseFirstVersion(fitted);
+    assert.equal((await taskOf()).status, 'failed');
+    // An operator's retry: the model is ready now, so the task starts again as a removal, which
+    // finds none of the photos in version 1 (its training never read them) and is certified.
+    await retryRequest(req.id, 'test-operator');
+    assert.equal((await taskOf()).status, 'pending');
+    await runUnlearning(model.id);
+    await runCertify(req.id);
+    assert.equal(await requestStatus(req.id), 'completed');
+    const [m] = (await verifiedCertificate(req.id)).predicate!.models;
+    assert.deepEqual([m.before.version, m.after.version, m.samplesRemoved], [1, 1, 0]);
   });
 
   test('a model whose training fails drops the waiting tasks, and the request is certified without it', async () => {

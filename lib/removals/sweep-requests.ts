@@ -14,7 +14,6 @@ import { expireWatches } from './match-watch';
 import { matchJob } from './matching';
 import { purgeRequestData } from './retention';
 import { unlearnJob } from './unlearn-job';
-import { trainModelJob } from '@/lib/models/train-job';
 
 export type SweepReport = { withdrawn: number; failed: number; nudged: number; purged: number; watchesExpired: number };
 
@@ -89,10 +88,11 @@ async function nudge(r: RemovalRequest): Promise<number> {
     .from(removalTasks)
     .where(and(eq(removalTasks.requestId, r.id), inArray(removalTasks.status, [...OPEN_TASKS])));
   let sent = 0;
-  // A task awaiting a first release moves with its model's training job (one per model; a finished one sends nothing).
-  for (const modelId of new Set(tasks.filter((t) => t.status !== 'awaiting_release').map((t) => t.modelId))) if (await enqueue(unlearnJob, { modelId })) sent++;
-  for (const modelId of new Set(tasks.filter((t) => t.status === 'awaiting_release').map((t) => t.modelId)))
-    if (await enqueue(trainModelJob, { modelId })) sent++;
+  // A task awaiting a first release moves with its model's training, which the training sweep
+  // keeps going or fails (lib/models/training-sweep.ts: never again after a job that died with its
+  // worker); either way the task is completed or dropped. Nothing to send for it here.
+  const unlearning = tasks.filter((t) => t.status !== 'awaiting_release');
+  for (const modelId of new Set(unlearning.map((t) => t.modelId))) if (await enqueue(unlearnJob, { modelId })) sent++;
   if (!tasks.length && (await enqueue(certifyJob, { requestId: r.id }))) sent++;
   if (sent) {
     const data = { status: r.status, jobs: sent };
