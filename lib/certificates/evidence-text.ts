@@ -42,5 +42,6 @@ export function firstReleaseSentence(f: FirstRelease): string {
           `(epsilon = ${g.epsilon}, delta = ${g.delta}; residual ${g.residual?.toExponential(2)} within the bound ${g.residualBound?.toExponential(2)})`
         : `its training had read ${f.photosTrainedOn} of your photos; they were taken out of it before its release by ` +
           `${f.method === 'sisa' ? 'retraining the parts that had seen them' : 'retraining it without them'} (exact)`;
-  return `Model "${f.modelName}" was being trained when you asked: version ${f.version}, its first, was released after your request without your photos; ${how}.`;
+  const released = `version ${f.version}, its first, was released after your request without your photos`;
+  return `Model "${f.modelName}" was being trained when you asked: ${released}; ${how}.`;
 }

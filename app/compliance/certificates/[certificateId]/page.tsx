@@ -74,8 +74,8 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
               ))}
               {(p.firstReleases ?? []).map((f) => (
                 <li key={f.modelId}>
-                  {firstReleaseSentence(f)} Weights <code className="text-xs">{f.weightsSha256.slice(0, 16)}…</code>; accuracy {pct(f.accuracy)}; budget used{' '}
-                  {(f.guarantee.budgetUsed * 100).toFixed(1)} %. {featuresSentence(f.features)}
+                  {firstReleaseSentence(f)} Weights <code className="text-xs">{f.weightsSha256.slice(0, 16)}…</code>;{' '}
+                  {`accuracy ${pct(f.accuracy)}; budget used ${(f.guarantee.budgetUsed * 100).toFixed(1)} %. ${featuresSentence(f.features)}`}
                 </li>
               ))}
             </ul>
