@@ -5,6 +5,7 @@ import { getDb } from '@/db/client';
 import { auditEvents, certificates, datasetItems, models, modelVersions, removalRequests, removalTasks } from '@/db/schema';
 import { closeThreadPool } from '@/lib/jobs/thread-pool';
 import { runCertify } from '@/lib/removals/certify-job';
+import { AWAITING_RELEASE_FAIL_MS, DEADLINES } from '@/lib/removals/lifecycle';
 import { retryRequest } from '@/lib/removals/retry-request';
 import { sweepRequests } from '@/lib/removals/sweep-requests';
 import { runUnlearning } from '@/lib/removals/unlearn-job';
@@ -19,6 +20,7 @@ import { exactResidual } from '@/lib/unlearning/exact-residual';
 import { removalBudget } from '@/lib/unlearning/budget';
 import { createModel } from './create-model';
 import { failTraining, fitFirstVersion, releaseFirstVersion } from './train-job';
+import { GIVE_UP_HOURS } from './training-sweep';
 import { loadModelFiles } from './version-files';
 import { trainedReportSchema } from './version-report';
 
@@ -140,7 +142,7 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
     assert.equal(report.removedBeforeRelease, undefined, 'nothing was taken out: the training never read them');
   });
 
-  test('a request past its deadline while the model trains fails; the release leaves it so, and a retry certifies', async () => {
+  test('a request that waits for a training outlives its one-day deadline, and the release certifies it', async () => {
     const { model } = await trainingModel();
     const { req } = await submitRemovalOf('Abdullah_Gul');
     const db = await getDb();
@@ -152,8 +154,25 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
     assert.equal(await requestStatus(req.id), 'submitted');
     const after = (await db.select().from(auditEvents).where(eq(auditEvents.subjectId, req.id))).filter((e) => e.action === 'request.nudged');
     assert.equal(after.length, nudged.length, 'nothing is sent for a task that waits for a release');
-    // A day on, the request fails by its deadline, and its task with it.
-    await sweepRequests(new Date(Date.now() + 25 * 3600_000));
+    // Two days on (a training may live that long: four attempts of six hours and their delays), it still waits.
+    assert.ok(AWAITING_RELEASE_FAIL_MS > GIVE_UP_HOURS * 3600_000 && AWAITING_RELEASE_FAIL_MS > DEADLINES.submitted.failMs!);
+    await sweepRequests(new Date(Date.now() + GIVE_UP_HOURS * 3600_000));
+    assert.equal(await requestStatus(req.id), 'submitted');
+    assert.equal((await taskOf()).status, 'awaiting_release');
+    const fitted = await fitFirstVersion(model.id);
+    assert.ok(fitted);
+    await releaseFirstVersion(fitted);
+    await runCertify(req.id);
+    assert.equal(await requestStatus(req.id), 'completed');
+    assert.equal((await verifiedCertificate(req.id)).predicate!.firstReleases!.length, 1);
+  });
+
+  test('a request waiting past the longest training fails; the release leaves it so, and a retry certifies', async () => {
+    const { model } = await trainingModel();
+    const { req } = await submitRemovalOf('Abdullah_Gul');
+    const db = await getDb();
+    const taskOf = async () => (await db.select().from(removalTasks).where(eq(removalTasks.requestId, req.id)))[0];
+    await sweepRequests(new Date(Date.now() + AWAITING_RELEASE_FAIL_MS + 3600_000));
     assert.equal(await requestStatus(req.id), 'failed');
     assert.equal((await taskOf()).status, 'failed');
     // The release that follows completes no failed task.
@@ -170,6 +189,16 @@ describeEachDriver('a removal submitted while a model trains', ({ driver, handle
     assert.equal(await requestStatus(req.id), 'completed');
     const [m] = (await verifiedCertificate(req.id)).predicate!.models;
     assert.deepEqual([m.before.version, m.after.version, m.samplesRemoved], [1, 1, 0]);
+  });
+
+  test('a request with a task that waits for a failed model is not held: the one-day deadline applies', async () => {
+    const { model } = await trainingModel();
+    const { req } = await submitRemovalOf('Abdullah_Gul');
+    const db = await getDb();
+    // A model failed without its failure path (which drops the waiting tasks): nothing will move the task on.
+    await db.update(models).set({ status: 'failed' }).where(eq(models.id, model.id));
+    await sweepRequests(new Date(Date.now() + 25 * 3600_000));
+    assert.equal(await requestStatus(req.id), 'failed');
   });
 
   test('a model whose training fails drops the waiting tasks, and the request is certified without it', async () => {

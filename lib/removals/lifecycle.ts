@@ -54,6 +54,14 @@ export const DEADLINES: Record<RequestStatus, { nudgeMs?: number; failMs?: numbe
   withdrawn: {},
 };
 
+/**
+ * The deadline of a submitted or processing request whose every open task waits for the first
+ * release of a model still training. The training moves those tasks on (its release completes them,
+ * its failure drops them), and the training sweep gives a training up to two days
+ * (lib/models/training-sweep.ts, GIVE_UP_HOURS): the request waits for that, and a day more.
+ */
+export const AWAITING_RELEASE_FAIL_MS = 72 * 3600_000;
+
 /** A task whose unlearning has started this often without finishing fails (the last attempt's error is kept). */
 export const MAX_TASK_ATTEMPTS = 6;
 

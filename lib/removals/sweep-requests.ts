@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { removalRequests, removalTasks, type RemovalRequest } from '@/db/schema';
+import { models, removalRequests, removalTasks, type RemovalRequest } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { defineJob } from '@/lib/jobs/define-job';
 import { enqueue } from '@/lib/jobs/enqueue';
@@ -9,7 +9,7 @@ import { log } from '@/lib/log/logger';
 import { certifyJob } from './certify-job';
 import { IDLE_DAYS } from './consent';
 import { failRequest } from './fail-request';
-import { DEADLINES, moveRequest, OPEN_TASKS, SETTLED, type RequestStatus } from './lifecycle';
+import { AWAITING_RELEASE_FAIL_MS, DEADLINES, moveRequest, OPEN_TASKS, SETTLED, type RequestStatus } from './lifecycle';
 import { expireWatches } from './match-watch';
 import { matchJob } from './matching';
 import { purgeRequestData } from './retention';
@@ -23,7 +23,8 @@ const IDLE_MS = IDLE_DAYS * 86400_000;
  * The backstop of the request lifecycle, run every five minutes: every request past its state's
  * deadline (lifecycle.ts, DEADLINES) is moved on. Before submission, an idle request is withdrawn;
  * a search or a removal that has not moved is re-queued (`nudge`), and ended as failed past its
- * last deadline. Whatever the state, a settled request, or one idle for IDLE_DAYS, keeps no
+ * last deadline (a request that waits only for models still training, for as long as a training
+ * may live: AWAITING_RELEASE_FAIL_MS). Whatever the state, a settled request, or one idle for IDLE_DAYS, keeps no
  * biometric data. A crash anywhere (between a state change and its purge, say) is repaired here.
  */
 export async function sweepRequests(now = new Date()): Promise<SweepReport> {
@@ -53,7 +54,8 @@ export async function sweepRequests(now = new Date()): Promise<SweepReport> {
   for (const status of ['matching', 'submitted', 'processing'] as const) {
     const { nudgeMs, failMs } = DEADLINES[status];
     for (const r of await open(status, nudgeMs!)) {
-      if (r.lastActivityAt.getTime() < now.getTime() - failMs!) {
+      const idleMs = now.getTime() - r.lastActivityAt.getTime();
+      if (idleMs > failMs! && (idleMs > AWAITING_RELEASE_FAIL_MS || !(await waitsForTraining(r.id)))) {
         await failRequest(r.id, await deadlineFailure(r));
         report.failed++;
       } else {
@@ -99,6 +101,17 @@ async function nudge(r: RemovalRequest): Promise<number> {
     await recordAuditEvent(db, { actor: { type: 'system' }, event: { action: 'request.nudged', subject: { type: 'removal_request', id: r.id }, data } });
   }
   return sent;
+}
+
+/** Whether every open task of the request waits for the first release of a model that is still training. */
+async function waitsForTraining(requestId: string): Promise<boolean> {
+  const db = await getDb();
+  const open = await db
+    .select({ status: removalTasks.status, model: models.status })
+    .from(removalTasks)
+    .innerJoin(models, eq(models.id, removalTasks.modelId))
+    .where(and(eq(removalTasks.requestId, requestId), inArray(removalTasks.status, [...OPEN_TASKS])));
+  return open.length > 0 && open.every((t) => t.status === 'awaiting_release' && t.model === 'training');
 }
 
 async function deadlineFailure(r: RemovalRequest) {
