@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { removalTasks, type RemovalTask } from '@/db/schema';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -42,15 +42,14 @@ export async function completeAwaitingTasks(tx: Executor, tasks: { task: Removal
  * request's audit trail says so, and their requests are certified without it (call
  * prepareJobs(certifyJob) first). The items stay removed from the set.
  */
-export async function dropAwaitingTasks(tx: Executor, modelId: string, reason: string): Promise<number> {
+export async function dropAwaitingTasks(tx: Executor, modelId: string, reason: string): Promise<void> {
   const dropped = await tx
     .delete(removalTasks)
-    .where(and(eq(removalTasks.modelId, modelId), inArray(removalTasks.status, ['awaiting_release'])))
+    .where(and(eq(removalTasks.modelId, modelId), eq(removalTasks.status, 'awaiting_release')))
     .returning();
   for (const t of dropped) {
     const event = { action: 'request.model_dropped', subject: { type: 'removal_request', id: t.requestId }, data: { modelId, reason } } as const;
     await recordAuditEvent(tx, { actor: { type: 'system' }, event });
     await enqueue(certifyJob, { requestId: t.requestId }, { tx });
   }
-  return dropped.length;
 }
