@@ -14,3 +14,4 @@ export * from './liveness';
 export * from './deployments';
 export * from './integrity';
 export * from './embeddings';
+export * from './blobs';

@@ -136,3 +136,59 @@ export async function hasBlob(sha256: string): Promise<boolean> {
 export async function deleteBlob(sha256: string): Promise<void> {
   await fsp.rm(blobPath(sha256), { force: true });
 }
+
+/** The name a blob takes in tmp/ while a sweep decides on it (deleteBlobUnless). */
+const SWEPT = 'sweep-';
+
+/**
+ * Deletes a blob unless `wanted()`, asked once the blob has been moved out of its place, says it is
+ * needed; then it is put back. A writer records a blob before it writes it (blob-writes.ts), so its
+ * record is either seen by `wanted` or made after the move, and then the writer finds no blob and
+ * writes its own (the same bytes, by their address). A sweep killed between the two moves leaves
+ * the blob in tmp/ under a `sweep-` name, which cleanTemporaries puts back. Returns the bytes freed.
+ */
+export async function deleteBlobUnless(sha256: string, wanted: () => Promise<boolean>): Promise<number> {
+  const file = blobPath(sha256);
+  const aside = path.join(root(), 'tmp', `${SWEPT}${sha256}-${crypto.randomUUID()}`);
+  await fsp.mkdir(path.dirname(aside), { recursive: true });
+  try {
+    await fsp.rename(file, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let keep = true;
+  try {
+    keep = await wanted();
+  } finally {
+    if (keep) await fsp.rename(aside, file);
+  }
+  if (keep) return 0;
+  const { size } = await fsp.stat(aside);
+  await fsp.rm(aside, { force: true });
+  return size;
+}
+
+/**
+ * The blob store's temporary directory after a crash: blobs a sweep had moved aside are put back
+ * (deleteBlobUnless), and partial writes last touched before `cutoff` are deleted (putBlob removes
+ * its own unless the process dies). Returns how many partial writes were deleted.
+ */
+export async function cleanTemporaries(cutoff: Date): Promise<number> {
+  const dir = path.join(root(), 'tmp');
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  let deleted = 0;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (name.startsWith(SWEPT)) {
+      await fsp.rename(file, blobPath(name.slice(SWEPT.length, SWEPT.length + 64)));
+      continue;
+    }
+    const stat = await fsp.stat(file).catch(() => null);
+    if (stat && stat.mtime < cutoff) {
+      await fsp.rm(file, { force: true });
+      deleted++;
+    }
+  }
+  return deleted;
+}

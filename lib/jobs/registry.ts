@@ -1,4 +1,5 @@
 import { sweepAccountsJob } from '@/lib/auth/accounts-sweep';
+import { sweepBlobsJob } from '@/lib/blobs/blob-sweep';
 import { ingestJob, sweepIngestsJob } from '@/lib/datasets/ingest-job';
 import { integrityCheckJob } from '@/lib/integrity/integrity-job';
 import { sendEmailJob, sweepEmailsJob } from '@/lib/mail/jobs';
@@ -31,4 +32,5 @@ export const JOBS: RunnableJob[] = [
   runnable(sweepRequestsJob),
   runnable(sweepAccountsJob),
   runnable(integrityCheckJob),
+  runnable(sweepBlobsJob),
 ];

@@ -1,4 +1,5 @@
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
+import { recordBlobWrites, sha256Hex } from '@/lib/blobs/blob-writes';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { decodeAnyModel, encodeModel, encodeSisaModel, isSecretFile, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
@@ -32,10 +33,18 @@ export async function storeModelFiles(
   const parent = meta.parentSha256 ? { sha256: meta.parentSha256 } : null;
   const encoded =
     model.kind === 'sisa' ? encodeSisaModel(model, { parent }) : encodeModel(model, { parent, residual: meta.residual ?? 0, budget: meta.budget ?? 1 });
+  const files = [...encoded.files].map(([name, bytes]) => [name, sealFile(name, bytes)] as const);
+  // Recorded before the first byte is written (the blob sweep deletes them if no version ever
+  // holds them). The large files' digests are model.json's; the sealed ones and model.json are hashed here.
+  const digests = new Map(Object.values(encoded.json.files).flatMap((f) => (f && !isSecretFile(f.file) ? [[f.file, f.sha256] as const] : [])));
+  const expected = new Map(files.map(([name, bytes]) => [name, digests.get(name) ?? sha256Hex(bytes)]));
+  await recordBlobWrites([...expected.values()]);
   // All files at once: one file's hashing overlaps another's write and fsync (the 190 MB of a
   // 100,000 x 1,000 version: 0.74-0.79 s one after another, 0.55-0.60 s at once; a scratch timing
   // of putBlob with random buffers of those sizes, 2026-12-03).
-  const stored = await Promise.all([...encoded.files].map(async ([name, bytes]) => [name, (await putBlob(sealFile(name, bytes))).sha256] as const));
+  const stored = await Promise.all(files.map(async ([name, bytes]) => [name, (await putBlob(bytes)).sha256] as const));
+  const unrecorded = stored.filter(([name, sha]) => expected.get(name) !== sha);
+  if (unrecorded.length) throw new Error(`stored under digests that were not recorded: ${unrecorded.map(([name]) => name).join(', ')}`);
   return { files: Object.fromEntries(stored), weightsSha256: encoded.weightsSha256, json: encoded.json };
 }
 

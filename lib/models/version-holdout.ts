@@ -1,5 +1,6 @@
 import { getDb } from '@/db/client';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
+import { recordBlobWrites, sha256Hex } from '@/lib/blobs/blob-writes';
 import type { FeatureSource } from '@/lib/embeddings/partner-samples';
 import { without, type Samples } from '@/lib/unlearning/dataset';
 import { decodeHoldout, encodeHoldout } from './holdout-file';
@@ -8,7 +9,9 @@ import { holdoutData } from './training-data';
 
 /** Stores a version's held-out samples (holdout-file.ts) as a blob; returns its sha256. */
 export async function storeHoldout(s: Samples): Promise<string> {
-  return (await putBlob(encodeHoldout(s))).sha256;
+  const bytes = encodeHoldout(s);
+  await recordBlobWrites([sha256Hex(bytes)]); // before the write: the blob sweep deletes it if no version holds it
+  return (await putBlob(bytes)).sha256;
 }
 
 /**
