@@ -47,6 +47,8 @@ const { sweepRequests } = await import('@/lib/removals/sweep-requests');
 const { CONSENT_VERSION } = await import('@/lib/removals/consent');
 const { startWebhookReceiver } = await import('@/lib/testing/webhook-receiver');
 
+const { blobStoreRow } = await import('./fault-blob-census');
+
 const rows: Row[] = [];
 const db = await getDb();
 const DEMO = path.resolve('db/seed/demo-faces');
@@ -375,6 +377,9 @@ try {
     ok: !stranded.length && !refsKept && !orphanPhotos,
     seconds: 0,
   });
+
+  // The blob store a day on: what the kills above left between a release's files and its transaction swept.
+  rows.push(await blobStoreRow(db, path.join(dataDir, 'blobs')));
 } finally {
   console.table(rows);
   console.log(JSON.stringify({ ok: rows.every((r) => r.ok), rows }));
