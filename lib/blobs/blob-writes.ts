@@ -1,8 +1,5 @@
-import crypto from 'node:crypto';
 import { getDb } from '@/db/client';
 import { blobWrites } from '@/db/schema';
-
-export const sha256Hex = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Records, before the first byte is written, the blobs a model version is about to be stored in

@@ -1,8 +1,9 @@
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
-import { recordBlobWrites, sha256Hex } from '@/lib/blobs/blob-writes';
+import { recordBlobWrites } from '@/lib/blobs/blob-writes';
 import { open, seal } from '@/lib/crypto/aead';
 import { getDataKey } from '@/lib/crypto/secrets';
 import { decodeAnyModel, encodeModel, encodeSisaModel, isSecretFile, type AnyModelJson, type LoadedModel } from '@/lib/unlearning/model-file';
+import { sha256 } from '@/lib/unlearning/model-file-arrays';
 import type { NewtonModel } from '@/lib/unlearning/model';
 import type { SisaModel } from '@/lib/unlearning/sisa';
 
@@ -37,7 +38,7 @@ export async function storeModelFiles(
   // Recorded before the first byte is written (the blob sweep deletes them if no version ever
   // holds them). The large files' digests are model.json's; the sealed ones and model.json are hashed here.
   const digests = new Map(Object.values(encoded.json.files).flatMap((f) => (f && !isSecretFile(f.file) ? [[f.file, f.sha256] as const] : [])));
-  const expected = new Map(files.map(([name, bytes]) => [name, digests.get(name) ?? sha256Hex(bytes)]));
+  const expected = new Map(files.map(([name, bytes]) => [name, digests.get(name) ?? sha256(bytes)]));
   await recordBlobWrites([...expected.values()]);
   // All files at once: one file's hashing overlaps another's write and fsync (the 190 MB of a
   // 100,000 x 1,000 version: 0.74-0.79 s one after another, 0.55-0.60 s at once; a scratch timing

@@ -1,8 +1,9 @@
 import { getDb } from '@/db/client';
 import { getBlob, putBlob } from '@/lib/blobs/blob-store';
-import { recordBlobWrites, sha256Hex } from '@/lib/blobs/blob-writes';
+import { recordBlobWrites } from '@/lib/blobs/blob-writes';
 import type { FeatureSource } from '@/lib/embeddings/partner-samples';
 import { without, type Samples } from '@/lib/unlearning/dataset';
+import { sha256 } from '@/lib/unlearning/model-file-arrays';
 import { decodeHoldout, encodeHoldout } from './holdout-file';
 import { removedItems } from './removed-while-training';
 import { holdoutData } from './training-data';
@@ -10,7 +11,7 @@ import { holdoutData } from './training-data';
 /** Stores a version's held-out samples (holdout-file.ts) as a blob; returns its sha256. */
 export async function storeHoldout(s: Samples): Promise<string> {
   const bytes = encodeHoldout(s);
-  await recordBlobWrites([sha256Hex(bytes)]); // before the write: the blob sweep deletes it if no version holds it
+  await recordBlobWrites([sha256(bytes)]); // before the write: the blob sweep deletes it if no version holds it
   return (await putBlob(bytes)).sha256;
 }
 
